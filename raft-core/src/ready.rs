@@ -1,0 +1,59 @@
+//! The output batch the host drains after each call into the core, like etcd's
+//! `Ready`. The host must, in this order:
+//! 1. persist `hard_state`, `snapshot` and `entries` (the persistence contract:
+//!    nothing in `messages` may be sent before the state it depends on is durable),
+//! 2. send `messages`,
+//! 3. install `snapshot` into its state machine (if any), then apply
+//!    `committed_entries` in order, then serve `read_states` whose index is applied,
+//! 4. call `RawNode::advance(ready)`.
+
+use alloc::vec::Vec;
+
+use crate::message::Message;
+use crate::reason::CoreEvent;
+use crate::types::{Entry, HardState, Index, Snapshot};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ready {
+    /// Changed term / vote to persist, if it changed.
+    pub hard_state: Option<HardState>,
+    /// A snapshot to persist (replacing the persisted log up to its index) and,
+    /// if it came from the leader, to install in the state machine.
+    pub snapshot: Option<Snapshot>,
+    /// Whether `snapshot` must also be loaded into the state machine (true when
+    /// it came from the leader; false when this server took it itself).
+    pub snapshot_install: bool,
+    /// Log entries to persist. The host first drops any persisted entry with an
+    /// index >= `entries[0].index` (a truncated conflicting suffix), then appends.
+    pub entries: Vec<Entry>,
+    /// Messages to send once the above is durable.
+    pub messages: Vec<crate::message::Message>,
+    /// Newly committed entries to apply, in index order.
+    pub committed_entries: Vec<Entry>,
+    /// Reads confirmed by the leader: serve `ctx` once applied >= `index`.
+    pub read_states: Vec<ReadState>,
+    /// What happened, for the trace.
+    pub events: Vec<CoreEvent>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ReadState {
+    pub ctx: u64,
+    pub index: Index,
+}
+
+impl Ready {
+    pub fn is_empty(&self) -> bool {
+        self.hard_state.is_none()
+            && self.snapshot.is_none()
+            && self.entries.is_empty()
+            && self.messages.is_empty()
+            && self.committed_entries.is_empty()
+            && self.read_states.is_empty()
+            && self.events.is_empty()
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_message_type(_: &Message) {}

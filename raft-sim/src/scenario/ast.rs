@@ -1,0 +1,137 @@
+//! The parsed form of the scenario language (shared/scenario-language.md, v1,
+//! plus the extensions documented in docs/scenario-extensions.md).
+//!
+//! CONTRACT between the parser (`scenario/parse.rs`) and the runner
+//! (`scenario/run.rs`, the world, raft-wasm). Add variants; do not rename.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Simulated milliseconds.
+pub type Millis = u64;
+pub type NodeId = u64;
+
+/// A whole file: the setup it asked for, then its commands in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Script {
+    pub setup: Setup,
+    pub commands: Vec<Located<Command>>,
+}
+
+/// A value with the 1-based line (and column) it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located<T> {
+    pub line: u32,
+    pub col: u32,
+    /// The source text of the line, trimmed, without its comment.
+    pub text: String,
+    pub value: T,
+}
+
+/// Everything fixed before the first action. Defaults are the v1 defaults.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Setup {
+    pub cluster: u32,                    // cluster N (1..=15), default 5
+    pub seed: u64,                       // default 1
+    pub election_timeout: (Millis, Millis), // default 150..300
+    pub heartbeat: Millis,               // default 50
+    pub prevote: bool,                   // default off
+    pub check_quorum: bool,              // default off
+    pub snapshot_threshold: u64,         // default 0 = never
+    /// Extension: `set read-mode log|read-index|lease`, default read-index.
+    pub read_mode: ReadMode,
+}
+
+impl Default for Setup {
+    fn default() -> Setup {
+        Setup {
+            cluster: 5,
+            seed: 1,
+            election_timeout: (150, 300),
+            heartbeat: 50,
+            prevote: false,
+            check_quorum: false,
+            snapshot_threshold: 0,
+            read_mode: ReadMode::ReadIndex,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ReadMode {
+    /// Reads are appended to the log and answered when applied.
+    Log,
+    ReadIndex,
+    Lease,
+}
+
+/// `nK` or `leader` (the up node that is leader in the highest term).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeRef {
+    Node(NodeId),
+    Leader,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    // Network (any time)
+    SetLatency(Millis, Millis),
+    SetLoss(f64),      // 0.0..=100.0 percent
+    SetDuplicate(f64), // 0.0..=100.0 percent
+    Partition(Vec<Vec<NodeId>>),
+    Cut { from: NodeId, to: NodeId, both_ways: bool },
+    /// Extension: `uncut nA -> nB` / `uncut nA <-> nB` removes a cut.
+    Uncut { from: NodeId, to: NodeId, both_ways: bool },
+    Heal,
+    // Time
+    Run(Millis),
+    Await { cond: Cond, within: Millis },
+    // Nodes and clients
+    Crash(NodeRef),
+    Restart(NodeRef),
+    Timeout(NodeRef),
+    Put { key: String, value: String },
+    /// `get KEY`, or the extension `get KEY from nK` (a stale local read).
+    Get { key: String, from: Option<NodeRef> },
+    Propose { node: NodeRef, key: String, value: String },
+    Expect(Cond),
+    // Extensions (issue 4): membership, transfer; UI: drop a message in flight.
+    /// `add nK`: single-server change; nK joins as a learner, is promoted when caught up.
+    Add(NodeId),
+    /// `remove nK`: single-server change.
+    Remove(NodeId),
+    /// `reconfigure n1 n2 n4`: joint consensus to this voter set.
+    Reconfigure(Vec<NodeId>),
+    /// `transfer nK`: leadership transfer to nK.
+    Transfer(NodeId),
+    /// `drop mID`: drop the message with this id if it is still in flight.
+    Drop(u64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp { Eq, Ne, Lt, Le, Gt, Ge }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RoleName { Follower, Candidate, Leader, Down, /// Extension: `role nK pre-candidate` (Pre-Vote phase).
+    PreCandidate }
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Cond {
+    LeaderIs(NodeRef),
+    LeaderAny,
+    LeaderNone,
+    Role(NodeRef, RoleName),
+    Term(NodeRef, CmpOp, u64),
+    Commit(NodeRef, CmpOp, u64),
+    KvEq(NodeRef, String, String),
+    KvAbsent(NodeRef, String),
+    SameLog(NodeRef, NodeRef),
+}
+
+/// A parse error: `FILE:LINE:COL: message` when printed with a file name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: u32,
+    pub col: u32,
+    pub message: String,
+}

@@ -1,0 +1,4 @@
+//! The scenario language: its syntax tree, parser and runner.
+pub mod ast;
+pub mod parse;
+pub mod run;

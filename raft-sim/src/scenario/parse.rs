@@ -1,0 +1,1 @@
+//! Parser for the scenario language (owned by the parser implementer).

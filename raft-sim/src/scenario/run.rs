@@ -1,0 +1,1 @@
+//! Runs a parsed scenario against a `World` (owned by the simulator implementer).

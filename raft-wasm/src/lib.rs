@@ -1,0 +1,1 @@
+//! wasm-bindgen bindings (owned by the web implementer).
