@@ -1,1 +1,1368 @@
-//! Parser for the scenario language (owned by the parser implementer).
+//! Parser for the scenario language: shared/scenario-language.md (v1) plus the
+//! extensions in docs/scenario-extensions.md.
+//!
+//! One code path for everything: [`parse_item`] parses a single line into a
+//! setup command or a command, checking it against a [`ParseContext`] (which
+//! nodes exist, whether setup is over). [`parse_script`] runs it over a whole
+//! file; the live page calls [`parse_line`] for each command typed in.
+//!
+//! The parser never panics: every malformed input becomes a [`ParseError`] with
+//! a 1-based line and column pointing at the offending word.
+
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::ast::{
+    CmpOp, Command, Cond, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName,
+    Script, Setup,
+};
+
+/// Largest cluster and largest node id (shared/scenario-language.md: 1..=15).
+pub const MAX_NODES: u64 = 15;
+
+/// What the parser knows about the world when it reads a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseContext {
+    /// Ids of every node that exists in the world (up or down), as in the view
+    /// model's `members`. A line may only name these.
+    pub members: Vec<u64>,
+    /// True once the first command that advances time or acts has been read;
+    /// setup commands are refused after that.
+    pub setup_done: bool,
+}
+
+impl ParseContext {
+    /// The context at the top of a file: the default cluster `n1..n5`.
+    pub fn new() -> ParseContext {
+        ParseContext::for_cluster(Setup::default().cluster)
+    }
+
+    /// A cluster `n1..nN` whose setup is still open.
+    pub fn for_cluster(n: u32) -> ParseContext {
+        ParseContext { members: (1..=u64::from(n)).collect(), setup_done: false }
+    }
+
+    /// A running world with these nodes (setup over): what the live page uses.
+    pub fn live(members: Vec<u64>) -> ParseContext {
+        ParseContext { members, setup_done: true }
+    }
+}
+
+impl Default for ParseContext {
+    fn default() -> ParseContext {
+        ParseContext::new()
+    }
+}
+
+/// A setup command (shared/scenario-language.md, "Setup"), allowed only before
+/// the first command that advances time or acts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetupCommand {
+    Cluster(u32),
+    Seed(u64),
+    ElectionTimeout(Millis, Millis),
+    Heartbeat(Millis),
+    Prevote(bool),
+    CheckQuorum(bool),
+    SnapshotThreshold(u64),
+    /// Extension: `set read-mode log|read-index|lease`.
+    ReadMode(ReadMode),
+}
+
+impl SetupCommand {
+    /// Records this setup command in `setup` (a later one overrides an earlier one).
+    pub fn apply(&self, setup: &mut Setup) {
+        match *self {
+            SetupCommand::Cluster(n) => setup.cluster = n,
+            SetupCommand::Seed(s) => setup.seed = s,
+            SetupCommand::ElectionTimeout(a, b) => setup.election_timeout = (a, b),
+            SetupCommand::Heartbeat(d) => setup.heartbeat = d,
+            SetupCommand::Prevote(on) => setup.prevote = on,
+            SetupCommand::CheckQuorum(on) => setup.check_quorum = on,
+            SetupCommand::SnapshotThreshold(n) => setup.snapshot_threshold = n,
+            SetupCommand::ReadMode(m) => setup.read_mode = m,
+        }
+    }
+}
+
+/// One non-empty line: either setup or a command.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Setup(SetupCommand),
+    Command(Command),
+}
+
+/// Parses a whole file. The first error stops parsing.
+pub fn parse_script(text: &str) -> Result<Script, ParseError> {
+    let mut setup = Setup::default();
+    let mut ctx = ParseContext::new();
+    let mut state = ScriptState::new(&ctx);
+    let mut commands = Vec::new();
+    for (i, line_text) in text.lines().enumerate() {
+        let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let Some(item) = parse_item_in(line_text, line_no, &mut ctx, Some(&mut state))? else {
+            continue;
+        };
+        match item.value {
+            Item::Setup(s) => s.apply(&mut setup),
+            Item::Command(c) => commands.push(Located {
+                line: item.line,
+                col: item.col,
+                text: item.text,
+                value: c,
+            }),
+        }
+    }
+    Ok(Script { setup, commands })
+}
+
+/// Parses one command for a running world (the page's command box, buttons).
+/// `Ok(None)` for a blank or comment-only line. A setup command is an error
+/// once `ctx.setup_done`; before that it is also refused here, because only
+/// [`parse_item`] can return it.
+pub fn parse_line(
+    line_text: &str,
+    line_no: u32,
+    ctx: &mut ParseContext,
+) -> Result<Option<Located<Command>>, ParseError> {
+    let Some(item) = parse_item(line_text, line_no, ctx)? else {
+        return Ok(None);
+    };
+    match item.value {
+        Item::Command(c) => Ok(Some(Located { line: item.line, col: item.col, text: item.text, value: c })),
+        Item::Setup(_) => Err(ParseError {
+            line: item.line,
+            col: item.col,
+            message: format!(
+                "setup command `{}` cannot be run here; it belongs at the top of a scenario",
+                setup_name(&item.text)
+            ),
+        }),
+    }
+}
+
+/// Parses one line into a setup command or a command, and updates `ctx`
+/// (a command that acts ends setup; `add`/`reconfigure` create nodes).
+pub fn parse_item(
+    line_text: &str,
+    line_no: u32,
+    ctx: &mut ParseContext,
+) -> Result<Option<Located<Item>>, ParseError> {
+    parse_item_in(line_text, line_no, ctx, None)
+}
+
+// ---------------------------------------------------------------------------
+// Whole-file state the per-line context cannot carry.
+
+/// What only a whole file can know: the current voter set (tracked statically:
+/// the initial cluster, plus added, minus removed, or a `reconfigure` target),
+/// the line of the first action and of the first network command.
+struct ScriptState {
+    voters: BTreeSet<u64>,
+    first_action_line: Option<u32>,
+    first_network_line: Option<u32>,
+}
+
+impl ScriptState {
+    fn new(ctx: &ParseContext) -> ScriptState {
+        ScriptState {
+            voters: ctx.members.iter().copied().collect(),
+            first_action_line: None,
+            first_network_line: None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Lexing: words with their 1-based columns.
+
+#[derive(Clone, Copy, Debug)]
+struct Word<'a> {
+    text: &'a str,
+    col: u32,
+}
+
+/// Splits a line into words (separated by spaces or tabs), dropping the comment.
+/// Returns the words and the trimmed text before the comment.
+fn lex(line: &str) -> (Vec<Word<'_>>, &str) {
+    let code = match line.find('#') {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    let mut words = Vec::new();
+    let mut start: Option<(usize, u32)> = None;
+    let mut col: u32 = 0;
+    for (i, ch) in code.char_indices() {
+        col = col.saturating_add(1);
+        // `lines()` leaves no '\n'; a stray '\r' (CRLF file) is whitespace too.
+        let is_space = ch == ' ' || ch == '\t' || ch == '\r';
+        match (is_space, start) {
+            (true, Some((s, c))) => {
+                words.push(Word { text: &code[s..i], col: c });
+                start = None;
+            }
+            (false, None) => start = Some((i, col)),
+            _ => {}
+        }
+    }
+    if let Some((s, c)) = start {
+        words.push(Word { text: &code[s..], col: c });
+    }
+    (words, code.trim_matches(|c| c == ' ' || c == '\t' || c == '\r'))
+}
+
+// ---------------------------------------------------------------------------
+// The per-line parser.
+
+/// Command words, for "did you mean" suggestions.
+const COMMANDS: &[&str] = &[
+    "cluster", "seed", "set", "partition", "cut", "uncut", "heal", "run", "await", "crash",
+    "restart", "timeout", "put", "get", "propose", "expect", "add", "remove", "reconfigure",
+    "transfer", "drop",
+];
+const SET_SETUP: &[&str] = &[
+    "election-timeout", "heartbeat", "prevote", "check-quorum", "snapshot-threshold", "read-mode",
+];
+const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate"];
+const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log"];
+const ROLES: &[&str] = &["follower", "candidate", "leader", "down", "pre-candidate"];
+
+/// The name of a setup command, for messages: `seed`, `set heartbeat`.
+fn setup_name(text: &str) -> String {
+    let (words, _) = lex(text);
+    match words.as_slice() {
+        [w, second, ..] if w.text == "set" => format!("set {}", second.text),
+        [w, ..] => w.text.to_string(),
+        [] => String::new(),
+    }
+}
+
+/// The line's parser: the words, the line number, and where the line ends (for
+/// "missing argument" errors).
+struct Line<'a> {
+    words: Vec<Word<'a>>,
+    line: u32,
+    end_col: u32,
+}
+
+impl<'a> Line<'a> {
+    fn err(&self, col: u32, message: String) -> ParseError {
+        ParseError { line: self.line, col, message }
+    }
+
+    fn err_at(&self, w: Word<'_>, message: String) -> ParseError {
+        self.err(w.col, message)
+    }
+
+    /// Word `i`, or an error "`usage`: missing WHAT".
+    fn word(&self, i: usize, what: &str, usage: &str) -> Result<Word<'a>, ParseError> {
+        self.words.get(i).copied().ok_or_else(|| {
+            self.err(self.end_col, format!("missing {what}; usage: `{usage}`"))
+        })
+    }
+
+    /// Errors if there are words beyond the first `n`.
+    fn no_more(&self, n: usize, usage: &str) -> Result<(), ParseError> {
+        match self.words.get(n) {
+            Some(w) => Err(self.err_at(
+                *w,
+                format!("unexpected `{}`; usage: `{usage}`", w.text),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn parse_item_in(
+    line_text: &str,
+    line_no: u32,
+    ctx: &mut ParseContext,
+    mut script: Option<&mut ScriptState>,
+) -> Result<Option<Located<Item>>, ParseError> {
+    let (words, text) = lex(line_text);
+    let Some(first) = words.first().copied() else {
+        return Ok(None);
+    };
+    let end_col = u32::try_from(line_text.find('#').map_or(line_text.chars().count(), |i| {
+        line_text[..i].trim_end().chars().count()
+    }))
+    .unwrap_or(u32::MAX)
+    .saturating_add(1);
+    let l = Line { words, line: line_no, end_col };
+
+    let item = parse_words(&l, ctx, script.as_deref_mut())?;
+
+    // Phase rules: setup only before the first action; `cluster` also before
+    // any network command, so every node named is checked against the right size.
+    match &item {
+        Item::Setup(s) => {
+            if ctx.setup_done {
+                let at = match script.as_deref() {
+                    Some(ScriptState { first_action_line: Some(n), .. }) => format!(" (line {n})"),
+                    _ => String::new(),
+                };
+                return Err(l.err_at(
+                    first,
+                    format!("setup command `{}` after the first action{at}", setup_name(text)),
+                ));
+            }
+            if let SetupCommand::Cluster(n) = s {
+                if let Some(ScriptState { first_network_line: Some(net), .. }) = script.as_deref() {
+                    return Err(l.err_at(
+                        first,
+                        format!("`cluster` must come before network commands (line {net})"),
+                    ));
+                }
+                *ctx = ParseContext::for_cluster(*n);
+                if let Some(st) = script.as_deref_mut() {
+                    st.voters = ctx.members.iter().copied().collect();
+                }
+            }
+        }
+        Item::Command(c) => {
+            if is_network(c) {
+                if let Some(st) = script.as_deref_mut() {
+                    st.first_network_line.get_or_insert(line_no);
+                }
+            } else {
+                if !ctx.setup_done {
+                    if let Some(st) = script.as_deref_mut() {
+                        st.first_action_line = Some(line_no);
+                    }
+                }
+                ctx.setup_done = true;
+            }
+            apply_membership(c, ctx, script);
+        }
+    }
+    Ok(Some(Located { line: line_no, col: first.col, text: text.to_string(), value: item }))
+}
+
+/// Network commands may come at any time and do not end setup.
+fn is_network(c: &Command) -> bool {
+    matches!(
+        c,
+        Command::SetLatency(..)
+            | Command::SetLoss(_)
+            | Command::SetDuplicate(_)
+            | Command::Partition(_)
+            | Command::Cut { .. }
+            | Command::Uncut { .. }
+            | Command::Heal
+    )
+}
+
+/// Membership commands create nodes (and, in a file, change the voter set).
+fn apply_membership(c: &Command, ctx: &mut ParseContext, script: Option<&mut ScriptState>) {
+    let add_member = |id: u64, ctx: &mut ParseContext| {
+        if !ctx.members.contains(&id) {
+            ctx.members.push(id);
+            ctx.members.sort_unstable();
+        }
+    };
+    match c {
+        Command::Add(id) => {
+            add_member(*id, ctx);
+            if let Some(st) = script {
+                st.voters.insert(*id);
+            }
+        }
+        Command::Remove(id) => {
+            if let Some(st) = script {
+                st.voters.remove(id);
+            }
+        }
+        Command::Reconfigure(ids) => {
+            for id in ids {
+                add_member(*id, ctx);
+            }
+            if let Some(st) = script {
+                st.voters = ids.iter().copied().collect();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn parse_words(
+    l: &Line<'_>,
+    ctx: &ParseContext,
+    script: Option<&mut ScriptState>,
+) -> Result<Item, ParseError> {
+    let cmd = l.words[0];
+    let cmd_item = |c: Command| Ok(Item::Command(c));
+    match cmd.text {
+        "cluster" => {
+            let usage = "cluster N";
+            let w = l.word(1, "the number of nodes", usage)?;
+            let n = parse_u64(l, w, "a number of nodes")?;
+            if !(1..=MAX_NODES).contains(&n) {
+                return Err(l.err_at(w, format!("cluster size must be 1..=15, not {n}")));
+            }
+            l.no_more(2, usage)?;
+            Ok(Item::Setup(SetupCommand::Cluster(n as u32)))
+        }
+        "seed" => {
+            let usage = "seed S";
+            let w = l.word(1, "the seed", usage)?;
+            let s = parse_u64(l, w, "a seed (a whole number)")?;
+            l.no_more(2, usage)?;
+            Ok(Item::Setup(SetupCommand::Seed(s)))
+        }
+        "set" => parse_set(l),
+        "partition" => cmd_item(parse_partition(l, ctx)?),
+        "cut" | "uncut" => {
+            let usage = if cmd.text == "cut" { "cut nA -> nB` or `cut nA <-> nB" } else { "uncut nA -> nB` or `uncut nA <-> nB" };
+            let a = l.word(1, "the sending node", usage)?;
+            let from = parse_node_id(l, a, ctx)?;
+            let arrow = l.word(2, "`->` or `<->`", usage)?;
+            let both_ways = match arrow.text {
+                "->" => false,
+                "<->" => true,
+                other => {
+                    return Err(l.err_at(arrow, format!("expected `->` or `<->`, found `{other}`")))
+                }
+            };
+            let b = l.word(3, "the receiving node", usage)?;
+            let to = parse_node_id(l, b, ctx)?;
+            if from == to {
+                return Err(l.err_at(b, format!("a node cannot be cut from itself (n{from})")));
+            }
+            l.no_more(4, usage)?;
+            if cmd.text == "cut" {
+                cmd_item(Command::Cut { from, to, both_ways })
+            } else {
+                cmd_item(Command::Uncut { from, to, both_ways })
+            }
+        }
+        "heal" => {
+            l.no_more(1, "heal")?;
+            cmd_item(Command::Heal)
+        }
+        "run" => {
+            let usage = "run D";
+            let w = l.word(1, "a duration", usage)?;
+            let d = parse_duration(l, w)?;
+            l.no_more(2, usage)?;
+            cmd_item(Command::Run(d))
+        }
+        "await" => {
+            let usage = "await COND within D";
+            // The last two words are `within D`, so a key named `within` still works.
+            let n = l.words.len();
+            if n < 2 {
+                return Err(l.err(l.end_col, format!("missing a condition; usage: `{usage}`")));
+            }
+            let within_at = n.checked_sub(2).filter(|&i| i >= 1 && l.words[i].text == "within");
+            let Some(wi) = within_at else {
+                return Err(l.err(
+                    l.end_col,
+                    format!("missing `within D` at the end; usage: `{usage}`"),
+                ));
+            };
+            let within = parse_duration(l, l.words[n - 1])?;
+            let cond = parse_cond(l, 1, wi, ctx, usage)?;
+            cmd_item(Command::Await { cond, within })
+        }
+        "expect" => {
+            let cond = parse_cond(l, 1, l.words.len(), ctx, "expect COND")?;
+            cmd_item(Command::Expect(cond))
+        }
+        "crash" | "restart" | "timeout" => {
+            let usage = match cmd.text {
+                "crash" => "crash nK",
+                "restart" => "restart nK",
+                _ => "timeout nK",
+            };
+            let w = l.word(1, "a node", usage)?;
+            let node = parse_node_ref(l, w, ctx)?;
+            l.no_more(2, usage)?;
+            cmd_item(match cmd.text {
+                "crash" => Command::Crash(node),
+                "restart" => Command::Restart(node),
+                _ => Command::Timeout(node),
+            })
+        }
+        "put" => {
+            let usage = "put KEY VALUE";
+            let key = l.word(1, "a key", usage)?.text.to_string();
+            let value = l.word(2, "a value", usage)?.text.to_string();
+            l.no_more(3, usage)?;
+            cmd_item(Command::Put { key, value })
+        }
+        "get" => {
+            let usage = "get KEY` or `get KEY from nK";
+            let key = l.word(1, "a key", usage)?.text.to_string();
+            let from = match l.words.get(2) {
+                None => None,
+                Some(w) if w.text == "from" => {
+                    let n = l.word(3, "the node to read from", usage)?;
+                    Some(parse_node_ref(l, n, ctx)?)
+                }
+                Some(w) => {
+                    return Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text)))
+                }
+            };
+            l.no_more(if from.is_some() { 4 } else { 2 }, usage)?;
+            cmd_item(Command::Get { key, from })
+        }
+        "propose" => {
+            let usage = "propose nK KEY VALUE";
+            let n = l.word(1, "a node", usage)?;
+            let node = parse_node_ref(l, n, ctx)?;
+            let key = l.word(2, "a key", usage)?.text.to_string();
+            let value = l.word(3, "a value", usage)?.text.to_string();
+            l.no_more(4, usage)?;
+            cmd_item(Command::Propose { node, key, value })
+        }
+        "add" => {
+            let usage = "add nK";
+            let w = l.word(1, "the node to add", usage)?;
+            let id = parse_new_node_id(l, w)?;
+            let is_voter = match script.as_deref() {
+                Some(st) => st.voters.contains(&id),
+                // Live: the world decides; here only a node that exists could be one.
+                None => false,
+            };
+            if is_voter {
+                return Err(l.err_at(w, format!("n{id} is already a member of the configuration")));
+            }
+            l.no_more(2, usage)?;
+            cmd_item(Command::Add(id))
+        }
+        "remove" => {
+            let usage = "remove nK";
+            let w = l.word(1, "the node to remove", usage)?;
+            let id = parse_node_id(l, w, ctx)?;
+            if let Some(st) = script.as_deref() {
+                if !st.voters.contains(&id) {
+                    return Err(l.err_at(w, format!("n{id} is not a member of the configuration ({})", list_nodes(st.voters.iter().copied()))));
+                }
+                if st.voters.len() == 1 {
+                    return Err(l.err_at(w, format!("cannot remove n{id}, the only member of the configuration")));
+                }
+            }
+            l.no_more(2, usage)?;
+            cmd_item(Command::Remove(id))
+        }
+        "reconfigure" => {
+            let usage = "reconfigure nA nB …";
+            if l.words.len() < 2 {
+                return Err(l.err(l.end_col, format!("missing the new voter set; usage: `{usage}`")));
+            }
+            let mut ids: Vec<NodeId> = Vec::new();
+            for w in &l.words[1..] {
+                let id = parse_new_node_id(l, *w)?;
+                if ids.contains(&id) {
+                    return Err(l.err_at(*w, format!("n{id} is named twice")));
+                }
+                ids.push(id);
+            }
+            cmd_item(Command::Reconfigure(ids))
+        }
+        "transfer" => {
+            let usage = "transfer nK";
+            let w = l.word(1, "the node to transfer leadership to", usage)?;
+            let id = parse_node_id(l, w, ctx)?;
+            l.no_more(2, usage)?;
+            cmd_item(Command::Transfer(id))
+        }
+        "drop" => {
+            let usage = "drop mID";
+            let w = l.word(1, "a message id", usage)?;
+            let id = w
+                .text
+                .strip_prefix('m')
+                .filter(|d| is_digits(d))
+                .and_then(|d| d.parse::<u64>().ok())
+                .ok_or_else(|| l.err_at(w, format!("expected a message id like `m17`, found `{}`", w.text)))?;
+            l.no_more(2, usage)?;
+            cmd_item(Command::Drop(id))
+        }
+        other => Err(l.err_at(cmd, unknown("command", other, COMMANDS))),
+    }
+}
+
+fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
+    let usage = "set SETTING VALUE";
+    let what = l.word(1, "a setting", usage)?;
+    let setup = |s: SetupCommand| Ok(Item::Setup(s));
+    let net = |c: Command| Ok(Item::Command(c));
+    match what.text {
+        "election-timeout" => {
+            let usage = "set election-timeout A..B";
+            let w = l.word(2, "a range like `150ms..300ms`", usage)?;
+            let (a, b) = parse_range(l, w)?;
+            if a == 0 {
+                return Err(l.err_at(w, "the election timeout must be at least 1ms".to_string()));
+            }
+            l.no_more(3, usage)?;
+            setup(SetupCommand::ElectionTimeout(a, b))
+        }
+        "heartbeat" => {
+            let usage = "set heartbeat D";
+            let w = l.word(2, "a duration", usage)?;
+            let d = parse_duration(l, w)?;
+            if d == 0 {
+                return Err(l.err_at(w, "the heartbeat interval must be at least 1ms".to_string()));
+            }
+            l.no_more(3, usage)?;
+            setup(SetupCommand::Heartbeat(d))
+        }
+        "prevote" | "check-quorum" => {
+            let usage = if what.text == "prevote" { "set prevote on|off" } else { "set check-quorum on|off" };
+            let w = l.word(2, "`on` or `off`", usage)?;
+            let on = match w.text {
+                "on" => true,
+                "off" => false,
+                other => return Err(l.err_at(w, format!("expected `on` or `off`, found `{other}`"))),
+            };
+            l.no_more(3, usage)?;
+            setup(if what.text == "prevote" { SetupCommand::Prevote(on) } else { SetupCommand::CheckQuorum(on) })
+        }
+        "snapshot-threshold" => {
+            let usage = "set snapshot-threshold N";
+            let w = l.word(2, "a number of entries", usage)?;
+            let n = parse_u64(l, w, "a number of entries")?;
+            l.no_more(3, usage)?;
+            setup(SetupCommand::SnapshotThreshold(n))
+        }
+        "read-mode" => {
+            let usage = "set read-mode log|read-index|lease";
+            let w = l.word(2, "a read mode", usage)?;
+            let m = match w.text {
+                "log" => ReadMode::Log,
+                "read-index" => ReadMode::ReadIndex,
+                "lease" => ReadMode::Lease,
+                other => return Err(l.err_at(w, unknown("read mode", other, &["log", "read-index", "lease"]))),
+            };
+            l.no_more(3, usage)?;
+            setup(SetupCommand::ReadMode(m))
+        }
+        "latency" => {
+            let usage = "set latency A..B";
+            let w = l.word(2, "a range like `10ms..30ms`", usage)?;
+            let (a, b) = parse_range(l, w)?;
+            l.no_more(3, usage)?;
+            net(Command::SetLatency(a, b))
+        }
+        "loss" | "duplicate" => {
+            let usage = if what.text == "loss" { "set loss P%" } else { "set duplicate P%" };
+            let w = l.word(2, "a percentage", usage)?;
+            let p = parse_percent(l, w)?;
+            l.no_more(3, usage)?;
+            net(if what.text == "loss" { Command::SetLoss(p) } else { Command::SetDuplicate(p) })
+        }
+        other => {
+            let all: Vec<&str> = SET_SETUP.iter().chain(SET_NETWORK.iter()).copied().collect();
+            Err(l.err_at(what, unknown("setting", other, &all)))
+        }
+    }
+}
+
+fn parse_partition(l: &Line<'_>, ctx: &ParseContext) -> Result<Command, ParseError> {
+    let usage = "partition G1 | G2 [| G3 …]";
+    if l.words.len() < 2 {
+        return Err(l.err(l.end_col, format!("missing the groups; usage: `{usage}`")));
+    }
+    let mut groups: Vec<Vec<NodeId>> = Vec::new();
+    let mut current: Vec<NodeId> = Vec::new();
+    let mut seen: BTreeSet<NodeId> = BTreeSet::new();
+    let mut last_bar: Option<Word<'_>> = None;
+    for w in &l.words[1..] {
+        if w.text == "|" {
+            if current.is_empty() {
+                return Err(l.err_at(*w, "empty group: put at least one node on each side of `|`".to_string()));
+            }
+            groups.push(core::mem::take(&mut current));
+            last_bar = Some(*w);
+            continue;
+        }
+        if w.text.contains('|') {
+            return Err(l.err_at(*w, format!("`{}`: separate `|` from the node names with spaces", w.text)));
+        }
+        let id = parse_node_id(l, *w, ctx)?;
+        if !seen.insert(id) {
+            return Err(l.err_at(*w, format!("n{id} is in two groups")));
+        }
+        current.push(id);
+    }
+    if current.is_empty() {
+        let col = last_bar.map_or(l.end_col, |w| w.col);
+        return Err(l.err(col, "empty group after the last `|`".to_string()));
+    }
+    groups.push(current);
+    Ok(Command::Partition(groups))
+}
+
+/// Parses words `[from, to)` as a condition.
+fn parse_cond(
+    l: &Line<'_>,
+    from: usize,
+    to: usize,
+    ctx: &ParseContext,
+    outer_usage: &str,
+) -> Result<Cond, ParseError> {
+    let words = &l.words[from..to.min(l.words.len())];
+    let Some(kind) = words.first().copied() else {
+        return Err(l.err(
+            l.words.get(to).map_or(l.end_col, |w| w.col),
+            format!("missing a condition; usage: `{outer_usage}`"),
+        ));
+    };
+    // Errors for a missing word point where the condition ends.
+    let end_col = l.words.get(to).map_or(l.end_col, |w| w.col);
+    let get = |i: usize, what: &str, usage: &str| -> Result<Word<'_>, ParseError> {
+        words.get(i).copied().ok_or_else(|| l.err(end_col, format!("missing {what}; usage: `{usage}`")))
+    };
+    let done = |n: usize, usage: &str| -> Result<(), ParseError> {
+        match words.get(n) {
+            Some(w) => Err(l.err_at(*w, format!("unexpected `{}`; usage: `{usage}`", w.text))),
+            None => Ok(()),
+        }
+    };
+    let cond = match kind.text {
+        "leader" => {
+            let usage = "leader nK` or `leader any` or `leader none";
+            let w = get(1, "a node, `any` or `none`", usage)?;
+            let c = match w.text {
+                "any" => Cond::LeaderAny,
+                "none" => Cond::LeaderNone,
+                _ => Cond::LeaderIs(parse_node_ref(l, w, ctx)?),
+            };
+            done(2, usage)?;
+            c
+        }
+        "role" => {
+            let usage = "role nK follower|candidate|leader|down|pre-candidate";
+            let n = get(1, "a node", usage)?;
+            let node = parse_node_ref(l, n, ctx)?;
+            let r = get(2, "a role", usage)?;
+            let role = match r.text {
+                "follower" => RoleName::Follower,
+                "candidate" => RoleName::Candidate,
+                "leader" => RoleName::Leader,
+                "down" => RoleName::Down,
+                "pre-candidate" => RoleName::PreCandidate,
+                other => return Err(l.err_at(r, unknown("role", other, ROLES))),
+            };
+            done(3, usage)?;
+            Cond::Role(node, role)
+        }
+        "term" | "commit" => {
+            let usage = if kind.text == "term" { "term nK OP N" } else { "commit nK OP N" };
+            let n = get(1, "a node", usage)?;
+            let node = parse_node_ref(l, n, ctx)?;
+            let o = get(2, "a comparison (`==` `!=` `<` `<=` `>` `>=`)", usage)?;
+            let op = parse_op(l, o)?;
+            let v = get(3, "a number", usage)?;
+            let value = parse_u64(l, v, "a number")?;
+            done(4, usage)?;
+            if kind.text == "term" { Cond::Term(node, op, value) } else { Cond::Commit(node, op, value) }
+        }
+        "kv" => {
+            let usage = "kv nK KEY = VALUE` or `kv nK KEY absent";
+            let n = get(1, "a node", usage)?;
+            let node = parse_node_ref(l, n, ctx)?;
+            let key = get(2, "a key", usage)?.text.to_string();
+            let w = get(3, "`= VALUE` or `absent`", usage)?;
+            match w.text {
+                "=" => {
+                    let value = get(4, "a value", usage)?.text.to_string();
+                    done(5, usage)?;
+                    Cond::KvEq(node, key, value)
+                }
+                "absent" => {
+                    done(4, usage)?;
+                    Cond::KvAbsent(node, key)
+                }
+                "==" => return Err(l.err_at(w, "write `=` (one equals sign) between key and value".to_string())),
+                other => return Err(l.err_at(w, format!("expected `=` or `absent`, found `{other}`"))),
+            }
+        }
+        "same-log" => {
+            let usage = "same-log nA nB";
+            let a = get(1, "a node", usage)?;
+            let na = parse_node_ref(l, a, ctx)?;
+            let b = get(2, "a second node", usage)?;
+            let nb = parse_node_ref(l, b, ctx)?;
+            done(3, usage)?;
+            Cond::SameLog(na, nb)
+        }
+        other => return Err(l.err_at(kind, unknown("condition", other, CONDITIONS))),
+    };
+    Ok(cond)
+}
+
+// ---------------------------------------------------------------------------
+// Values.
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn parse_u64(l: &Line<'_>, w: Word<'_>, what: &str) -> Result<u64, ParseError> {
+    if !is_digits(w.text) {
+        return Err(l.err_at(w, format!("expected {what}, found `{}`", w.text)));
+    }
+    w.text
+        .parse::<u64>()
+        .map_err(|_| l.err_at(w, format!("`{}` is too large", w.text)))
+}
+
+/// `250ms` or `2s` (a non-negative integer and a unit).
+fn parse_duration_str(s: &str) -> Result<Millis, String> {
+    let (digits, scale) = if let Some(d) = s.strip_suffix("ms") {
+        (d, 1u64)
+    } else if let Some(d) = s.strip_suffix('s') {
+        (d, 1000u64)
+    } else if is_digits(s) {
+        return Err(format!("`{s}` needs a unit: `{s}ms` or `{s}s`"));
+    } else {
+        return Err(format!("expected a duration like `250ms` or `2s`, found `{s}`"));
+    };
+    if !is_digits(digits) {
+        return Err(format!("expected a duration like `250ms` or `2s`, found `{s}`"));
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| format!("duration `{s}` is too large"))
+}
+
+fn parse_duration(l: &Line<'_>, w: Word<'_>) -> Result<Millis, ParseError> {
+    parse_duration_str(w.text).map_err(|m| l.err_at(w, m))
+}
+
+/// `A..B`, inclusive, with A <= B.
+fn parse_range(l: &Line<'_>, w: Word<'_>) -> Result<(Millis, Millis), ParseError> {
+    let Some((a, b)) = w.text.split_once("..") else {
+        return Err(l.err_at(w, format!("expected a range like `150ms..300ms`, found `{}`", w.text)));
+    };
+    let a = parse_duration_str(a).map_err(|m| l.err_at(w, m))?;
+    let b_col = w.col.saturating_add(u32::try_from(w.text.find("..").unwrap_or(0) + 2).unwrap_or(0));
+    let b = parse_duration_str(b).map_err(|m| l.err(b_col, m))?;
+    if a > b {
+        return Err(l.err_at(w, format!("range `{}` is empty: {a}ms is more than {b}ms", w.text)));
+    }
+    Ok((a, b))
+}
+
+/// `0%` … `100%`, decimals allowed.
+fn parse_percent(l: &Line<'_>, w: Word<'_>) -> Result<f64, ParseError> {
+    let bad = || l.err_at(w, format!("expected a percentage like `5%` or `2.5%`, found `{}`", w.text));
+    let num = w.text.strip_suffix('%').ok_or_else(bad)?;
+    let ok = match num.split_once('.') {
+        Some((i, f)) => is_digits(i) && is_digits(f),
+        None => is_digits(num),
+    };
+    if !ok {
+        return Err(bad());
+    }
+    let p: f64 = num.parse().map_err(|_| bad())?;
+    if !(0.0..=100.0).contains(&p) {
+        return Err(l.err_at(w, format!("percentage must be 0%..100%, not {}", w.text)));
+    }
+    Ok(p)
+}
+
+fn parse_op(l: &Line<'_>, w: Word<'_>) -> Result<CmpOp, ParseError> {
+    Ok(match w.text {
+        "==" => CmpOp::Eq,
+        "!=" => CmpOp::Ne,
+        "<" => CmpOp::Lt,
+        "<=" => CmpOp::Le,
+        ">" => CmpOp::Gt,
+        ">=" => CmpOp::Ge,
+        "=" => return Err(l.err_at(w, "write `==` to compare".to_string())),
+        other => {
+            return Err(l.err_at(w, format!("expected a comparison (`==` `!=` `<` `<=` `>` `>=`), found `{other}`")))
+        }
+    })
+}
+
+/// `nK` with K a valid node id (1..=15), whether or not it exists.
+fn parse_new_node_id(l: &Line<'_>, w: Word<'_>) -> Result<NodeId, ParseError> {
+    if w.text == "leader" {
+        return Err(l.err_at(w, "`leader` cannot be used here; name a node like `n3`".to_string()));
+    }
+    let id = w
+        .text
+        .strip_prefix('n')
+        .filter(|d| is_digits(d))
+        .ok_or_else(|| l.err_at(w, format!("expected a node like `n3`, found `{}`", w.text)))?;
+    match id.parse::<u64>() {
+        Ok(k) if (1..=MAX_NODES).contains(&k) => Ok(k),
+        _ => Err(l.err_at(w, format!("node ids are n1..n15, not `{}`", w.text))),
+    }
+}
+
+/// A node that exists (in `ctx.members`); `leader` is refused.
+fn parse_node_id(l: &Line<'_>, w: Word<'_>, ctx: &ParseContext) -> Result<NodeId, ParseError> {
+    let id = parse_new_node_id(l, w).map_err(|e| {
+        if w.text.starts_with('n') || w.text == "leader" {
+            e
+        } else {
+            l.err_at(w, format!("expected a node like `n3`, found `{}`", w.text))
+        }
+    })?;
+    if !ctx.members.contains(&id) {
+        return Err(l.err_at(
+            w,
+            format!("n{id} is not in the cluster ({})", list_nodes(ctx.members.iter().copied())),
+        ));
+    }
+    Ok(id)
+}
+
+/// A node that exists, or `leader`.
+fn parse_node_ref(l: &Line<'_>, w: Word<'_>, ctx: &ParseContext) -> Result<NodeRef, ParseError> {
+    if w.text == "leader" {
+        return Ok(NodeRef::Leader);
+    }
+    if !w.text.starts_with('n') {
+        return Err(l.err_at(w, format!("expected a node like `n3` or `leader`, found `{}`", w.text)));
+    }
+    parse_node_id(l, w, ctx).map(NodeRef::Node)
+}
+
+/// `n1..n5`, or `n1..n5, n9` for a non-contiguous set.
+fn list_nodes(ids: impl Iterator<Item = u64>) -> String {
+    let mut ids: Vec<u64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return "no nodes".to_string();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ids.len() {
+        let mut j = i;
+        while j + 1 < ids.len() && ids[j + 1] == ids[j] + 1 {
+            j += 1;
+        }
+        parts.push(match j - i {
+            0 => format!("n{}", ids[i]),
+            1 => format!("n{}, n{}", ids[i], ids[j]),
+            _ => format!("n{}..n{}", ids[i], ids[j]),
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// "unknown command `crsh`; did you mean `crash`?"
+fn unknown(what: &str, found: &str, known: &[&str]) -> String {
+    let lower = found.to_ascii_lowercase();
+    let best = known
+        .iter()
+        .map(|k| (edit_distance(&lower, k), *k))
+        .min_by_key(|(d, _)| *d)
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3));
+    match best {
+        Some((_, k)) => format!("unknown {what} `{found}`; did you mean `{k}`?"),
+        None => format!("unknown {what} `{found}`; expected one of: {}", known.join(", ")),
+    }
+}
+
+/// Levenshtein distance, for suggestions (short words only, so O(n·m) is fine).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().take(64).collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = alloc::vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        core::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    /// Parses `text` as a file and returns its only command.
+    fn one(text: &str) -> Command {
+        let s = parse_script(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert_eq!(s.commands.len(), 1, "{text}");
+        s.commands[0].value.clone()
+    }
+
+    fn cond(text: &str) -> Cond {
+        match one(&format!("expect {text}")) {
+            Command::Expect(c) => c,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Parses `text` and returns its error as (line, col, message).
+    fn err(text: &str) -> (u32, u32, String) {
+        match parse_script(text) {
+            Ok(s) => panic!("{text:?} parsed: {s:?}"),
+            Err(e) => (e.line, e.col, e.message),
+        }
+    }
+
+    #[test]
+    fn empty_file_is_default_setup() {
+        let s = parse_script("").unwrap();
+        assert_eq!(s.setup, Setup::default());
+        assert!(s.commands.is_empty());
+        let s = parse_script("# only a comment\n\n   \t\n").unwrap();
+        assert!(s.commands.is_empty());
+    }
+
+    #[test]
+    fn setup_commands() {
+        let s = parse_script(
+            "cluster 3\nseed 42\nset election-timeout 100ms..1s\nset heartbeat 20ms\n\
+             set prevote on\nset check-quorum on\nset snapshot-threshold 10\nset read-mode lease\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.setup,
+            Setup {
+                cluster: 3,
+                seed: 42,
+                election_timeout: (100, 1000),
+                heartbeat: 20,
+                prevote: true,
+                check_quorum: true,
+                snapshot_threshold: 10,
+                read_mode: ReadMode::Lease,
+            }
+        );
+        assert_eq!(parse_script("set read-mode log").unwrap().setup.read_mode, ReadMode::Log);
+        assert_eq!(
+            parse_script("set read-mode read-index").unwrap().setup.read_mode,
+            ReadMode::ReadIndex
+        );
+        assert!(!parse_script("set prevote off").unwrap().setup.prevote);
+        assert_eq!(parse_script("seed 18446744073709551615").unwrap().setup.seed, u64::MAX);
+    }
+
+    #[test]
+    fn network_commands() {
+        assert_eq!(one("set latency 5ms..50ms"), Command::SetLatency(5, 50));
+        assert_eq!(one("set latency 0ms..0ms"), Command::SetLatency(0, 0));
+        assert_eq!(one("set loss 2.5%"), Command::SetLoss(2.5));
+        assert_eq!(one("set duplicate 100%"), Command::SetDuplicate(100.0));
+        assert_eq!(one("set loss 0%"), Command::SetLoss(0.0));
+        assert_eq!(
+            one("partition n1 n2 | n3 n4 | n5"),
+            Command::Partition(vec![vec![1, 2], vec![3, 4], vec![5]])
+        );
+        assert_eq!(one("partition n3"), Command::Partition(vec![vec![3]]));
+        assert_eq!(one("cut n1 -> n2"), Command::Cut { from: 1, to: 2, both_ways: false });
+        assert_eq!(one("cut n1 <-> n2"), Command::Cut { from: 1, to: 2, both_ways: true });
+        assert_eq!(one("uncut n2 -> n1"), Command::Uncut { from: 2, to: 1, both_ways: false });
+        assert_eq!(one("uncut n2 <-> n1"), Command::Uncut { from: 2, to: 1, both_ways: true });
+        assert_eq!(one("heal"), Command::Heal);
+    }
+
+    #[test]
+    fn time_node_and_client_commands() {
+        assert_eq!(one("run 250ms"), Command::Run(250));
+        assert_eq!(one("run 2s"), Command::Run(2000));
+        assert_eq!(one("run 0ms"), Command::Run(0));
+        assert_eq!(
+            one("await leader any within 2s"),
+            Command::Await { cond: Cond::LeaderAny, within: 2000 }
+        );
+        // A key named `within` is fine: only the last two words are `within D`.
+        assert_eq!(
+            one("await kv n1 within = within within 1s"),
+            Command::Await { cond: Cond::KvEq(NodeRef::Node(1), "within".into(), "within".into()), within: 1000 }
+        );
+        assert_eq!(one("crash n3"), Command::Crash(NodeRef::Node(3)));
+        assert_eq!(one("crash leader"), Command::Crash(NodeRef::Leader));
+        assert_eq!(one("restart n5"), Command::Restart(NodeRef::Node(5)));
+        assert_eq!(one("timeout leader"), Command::Timeout(NodeRef::Leader));
+        assert_eq!(one("put x 1"), Command::Put { key: "x".into(), value: "1".into() });
+        assert_eq!(one("get x"), Command::Get { key: "x".into(), from: None });
+        assert_eq!(one("get x from n2"), Command::Get { key: "x".into(), from: Some(NodeRef::Node(2)) });
+        assert_eq!(one("get from"), Command::Get { key: "from".into(), from: None });
+        assert_eq!(
+            one("propose leader k v"),
+            Command::Propose { node: NodeRef::Leader, key: "k".into(), value: "v".into() }
+        );
+        assert_eq!(
+            one("propose n2 k v"),
+            Command::Propose { node: NodeRef::Node(2), key: "k".into(), value: "v".into() }
+        );
+    }
+
+    #[test]
+    fn membership_transfer_and_drop() {
+        assert_eq!(one("add n6"), Command::Add(6));
+        assert_eq!(one("add n15"), Command::Add(15));
+        assert_eq!(one("remove n5"), Command::Remove(5));
+        assert_eq!(one("reconfigure n1 n2 n6 n7"), Command::Reconfigure(vec![1, 2, 6, 7]));
+        assert_eq!(one("transfer n2"), Command::Transfer(2));
+        assert_eq!(one("drop m17"), Command::Drop(17));
+        // Added nodes may be named afterwards; removed nodes still exist.
+        let s = parse_script("add n6\ncrash n6\nremove n1\nexpect role n1 follower\nadd n1").unwrap();
+        assert_eq!(s.commands.len(), 5);
+        let s = parse_script("reconfigure n1 n2 n9\ncrash n9\nremove n9").unwrap();
+        assert_eq!(s.commands[1].value, Command::Crash(NodeRef::Node(9)));
+    }
+
+    #[test]
+    fn conditions() {
+        assert_eq!(cond("leader n1"), Cond::LeaderIs(NodeRef::Node(1)));
+        assert_eq!(cond("leader any"), Cond::LeaderAny);
+        assert_eq!(cond("leader none"), Cond::LeaderNone);
+        assert_eq!(cond("role n2 follower"), Cond::Role(NodeRef::Node(2), RoleName::Follower));
+        assert_eq!(cond("role n2 candidate"), Cond::Role(NodeRef::Node(2), RoleName::Candidate));
+        assert_eq!(cond("role leader leader"), Cond::Role(NodeRef::Leader, RoleName::Leader));
+        assert_eq!(cond("role n2 down"), Cond::Role(NodeRef::Node(2), RoleName::Down));
+        assert_eq!(cond("role n2 pre-candidate"), Cond::Role(NodeRef::Node(2), RoleName::PreCandidate));
+        let ops = [("==", CmpOp::Eq), ("!=", CmpOp::Ne), ("<", CmpOp::Lt), ("<=", CmpOp::Le), (">", CmpOp::Gt), (">=", CmpOp::Ge)];
+        for (text, op) in ops {
+            assert_eq!(cond(&format!("term n1 {text} 3")), Cond::Term(NodeRef::Node(1), op, 3));
+            assert_eq!(cond(&format!("commit leader {text} 7")), Cond::Commit(NodeRef::Leader, op, 7));
+        }
+        assert_eq!(cond("kv n3 x = 1"), Cond::KvEq(NodeRef::Node(3), "x".into(), "1".into()));
+        assert_eq!(cond("kv leader x absent"), Cond::KvAbsent(NodeRef::Leader, "x".into()));
+        assert_eq!(cond("same-log n1 leader"), Cond::SameLog(NodeRef::Node(1), NodeRef::Leader));
+    }
+
+    #[test]
+    fn located_carries_line_col_and_text() {
+        let s = parse_script("cluster 3\n\n  crash n1   # boom\n\trun 1s").unwrap();
+        assert_eq!(s.commands[0].line, 3);
+        assert_eq!(s.commands[0].col, 3);
+        assert_eq!(s.commands[0].text, "crash n1");
+        assert_eq!(s.commands[1].line, 4);
+        assert_eq!(s.commands[1].col, 2);
+        assert_eq!(s.commands[1].text, "run 1s");
+        // CRLF line endings are accepted.
+        let s = parse_script("cluster 3\r\nrun 1s\r\n").unwrap();
+        assert_eq!(s.commands[0].value, Command::Run(1000));
+        assert_eq!(s.commands[0].text, "run 1s");
+    }
+
+    #[test]
+    fn comments_anywhere() {
+        assert_eq!(one("put x 1#comment"), Command::Put { key: "x".into(), value: "1".into() });
+        assert_eq!(parse_script("#crash n9").unwrap().commands.len(), 0);
+    }
+
+    #[test]
+    fn network_commands_do_not_end_setup() {
+        let s = parse_script("set latency 1ms..2ms\npartition n1 | n2\nseed 7\nrun 1s").unwrap();
+        assert_eq!(s.setup.seed, 7);
+        assert_eq!(s.commands.len(), 3);
+    }
+
+    #[test]
+    fn unknown_command_suggests() {
+        assert_eq!(err("crsh n1"), (1, 1, "unknown command `crsh`; did you mean `crash`?".into()));
+        assert_eq!(err("run 1s\n  Crash n1"), (2, 3, "unknown command `Crash`; did you mean `crash`?".into()));
+        let (l, c, m) = err("frobnicate");
+        assert_eq!((l, c), (1, 1));
+        assert!(m.starts_with("unknown command `frobnicate`; expected one of:"), "{m}");
+        assert_eq!(err("set heartbeet 5ms"), (1, 5, "unknown setting `heartbeet`; did you mean `heartbeat`?".into()));
+        assert_eq!(err("expect leadr n1"), (1, 8, "unknown condition `leadr`; did you mean `leader`?".into()));
+        assert_eq!(err("expect role n1 folower"), (1, 16, "unknown role `folower`; did you mean `follower`?".into()));
+        assert_eq!(err("set read-mode leas"), (1, 15, "unknown read mode `leas`; did you mean `lease`?".into()));
+    }
+
+    #[test]
+    fn node_errors() {
+        assert_eq!(err("crash n7"), (1, 7, "n7 is not in the cluster (n1..n5)".into()));
+        assert_eq!(err("cluster 3\nrun 1s\nexpect leader n4"), (3, 15, "n4 is not in the cluster (n1..n3)".into()));
+        assert_eq!(err("add n9\ncrash n7"), (2, 7, "n7 is not in the cluster (n1..n5, n9)".into()));
+        assert_eq!(err("crash n0"), (1, 7, "node ids are n1..n15, not `n0`".into()));
+        assert_eq!(err("add n16"), (1, 5, "node ids are n1..n15, not `n16`".into()));
+        assert_eq!(err("crash x1"), (1, 7, "expected a node like `n3` or `leader`, found `x1`".into()));
+        assert_eq!(err("cut leader -> n2"), (1, 5, "`leader` cannot be used here; name a node like `n3`".into()));
+        assert_eq!(err("transfer leader"), (1, 10, "`leader` cannot be used here; name a node like `n3`".into()));
+        assert_eq!(err("cut n1 -> n1"), (1, 11, "a node cannot be cut from itself (n1)".into()));
+        assert_eq!(err("cut n1 => n2"), (1, 8, "expected `->` or `<->`, found `=>`".into()));
+    }
+
+    #[test]
+    fn membership_errors() {
+        assert_eq!(err("add n3"), (1, 5, "n3 is already a member of the configuration".into()));
+        assert_eq!(err("add n6\nadd n6"), (2, 5, "n6 is already a member of the configuration".into()));
+        assert_eq!(err("remove n2\nremove n2"), (2, 8, "n2 is not a member of the configuration (n1, n3..n5)".into()));
+        assert_eq!(err("cluster 1\nremove n1"), (2, 8, "cannot remove n1, the only member of the configuration".into()));
+        assert_eq!(err("reconfigure n1 n2 n1"), (1, 19, "n1 is named twice".into()));
+        assert_eq!(err("reconfigure"), (1, 12, "missing the new voter set; usage: `reconfigure nA nB …`".into()));
+        assert_eq!(err("reconfigure n1 n20"), (1, 16, "node ids are n1..n15, not `n20`".into()));
+        // After a reconfigure, the voter set is the target.
+        assert_eq!(err("reconfigure n1 n2 n3\nremove n4"), (2, 8, "n4 is not a member of the configuration (n1..n3)".into()));
+        assert!(parse_script("remove n5\nadd n5").is_ok());
+        assert_eq!(err("drop 17"), (1, 6, "expected a message id like `m17`, found `17`".into()));
+    }
+
+    #[test]
+    fn setup_after_action() {
+        assert_eq!(
+            err("cluster 3\nrun 1s\n\ncrash n1\nseed 4"),
+            (5, 1, "setup command `seed` after the first action (line 2)".into())
+        );
+        assert_eq!(
+            err("put x 1\n  set prevote on"),
+            (2, 3, "setup command `set prevote` after the first action (line 1)".into())
+        );
+        assert_eq!(
+            err("expect leader none\ncluster 3"),
+            (2, 1, "setup command `cluster` after the first action (line 1)".into())
+        );
+        assert_eq!(
+            err("set loss 1%\ncluster 3"),
+            (2, 1, "`cluster` must come before network commands (line 1)".into())
+        );
+    }
+
+    #[test]
+    fn value_errors() {
+        assert_eq!(err("cluster 0"), (1, 9, "cluster size must be 1..=15, not 0".into()));
+        assert_eq!(err("cluster 16"), (1, 9, "cluster size must be 1..=15, not 16".into()));
+        assert_eq!(err("cluster x"), (1, 9, "expected a number of nodes, found `x`".into()));
+        assert_eq!(err("cluster -1"), (1, 9, "expected a number of nodes, found `-1`".into()));
+        assert_eq!(err("seed 18446744073709551616"), (1, 6, "`18446744073709551616` is too large".into()));
+        assert_eq!(err("run 5"), (1, 5, "`5` needs a unit: `5ms` or `5s`".into()));
+        assert_eq!(err("run 1.5s"), (1, 5, "expected a duration like `250ms` or `2s`, found `1.5s`".into()));
+        assert_eq!(err("run 99999999999999999999s"), (1, 5, "duration `99999999999999999999s` is too large".into()));
+        assert_eq!(err("run"), (1, 4, "missing a duration; usage: `run D`".into()));
+        assert_eq!(err("run 1s 2s"), (1, 8, "unexpected `2s`; usage: `run D`".into()));
+        assert_eq!(err("set election-timeout 300ms..150ms"), (1, 22, "range `300ms..150ms` is empty: 300ms is more than 150ms".into()));
+        assert_eq!(err("set election-timeout 0ms..150ms"), (1, 22, "the election timeout must be at least 1ms".into()));
+        assert_eq!(err("set latency 10ms"), (1, 13, "expected a range like `150ms..300ms`, found `10ms`".into()));
+        assert_eq!(err("set latency 10ms..3x"), (1, 19, "expected a duration like `250ms` or `2s`, found `3x`".into()));
+        assert_eq!(err("set heartbeat 0ms"), (1, 15, "the heartbeat interval must be at least 1ms".into()));
+        assert_eq!(err("set loss 101%"), (1, 10, "percentage must be 0%..100%, not 101%".into()));
+        assert_eq!(err("set loss 5"), (1, 10, "expected a percentage like `5%` or `2.5%`, found `5`".into()));
+        assert_eq!(err("set loss .5%"), (1, 10, "expected a percentage like `5%` or `2.5%`, found `.5%`".into()));
+        assert_eq!(err("set prevote yes"), (1, 13, "expected `on` or `off`, found `yes`".into()));
+        assert_eq!(err("put x"), (1, 6, "missing a value; usage: `put KEY VALUE`".into()));
+        assert_eq!(err("put x 1 2"), (1, 9, "unexpected `2`; usage: `put KEY VALUE`".into()));
+        assert_eq!(err("get x at n1"), (1, 7, "expected `from nK`, found `at`".into()));
+        assert_eq!(err("heal now"), (1, 6, "unexpected `now`; usage: `heal`".into()));
+    }
+
+    #[test]
+    fn partition_errors() {
+        assert_eq!(err("partition"), (1, 10, "missing the groups; usage: `partition G1 | G2 [| G3 …]`".into()));
+        assert_eq!(err("partition n1 | | n2"), (1, 16, "empty group: put at least one node on each side of `|`".into()));
+        assert_eq!(err("partition | n2"), (1, 11, "empty group: put at least one node on each side of `|`".into()));
+        assert_eq!(err("partition n1 |"), (1, 14, "empty group after the last `|`".into()));
+        assert_eq!(err("partition n1 n2 | n2"), (1, 19, "n2 is in two groups".into()));
+        assert_eq!(err("partition n1|n2"), (1, 11, "`n1|n2`: separate `|` from the node names with spaces".into()));
+    }
+
+    #[test]
+    fn condition_errors() {
+        assert_eq!(err("expect"), (1, 7, "missing a condition; usage: `expect COND`".into()));
+        assert_eq!(err("await leader any"), (1, 17, "missing `within D` at the end; usage: `await COND within D`".into()));
+        assert_eq!(err("await within 1s"), (1, 7, "missing a condition; usage: `await COND within D`".into()));
+        assert_eq!(err("await leader any within 1"), (1, 25, "`1` needs a unit: `1ms` or `1s`".into()));
+        assert_eq!(err("expect term n1 = 3"), (1, 16, "write `==` to compare".into()));
+        assert_eq!(err("expect term n1 =< 3"), (1, 16, "expected a comparison (`==` `!=` `<` `<=` `>` `>=`), found `=<`".into()));
+        assert_eq!(err("expect commit n1 >= x"), (1, 21, "expected a number, found `x`".into()));
+        assert_eq!(err("expect kv n1 x == 1"), (1, 16, "write `=` (one equals sign) between key and value".into()));
+        assert_eq!(err("expect kv n1 x"), (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into()));
+        assert_eq!(err("await kv n1 x within 1s"), (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into()));
+        assert_eq!(err("expect same-log n1"), (1, 19, "missing a second node; usage: `same-log nA nB`".into()));
+        assert_eq!(err("expect leader n1 n2"), (1, 18, "unexpected `n2`; usage: `leader nK` or `leader any` or `leader none`".into()));
+    }
+
+    #[test]
+    fn live_parse_line() {
+        let mut ctx = ParseContext::live(vec![1, 2, 3]);
+        assert_eq!(parse_line("  # nothing", 1, &mut ctx), Ok(None));
+        let c = parse_line("crash n2", 1, &mut ctx).unwrap().unwrap();
+        assert_eq!(c.value, Command::Crash(NodeRef::Node(2)));
+        let e = parse_line("seed 3", 4, &mut ctx).unwrap_err();
+        assert_eq!((e.line, e.col), (4, 1));
+        assert_eq!(e.message, "setup command `seed` after the first action");
+        let e = parse_line("crash n4", 1, &mut ctx).unwrap_err();
+        assert_eq!(e.message, "n4 is not in the cluster (n1..n3)");
+        parse_line("add n4", 2, &mut ctx).unwrap();
+        assert_eq!(ctx.members, vec![1, 2, 3, 4]);
+        assert!(parse_line("crash n4", 3, &mut ctx).unwrap().is_some());
+        // A fresh context: setup through parse_item, then the first action ends it.
+        let mut ctx = ParseContext::new();
+        let i = parse_item("cluster 2", 1, &mut ctx).unwrap().unwrap();
+        assert_eq!(i.value, Item::Setup(SetupCommand::Cluster(2)));
+        assert_eq!(ctx.members, vec![1, 2]);
+        assert!(!ctx.setup_done);
+        assert!(parse_line("set heartbeat 10ms", 2, &mut ctx).is_err());
+        parse_item("run 1s", 3, &mut ctx).unwrap();
+        assert!(ctx.setup_done);
+    }
+
+    #[test]
+    fn edit_distance_basics() {
+        assert_eq!(edit_distance("crsh", "crash"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        const SOUP: &[&str] = &[
+            "cluster", "seed", "set", "election-timeout", "heartbeat", "prevote", "check-quorum",
+            "snapshot-threshold", "read-mode", "latency", "loss", "duplicate", "partition", "|",
+            "cut", "uncut", "->", "<->", "heal", "run", "await", "within", "crash", "restart",
+            "timeout", "put", "get", "from", "propose", "expect", "add", "remove", "reconfigure",
+            "transfer", "drop", "leader", "any", "none", "role", "term", "commit", "kv", "same-log",
+            "=", "==", "!=", "<", "<=", ">", ">=", "absent", "follower", "candidate", "down",
+            "pre-candidate", "on", "off", "log", "read-index", "lease", "n0", "n1", "n2", "n5",
+            "n6", "n15", "n16", "n99999999999999999999", "0", "1", "15", "16", "250ms", "2s",
+            "0ms", "150ms..300ms", "300ms..1ms", "..", "1ms..", "2.5%", "100%", "101%", "%",
+            "m1", "m", "x", "#", "\t", "é", "99999999999999999999999s",
+        ];
+
+        fn soup_line() -> impl Strategy<Value = String> {
+            proptest::collection::vec(proptest::sample::select(SOUP), 0..8).prop_map(|w| w.join(" "))
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_text_never_panics(text in "\\PC*") {
+                let _ = parse_script(&text);
+                let mut ctx = ParseContext::live(vec![1, 2, 3]);
+                let _ = parse_line(&text, 1, &mut ctx);
+            }
+
+            #[test]
+            fn token_soup_never_panics(lines in proptest::collection::vec(soup_line(), 0..12)) {
+                let text = lines.join("\n");
+                match parse_script(&text) {
+                    Ok(s) => {
+                        // Every command has a real position on a non-empty line.
+                        for c in &s.commands {
+                            prop_assert!(c.line >= 1 && (c.line as usize) <= lines.len());
+                            prop_assert!(c.col >= 1);
+                            prop_assert!(!c.text.is_empty());
+                        }
+                    }
+                    Err(e) => {
+                        prop_assert!(e.line >= 1 && (e.line as usize) <= lines.len().max(1));
+                        prop_assert!(e.col >= 1);
+                        prop_assert!(!e.message.is_empty());
+                    }
+                }
+                let mut ctx = ParseContext::new();
+                for (i, l) in lines.iter().enumerate() {
+                    let _ = parse_item(l, i as u32 + 1, &mut ctx);
+                }
+            }
+        }
+    }
+}
