@@ -36,10 +36,23 @@ FEATURES=(
     --enable-reference-types
 )
 
-echo "[build-wasm] wasm-opt -O3 (npm binaryen $(node -p "require('./node_modules/binaryen/package.json').version"))"
+BINARYEN_VERSION="$(node -p "require('./node_modules/binaryen/package.json').version")"
+echo "[build-wasm] wasm-opt -O3 (npm binaryen $BINARYEN_VERSION)"
 "$WASM_OPT" -O3 "${FEATURES[@]}" "$WASM" -o "$WASM.opt"
 mv "$WASM.opt" "$WASM"
 
 raw=$(stat -c %s "$WASM")
 gz=$(gzip -9 -c "$WASM" | wc -c)
+# Record what was built, so the end-to-end smoke test can check that the page
+# really loaded this optimized release binary (by its hash).
+cat >web/pkg/build-info.json <<JSON
+{
+  "profile": "release",
+  "wasm_opt": "binaryen $BINARYEN_VERSION -O3",
+  "sha256": "$(sha256sum "$WASM" | awk '{print $1}')",
+  "bytes": $raw,
+  "gzip_bytes": $gz,
+  "bytes_before_wasm_opt": $raw_before
+}
+JSON
 printf '[build-wasm] %s: %d bytes raw (%d before wasm-opt), %d bytes gzipped\n' "$WASM" "$raw" "$raw_before" "$gz"
