@@ -24,9 +24,10 @@ pub use ready::{ReadState, Ready};
 pub use reason::*;
 pub use types::*;
 
-// Implementation modules (owned by the core implementer):
-mod raft;
-// mod log;       // RaftLog: entries after the snapshot, term_at, append/truncate
-// pub mod quorum;   // pure functions: majority/joint commit index, vote result
-// mod progress;  // per-peer replication tracking
-// mod rng;       // seeded generator for election jitter
+// Implementation modules:
+mod log; // RaftLog: the snapshot plus the entries after it
+mod membership; // how config entries turn one configuration into the next
+mod progress; // per-peer replication tracking (leader)
+pub mod quorum; // pure functions: majority/joint commit index, vote result
+mod raft; // the protocol: step per role, timers, Ready
+mod rng; // seeded generator for election jitter

@@ -1,27 +1,1460 @@
-//! Placeholder so the crate compiles until the core implementer lands.
+//! The Raft protocol of one server (paper Figure 2, thesis ch. 3, 4, 6, 9).
+//!
+//! Shape, in the manner of etcd's `raft.go`:
+//! - `step` looks at the message's *term* first (Figure 2, "Rules for All
+//!   Servers") and then hands the message to one function per role:
+//!   `step_follower`, `step_candidate` (pre-candidates too) and `step_leader`.
+//!   RequestVote is answered the same way in every role (`handle_vote_request`).
+//! - `tick` drives the two timers: the randomized election timeout of
+//!   followers/candidates and the heartbeat (plus CheckQuorum) of the leader.
+//! - Nothing is sent or persisted directly: messages, state to persist,
+//!   entries to apply and events accumulate until the host takes a `Ready`.
+
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
+
 use crate::config::Config;
-use crate::message::Message;
-use crate::node::Status;
-use crate::ready::Ready;
-use crate::reason::ProposalDropped;
+use crate::log::RaftLog;
+use crate::membership;
+use crate::message::{ConflictHint, Message, MessageBody};
+use crate::node::{PeerProgress, ProgressState, Status};
+use crate::progress::Progress;
+use crate::quorum::{self, VoteResult};
+use crate::ready::{ReadState, Ready};
+use crate::reason::*;
+use crate::rng::Rng;
 use crate::types::*;
 
-pub(crate) struct Raft { _c: Config }
+/// How many recent heartbeat rounds the leader remembers the send time of
+/// (for lease reads). Older acknowledgements simply stop counting.
+const ROUND_HISTORY: usize = 256;
+
+/// A ReadIndex request waiting for a quorum to acknowledge heartbeat round `round`.
+#[derive(Clone, Debug)]
+struct PendingRead {
+    ctx: u64,
+    index: Index,
+    round: u64,
+}
+
+pub(crate) struct Raft {
+    id: NodeId,
+    cfg: Config,
+
+    // ---- Figure 2: persistent state on all servers ----
+    current_term: Term,
+    voted_for: Option<NodeId>,
+    log: RaftLog,
+
+    // ---- Figure 2: volatile state on all servers ----
+    commit_index: Index,
+    /// Highest index the host acknowledged applying (through `advance`).
+    last_applied: Index,
+    /// Highest index already handed out in `Ready::committed_entries`.
+    handed_out: Index,
+
+    role: Role,
+    leader_id: Option<NodeId>,
+
+    // ---- membership (thesis ch. 4) ----
+    /// The configuration a fresh server starts from (`Config::initial_voters`).
+    initial_membership: Membership,
+    /// The latest configuration in snapshot + log, committed or not.
+    membership: Membership,
+    /// False for a server that joined with no initial voters and has not yet
+    /// received a snapshot: it knows only the *changes* in its log, not the
+    /// configuration they apply to, so it must not run elections.
+    membership_known: bool,
+    /// Index of the latest config entry in the log (or the snapshot index when
+    /// the configuration comes from the snapshot); a change is "in progress"
+    /// while this is above `commit_index`.
+    config_index: Index,
+
+    // ---- timers (in ticks) ----
+    now: u64,
+    /// Followers/candidates: ticks since the election timer was reset.
+    /// Leader: ticks in the current CheckQuorum round.
+    election_elapsed: u64,
+    /// The randomized election timeout, re-drawn at every reset.
+    randomized_timeout: u64,
+    heartbeat_elapsed: u64,
+    rng: Rng,
+
+    // ---- candidates ----
+    votes_granted: Vec<NodeId>,
+    votes_rejected: Vec<NodeId>,
+
+    // ---- leaders (Figure 2: volatile state on leaders) ----
+    progress: BTreeMap<NodeId, Progress>,
+    transfer_target: Option<NodeId>,
+    transfer_elapsed: u64,
+    /// Heartbeat rounds: a round number travels as `read_ctx` and comes back in
+    /// the answer, which tells the leader *when* the acknowledged message left.
+    read_round: u64,
+    round_sent_at: Vec<(u64, u64)>,
+    pending_reads: Vec<PendingRead>,
+
+    // ---- output batch (Ready) ----
+    persisted_hard_state: HardState,
+    /// Lowest log index changed since the last Ready (entries to persist).
+    persist_from: Option<Index>,
+    pending_snapshot: Option<Snapshot>,
+    snapshot_install: bool,
+    msgs: Vec<Message>,
+    read_states: Vec<ReadState>,
+    events: Vec<CoreEvent>,
+}
+
 impl Raft {
-    pub(crate) fn new(config: Config, _p: Option<PersistentState>) -> Raft { Raft { _c: config } }
-    pub(crate) fn tick(&mut self) { todo!() }
-    pub(crate) fn step(&mut self, _m: Message) { todo!() }
-    pub(crate) fn propose(&mut self, _d: Vec<u8>) -> Result<Index, ProposalDropped> { todo!() }
-    pub(crate) fn propose_change(&mut self, _c: ConfigChange) -> Result<Index, ProposalDropped> { todo!() }
-    pub(crate) fn read_index(&mut self, _ctx: u64) { todo!() }
-    pub(crate) fn transfer_leader(&mut self, _t: NodeId) { todo!() }
-    pub(crate) fn campaign_forced(&mut self) { todo!() }
-    pub(crate) fn compact(&mut self, _i: Index, _d: Vec<u8>) { todo!() }
-    pub(crate) fn has_ready(&self) -> bool { todo!() }
-    pub(crate) fn take_ready(&mut self) -> Ready { todo!() }
-    pub(crate) fn advance(&mut self, _r: &Ready) { todo!() }
-    pub(crate) fn status(&self) -> Status { todo!() }
-    pub(crate) fn entries(&self) -> &[Entry] { todo!() }
-    pub(crate) fn snapshot(&self) -> Option<&Snapshot> { todo!() }
+    // ------------------------------------------------------------------
+    // Construction
+    // ------------------------------------------------------------------
+
+    pub(crate) fn new(cfg: Config, persisted: Option<PersistentState>) -> Raft {
+        let id = cfg.id;
+        let mut voters = cfg.initial_voters.clone();
+        voters.sort_unstable();
+        voters.dedup();
+        let initial_membership = Membership { voters, ..Default::default() };
+        // Mix the id into the seed so servers given the same seed still draw
+        // different timeouts (identical timeouts would split votes forever).
+        let rng = Rng::new(cfg.seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let restarted = persisted.is_some();
+        let p = persisted.unwrap_or_default();
+        let log = RaftLog::new(p.snapshot, p.entries);
+        // Commit index and applied index are volatile: all we know for sure
+        // after a restart is that the snapshot was committed and applied.
+        let snap_index = log.snapshot_index();
+        let mut r = Raft {
+            id,
+            current_term: p.hard_state.current_term,
+            voted_for: p.hard_state.voted_for,
+            log,
+            commit_index: snap_index,
+            last_applied: snap_index,
+            handed_out: snap_index,
+            role: Role::Follower,
+            leader_id: None,
+            initial_membership,
+            membership: Membership::default(),
+            membership_known: false,
+            config_index: 0,
+            now: 0,
+            election_elapsed: 0,
+            randomized_timeout: cfg.election_timeout_max,
+            heartbeat_elapsed: 0,
+            rng,
+            votes_granted: Vec::new(),
+            votes_rejected: Vec::new(),
+            progress: BTreeMap::new(),
+            transfer_target: None,
+            transfer_elapsed: 0,
+            read_round: 0,
+            round_sent_at: Vec::new(),
+            pending_reads: Vec::new(),
+            persisted_hard_state: p.hard_state,
+            persist_from: None,
+            pending_snapshot: None,
+            snapshot_install: false,
+            msgs: Vec::new(),
+            read_states: Vec::new(),
+            events: Vec::new(),
+            cfg,
+        };
+        r.recompute_membership();
+        r.reset_election_timer();
+        if restarted {
+            r.events.push(CoreEvent::RoleChanged {
+                from: Role::Follower,
+                to: Role::Follower,
+                term: r.current_term,
+                reason: RoleChangeReason::Restarted,
+            });
+        }
+        r
+    }
+
+    // ------------------------------------------------------------------
+    // Small helpers
+    // ------------------------------------------------------------------
+
+    fn send(&mut self, to: NodeId, body: MessageBody) {
+        self.msgs.push(Message { from: self.id, to, term: self.current_term, body });
+    }
+
+    fn send_with_term(&mut self, to: NodeId, term: Term, body: MessageBody) {
+        self.msgs.push(Message { from: self.id, to, term, body });
+    }
+
+    fn reset_election_timer(&mut self) {
+        self.election_elapsed = 0;
+        self.randomized_timeout =
+            self.rng.range_inclusive(self.cfg.election_timeout_min, self.cfg.election_timeout_max);
+    }
+
+    /// May this server start an election? Only a voter of its own (known)
+    /// configuration: learners and removed servers never campaign.
+    fn promotable(&self) -> bool {
+        self.membership_known && membership::is_voter(&self.membership, self.id)
+    }
+
+    /// Voters other than ourselves, to ask for votes.
+    fn other_voters(&self) -> Vec<NodeId> {
+        let mut v: Vec<NodeId> =
+            self.membership.voters.iter().chain(&self.membership.voters_outgoing).copied().collect();
+        v.sort_unstable();
+        v.dedup();
+        v.retain(|&n| n != self.id);
+        v
+    }
+
+    /// Have we heard from a leader within the minimum election timeout? (For
+    /// the leader itself: it is the leader.) Thesis §4.2.3 / §9.6.
+    fn leader_recently_heard(&self) -> bool {
+        self.leader_id.is_some() && self.election_elapsed < self.cfg.election_timeout_min
+    }
+
+    /// Under CheckQuorum (and lease reads, whose safety depends on it) a server
+    /// ignores RequestVote while it believes a leader is alive (thesis §4.2.3).
+    fn in_leader_lease(&self) -> bool {
+        (self.cfg.check_quorum || self.cfg.read_mode == ReadMode::Lease) && self.leader_recently_heard()
+    }
+
+    fn mark_unpersisted(&mut self, from: Index) {
+        self.persist_from = Some(self.persist_from.map_or(from, |f| f.min(from)));
+    }
+
+    fn current_term_committed(&self) -> bool {
+        self.log.term_at(self.commit_index) == Some(self.current_term)
+    }
+
+    /// Rebuild the configuration in force: the snapshot's (or the initial one)
+    /// with every config entry of the log applied in order.
+    fn recompute_membership(&mut self) {
+        let (mut m, known, mut ci) = match &self.log.snapshot {
+            Some(s) => (s.membership.clone(), true, s.last_included_index),
+            None => (self.initial_membership.clone(), !self.initial_membership.voters.is_empty(), 0),
+        };
+        for e in &self.log.entries {
+            if let EntryKind::Config(c) = &e.kind {
+                membership::apply_change(&mut m, c);
+                ci = e.index;
+            }
+        }
+        self.membership = m;
+        self.membership_known = known;
+        self.config_index = ci;
+        if self.role == Role::Leader {
+            self.sync_progress();
+        }
+    }
+
+    /// The configuration as of `index` (for a snapshot taken there).
+    fn membership_at(&self, index: Index) -> Membership {
+        let mut m = match &self.log.snapshot {
+            Some(s) => s.membership.clone(),
+            None => self.initial_membership.clone(),
+        };
+        for e in self.log.entries.iter().take_while(|e| e.index <= index) {
+            if let EntryKind::Config(c) = &e.kind {
+                membership::apply_change(&mut m, c);
+            }
+        }
+        m
+    }
+
+    /// Leader: one Progress per member other than ourselves.
+    fn sync_progress(&mut self) {
+        let members = membership::all_members(&self.membership);
+        self.progress.retain(|id, _| members.contains(id));
+        let next = self.log.last_index() + 1;
+        for id in members {
+            if id != self.id {
+                self.progress.entry(id).or_insert_with(|| Progress::new(next));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // Role changes
+    // ------------------------------------------------------------------
+
+    fn become_follower(&mut self, term: Term, leader: Option<NodeId>, reason: RoleChangeReason) {
+        let old_role = self.role;
+        if term > self.current_term {
+            self.events.push(CoreEvent::TermChanged { from: self.current_term, to: term });
+            self.current_term = term;
+            self.voted_for = None;
+        }
+        if old_role == Role::Leader {
+            self.abandon_leadership();
+        }
+        self.role = Role::Follower;
+        self.leader_id = leader;
+        self.votes_granted.clear();
+        self.votes_rejected.clear();
+        self.reset_election_timer();
+        if old_role != Role::Follower {
+            self.events.push(CoreEvent::RoleChanged {
+                from: old_role,
+                to: Role::Follower,
+                term: self.current_term,
+                reason,
+            });
+        }
+    }
+
+    /// Forget leader-only state; unanswered reads can no longer be confirmed.
+    fn abandon_leadership(&mut self) {
+        for r in core::mem::take(&mut self.pending_reads) {
+            self.events.push(CoreEvent::ReadRejected { ctx: r.ctx, reason: ReadRejected::LeadershipLost });
+        }
+        self.progress.clear();
+        self.transfer_target = None;
+        self.round_sent_at.clear();
+    }
+
+    /// Start an election (or a Pre-Vote round first when configured).
+    fn campaign(&mut self, reason: RoleChangeReason, allow_pre_vote: bool) {
+        if !self.promotable() || self.role == Role::Leader {
+            return;
+        }
+        if self.cfg.pre_vote && allow_pre_vote {
+            self.become_pre_candidate(reason);
+        } else {
+            self.become_candidate(reason, false);
+        }
+    }
+
+    /// Thesis §9.6: ask whether we *could* win before disturbing anyone's term.
+    fn become_pre_candidate(&mut self, reason: RoleChangeReason) {
+        let old_role = self.role;
+        self.role = Role::PreCandidate;
+        self.leader_id = None;
+        self.votes_granted = alloc::vec![self.id];
+        self.votes_rejected.clear();
+        self.reset_election_timer();
+        self.events.push(CoreEvent::RoleChanged {
+            from: old_role,
+            to: Role::PreCandidate,
+            term: self.current_term,
+            reason,
+        });
+        if self.poll_result() == VoteResult::Won {
+            self.become_candidate(RoleChangeReason::PreVoteWon, false);
+            return;
+        }
+        let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        let term = self.current_term + 1;
+        for to in self.other_voters() {
+            self.send_with_term(
+                to,
+                term,
+                MessageBody::RequestVote { last_log_index, last_log_term, pre_vote: true, transfer: false },
+            );
+        }
+    }
+
+    /// Figure 2, "Candidates": increment currentTerm, vote for self, reset the
+    /// election timer, send RequestVote to all other servers.
+    fn become_candidate(&mut self, reason: RoleChangeReason, transfer: bool) {
+        let old_role = self.role;
+        self.events.push(CoreEvent::TermChanged { from: self.current_term, to: self.current_term + 1 });
+        self.current_term += 1;
+        self.voted_for = Some(self.id);
+        self.role = Role::Candidate;
+        self.leader_id = None;
+        self.votes_granted = alloc::vec![self.id];
+        self.votes_rejected.clear();
+        self.reset_election_timer();
+        self.events.push(CoreEvent::RoleChanged {
+            from: old_role,
+            to: Role::Candidate,
+            term: self.current_term,
+            reason,
+        });
+        if self.poll_result() == VoteResult::Won {
+            self.become_leader();
+            return;
+        }
+        let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        for to in self.other_voters() {
+            self.send(to, MessageBody::RequestVote { last_log_index, last_log_term, pre_vote: false, transfer });
+        }
+    }
+
+    fn become_leader(&mut self) {
+        let old_role = self.role;
+        let votes = self.votes_granted.len() as u32;
+        self.role = Role::Leader;
+        self.leader_id = Some(self.id);
+        self.transfer_target = None;
+        self.heartbeat_elapsed = 0;
+        self.election_elapsed = 0;
+        self.read_round = 0;
+        self.round_sent_at.clear();
+        self.pending_reads.clear();
+        self.progress.clear();
+        self.sync_progress();
+        self.events.push(CoreEvent::RoleChanged {
+            from: old_role,
+            to: Role::Leader,
+            term: self.current_term,
+            reason: RoleChangeReason::WonElection { votes },
+        });
+        // §8: a no-op of the new term lets the leader commit (and so learn the
+        // commit point of) entries of earlier terms, and serve reads.
+        self.append_entry(EntryKind::Noop);
+        self.broadcast_append();
+        self.leader_after_progress();
+    }
+
+    fn poll_result(&self) -> VoteResult {
+        quorum::joint_vote_result(
+            &self.membership.voters,
+            &self.membership.voters_outgoing,
+            &self.votes_granted,
+            &self.votes_rejected,
+        )
+    }
+
+    // ------------------------------------------------------------------
+    // Timers
+    // ------------------------------------------------------------------
+
+    pub(crate) fn tick(&mut self) {
+        self.now += 1;
+        if self.role == Role::Leader {
+            self.tick_leader();
+        } else {
+            self.election_elapsed += 1;
+            if self.election_elapsed >= self.randomized_timeout {
+                if self.promotable() {
+                    self.campaign(RoleChangeReason::ElectionTimeout, true);
+                } else {
+                    self.reset_election_timer();
+                }
+            }
+        }
+    }
+
+    fn tick_leader(&mut self) {
+        // CheckQuorum round (thesis §6.2): every election_timeout_min ticks.
+        self.election_elapsed += 1;
+        if self.election_elapsed >= self.cfg.election_timeout_min {
+            self.election_elapsed = 0;
+            if self.cfg.check_quorum && !self.quorum_recently_active() {
+                self.become_follower(self.current_term, None, RoleChangeReason::LostQuorum);
+                return;
+            }
+            for pr in self.progress.values_mut() {
+                pr.recent_active = false;
+            }
+        }
+        // Leadership transfer gives up after an election timeout (thesis §3.10).
+        if let Some(target) = self.transfer_target {
+            self.transfer_elapsed += 1;
+            if self.transfer_elapsed >= self.cfg.election_timeout_max {
+                self.transfer_target = None;
+                self.events.push(CoreEvent::TransferAborted { to: target });
+            }
+        }
+        self.heartbeat_elapsed += 1;
+        if self.heartbeat_elapsed >= self.cfg.heartbeat_interval {
+            self.heartbeat_elapsed = 0;
+            self.broadcast_heartbeat();
+        }
+        self.leader_after_progress();
+    }
+
+    fn quorum_recently_active(&self) -> bool {
+        let mut active: Vec<NodeId> =
+            self.progress.iter().filter(|(_, p)| p.recent_active).map(|(id, _)| *id).collect();
+        active.push(self.id);
+        quorum::joint_vote_result(&self.membership.voters, &self.membership.voters_outgoing, &active, &[])
+            == VoteResult::Won
+    }
+
+    // ------------------------------------------------------------------
+    // step: the term check of Figure 2, then one function per role
+    // ------------------------------------------------------------------
+
+    pub(crate) fn step(&mut self, m: Message) {
+        if m.to != self.id || m.from == self.id {
+            return;
+        }
+        if m.term > self.current_term {
+            match &m.body {
+                // A Pre-Vote request carries the term the sender *would* use;
+                // it must not change ours (thesis §9.6).
+                MessageBody::RequestVote { pre_vote: true, .. } => {}
+                // A granted Pre-Vote comes back with that future term.
+                MessageBody::RequestVoteResponse { pre_vote: true, vote_granted: true, .. } => {}
+                // §4.2.3: while a leader is alive, ignore (deny) disruptive
+                // RequestVotes without adopting their term.
+                MessageBody::RequestVote { pre_vote: false, transfer: false, .. } if self.in_leader_lease() => {
+                    let leader = self.leader_id.unwrap_or(self.id);
+                    self.deny_vote(&m, false, VoteDenied::LeaderAlive { leader });
+                    return;
+                }
+                body => {
+                    let leader = match body {
+                        MessageBody::AppendEntries { .. } | MessageBody::InstallSnapshot { .. } => Some(m.from),
+                        _ => None,
+                    };
+                    self.become_follower(m.term, leader, RoleChangeReason::HigherTerm { term: m.term, from: m.from });
+                }
+            }
+        } else if m.term < self.current_term {
+            self.reject_stale(&m);
+            return;
+        }
+
+        if let MessageBody::RequestVote { .. } = m.body {
+            self.handle_vote_request(&m);
+            return;
+        }
+        match self.role {
+            Role::Follower => self.step_follower(m),
+            Role::PreCandidate | Role::Candidate => self.step_candidate(m),
+            Role::Leader => self.step_leader(m),
+        }
+    }
+
+    /// Figure 2: a request with an older term is refused, and the reply carries
+    /// our term so the sender learns it is out of date. Stale replies are dropped.
+    fn reject_stale(&mut self, m: &Message) {
+        match &m.body {
+            MessageBody::AppendEntries { prev_log_index, read_ctx, .. } => {
+                let reason = AppendRejected::StaleTerm { leader_term: m.term, current_term: self.current_term };
+                self.events.push(CoreEvent::AppendRejected { leader: m.from, reason: reason.clone() });
+                self.send(
+                    m.from,
+                    MessageBody::AppendEntriesResponse {
+                        success: false,
+                        match_index: *prev_log_index,
+                        conflict: None,
+                        reason: Some(reason),
+                        read_ctx: *read_ctx,
+                    },
+                );
+            }
+            MessageBody::InstallSnapshot { .. } => {
+                self.send(m.from, MessageBody::InstallSnapshotResponse { last_index: self.commit_index });
+            }
+            MessageBody::RequestVote { pre_vote, .. } => {
+                let reason = VoteDenied::StaleTerm { candidate_term: m.term, current_term: self.current_term };
+                self.deny_vote(m, *pre_vote, reason);
+            }
+            _ => {}
+        }
+    }
+
+    fn deny_vote(&mut self, m: &Message, pre_vote: bool, reason: VoteDenied) {
+        self.events.push(CoreEvent::VoteDenied { candidate: m.from, term: m.term, pre_vote, reason: reason.clone() });
+        self.send(m.from, MessageBody::RequestVoteResponse { pre_vote, vote_granted: false, reason: Some(reason) });
+    }
+
+    /// RequestVote (Figure 2, receiver implementation), in every role.
+    fn handle_vote_request(&mut self, m: &Message) {
+        let MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer } = m.body else {
+            return;
+        };
+        // Thesis §9.6: a Pre-Vote is refused while we hear from a leader.
+        if pre_vote && !transfer && self.leader_recently_heard() {
+            let leader = self.leader_id.unwrap_or(self.id);
+            self.deny_vote(m, true, VoteDenied::LeaderAlive { leader });
+            return;
+        }
+        // One vote per term: we can vote for this candidate if we already did,
+        // or if we voted for nobody and follow no leader in this term. A
+        // Pre-Vote for a later term commits us to nothing.
+        let can_vote = self.voted_for == Some(m.from)
+            || (self.voted_for.is_none() && self.leader_id.is_none())
+            || (pre_vote && m.term > self.current_term);
+        if !can_vote {
+            let reason = match (self.voted_for, self.leader_id) {
+                (Some(v), _) => VoteDenied::AlreadyVoted { voted_for: v },
+                (None, Some(l)) => VoteDenied::LeaderAlive { leader: l },
+                (None, None) => VoteDenied::NotVoter,
+            };
+            self.deny_vote(m, pre_vote, reason);
+            return;
+        }
+        // §5.4.1 election restriction.
+        if !self.log.is_up_to_date(last_log_index, last_log_term) {
+            let reason = VoteDenied::LogBehind {
+                candidate_last_term: last_log_term,
+                candidate_last_index: last_log_index,
+                last_term: self.log.last_term(),
+                last_index: self.log.last_index(),
+            };
+            self.deny_vote(m, pre_vote, reason);
+            return;
+        }
+        self.events.push(CoreEvent::VoteGranted { candidate: m.from, term: m.term, pre_vote });
+        let reply_term = if pre_vote {
+            m.term
+        } else {
+            // The vote is recorded in HardState, which the host persists
+            // before it sends this reply (same Ready).
+            self.voted_for = Some(m.from);
+            // Figure 2: granting a vote resets the election timer.
+            self.reset_election_timer();
+            self.current_term
+        };
+        self.send_with_term(
+            m.from,
+            reply_term,
+            MessageBody::RequestVoteResponse { pre_vote, vote_granted: true, reason: None },
+        );
+    }
+
+    fn step_follower(&mut self, m: Message) {
+        match m.body {
+            MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit, read_ctx } => {
+                self.leader_id = Some(m.from);
+                self.reset_election_timer();
+                self.handle_append_entries(m.from, prev_log_index, prev_log_term, entries, leader_commit, read_ctx);
+            }
+            MessageBody::InstallSnapshot { snapshot } => {
+                self.leader_id = Some(m.from);
+                self.reset_election_timer();
+                self.handle_install_snapshot(m.from, snapshot);
+            }
+            MessageBody::TimeoutNow => {
+                // Thesis §3.10: start an election at once, skipping Pre-Vote;
+                // `transfer` lets voters bypass the §4.2.3 check.
+                if self.promotable() {
+                    self.become_candidate(RoleChangeReason::TimeoutNow, true);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn step_candidate(&mut self, m: Message) {
+        match m.body {
+            // A leader of our term exists: Figure 2, "If AppendEntries RPC
+            // received from new leader: convert to follower".
+            MessageBody::AppendEntries { .. } | MessageBody::InstallSnapshot { .. } => {
+                self.become_follower(m.term, Some(m.from), RoleChangeReason::LeaderDiscovered { leader: m.from });
+                self.step_follower(m);
+            }
+            MessageBody::RequestVoteResponse { pre_vote, vote_granted, .. } => {
+                // Only answers to the current kind of poll count.
+                if pre_vote != (self.role == Role::PreCandidate) {
+                    return;
+                }
+                if !self.votes_granted.contains(&m.from) && !self.votes_rejected.contains(&m.from) {
+                    if vote_granted {
+                        self.votes_granted.push(m.from);
+                    } else {
+                        self.votes_rejected.push(m.from);
+                    }
+                }
+                match self.poll_result() {
+                    VoteResult::Won => {
+                        if self.role == Role::PreCandidate {
+                            self.become_candidate(RoleChangeReason::PreVoteWon, false);
+                        } else {
+                            self.become_leader();
+                        }
+                    }
+                    VoteResult::Lost => {
+                        self.become_follower(self.current_term, None, RoleChangeReason::ElectionLost);
+                    }
+                    VoteResult::Pending => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn step_leader(&mut self, m: Message) {
+        let from = m.from;
+        match m.body {
+            MessageBody::AppendEntriesResponse { success, match_index, conflict, read_ctx, .. } => {
+                let Some(pr) = self.progress.get_mut(&from) else { return };
+                pr.recent_active = true;
+                if read_ctx != 0 && read_ctx > pr.acked_round {
+                    pr.acked_round = read_ctx;
+                }
+                if success {
+                    self.handle_append_success(from, match_index);
+                } else {
+                    self.handle_append_reject(from, match_index, conflict);
+                }
+                if self.role == Role::Leader {
+                    self.resolve_reads();
+                    self.leader_after_progress();
+                }
+            }
+            MessageBody::InstallSnapshotResponse { last_index } => {
+                let Some(pr) = self.progress.get_mut(&from) else { return };
+                pr.recent_active = true;
+                // `last_index` is the follower's commit index after the
+                // install: committed entries match ours, so it is a safe match.
+                pr.update_match(last_index);
+                if pr.state == ProgressState::Snapshot && pr.match_index >= pr.pending_snapshot {
+                    pr.become_replicate();
+                }
+                self.send_append(from, true, 0);
+                self.leader_after_progress();
+            }
+            _ => {}
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // Log replication: follower side
+    // ------------------------------------------------------------------
+
+    /// AppendEntries receiver implementation (Figure 2, rules 2–5).
+    fn handle_append_entries(
+        &mut self,
+        leader: NodeId,
+        prev_log_index: Index,
+        prev_log_term: Term,
+        entries: Vec<Entry>,
+        leader_commit: Index,
+        read_ctx: u64,
+    ) {
+        let (mut prev_index, mut prev_term, mut entries) = (prev_log_index, prev_log_term, entries);
+        // Entries up to our snapshot are committed, so they match the leader's:
+        // skip them rather than comparing against terms we no longer hold.
+        let snap = self.log.snapshot_index();
+        if prev_index < snap {
+            let covered = prev_index + entries.len() as Index;
+            if covered <= snap {
+                self.respond_append(leader, true, snap, None, None, read_ctx);
+                return;
+            }
+            let skip = (snap - prev_index) as usize;
+            entries.drain(..skip);
+            prev_index = snap;
+            prev_term = self.log.snapshot_term();
+        }
+
+        // Rule 2: reply false if the log has no entry at prevLogIndex whose term
+        // matches prevLogTerm — with a hint for fast backup (thesis §5.3).
+        if !self.log.matches(prev_index, prev_term) {
+            let last_index = self.log.last_index();
+            let (reason, hint) = match self.log.term_at(prev_index) {
+                None => (
+                    AppendRejected::MissingEntry { prev_log_index: prev_index, last_index },
+                    ConflictHint { conflict_term: None, first_index: last_index + 1 },
+                ),
+                Some(found_term) => (
+                    AppendRejected::TermMismatch { prev_log_index: prev_index, prev_log_term: prev_term, found_term },
+                    ConflictHint {
+                        conflict_term: Some(found_term),
+                        first_index: self.log.first_index_of_term_run(prev_index, found_term),
+                    },
+                ),
+            };
+            self.events.push(CoreEvent::AppendRejected { leader, reason: reason.clone() });
+            self.respond_append(leader, false, prev_log_index, Some(hint), Some(reason), read_ctx);
+            return;
+        }
+
+        // Rules 3–4: skip entries we already have; at the first conflict (same
+        // index, different term) delete it and all that follow; append the
+        // rest. A stale or duplicated message whose entries all match changes
+        // nothing — in particular it never truncates.
+        let mut new_from: Option<usize> = None;
+        for (i, e) in entries.iter().enumerate() {
+            match self.log.term_at(e.index) {
+                Some(t) if t == e.term => continue,
+                Some(_) => {
+                    if e.index <= self.commit_index {
+                        // A committed entry can never conflict with a leader's
+                        // log (Leader Completeness); refuse rather than lose it.
+                        return;
+                    }
+                    let to_index = self.log.last_index();
+                    self.log.truncate_from(e.index);
+                    self.events.push(CoreEvent::EntriesTruncated { from_index: e.index, to_index });
+                    self.mark_unpersisted(e.index);
+                    new_from = Some(i);
+                    break;
+                }
+                None => {
+                    new_from = Some(i);
+                    break;
+                }
+            }
+        }
+        let last_new = prev_index + entries.len() as Index;
+        if let Some(i) = new_from {
+            let first = entries[i].index;
+            let mut config_changed = false;
+            for e in entries.drain(i..) {
+                if matches!(e.kind, EntryKind::Config(_)) {
+                    config_changed = true;
+                    self.events.push(CoreEvent::MembershipChanged { index: e.index });
+                }
+                self.log.push(e);
+            }
+            self.events.push(CoreEvent::EntriesAppended { first_index: first, last_index: self.log.last_index() });
+            self.mark_unpersisted(first);
+            // A truncated config entry also changes the configuration back.
+            let _ = config_changed;
+            self.recompute_membership();
+        }
+        // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
+        if leader_commit > self.commit_index {
+            let to = leader_commit.min(last_new);
+            if to > self.commit_index {
+                self.commit_to(to);
+            }
+        }
+        self.respond_append(leader, true, last_new, None, None, read_ctx);
+    }
+
+    fn respond_append(
+        &mut self,
+        to: NodeId,
+        success: bool,
+        match_index: Index,
+        conflict: Option<ConflictHint>,
+        reason: Option<AppendRejected>,
+        read_ctx: u64,
+    ) {
+        self.send(to, MessageBody::AppendEntriesResponse { success, match_index, conflict, reason, read_ctx });
+    }
+
+    /// InstallSnapshot receiver (paper §7).
+    fn handle_install_snapshot(&mut self, leader: NodeId, snapshot: Snapshot) {
+        let idx = snapshot.last_included_index;
+        if idx <= self.commit_index {
+            // We already have (and committed) everything it covers.
+            self.send(leader, MessageBody::InstallSnapshotResponse { last_index: self.commit_index });
+            return;
+        }
+        let term = snapshot.last_included_term;
+        // §7: if our entry at the snapshot's index matches, keep what follows;
+        // otherwise the whole log is superseded.
+        let keep_suffix = self.log.matches(idx, term);
+        self.log.install_snapshot(snapshot.clone(), keep_suffix);
+        self.events.push(CoreEvent::SnapshotInstalled { index: idx, term, from: leader });
+        self.events.push(CoreEvent::CommitAdvanced { from: self.commit_index, to: idx });
+        self.commit_index = idx;
+        self.handed_out = self.handed_out.max(idx);
+        self.pending_snapshot = Some(snapshot);
+        self.snapshot_install = true;
+        // The host replaces its whole persisted log on an installed snapshot,
+        // so hand it the kept suffix again.
+        self.persist_from = Some(idx + 1);
+        self.recompute_membership();
+        self.send(leader, MessageBody::InstallSnapshotResponse { last_index: self.commit_index });
+    }
+
+    fn commit_to(&mut self, index: Index) {
+        if index <= self.commit_index {
+            return;
+        }
+        self.events.push(CoreEvent::CommitAdvanced { from: self.commit_index, to: index });
+        self.commit_index = index;
+    }
+
+    // ------------------------------------------------------------------
+    // Log replication: leader side
+    // ------------------------------------------------------------------
+
+    /// Append an entry of the current term to the leader's own log.
+    fn append_entry(&mut self, kind: EntryKind) -> Index {
+        let index = self.log.last_index() + 1;
+        let is_config = matches!(kind, EntryKind::Config(_));
+        self.log.push(Entry { term: self.current_term, index, kind });
+        self.mark_unpersisted(index);
+        self.events.push(CoreEvent::EntriesAppended { first_index: index, last_index: index });
+        if is_config {
+            self.events.push(CoreEvent::MembershipChanged { index });
+            self.recompute_membership();
+        }
+        index
+    }
+
+    fn broadcast_append(&mut self) {
+        let peers: Vec<NodeId> = self.progress.keys().copied().collect();
+        for id in peers {
+            self.send_append(id, false, 0);
+        }
+    }
+
+    /// Send `to` the entries from its `next_index` (or a snapshot when they are
+    /// compacted away). Without `allow_empty`, nothing is sent when there is
+    /// nothing new. Returns whether a message went out.
+    fn send_append(&mut self, to: NodeId, allow_empty: bool, read_ctx: u64) -> bool {
+        let Some(pr) = self.progress.get(&to) else { return false };
+        if pr.is_paused() {
+            return false;
+        }
+        let next = pr.next_index.max(1);
+        if next <= self.log.snapshot_index() {
+            return self.send_snapshot(to);
+        }
+        let prev_log_index = next - 1;
+        let Some(prev_log_term) = self.log.term_at(prev_log_index) else {
+            return self.send_snapshot(to);
+        };
+        let entries = self.log.slice(next, self.log.last_index(), self.cfg.max_entries_per_message);
+        if entries.is_empty() && !allow_empty {
+            return false;
+        }
+        let last_sent = entries.last().map(|e| e.index);
+        let leader_commit = self.commit_index;
+        let pr = self.progress.get_mut(&to).expect("checked above");
+        match pr.state {
+            ProgressState::Replicate => {
+                // Pipelining: assume it arrives, keep streaming.
+                if let Some(last) = last_sent {
+                    pr.next_index = last + 1;
+                }
+            }
+            ProgressState::Probe => pr.probe_sent = true,
+            ProgressState::Snapshot => {}
+        }
+        self.send(to, MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit, read_ctx });
+        true
+    }
+
+    fn send_snapshot(&mut self, to: NodeId) -> bool {
+        let Some(snapshot) = self.log.snapshot.clone() else { return false };
+        let index = snapshot.last_included_index;
+        let now = self.now;
+        if let Some(pr) = self.progress.get_mut(&to) {
+            pr.become_snapshot(index, now);
+        }
+        self.events.push(CoreEvent::SnapshotSent { to, index });
+        self.send(to, MessageBody::InstallSnapshot { snapshot });
+        true
+    }
+
+    /// A heartbeat that only proves leadership and carries the commit index:
+    /// it points at the follower's known match, so it always passes the
+    /// consistency check and never implies more than we know.
+    fn send_heartbeat(&mut self, to: NodeId, read_ctx: u64) {
+        let Some(pr) = self.progress.get(&to) else { return };
+        let prev_log_index = pr.match_index;
+        match self.log.term_at(prev_log_index) {
+            Some(prev_log_term) => {
+                let leader_commit = self.commit_index;
+                self.send(
+                    to,
+                    MessageBody::AppendEntries { prev_log_index, prev_log_term, entries: Vec::new(), leader_commit, read_ctx },
+                );
+            }
+            None => {
+                // Its match point is compacted: it needs a snapshot anyway.
+                if let Some(pr) = self.progress.get_mut(&to) {
+                    if pr.state != ProgressState::Snapshot {
+                        pr.become_probe();
+                        pr.next_index = pr.match_index + 1;
+                    }
+                }
+                self.send_append(to, true, read_ctx);
+            }
+        }
+    }
+
+    fn broadcast_heartbeat(&mut self) {
+        // Lease reads need every heartbeat round numbered; ReadIndex only the
+        // rounds that confirm pending reads.
+        let round = if self.cfg.read_mode == ReadMode::Lease || !self.pending_reads.is_empty() {
+            self.new_round()
+        } else {
+            0
+        };
+        let peers: Vec<NodeId> = self.progress.keys().copied().collect();
+        let last_index = self.log.last_index();
+        for id in peers {
+            let now = self.now;
+            let resend_after = self.cfg.election_timeout_max;
+            let Some(pr) = self.progress.get_mut(&id) else { continue };
+            match pr.state {
+                ProgressState::Probe => {
+                    // The probe may have been lost: try again.
+                    pr.probe_sent = false;
+                    self.send_append(id, true, round);
+                }
+                ProgressState::Replicate => {
+                    let stalled = pr.match_index < last_index && pr.match_index == pr.match_at_last_heartbeat;
+                    pr.match_at_last_heartbeat = pr.match_index;
+                    if stalled {
+                        // Nothing acknowledged for a whole interval: assume the
+                        // in-flight messages were lost and resend from the match.
+                        pr.next_index = pr.match_index + 1;
+                        self.send_append(id, true, round);
+                    } else {
+                        self.send_heartbeat(id, round);
+                    }
+                }
+                ProgressState::Snapshot => {
+                    if now.saturating_sub(pr.snapshot_sent_at) >= resend_after {
+                        self.send_snapshot(id);
+                    }
+                    self.send_heartbeat(id, round);
+                }
+            }
+        }
+    }
+
+    fn handle_append_success(&mut self, from: NodeId, match_index: Index) {
+        let last_index = self.log.last_index();
+        let Some(pr) = self.progress.get_mut(&from) else { return };
+        let moved = pr.update_match(match_index);
+        match pr.state {
+            ProgressState::Probe => {
+                if moved || pr.match_index == match_index {
+                    pr.become_replicate();
+                } else {
+                    pr.probe_sent = false;
+                }
+            }
+            ProgressState::Snapshot => {
+                if pr.match_index >= pr.pending_snapshot {
+                    pr.become_replicate();
+                }
+            }
+            ProgressState::Replicate => {}
+        }
+        let caught_up = pr.match_index == last_index;
+        if moved && caught_up && self.transfer_target == Some(from) {
+            // Thesis §3.10: the target has our whole log; tell it to campaign.
+            self.send(from, MessageBody::TimeoutNow);
+        }
+        // Keep streaming whatever it does not have yet.
+        self.send_append(from, false, 0);
+    }
+
+    /// Fast backup (thesis §5.3): jump `next_index` using the follower's hint
+    /// instead of stepping back one entry per round trip.
+    fn handle_append_reject(&mut self, from: NodeId, rejected: Index, conflict: Option<ConflictHint>) {
+        let Some(pr) = self.progress.get(&from) else { return };
+        // Ignore stale rejections (of a message sent before we learned more).
+        let stale = match pr.state {
+            ProgressState::Replicate => rejected <= pr.match_index,
+            ProgressState::Probe => rejected + 1 != pr.next_index,
+            ProgressState::Snapshot => true,
+        };
+        if stale {
+            return;
+        }
+        let mut next = match conflict {
+            Some(ConflictHint { conflict_term: Some(t), first_index }) => {
+                match self.log.last_index_of_term(t, rejected) {
+                    // We have that term: the follower's entries of it up to our
+                    // last one of it may match; retry right after it.
+                    Some(i) => i + 1,
+                    // We never had that term: the follower's whole run of it goes.
+                    None => first_index,
+                }
+            }
+            Some(ConflictHint { conflict_term: None, first_index }) => first_index,
+            None => rejected,
+        };
+        let pr = self.progress.get_mut(&from).expect("checked above");
+        next = next.min(rejected).max(pr.match_index + 1).max(1);
+        pr.become_probe();
+        pr.next_index = next;
+        self.send_append(from, true, 0);
+    }
+
+    /// Figure 2, last leader rule: advance commitIndex to the highest N stored
+    /// on a majority (of both configurations during joint consensus) — but only
+    /// if log[N].term == currentTerm (Figure 8).
+    fn maybe_commit(&mut self) -> bool {
+        if self.membership.voters.is_empty() {
+            return false;
+        }
+        let match_of = |id: &NodeId| -> Index {
+            if *id == self.id {
+                self.log.last_index()
+            } else {
+                self.progress.get(id).map_or(0, |p| p.match_index)
+            }
+        };
+        let incoming: Vec<Index> = self.membership.voters.iter().map(match_of).collect();
+        let outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(match_of).collect();
+        let n = quorum::joint_commit_index(&incoming, &outgoing);
+        if n == Index::MAX || n <= self.commit_index {
+            return false;
+        }
+        #[cfg(not(feature = "bug-commit-old-term"))]
+        {
+            // Figure 8: counting replicas never commits an entry of an older term.
+            if self.log.term_at(n) != Some(self.current_term) {
+                return false;
+            }
+        }
+        // TEST-ONLY BUG (feature `bug-commit-old-term`): the check above is
+        // skipped, so an old-term entry on a majority is committed — the unsafe
+        // rule Figure 8 warns against. Exists so tests can show the invariant
+        // checker catching it.
+        self.commit_to(n);
+        true
+    }
+
+    /// Everything a leader re-examines after its progress changed: commit,
+    /// its own removal (thesis §4.2.2), and the automatic membership steps
+    /// (promote caught-up learners, leave a committed joint configuration).
+    fn leader_after_progress(&mut self) {
+        loop {
+            if self.role != Role::Leader {
+                return;
+            }
+            let committed = self.maybe_commit();
+            if self.config_index <= self.commit_index && !membership::is_voter(&self.membership, self.id) {
+                self.become_follower(self.current_term, None, RoleChangeReason::RemovedFromConfig);
+                return;
+            }
+            let appended = self.maybe_auto_config_step();
+            if appended {
+                self.broadcast_append();
+            }
+            if !committed && !appended {
+                return;
+            }
+        }
+    }
+
+    /// The leader's own membership steps. Returns whether it appended one.
+    fn maybe_auto_config_step(&mut self) -> bool {
+        if self.transfer_target.is_some() || self.config_index > self.commit_index || !self.current_term_committed() {
+            return false;
+        }
+        if membership::is_joint(&self.membership) {
+            // C_old,new is committed: move on to C_new (thesis §4.3).
+            self.append_entry(EntryKind::Config(ConfigChange::LeaveJoint));
+            return true;
+        }
+        let commit = self.commit_index;
+        let ready_learner = self
+            .membership
+            .learners
+            .iter()
+            .copied()
+            .find(|id| self.progress.get(id).is_some_and(|p| p.match_index >= commit));
+        if let Some(id) = ready_learner {
+            // Thesis §4.2.1: a new server joins as a non-voter until it has
+            // caught up, so it does not stall commits while it copies the log.
+            self.append_entry(EntryKind::Config(ConfigChange::PromoteVoter(id)));
+            return true;
+        }
+        false
+    }
+
+    // ------------------------------------------------------------------
+    // Client-facing operations
+    // ------------------------------------------------------------------
+
+    fn drop_proposal(&mut self, reason: ProposalDropped) -> Result<Index, ProposalDropped> {
+        self.events.push(CoreEvent::ProposalDropped { reason: reason.clone() });
+        Err(reason)
+    }
+
+    pub(crate) fn propose(&mut self, data: Vec<u8>) -> Result<Index, ProposalDropped> {
+        if self.role != Role::Leader {
+            return self.drop_proposal(ProposalDropped::NotLeader { leader_hint: self.leader_id });
+        }
+        if self.transfer_target.is_some() {
+            return self.drop_proposal(ProposalDropped::TransferInProgress);
+        }
+        let index = self.append_entry(EntryKind::Command(data));
+        self.broadcast_append();
+        self.leader_after_progress();
+        Ok(index)
+    }
+
+    pub(crate) fn propose_change(&mut self, change: ConfigChange) -> Result<Index, ProposalDropped> {
+        if self.role != Role::Leader {
+            return self.drop_proposal(ProposalDropped::NotLeader { leader_hint: self.leader_id });
+        }
+        if self.transfer_target.is_some() {
+            return self.drop_proposal(ProposalDropped::TransferInProgress);
+        }
+        if self.config_index > self.commit_index
+            || (membership::is_joint(&self.membership) && change != ConfigChange::LeaveJoint)
+        {
+            return self.drop_proposal(ProposalDropped::ChangeInProgress);
+        }
+        if !self.current_term_committed() {
+            return self.drop_proposal(ProposalDropped::LeaderNotReady);
+        }
+        if !membership::is_valid_change(&self.membership, &change) {
+            return self.drop_proposal(ProposalDropped::InvalidChange);
+        }
+        let index = self.append_entry(EntryKind::Config(change));
+        self.broadcast_append();
+        self.leader_after_progress();
+        Ok(index)
+    }
+
+    // ---- reads (thesis §6.4) ----
+
+    fn new_round(&mut self) -> u64 {
+        self.read_round += 1;
+        self.round_sent_at.push((self.read_round, self.now));
+        if self.round_sent_at.len() > ROUND_HISTORY {
+            self.round_sent_at.remove(0);
+        }
+        self.read_round
+    }
+
+    fn round_sent_tick(&self, round: u64) -> Option<u64> {
+        self.round_sent_at.iter().find(|(r, _)| *r == round).map(|(_, t)| *t)
+    }
+
+    /// Lease (thesis §6.4.1): a quorum acknowledged heartbeats sent at or after
+    /// tick T, and none of them will vote for anyone else before T +
+    /// election_timeout_min, so no other leader can exist until then.
+    fn lease_valid(&self) -> bool {
+        // Encode "acknowledged a round sent at tick t" as t + 1 (0 = never).
+        let ack_tick = |id: &NodeId| -> Index {
+            if *id == self.id {
+                return self.now + 1;
+            }
+            self.progress
+                .get(id)
+                .and_then(|p| self.round_sent_tick(p.acked_round))
+                .map_or(0, |t| t + 1)
+        };
+        let incoming: Vec<Index> = self.membership.voters.iter().map(ack_tick).collect();
+        let outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(ack_tick).collect();
+        let start_plus_one = quorum::joint_commit_index(&incoming, &outgoing);
+        if start_plus_one == 0 || start_plus_one == Index::MAX {
+            return false;
+        }
+        self.now < start_plus_one - 1 + self.cfg.election_timeout_min
+    }
+
+    pub(crate) fn read_index(&mut self, ctx: u64) {
+        let reason = if self.role != Role::Leader {
+            Some(ReadRejected::NotLeader { leader_hint: self.leader_id })
+        } else if self.transfer_target.is_some() {
+            Some(ReadRejected::TransferInProgress)
+        } else if !self.current_term_committed() {
+            // Until its no-op commits, a new leader does not know the commit index.
+            Some(ReadRejected::NoopNotCommitted)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.events.push(CoreEvent::ReadRejected { ctx, reason });
+            return;
+        }
+        let index = self.commit_index;
+        if self.cfg.read_mode == ReadMode::Lease && self.lease_valid() {
+            self.read_states.push(ReadState { ctx, index });
+            return;
+        }
+        // ReadIndex: confirm we are still leader with one round of heartbeats.
+        let round = self.new_round();
+        self.pending_reads.push(PendingRead { ctx, index, round });
+        let peers: Vec<NodeId> = self.progress.keys().copied().collect();
+        for id in peers {
+            self.send_heartbeat(id, round);
+        }
+        self.resolve_reads();
+    }
+
+    /// Serve every pending read whose round a quorum (of every active
+    /// configuration) has acknowledged.
+    fn resolve_reads(&mut self) {
+        if self.pending_reads.is_empty() {
+            return;
+        }
+        let acked = |id: &NodeId| -> Index {
+            if *id == self.id {
+                self.read_round
+            } else {
+                self.progress.get(id).map_or(0, |p| p.acked_round)
+            }
+        };
+        let incoming: Vec<Index> = self.membership.voters.iter().map(acked).collect();
+        let outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(acked).collect();
+        let confirmed = quorum::joint_commit_index(&incoming, &outgoing);
+        let mut still = Vec::new();
+        for r in core::mem::take(&mut self.pending_reads) {
+            if r.round <= confirmed {
+                self.read_states.push(ReadState { ctx: r.ctx, index: r.index });
+            } else {
+                still.push(r);
+            }
+        }
+        self.pending_reads = still;
+    }
+
+    // ---- leadership transfer (thesis §3.10) ----
+
+    pub(crate) fn transfer_leader(&mut self, target: NodeId) {
+        if self.role != Role::Leader || target == self.id {
+            return;
+        }
+        if !membership::is_voter(&self.membership, target) || !self.progress.contains_key(&target) {
+            return;
+        }
+        if let Some(old) = self.transfer_target {
+            if old == target {
+                return;
+            }
+            self.events.push(CoreEvent::TransferAborted { to: old });
+        }
+        self.transfer_target = Some(target);
+        self.transfer_elapsed = 0;
+        self.events.push(CoreEvent::TransferStarted { to: target });
+        let caught_up = self.progress.get(&target).is_some_and(|p| p.match_index == self.log.last_index());
+        if caught_up {
+            self.send(target, MessageBody::TimeoutNow);
+        } else {
+            self.send_append(target, true, 0);
+        }
+    }
+
+    pub(crate) fn campaign_forced(&mut self) {
+        self.campaign(RoleChangeReason::Forced, true);
+    }
+
+    // ---- log compaction (paper §7) ----
+
+    pub(crate) fn compact(&mut self, index: Index, data: Vec<u8>) {
+        // Only what the host has applied can be covered by its state bytes.
+        if index <= self.log.snapshot_index() || index > self.last_applied || index > self.log.last_index() {
+            return;
+        }
+        let Some(term) = self.log.term_at(index) else { return };
+        let snapshot = Snapshot {
+            last_included_index: index,
+            last_included_term: term,
+            membership: self.membership_at(index),
+            data,
+        };
+        self.log.install_snapshot(snapshot.clone(), true);
+        self.pending_snapshot = Some(snapshot);
+        self.snapshot_install = false;
+        self.events.push(CoreEvent::SnapshotTaken { index, term });
+    }
+
+    // ------------------------------------------------------------------
+    // Ready
+    // ------------------------------------------------------------------
+
+    fn hard_state(&self) -> HardState {
+        HardState { current_term: self.current_term, voted_for: self.voted_for }
+    }
+
+    pub(crate) fn has_ready(&self) -> bool {
+        self.hard_state() != self.persisted_hard_state
+            || self.pending_snapshot.is_some()
+            || self.persist_from.is_some()
+            || !self.msgs.is_empty()
+            || self.commit_index > self.handed_out
+            || !self.read_states.is_empty()
+            || !self.events.is_empty()
+    }
+
+    pub(crate) fn take_ready(&mut self) -> Ready {
+        let hs = self.hard_state();
+        let hard_state = if hs != self.persisted_hard_state {
+            self.persisted_hard_state = hs.clone();
+            Some(hs)
+        } else {
+            None
+        };
+        let snapshot = self.pending_snapshot.take();
+        let snapshot_install = snapshot.is_some() && self.snapshot_install;
+        self.snapshot_install = false;
+        let entries = match self.persist_from.take() {
+            Some(from) => self.log.slice(from, self.log.last_index(), usize::MAX),
+            None => Vec::new(),
+        };
+        let committed_entries = if self.commit_index > self.handed_out {
+            let c = self.log.slice(self.handed_out + 1, self.commit_index, usize::MAX);
+            self.handed_out = self.commit_index;
+            c
+        } else {
+            Vec::new()
+        };
+        Ready {
+            hard_state,
+            snapshot,
+            snapshot_install,
+            entries,
+            messages: core::mem::take(&mut self.msgs),
+            committed_entries,
+            read_states: core::mem::take(&mut self.read_states),
+            events: core::mem::take(&mut self.events),
+        }
+    }
+
+    pub(crate) fn advance(&mut self, ready: &Ready) {
+        if ready.snapshot_install {
+            if let Some(s) = &ready.snapshot {
+                self.last_applied = self.last_applied.max(s.last_included_index);
+            }
+        }
+        if let Some(last) = ready.committed_entries.last() {
+            self.last_applied = self.last_applied.max(last.index);
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------
+
+    pub(crate) fn status(&self) -> Status {
+        let (timer_elapsed, timer_timeout) = if self.role == Role::Leader {
+            (self.heartbeat_elapsed, self.cfg.heartbeat_interval)
+        } else {
+            (self.election_elapsed, self.randomized_timeout)
+        };
+        let progress = if self.role == Role::Leader {
+            self.progress
+                .iter()
+                .map(|(id, p)| PeerProgress {
+                    id: *id,
+                    next_index: p.next_index,
+                    match_index: p.match_index,
+                    state: p.state,
+                    recent_active: p.recent_active,
+                    is_learner: self.membership.learners.contains(id),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let votes_granted = match self.role {
+            Role::Candidate | Role::PreCandidate => self.votes_granted.clone(),
+            _ => Vec::new(),
+        };
+        Status {
+            id: self.id,
+            role: self.role,
+            current_term: self.current_term,
+            voted_for: self.voted_for,
+            leader_id: self.leader_id,
+            commit_index: self.commit_index,
+            last_applied: self.last_applied,
+            last_index: self.log.last_index(),
+            last_term: self.log.last_term(),
+            snapshot_index: self.log.snapshot_index(),
+            snapshot_term: self.log.snapshot_term(),
+            membership: self.membership.clone(),
+            timer_elapsed,
+            timer_timeout,
+            progress,
+            transfer_target: self.transfer_target,
+            votes_granted,
+        }
+    }
+
+    pub(crate) fn entries(&self) -> &[Entry] {
+        &self.log.entries
+    }
+
+    pub(crate) fn snapshot(&self) -> Option<&Snapshot> {
+        self.log.snapshot.as_ref()
+    }
 }
