@@ -69,6 +69,7 @@ pub struct Status {
     pub votes_granted: Vec<NodeId>,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawNode {
     pub(crate) raft: crate::raft::Raft,
 }

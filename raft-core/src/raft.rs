@@ -30,13 +30,14 @@ use crate::types::*;
 const ROUND_HISTORY: usize = 256;
 
 /// A ReadIndex request waiting for a quorum to acknowledge heartbeat round `round`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct PendingRead {
     ctx: u64,
     index: Index,
     round: u64,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Raft {
     id: NodeId,
     cfg: Config,
