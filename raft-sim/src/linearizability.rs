@@ -11,3 +11,552 @@
 //! /// never returned may take effect at any point after invocation, or never.
 //! pub fn check(history: &[Operation]) -> Result<(), Violation>
 //! ```
+//!
+//! # How it works
+//!
+//! A history is *linearizable* (Herlihy & Wing) when every operation can be
+//! given a single instant between its invocation and its return such that,
+//! taken in the order of those instants, the operations behave like a plain
+//! sequential map. The search is the one of Wing & Gong, with the memoization
+//! of Lowe and Porcupine:
+//!
+//! - **One key at a time.** Linearizability is *compositional* (P-compositional
+//!   for a map): the whole map is linearizable iff the history of each key,
+//!   seen as a single register, is. Checking keys separately turns one huge
+//!   search into many small ones.
+//! - **Walk the history in time order.** Invocations and returns are laid out as
+//!   one list sorted by time. At the front, any operation whose invocation comes
+//!   before the first pending *return* may be the next to take effect; the
+//!   search tries them in turn, applies the one that fits the register's
+//!   current value, removes it from the list and starts again at the front. A
+//!   return of an operation not yet placed means the current choice cannot
+//!   work: undo the last choice and try the next candidate (backtracking).
+//! - **Never explore the same situation twice.** The situation is fully
+//!   described by *which* operations have been placed and the register's
+//!   value; each pair is remembered and not explored again.
+//!
+//! Times: operation A must come before B only when A returned strictly before B
+//! was invoked (`A.returned_ms < B.invoked_ms`); equal times count as concurrent,
+//! because the simulated clock has 1 ms resolution and both may fall in the same
+//! millisecond. An operation that never returned may take effect at any point
+//! after its invocation, or never: a pending `put` is placed or left out as the
+//! search needs; a pending `get` observed nothing and is ignored.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+/// One client operation as recorded by the simulator.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    pub client: u64,
+    pub op: OpKind,
+    pub invoked_ms: u64,
+    /// `None` if the operation never returned (the client gave up, or the run ended).
+    pub returned_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum OpKind {
+    Put { key: String, value: String },
+    /// `result` is the value read; `None` when the key was absent.
+    Get { key: String, result: Option<String> },
+}
+
+impl OpKind {
+    pub fn key(&self) -> &str {
+        match self {
+            OpKind::Put { key, .. } | OpKind::Get { key, .. } => key,
+        }
+    }
+}
+
+/// Why a history is not linearizable: the key whose history fails, and a
+/// sentence for a student.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation {
+    pub key: String,
+    pub message: String,
+}
+
+/// Ok if some total order of the operations, consistent with real time and
+/// with a sequential key-value map, explains every result (see the module doc).
+/// When several keys fail, the first in key order is reported.
+pub fn check(history: &[Operation]) -> Result<(), Violation> {
+    // P-compositionality: split by key (BTreeMap: deterministic order).
+    let mut by_key: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in history {
+        by_key.entry(op.op.key()).or_default().push(op);
+    }
+    for (key, ops) in by_key {
+        check_register(key, &ops)?;
+    }
+    Ok(())
+}
+
+/// Describes an operation for messages: `client 2's get x → "1" (100..120ms)`.
+fn describe(op: &Operation) -> String {
+    let when = match op.returned_ms {
+        Some(r) => format!("{}..{}ms", op.invoked_ms, r),
+        None => format!("invoked {}ms, never returned", op.invoked_ms),
+    };
+    match &op.op {
+        OpKind::Put { key, value } => format!("client {}'s put {key} {value} ({when})", op.client),
+        OpKind::Get { key, result: Some(v) } => {
+            format!("client {}'s get {key} → {v} ({when})", op.client)
+        }
+        OpKind::Get { key, result: None } => {
+            format!("client {}'s get {key} → absent ({when})", op.client)
+        }
+    }
+}
+
+/// One operation on the register, with values interned as numbers
+/// (0 = absent) so states are cheap to compare and remember.
+#[derive(Clone, Copy, Debug)]
+enum RegOp {
+    /// Write this value.
+    Write(u32),
+    /// Read, and it returned this value.
+    Read(u32),
+}
+
+impl RegOp {
+    /// The register's value after this operation, or `None` if the operation
+    /// cannot happen when the register holds `state`.
+    fn step(self, state: u32) -> Option<u32> {
+        match self {
+            RegOp::Write(v) => Some(v),
+            RegOp::Read(v) => (v == state).then_some(state),
+        }
+    }
+}
+
+/// No entry (end of the list).
+const NIL: usize = usize::MAX;
+
+/// Checks the history of one key as a register that starts absent.
+fn check_register(key: &str, all: &[&Operation]) -> Result<(), Violation> {
+    // A get that never returned observed nothing: it can always be placed (or
+    // not), so it does not constrain the search. A put that never returned and
+    // whose value nobody read may as well never have happened: placing it could
+    // only make later reads fail. Leaving both out keeps the search small.
+    let read_values: BTreeSet<&str> = all
+        .iter()
+        .filter(|o| o.returned_ms.is_some())
+        .filter_map(|o| match &o.op {
+            OpKind::Get { result: Some(v), .. } => Some(v.as_str()),
+            _ => None,
+        })
+        .collect();
+    let ops: Vec<&Operation> = all
+        .iter()
+        .copied()
+        .filter(|o| match &o.op {
+            _ if o.returned_ms.is_some() => true,
+            OpKind::Put { value, .. } => read_values.contains(value.as_str()),
+            OpKind::Get { .. } => false,
+        })
+        .collect();
+
+    // Intern values: 0 = absent, then one number per distinct written value.
+    let mut values: BTreeMap<&str, u32> = BTreeMap::new();
+    for o in &ops {
+        if let OpKind::Put { value, .. } = &o.op {
+            let next = u32::try_from(values.len() + 1).unwrap_or(u32::MAX);
+            values.entry(value.as_str()).or_insert(next);
+        }
+    }
+    let mut reg: Vec<RegOp> = Vec::with_capacity(ops.len());
+    for o in &ops {
+        reg.push(match &o.op {
+            OpKind::Put { value, .. } => RegOp::Write(values[value.as_str()]),
+            OpKind::Get { result: None, .. } => RegOp::Read(0),
+            OpKind::Get { result: Some(v), .. } => match values.get(v.as_str()) {
+                Some(&id) => RegOp::Read(id),
+                None => {
+                    return Err(Violation {
+                        key: key.into(),
+                        message: format!("{} read a value that no put ever wrote", describe(o)),
+                    })
+                }
+            },
+        });
+    }
+
+    // The event list: one call entry per operation, one return entry per
+    // operation that returned, sorted by time; at equal times calls come first
+    // (equal times are concurrent). Entry `0` is the list head.
+    #[derive(Clone, Copy)]
+    struct Entry {
+        op: usize,
+        is_call: bool,
+        /// For a call entry: its return entry, if the operation returned.
+        ret: usize,
+    }
+    let mut events: Vec<(u64, bool, usize)> = Vec::with_capacity(ops.len() * 2);
+    for (i, o) in ops.iter().enumerate() {
+        events.push((o.invoked_ms, true, i));
+        if let Some(r) = o.returned_ms {
+            // Bad data (return before invocation) is read as an instant operation.
+            events.push((r.max(o.invoked_ms), false, i));
+        }
+    }
+    // (time, returns after calls, operation order) — a total, deterministic order.
+    events.sort_by_key(|&(t, is_call, i)| (t, !is_call, i));
+    let mut entries: Vec<Entry> = vec![Entry { op: NIL, is_call: false, ret: NIL }];
+    let mut call_entry = vec![NIL; ops.len()];
+    for &(_, is_call, i) in &events {
+        let idx = entries.len();
+        if is_call {
+            call_entry[i] = idx;
+        } else if let Some(c) = call_entry.get(i).copied().filter(|&c| c != NIL) {
+            entries[c].ret = idx;
+        }
+        entries.push(Entry { op: i, is_call, ret: NIL });
+    }
+    let n = entries.len();
+    let mut next: Vec<usize> = (1..=n).map(|i| if i == n { NIL } else { i }).collect();
+    let mut prev: Vec<usize> = (0..n).map(|i| i.wrapping_sub(1)).collect();
+    prev[0] = NIL;
+
+    // Dancing links: unlinking and relinking in LIFO order restores the list.
+    fn unlink(i: usize, next: &mut [usize], prev: &mut [usize]) {
+        let (p, nx) = (prev[i], next[i]);
+        next[p] = nx;
+        if nx != NIL {
+            prev[nx] = p;
+        }
+    }
+    fn relink(i: usize, next: &mut [usize], prev: &mut [usize]) {
+        let (p, nx) = (prev[i], next[i]);
+        next[p] = i;
+        if nx != NIL {
+            prev[nx] = i;
+        }
+    }
+
+    let mut completed_left = ops.iter().filter(|o| o.returned_ms.is_some()).count();
+    let words = ops.len().div_ceil(64);
+    let mut placed: Vec<u64> = vec![0; words];
+    let mut seen: BTreeSet<(Vec<u64>, u32)> = BTreeSet::new();
+    // (call entry, register value before it)
+    let mut stack: Vec<(usize, u32)> = Vec::new();
+    let mut state: u32 = 0;
+    let mut entry = next[0];
+    // For the message: the operation that blocked the deepest attempt.
+    let mut deepest: (usize, usize) = (0, NIL);
+
+    loop {
+        if completed_left == 0 {
+            return Ok(());
+        }
+        let try_place = entry != NIL && entries[entry].is_call;
+        if try_place {
+            let e = entries[entry];
+            if let Some(new_state) = reg[e.op].step(state) {
+                placed[e.op / 64] |= 1 << (e.op % 64);
+                if seen.insert((placed.clone(), new_state)) {
+                    stack.push((entry, state));
+                    state = new_state;
+                    unlink(entry, &mut next, &mut prev);
+                    if e.ret != NIL {
+                        unlink(e.ret, &mut next, &mut prev);
+                        completed_left -= 1;
+                    }
+                    entry = next[0];
+                    continue;
+                }
+                placed[e.op / 64] &= !(1 << (e.op % 64));
+            }
+            entry = next[entry];
+            continue;
+        }
+        // A return of an operation not yet placed (or the end of the list):
+        // the choices so far cannot be completed. Undo the last one.
+        if entry != NIL && (stack.len() >= deepest.0 || deepest.1 == NIL) {
+            deepest = (stack.len(), entries[entry].op);
+        }
+        let Some((call, before)) = stack.pop() else {
+            let culprit = deepest.1;
+            let message = match ops.get(culprit) {
+                Some(o) => format!(
+                    "no order of the {} operations on `{key}` that respects real time explains {}",
+                    ops.len(),
+                    describe(o)
+                ),
+                None => format!("no order of the {} operations on `{key}` respects real time", ops.len()),
+            };
+            return Err(Violation { key: key.into(), message });
+        };
+        let e = entries[call];
+        placed[e.op / 64] &= !(1 << (e.op % 64));
+        state = before;
+        if e.ret != NIL {
+            relink(e.ret, &mut next, &mut prev);
+            completed_left += 1;
+        }
+        relink(call, &mut next, &mut prev);
+        entry = next[call];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    fn put(client: u64, key: &str, value: &str, inv: u64, ret: Option<u64>) -> Operation {
+        Operation {
+            client,
+            op: OpKind::Put { key: key.into(), value: value.into() },
+            invoked_ms: inv,
+            returned_ms: ret,
+        }
+    }
+
+    fn get(client: u64, key: &str, result: Option<&str>, inv: u64, ret: Option<u64>) -> Operation {
+        Operation {
+            client,
+            op: OpKind::Get { key: key.into(), result: result.map(|s| s.to_string()) },
+            invoked_ms: inv,
+            returned_ms: ret,
+        }
+    }
+
+    #[test]
+    fn empty_and_sequential_histories_are_linearizable() {
+        assert_eq!(check(&[]), Ok(()));
+        let h = [
+            get(1, "x", None, 0, Some(5)),
+            put(1, "x", "1", 10, Some(20)),
+            get(2, "x", Some("1"), 30, Some(40)),
+            put(2, "x", "2", 50, Some(60)),
+            get(1, "x", Some("2"), 70, Some(80)),
+        ];
+        assert_eq!(check(&h), Ok(()));
+    }
+
+    #[test]
+    fn stale_read_after_completed_write_is_flagged() {
+        let h = [
+            put(1, "x", "1", 0, Some(10)),
+            put(1, "x", "2", 20, Some(30)),
+            get(2, "x", Some("1"), 40, Some(50)),
+        ];
+        let v = check(&h).unwrap_err();
+        assert_eq!(v.key, "x");
+        assert!(v.message.contains("client 2's get x → 1 (40..50ms)"), "{}", v.message);
+    }
+
+    #[test]
+    fn read_of_absent_after_completed_write_is_flagged() {
+        let h = [put(1, "x", "1", 0, Some(10)), get(2, "x", None, 11, Some(12))];
+        assert!(check(&h).is_err());
+    }
+
+    #[test]
+    fn equal_times_are_concurrent() {
+        // The put returned in the same millisecond the get was invoked.
+        let h = [put(1, "x", "1", 0, Some(10)), get(2, "x", None, 10, Some(12))];
+        assert_eq!(check(&h), Ok(()));
+    }
+
+    #[test]
+    fn concurrent_writes_allow_either_order() {
+        let w = [put(1, "x", "1", 0, Some(100)), put(2, "x", "2", 0, Some(100))];
+        for (a, b) in [("1", "2"), ("2", "1")] {
+            // Reads inside the writes' interval may see one, then the other.
+            let mut h = w.to_vec();
+            h.push(get(3, "x", Some(a), 10, Some(20)));
+            h.push(get(3, "x", Some(b), 30, Some(40)));
+            assert_eq!(check(&h), Ok(()), "{a} then {b}");
+            // ... and after both writes, either value may be final.
+            let mut h = w.to_vec();
+            h.push(get(3, "x", Some(a), 110, Some(120)));
+            assert_eq!(check(&h), Ok(()));
+        }
+        // But once both writes have returned, the value cannot change again.
+        let mut h = w.to_vec();
+        h.push(get(3, "x", Some("1"), 110, Some(120)));
+        h.push(get(3, "x", Some("2"), 130, Some(140)));
+        assert!(check(&h).is_err());
+        // Nor can reads inside the interval flip back: 1, 2, 1 needs three writes.
+        let mut h = w.to_vec();
+        h.push(get(3, "x", Some("1"), 10, Some(20)));
+        h.push(get(3, "x", Some("2"), 30, Some(40)));
+        h.push(get(3, "x", Some("1"), 50, Some(60)));
+        assert!(check(&h).is_err());
+    }
+
+    #[test]
+    fn value_never_written_is_flagged() {
+        let h = [put(1, "x", "1", 0, Some(10)), get(2, "x", Some("7"), 20, Some(30))];
+        let v = check(&h).unwrap_err();
+        assert_eq!(v.key, "x");
+        assert!(v.message.contains("no put ever wrote"), "{}", v.message);
+        // A value written to another key does not count.
+        let h = [put(1, "y", "7", 0, Some(10)), get(2, "x", Some("7"), 20, Some(30))];
+        assert_eq!(check(&h).unwrap_err().key, "x");
+    }
+
+    #[test]
+    fn pending_writes_may_or_may_not_take_effect() {
+        let pending = put(1, "x", "1", 0, None);
+        // It took effect ...
+        assert_eq!(check(&[pending.clone(), get(2, "x", Some("1"), 10, Some(20))]), Ok(()));
+        // ... or it did not (yet) ...
+        assert_eq!(check(&[pending.clone(), get(2, "x", None, 10, Some(20))]), Ok(()));
+        // ... first absent, then present: it took effect in between.
+        let h = [pending.clone(), get(2, "x", None, 10, Some(20)), get(2, "x", Some("1"), 30, Some(40))];
+        assert_eq!(check(&h), Ok(()));
+        // But once seen, it cannot be undone.
+        let h = [pending.clone(), get(2, "x", Some("1"), 10, Some(20)), get(2, "x", None, 30, Some(40))];
+        assert!(check(&h).is_err());
+        // And it cannot take effect before it was invoked.
+        let h = [get(2, "x", Some("1"), 0, Some(10)), put(1, "x", "1", 20, None)];
+        assert!(check(&h).is_err());
+    }
+
+    #[test]
+    fn pending_gets_are_ignored() {
+        let h = [put(1, "x", "1", 0, Some(10)), get(2, "x", Some("nonsense"), 20, None)];
+        assert_eq!(check(&h), Ok(()));
+    }
+
+    #[test]
+    fn keys_are_independent() {
+        let h = [
+            put(1, "x", "1", 0, Some(10)),
+            get(2, "y", None, 20, Some(30)),
+            put(2, "y", "1", 40, Some(50)),
+            get(1, "x", Some("1"), 40, Some(50)),
+        ];
+        assert_eq!(check(&h), Ok(()));
+        // A violation on y is reported as y's.
+        let h = [put(1, "x", "1", 0, Some(10)), put(2, "y", "1", 0, Some(10)), get(1, "y", None, 20, Some(30))];
+        assert_eq!(check(&h).unwrap_err().key, "y");
+    }
+
+    #[test]
+    fn same_value_written_twice() {
+        // put 1, put 2, put 1, then reads 2 then 1 inside the last two: fine.
+        let h = [
+            put(1, "x", "1", 0, Some(10)),
+            put(1, "x", "2", 20, Some(100)),
+            put(2, "x", "1", 20, Some(100)),
+            get(3, "x", Some("2"), 30, Some(40)),
+            get(3, "x", Some("1"), 50, Some(60)),
+        ];
+        assert_eq!(check(&h), Ok(()));
+    }
+
+    /// A long history with several concurrent clients is checked quickly.
+    #[test]
+    fn thousand_operations_on_one_key() {
+        // 4 clients, each with overlapping ops; values follow a real execution.
+        let mut h = Vec::new();
+        let mut value: Option<String> = None;
+        for i in 0..1000u64 {
+            let t = i * 10;
+            let client = i % 4;
+            // Each op's interval spans the linearization point t and its neighbours'.
+            let (inv, ret) = (t.saturating_sub(15), t + 15);
+            if i % 3 == 0 {
+                let v = format!("{i}");
+                value = Some(v.clone());
+                h.push(put(client, "x", &v, inv, Some(ret)));
+            } else {
+                h.push(get(client, "x", value.as_deref(), inv, Some(ret)));
+            }
+        }
+        assert_eq!(check(&h), Ok(()));
+        // Break it: the last read returns a long-overwritten value.
+        let n = h.len();
+        h[n - 1].op = OpKind::Get { key: "x".into(), result: Some("3".into()) };
+        assert!(check(&h).is_err());
+    }
+
+    /// Many concurrent clients and a violation at the very end: the search
+    /// must exhaust every order before it can say no, and still be quick.
+    #[test]
+    fn exhaustive_search_on_a_violation_is_bounded() {
+        let mut h = Vec::new();
+        let mut value: Option<String> = None;
+        // A small deterministic generator (no std RNG in no_std code).
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rnd = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for i in 0..1000u64 {
+            let t = 1000 + i * 10;
+            let (inv, ret) = (t - rnd(40), t + rnd(40));
+            if rnd(2) == 0 {
+                let v = format!("{}", rnd(5));
+                value = Some(v.clone());
+                h.push(put(i % 8, "x", &v, inv, Some(ret)));
+            } else {
+                h.push(get(i % 8, "x", value.as_deref(), inv, Some(ret)));
+            }
+        }
+        h.sort_by_key(|o| o.invoked_ms);
+        assert_eq!(check(&h), Ok(()));
+        h.push(put(9, "x", "new", 20_000, Some(20_010)));
+        h.push(get(9, "x", Some("0"), 20_020, Some(20_030)));
+        assert!(check(&h).is_err());
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// (key index, is_put, took effect if pending, returned?, slack before, slack after)
+        type Step = (u8, bool, bool, bool, u64, u64);
+
+        fn history(steps: &[Step]) -> Vec<Operation> {
+            // Each operation takes effect at its own instant 10·i; its recorded
+            // interval contains that instant. Results come from a real map.
+            let mut map: BTreeMap<String, String> = BTreeMap::new();
+            let mut h = Vec::new();
+            for (i, &(k, is_put, effect, returned, before, after)) in steps.iter().enumerate() {
+                let t = 10 * i as u64 + 1000;
+                let key = format!("k{k}");
+                let inv = t - before;
+                let ret = returned.then_some(t + after);
+                if is_put {
+                    // Few distinct values, so the same value is often written twice.
+                    let value = format!("v{}", i % 4);
+                    // A pending put may also never take effect.
+                    if returned || effect {
+                        map.insert(key.clone(), value.clone());
+                    }
+                    h.push(put(i as u64 % 5, &key, &value, inv, ret));
+                } else {
+                    let result = map.get(&key).cloned();
+                    h.push(get(i as u64 % 5, &key, result.as_deref(), inv, ret));
+                }
+            }
+            // Record in invocation order, like the simulator.
+            h.sort_by_key(|o| o.invoked_ms);
+            h
+        }
+
+        proptest! {
+            #[test]
+            fn real_sequential_executions_are_accepted(
+                steps in proptest::collection::vec(
+                    (0u8..3, any::<bool>(), any::<bool>(), proptest::bool::weighted(0.9), 0u64..60, 0u64..60),
+                    0..120,
+                )
+            ) {
+                let h = history(&steps);
+                prop_assert_eq!(check(&h), Ok(()));
+            }
+        }
+    }
+}
