@@ -5,9 +5,38 @@
 //! crashes that keep only persisted state, clients over a key-value state
 //! machine, an event trace, invariant and linearizability checks, and the
 //! scenario language. A run is a pure function of (scenario, seed).
+//!
+//! Modules, one concern each:
+//! - [`rng`]: the seeded generator every random choice comes from;
+//! - [`network`]: messages in flight, latency, loss, duplication, partitions, cuts;
+//! - [`kv`]: the key-value state machine with per-client dedup;
+//! - [`client`]: clients that find the leader, retry, and record the history;
+//! - [`world`]: nodes, storage, the clock and the `Ready` loop;
+//! - [`invariants`]: the safety checks run after every millisecond;
+//! - [`trace`]: typed events and the trace hash;
+//! - [`scenario`]: the scenario language (syntax tree, parser, runner);
+//! - [`view`]: the JSON view model shared by the CLI and the page.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod client;
+pub mod invariants;
+pub mod kv;
 pub mod linearizability;
+pub mod network;
+pub mod rng;
 pub mod scenario;
+pub mod trace;
+pub mod view;
+pub mod world;
+
+pub use scenario::run::{Failure, Runner};
+pub use view::View;
+pub use world::World;
+
+/// Parse and run a whole scenario text; `Err` is a parse error (nothing ran).
+pub fn run_text(text: &str) -> Result<Runner, scenario::ast::ParseError> {
+    let script = scenario::parse::parse_script(text)?;
+    Ok(Runner::run_script(&script))
+}

@@ -1,4 +1,154 @@
-fn main() {
-    eprintln!("usage: raft-sim run FILE [--json]");
-    std::process::exit(2);
+//! `raft-sim run FILE [--json] [--seed S] [--trace]`: run a scenario file
+//! headless (shared/scenario-language.md, "Results").
+//!
+//! Exit status: 0 when every expect/await held and no invariant fired, 1
+//! otherwise, 2 for a file that cannot be read or parsed (or bad arguments).
+
+use std::process::ExitCode;
+
+use raft_sim::scenario::parse::parse_script;
+use raft_sim::{Runner, View};
+
+const USAGE: &str = "usage: raft-sim run FILE [--json] [--seed S] [--trace]
+
+  Runs a scenario file (.raft) in the deterministic simulator.
+  --json     print the final state as one JSON object (the view model)
+  --seed S   override the file's `seed` (an unsigned 64-bit integer)
+  --trace    print every trace event as a JSON line while running
+
+Exit status: 0 ok, 1 a check failed or an invariant was violated,
+2 the file could not be read or parsed.";
+
+struct Args {
+    file: String,
+    json: bool,
+    trace: bool,
+    seed: Option<u64>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("run") => {}
+        Some("-h") | Some("--help") | Some("help") => return Err(String::new()),
+        Some(other) => return Err(format!("unknown command `{}`", other)),
+        None => return Err(String::new()),
+    }
+    let mut file = None;
+    let (mut json, mut trace, mut seed) = (false, false, None);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--trace" => trace = true,
+            "--seed" => {
+                let s = args.next().ok_or("--seed needs a value")?;
+                seed = Some(s.parse::<u64>().map_err(|_| format!("--seed: `{}` is not an unsigned integer", s))?);
+            }
+            s if s.starts_with("--seed=") => {
+                let v = &s["--seed=".len()..];
+                seed = Some(v.parse::<u64>().map_err(|_| format!("--seed: `{}` is not an unsigned integer", v))?);
+            }
+            s if s.starts_with('-') => return Err(format!("unknown option `{}`", s)),
+            s => {
+                if file.replace(s.to_string()).is_some() {
+                    return Err("only one FILE".to_string());
+                }
+            }
+        }
+    }
+    let file = file.ok_or("missing FILE")?;
+    Ok(Args { file, json, trace, seed })
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("raft-sim: {}", msg);
+            }
+            eprintln!("{}", USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: cannot read: {}", args.file, e);
+            return ExitCode::from(2);
+        }
+    };
+    let mut script = match parse_script(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}:{}:{}: {}", args.file, e.line, e.col, e.message);
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(seed) = args.seed {
+        script.setup.seed = seed;
+    }
+
+    let mut runner = Runner::new(&script.setup);
+    runner.keep_events(args.trace);
+    for cmd in &script.commands {
+        let _ = runner.exec_command(cmd);
+        if args.trace {
+            for ev in runner.take_events() {
+                let line = serde_json::to_string(&ev).unwrap_or_default();
+                if args.json { eprintln!("{}", line) } else { println!("{}", line) }
+            }
+        }
+    }
+    let view = runner.view();
+    if args.trace {
+        for ev in runner.take_events() {
+            let line = serde_json::to_string(&ev).unwrap_or_default();
+            if args.json { eprintln!("{}", line) } else { println!("{}", line) }
+        }
+    }
+
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
+        for f in &view.failures {
+            eprintln!("{}:{}: {}", args.file, f.line, f.message);
+        }
+    } else {
+        print_summary(&args.file, &view);
+    }
+    if view.ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+fn counts_text(counts: &std::collections::BTreeMap<String, u64>) -> String {
+    let total: u64 = counts.values().sum();
+    if counts.is_empty() {
+        return "0".to_string();
+    }
+    let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{} {}", k, v)).collect();
+    format!("{} ({})", total, parts.join(", "))
+}
+
+fn print_summary(file: &str, v: &View) {
+    println!("{}: {} ms simulated, seed {}", file, v.time_ms, v.seed);
+    println!("  node  role           term  voted  commit  applied  last  snapshot");
+    for n in &v.nodes {
+        let voted = n.voted_for.map_or("-".to_string(), |x| format!("n{}", x));
+        println!(
+            "  n{:<3} {:<14} {:>4}  {:>5}  {:>6}  {:>7}  {:>4}  {:>8}",
+            n.id, n.role, n.term, voted, n.commit, n.applied, n.last_index, n.snapshot_index
+        );
+    }
+    println!("  messages sent:      {}", counts_text(&v.messages.sent));
+    println!("  messages delivered: {}", counts_text(&v.messages.delivered));
+    println!("  messages dropped:   {}", counts_text(&v.messages.dropped));
+    let returned = v.history.iter().filter(|h| h.returned_ms.is_some()).count();
+    println!("  client operations:  {} ({} returned)", v.history.len(), returned);
+    for f in &v.failures {
+        println!("{}:{}: {}", file, f.line, f.message);
+    }
+    for x in &v.violations {
+        println!("violation at {} ms: {}: {}", x.time_ms, x.invariant, x.message);
+    }
+    println!("  trace hash: {} ({} events)", v.trace_hash, v.trace_events);
+    println!("{}", if v.ok { "ok" } else { "FAILED" });
 }

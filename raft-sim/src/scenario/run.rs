@@ -1,1 +1,381 @@
-//! Runs a parsed scenario against a `World` (owned by the simulator implementer).
+//! Runs a parsed scenario against a [`World`]: every command of
+//! shared/scenario-language.md with exactly its meaning, plus the extensions in
+//! `ast.rs`. A failed `expect`/`await`, or a command naming `leader` when there
+//! is none, is a failure at that line; the run goes on.
+//!
+//! The page (raft-wasm) drives the same API one command at a time:
+//! [`Runner::new`], [`Runner::exec_command`], [`Runner::advance`], [`Runner::view`].
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use raft_core::{ConfigChange, Entry, NodeId, ProposalDropped, Role};
+
+use crate::scenario::ast::{CmpOp, Command, Cond, Located, NodeRef, RoleName, Script, Setup};
+use crate::trace::{role_name, EventKind, TraceEvent};
+use crate::view::{self, View};
+use crate::world::{describe_entry, World};
+
+/// A failed `expect`/`await` or a command that could not be carried out.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Failure {
+    pub line: u32,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Runner {
+    pub world: World,
+    pub failures: Vec<Failure>,
+}
+
+impl Runner {
+    /// A world set up as `setup` says, at time 0.
+    pub fn new(setup: &Setup) -> Runner {
+        Runner { world: World::new(setup), failures: Vec::new() }
+    }
+
+    /// Run a whole script and the end-of-run checks.
+    pub fn run_script(script: &Script) -> Runner {
+        let mut runner = Runner::new(&script.setup);
+        for cmd in &script.commands {
+            let _ = runner.exec_command(cmd);
+        }
+        runner.finish();
+        runner
+    }
+
+    /// Keep trace events for [`Runner::take_events`] (the page, `--trace`).
+    pub fn keep_events(&mut self, keep: bool) {
+        self.world.trace.keep = keep;
+    }
+
+    /// Trace events since the last call (only when `keep_events(true)`).
+    pub fn take_events(&mut self) -> Vec<TraceEvent> {
+        self.world.trace.take()
+    }
+
+    /// The stable 64-bit hash of the whole trace so far.
+    pub fn trace_hash(&self) -> u64 {
+        self.world.trace.hash
+    }
+
+    /// Advance simulated time by `ms`.
+    pub fn advance(&mut self, ms: u64) {
+        self.world.advance(ms);
+    }
+
+    /// End-of-run checks (the client history's linearizability).
+    pub fn finish(&mut self) {
+        self.world.check_linearizability();
+    }
+
+    /// Every expect/await held and no invariant fired.
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty() && self.world.checker.violations.is_empty()
+    }
+
+    /// The view model (docs/view-model.md); checks linearizability first.
+    pub fn view(&mut self) -> View {
+        self.finish();
+        view::build(self)
+    }
+
+    /// Execute one command. On failure the failure is recorded (with its line)
+    /// and also returned.
+    pub fn exec_command(&mut self, cmd: &Located<Command>) -> Result<(), String> {
+        self.world.emit(EventKind::Command { text: cmd.text.clone(), line: cmd.line });
+        let result = self.exec(&cmd.value);
+        self.world.drain_all();
+        match result {
+            Ok(()) => Ok(()),
+            Err(reason) => {
+                let message = if cmd.text.is_empty() { reason } else { format!("{}: {}", cmd.text, reason) };
+                self.world.emit(EventKind::Failure { line: cmd.line, message: message.clone() });
+                self.failures.push(Failure { line: cmd.line, message: message.clone() });
+                Err(message)
+            }
+        }
+    }
+
+    fn exec(&mut self, cmd: &Command) -> Result<(), String> {
+        let w = &mut self.world;
+        match cmd {
+            Command::SetLatency(a, b) => w.network.latency = (*a.min(b), *a.max(b)),
+            Command::SetLoss(p) => w.network.loss = *p,
+            Command::SetDuplicate(p) => w.network.duplicate = *p,
+            Command::Partition(groups) => {
+                w.network.partition = Some(groups.clone());
+                w.emit(EventKind::Partition { groups: groups.clone() });
+            }
+            Command::Cut { from, to, both_ways } => {
+                w.network.cuts.insert((*from, *to));
+                w.emit(EventKind::Cut { from: *from, to: *to });
+                if *both_ways {
+                    w.network.cuts.insert((*to, *from));
+                    w.emit(EventKind::Cut { from: *to, to: *from });
+                }
+            }
+            Command::Uncut { from, to, both_ways } => {
+                w.network.cuts.remove(&(*from, *to));
+                w.emit(EventKind::Uncut { from: *from, to: *to });
+                if *both_ways {
+                    w.network.cuts.remove(&(*to, *from));
+                    w.emit(EventKind::Uncut { from: *to, to: *from });
+                }
+            }
+            Command::Heal => {
+                w.network.heal();
+                w.emit(EventKind::Heal);
+            }
+            Command::Run(ms) => w.advance(*ms),
+            Command::Await { cond, within } => {
+                let start = w.now;
+                loop {
+                    match eval(&self.world, cond) {
+                        Ok(()) => break,
+                        Err(why) => {
+                            if self.world.now - start >= *within {
+                                return Err(format!("not within {} ms ({})", within, why));
+                            }
+                        }
+                    }
+                    self.world.step();
+                }
+            }
+            Command::Crash(r) => {
+                let id = resolve(w, *r)?;
+                w.crash(id);
+            }
+            Command::Restart(r) => {
+                let id = resolve(w, *r)?;
+                w.restart(id);
+            }
+            Command::Timeout(r) => {
+                let id = resolve(w, *r)?;
+                let raw = w.nodes.get_mut(&id).and_then(|n| n.raw.as_mut()).ok_or_else(|| format!("n{} is down", id))?;
+                raw.campaign();
+            }
+            Command::Put { key, value } => {
+                w.client_put(key, value);
+            }
+            Command::Get { key, from: None } => {
+                w.client_get(key);
+            }
+            Command::Get { key, from: Some(r) } => {
+                let id = resolve(w, *r)?;
+                w.stale_get(key, id)?;
+            }
+            Command::Propose { node, key, value } => {
+                let id = resolve(w, *node)?;
+                w.propose_direct(id, key, value)?;
+            }
+            Command::Expect(cond) => eval(w, cond)?,
+            Command::Add(id) => {
+                let leader = leader_id(w)?;
+                w.add_node(*id)?;
+                change(w, leader, ConfigChange::AddLearner(*id))?;
+            }
+            Command::Remove(id) => {
+                let leader = leader_id(w)?;
+                exists(w, *id)?;
+                change(w, leader, ConfigChange::Remove(*id))?;
+            }
+            Command::Reconfigure(voters) => {
+                let leader = leader_id(w)?;
+                for id in voters {
+                    w.add_node(*id)?;
+                }
+                change(w, leader, ConfigChange::EnterJoint(voters.clone()))?;
+            }
+            Command::Transfer(target) => {
+                let leader = leader_id(w)?;
+                exists(w, *target)?;
+                if let Some(raw) = w.nodes.get_mut(&leader).and_then(|n| n.raw.as_mut()) {
+                    raw.transfer_leader(*target);
+                }
+            }
+            Command::Drop(id) => {
+                // Not a failure if it already arrived: the page may be a frame late.
+                if let Some(m) = w.network.drop_message(*id) {
+                    w.trace_drop(&m, "user");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn exists(w: &World, id: NodeId) -> Result<(), String> {
+    if w.nodes.contains_key(&id) { Ok(()) } else { Err(format!("n{} does not exist", id)) }
+}
+
+fn leader_id(w: &World) -> Result<NodeId, String> {
+    w.leader().map(|(id, _)| id).ok_or_else(|| "no leader".to_string())
+}
+
+/// `nK` or `leader` → a node id that exists.
+fn resolve(w: &World, r: NodeRef) -> Result<NodeId, String> {
+    match r {
+        NodeRef::Leader => leader_id(w),
+        NodeRef::Node(id) => {
+            exists(w, id)?;
+            Ok(id)
+        }
+    }
+}
+
+fn change(w: &mut World, leader: NodeId, change: ConfigChange) -> Result<(), String> {
+    let raw = w.nodes.get_mut(&leader).and_then(|n| n.raw.as_mut()).ok_or_else(|| "no leader".to_string())?;
+    raw.propose_change(change).map(|_| ()).map_err(|e| format!("leader n{} refused: {}", leader, dropped_text(&e)))
+}
+
+/// A proposal's refusal in words.
+pub fn dropped_text(e: &ProposalDropped) -> String {
+    match e {
+        ProposalDropped::NotLeader { leader_hint: Some(l) } => format!("not leader (leader is n{})", l),
+        ProposalDropped::NotLeader { leader_hint: None } => "not leader".to_string(),
+        ProposalDropped::TransferInProgress => "a leadership transfer is under way".to_string(),
+        ProposalDropped::ChangeInProgress => "another membership change is not yet committed".to_string(),
+        ProposalDropped::LeaderNotReady => "the leader has not yet committed an entry of its term".to_string(),
+        ProposalDropped::InvalidChange => "the change is invalid for the current configuration".to_string(),
+    }
+}
+
+fn cmp(op: CmpOp, a: u64, b: u64) -> bool {
+    match op {
+        CmpOp::Eq => a == b,
+        CmpOp::Ne => a != b,
+        CmpOp::Lt => a < b,
+        CmpOp::Le => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::Ge => a >= b,
+    }
+}
+
+/// Does `cond` hold now? `Err` says what is the case instead.
+pub fn eval(w: &World, cond: &Cond) -> Result<(), String> {
+    match cond {
+        Cond::LeaderAny => w.leader().map(|_| ()).ok_or_else(|| "no up node is leader".to_string()),
+        Cond::LeaderNone => match w.leader() {
+            None => Ok(()),
+            Some((id, term)) => Err(format!("n{} is leader in term {}", id, term)),
+        },
+        Cond::LeaderIs(NodeRef::Leader) => leader_id(w).map(|_| ()),
+        Cond::LeaderIs(NodeRef::Node(id)) => {
+            exists(w, *id)?;
+            let Some(s) = w.status(*id) else { return Err(format!("n{} is down", id)) };
+            match (s.role == Role::Leader, w.leader()) {
+                (true, Some((l, t))) if t > s.current_term => Err(format!("n{} is leader in a higher term {}", l, t)),
+                (true, _) => Ok(()),
+                (false, Some((l, t))) => Err(format!("n{} is leader in term {}", l, t)),
+                (false, None) => Err(format!("no leader; n{} is {} in term {}", id, role_name(s.role), s.current_term)),
+            }
+        }
+        Cond::Role(r, want) => {
+            let id = resolve(w, *r)?;
+            let have = match w.status(id) {
+                None => RoleName::Down,
+                Some(s) => match s.role {
+                    Role::Follower => RoleName::Follower,
+                    Role::PreCandidate => RoleName::PreCandidate,
+                    Role::Candidate => RoleName::Candidate,
+                    Role::Leader => RoleName::Leader,
+                },
+            };
+            if have == *want { Ok(()) } else { Err(format!("n{} is {}", id, role_text(have))) }
+        }
+        Cond::Term(r, op, n) => {
+            let id = resolve(w, *r)?;
+            let term = match w.status(id) {
+                Some(s) => s.current_term,
+                None => w.nodes[&id].storage.hard_state.current_term,
+            };
+            if cmp(*op, term, *n) { Ok(()) } else { Err(format!("n{} is in term {}", id, term)) }
+        }
+        Cond::Commit(r, op, n) => {
+            let id = resolve(w, *r)?;
+            let Some(s) = w.status(id) else { return Err(format!("n{} is down", id)) };
+            if cmp(*op, s.commit_index, *n) { Ok(()) } else { Err(format!("n{}'s commit index is {}", id, s.commit_index)) }
+        }
+        Cond::KvEq(r, key, value) => {
+            let id = resolve(w, *r)?;
+            let node = &w.nodes[&id];
+            if !node.is_up() {
+                return Err(format!("n{} is down", id));
+            }
+            match node.kv.get(key) {
+                Some(v) if v == value => Ok(()),
+                Some(v) => Err(format!("n{} has {} = {}", id, key, v)),
+                None => Err(format!("n{} has no {}", id, key)),
+            }
+        }
+        Cond::KvAbsent(r, key) => {
+            let id = resolve(w, *r)?;
+            let node = &w.nodes[&id];
+            if !node.is_up() {
+                return Err(format!("n{} is down", id));
+            }
+            match node.kv.get(key) {
+                Some(v) => Err(format!("n{} has {} = {}", id, key, v)),
+                None => Ok(()),
+            }
+        }
+        Cond::SameLog(a, b) => {
+            let a = resolve(w, *a)?;
+            let b = resolve(w, *b)?;
+            same_log(w, a, b)
+        }
+    }
+}
+
+fn role_text(r: RoleName) -> &'static str {
+    match r {
+        RoleName::Follower => "follower",
+        RoleName::PreCandidate => "pre-candidate",
+        RoleName::Candidate => "candidate",
+        RoleName::Leader => "leader",
+        RoleName::Down => "down",
+    }
+}
+
+/// Identical logs (index, term, command), snapshots included: the same last
+/// index, the same entries wherever both hold them, and where one has
+/// compacted further, the other's entry at that snapshot point has the
+/// snapshot's term (so by log matching the prefixes are the same).
+fn same_log(w: &World, a: NodeId, b: NodeId) -> Result<(), String> {
+    let (snap_a, ents_a) = w.nodes[&a].log();
+    let (snap_b, ents_b) = w.nodes[&b].log();
+    let si_a = snap_a.map_or(0, |s| s.last_included_index);
+    let si_b = snap_b.map_or(0, |s| s.last_included_index);
+    let last_a = si_a + ents_a.len() as u64;
+    let last_b = si_b + ents_b.len() as u64;
+    if last_a != last_b {
+        return Err(format!("n{} has {} entries, n{} has {}", a, last_a, b, last_b));
+    }
+    let show = |e: Option<&Entry>| match e {
+        Some(e) => format!("term {} `{}`", e.term, describe_entry(&e.kind)),
+        None => "nothing".to_string(),
+    };
+    let from = si_a.max(si_b) + 1;
+    for index in from..=last_a {
+        let ea = crate::world::entry_in(ents_a, index);
+        let eb = crate::world::entry_in(ents_b, index);
+        if ea != eb {
+            return Err(format!("n{} and n{} differ at index {}: {} vs {}", a, b, index, show(ea), show(eb)));
+        }
+    }
+    if si_a != si_b {
+        let (hi, hi_id, lo_id) = if si_a > si_b { (snap_a, a, b) } else { (snap_b, b, a) };
+        let hi = hi.expect("larger snapshot index means a snapshot");
+        let lo_term = w.nodes[&lo_id].term_at(hi.last_included_index);
+        if lo_term != Some(hi.last_included_term) {
+            return Err(format!(
+                "n{}'s snapshot ends at index {} term {}, n{} has term {:?} there",
+                hi_id, hi.last_included_index, hi.last_included_term, lo_id, lo_term
+            ));
+        }
+    }
+    Ok(())
+}

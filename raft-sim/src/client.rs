@@ -1,0 +1,384 @@
+//! Clients of the replicated key-value store.
+//!
+//! Each `put`/`get` is one operation by a new client (ids 1, 2, ...). The
+//! client talks to one server at a time directly (no network: a client link
+//! is only as good as the server being up). It starts at a random up server,
+//! follows redirects to the leader the server believes in, and retries on a
+//! timeout with the same client id and sequence number, so the state
+//! machine's dedup table (kv.rs) makes the effect happen exactly once (§8).
+//!
+//! A write returns when its entry is applied on the server that accepted it.
+//! A read returns, depending on `set read-mode`: when its `get` entry is
+//! applied (`log`), or when the leader confirmed it (`ReadState`) and has
+//! applied up to the read index (`read-index`, `lease`). `get KEY from nK`
+//! reads nK's state machine at once: fast, and possibly stale.
+//!
+//! Every operation is recorded in the history the linearizability checker
+//! reads.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use raft_core::{Entry, NodeId, ProposalDropped, Role};
+
+use crate::kv::{Applied, KvCommand};
+use crate::linearizability::{OpKind as LinOp, Operation};
+use crate::scenario::ast::ReadMode;
+use crate::trace::EventKind;
+use crate::world::World;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Put,
+    Get,
+}
+
+impl Op {
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::Put => "put",
+            Op::Get => "get",
+        }
+    }
+}
+
+/// How the operation reaches the cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A full client: leader discovery, redirects, retries.
+    Cluster,
+    /// `propose nK ...`: handed to nK once, never retried.
+    Direct,
+    /// `get KEY from nK`: a local read of nK's state machine.
+    Stale,
+}
+
+/// What an unfinished operation waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    /// Will (re)try at `next_try`.
+    Idle,
+    /// Its entry, proposed on `node` at `index`, to be applied there.
+    Apply { node: NodeId, index: u64 },
+    /// A read-index confirmation for `ctx` from `node`.
+    Read { node: NodeId, ctx: u64 },
+    Done,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientOp {
+    pub client: u64,
+    pub seq: u64,
+    pub op: Op,
+    pub key: String,
+    pub value: Option<String>,
+    pub invoked_ms: u64,
+    pub returned_ms: Option<u64>,
+    pub result: Option<String>,
+    pub mode: Mode,
+    pub waiting: Waiting,
+    /// The server the client currently talks to.
+    pub target: Option<NodeId>,
+    pub next_try: u64,
+    pub deadline: u64,
+    /// Timeouts so far (each doubles the next wait, up to 4×).
+    pub retries: u32,
+}
+
+impl ClientOp {
+    fn command(&self) -> KvCommand {
+        match self.op {
+            Op::Put => KvCommand::Put {
+                key: self.key.clone(),
+                value: self.value.clone().unwrap_or_default(),
+                client: self.client,
+                seq: self.seq,
+            },
+            Op::Get => KvCommand::Get { key: self.key.clone(), client: self.client, seq: self.seq },
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Clients {
+    /// Every operation, in invocation order; client id = position + 1.
+    pub ops: Vec<ClientOp>,
+    /// Indexes into `ops` of operations not yet done.
+    active: Vec<usize>,
+    next_ctx: u64,
+}
+
+impl Clients {
+    /// Operations waiting on a server that crashed retry at once elsewhere.
+    pub fn on_crash(&mut self, node: NodeId, now: u64) {
+        for &i in &self.active {
+            let op = &mut self.ops[i];
+            let on_node = match op.waiting {
+                Waiting::Apply { node: n, .. } | Waiting::Read { node: n, .. } => n == node,
+                _ => false,
+            };
+            if on_node && op.mode == Mode::Cluster {
+                op.waiting = Waiting::Idle;
+                op.next_try = now + 1;
+            }
+            if op.target == Some(node) {
+                op.target = None;
+            }
+        }
+    }
+
+    pub fn on_read_rejected(&mut self, node: NodeId, ctx: u64, now: u64) {
+        for &i in &self.active {
+            let op = &mut self.ops[i];
+            if op.waiting == (Waiting::Read { node, ctx }) {
+                op.waiting = Waiting::Idle;
+                // Typically a new leader whose no-op is not committed yet, or a
+                // deposed one: try again shortly.
+                op.next_try = now + 10;
+            }
+        }
+    }
+
+    /// The history in the checker's terms. A get that never returned tells
+    /// nothing and is left out; a put that never returned may or may not
+    /// have taken effect, which the checker allows for.
+    pub fn history_for_checker(&self) -> Vec<Operation> {
+        self.ops
+            .iter()
+            .filter(|op| !(op.op == Op::Get && op.returned_ms.is_none()))
+            .map(|op| Operation {
+                client: op.client,
+                op: match op.op {
+                    Op::Put => LinOp::Put { key: op.key.clone(), value: op.value.clone().unwrap_or_default() },
+                    Op::Get => LinOp::Get { key: op.key.clone(), result: op.result.clone() },
+                },
+                invoked_ms: op.invoked_ms,
+                returned_ms: op.returned_ms,
+            })
+            .collect()
+    }
+
+    pub fn pending(&self) -> usize {
+        self.active.len()
+    }
+}
+
+impl World {
+    fn retry_timeout(&self, retries: u32) -> u64 {
+        let base = 2 * self.setup.election_timeout.1.max(1);
+        base << retries.min(2)
+    }
+
+    fn new_op(&mut self, op: Op, key: &str, value: Option<&str>, mode: Mode, node: Option<NodeId>) -> usize {
+        let client = self.clients.ops.len() as u64 + 1;
+        self.clients.ops.push(ClientOp {
+            client,
+            seq: 1,
+            op,
+            key: key.to_string(),
+            value: value.map(|v| v.to_string()),
+            invoked_ms: self.now,
+            returned_ms: None,
+            result: None,
+            mode,
+            waiting: Waiting::Idle,
+            target: node,
+            next_try: self.now,
+            deadline: u64::MAX,
+            retries: 0,
+        });
+        self.emit(EventKind::ClientInvoke {
+            client,
+            op: op.name().to_string(),
+            key: key.to_string(),
+            value: value.map(|v| v.to_string()),
+            node,
+        });
+        self.clients.ops.len() - 1
+    }
+
+    fn finish(&mut self, i: usize, result: Option<String>) {
+        let now = self.now;
+        let op = &mut self.clients.ops[i];
+        if op.waiting == Waiting::Done {
+            return;
+        }
+        op.waiting = Waiting::Done;
+        op.returned_ms = Some(now);
+        op.result = result.clone();
+        let ev = EventKind::ClientReturn { client: op.client, op: op.op.name().to_string(), key: op.key.clone(), result };
+        self.clients.active.retain(|&j| j != i);
+        self.emit(ev);
+    }
+
+    /// `put KEY VALUE`: a client writes through the cluster.
+    pub fn client_put(&mut self, key: &str, value: &str) -> u64 {
+        let i = self.new_op(Op::Put, key, Some(value), Mode::Cluster, None);
+        self.clients.active.push(i);
+        self.client_attempt(i);
+        self.drain_all();
+        i as u64 + 1
+    }
+
+    /// `get KEY`: a linearizable read through the cluster.
+    pub fn client_get(&mut self, key: &str) -> u64 {
+        let i = self.new_op(Op::Get, key, None, Mode::Cluster, None);
+        self.clients.active.push(i);
+        self.client_attempt(i);
+        self.drain_all();
+        i as u64 + 1
+    }
+
+    /// `get KEY from nK`: read nK's applied state at once (may be stale).
+    pub fn stale_get(&mut self, key: &str, node: NodeId) -> Result<Option<String>, String> {
+        let Some(n) = self.nodes.get(&node) else { return Err(alloc::format!("n{} does not exist", node)) };
+        if !n.is_up() {
+            return Err(alloc::format!("n{} is down", node));
+        }
+        let value = n.kv.get(key).cloned();
+        let i = self.new_op(Op::Get, key, None, Mode::Stale, Some(node));
+        self.finish(i, value.clone());
+        Ok(value)
+    }
+
+    /// `propose nK KEY VALUE`: hand a put to nK alone. Not an error if nK
+    /// drops it (the trace says why); an error only if nK is down.
+    pub fn propose_direct(&mut self, node: NodeId, key: &str, value: &str) -> Result<(), String> {
+        if !self.is_up(node) {
+            return Err(alloc::format!("n{} is down", node));
+        }
+        let i = self.new_op(Op::Put, key, Some(value), Mode::Direct, Some(node));
+        let data = self.clients.ops[i].command().encode();
+        let raw = self.nodes.get_mut(&node).and_then(|n| n.raw.as_mut()).expect("up");
+        match raw.propose(data) {
+            Ok(index) => {
+                self.clients.ops[i].waiting = Waiting::Apply { node, index };
+                self.clients.active.push(i);
+            }
+            Err(_) => {
+                // Dropped: it never takes effect and never returns. The core
+                // reports the reason as a ProposalDropped event.
+                self.clients.ops[i].waiting = Waiting::Done;
+            }
+        }
+        self.drain_all();
+        Ok(())
+    }
+
+    /// Let every client whose time has come act (called once per ms).
+    pub(crate) fn clients_step(&mut self) {
+        let now = self.now;
+        let active = self.clients.active.clone();
+        for i in active {
+            let op = &mut self.clients.ops[i];
+            if op.mode != Mode::Cluster {
+                continue;
+            }
+            match op.waiting {
+                Waiting::Apply { .. } | Waiting::Read { .. } if op.deadline <= now => {
+                    op.retries += 1;
+                    op.waiting = Waiting::Idle;
+                    op.next_try = now;
+                }
+                _ => {}
+            }
+            if op.waiting == Waiting::Idle && op.next_try <= now {
+                self.client_attempt(i);
+            }
+        }
+    }
+
+    /// One try of operation `i`: find a leader, then propose or ask for a read.
+    fn client_attempt(&mut self, i: usize) {
+        let now = self.now;
+        let backoff = self.setup.heartbeat.max(1);
+        let target = match self.clients.ops[i].target {
+            Some(t) if self.is_up(t) => t,
+            _ => {
+                let up: Vec<NodeId> = self.nodes.iter().filter(|(_, n)| n.is_up()).map(|(id, _)| *id).collect();
+                if up.is_empty() {
+                    self.clients.ops[i].next_try = now + backoff;
+                    return;
+                }
+                up[self.rng.range(0, up.len() as u64 - 1) as usize]
+            }
+        };
+        let deadline = now + self.retry_timeout(self.clients.ops[i].retries);
+        let read_mode = self.setup.read_mode;
+        let raw = self.nodes.get_mut(&target).and_then(|n| n.raw.as_mut()).expect("target is up");
+        let status = raw.status();
+        let op = &mut self.clients.ops[i];
+        op.target = Some(target);
+        if status.role != Role::Leader {
+            // Redirect to the leader this server believes in, if any.
+            match status.leader_id.filter(|l| *l != target) {
+                Some(l) => {
+                    op.target = Some(l);
+                    op.next_try = now + 1;
+                }
+                None => {
+                    op.target = None;
+                    op.next_try = now + backoff;
+                }
+            }
+            return;
+        }
+        let through_log = op.op == Op::Put || read_mode == ReadMode::Log;
+        if through_log {
+            match raw.propose(op.command().encode()) {
+                Ok(index) => {
+                    op.waiting = Waiting::Apply { node: target, index };
+                    op.deadline = deadline;
+                }
+                Err(ProposalDropped::NotLeader { leader_hint }) => {
+                    op.target = leader_hint;
+                    op.next_try = now + 1;
+                }
+                Err(_) => op.next_try = now + backoff,
+            }
+        } else {
+            self.clients.next_ctx += 1;
+            let ctx = self.clients.next_ctx;
+            op.waiting = Waiting::Read { node: target, ctx };
+            op.deadline = deadline;
+            raw.read_index(ctx);
+        }
+    }
+
+    /// Node `node` applied `entry` (with the state machine's answer, for commands).
+    pub(crate) fn clients_on_applied(&mut self, node: NodeId, entry: &Entry, applied: Option<(KvCommand, Applied)>) {
+        let now = self.now;
+        let mut finished: Vec<(usize, Option<String>)> = Vec::new();
+        for &i in &self.clients.active {
+            let op = &mut self.clients.ops[i];
+            let Waiting::Apply { node: n, index } = op.waiting else { continue };
+            if n != node {
+                continue;
+            }
+            let mine = applied.as_ref().is_some_and(|(_, a)| a.client == op.client && a.seq == op.seq);
+            if mine {
+                finished.push((i, applied.as_ref().and_then(|(_, a)| a.result.clone())));
+            } else if index == entry.index {
+                // Another entry took our slot: the proposal was lost with a
+                // deposed leader's log. Try again (a direct proposal is not retried).
+                if op.mode == Mode::Cluster {
+                    op.waiting = Waiting::Idle;
+                    op.next_try = now + 1;
+                }
+            }
+        }
+        for (i, result) in finished {
+            let result = if self.clients.ops[i].op == Op::Get { result } else { None };
+            self.finish(i, result);
+        }
+    }
+
+    /// Node `node` confirmed read `ctx` and has applied up to its index.
+    pub(crate) fn clients_on_read(&mut self, node: NodeId, ctx: u64) {
+        let found = self.clients.active.iter().copied().find(|&i| self.clients.ops[i].waiting == (Waiting::Read { node, ctx }));
+        if let Some(i) = found {
+            let value = self.nodes.get(&node).and_then(|n| n.kv.get(&self.clients.ops[i].key).cloned());
+            self.finish(i, value);
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! The safety properties of Raft (paper Figure 3, plus a few the simulator can
+//! see), checked after every simulated millisecond. Each check is
+//! incremental, so a 15-node, 60-second run stays fast:
+//!
+//! - **election-safety**: at most one leader per term, over the whole history
+//!   (a map term → leader that is never forgotten, not even across crashes).
+//! - **leader-append-only**: while a node leads in a term, its last entry
+//!   never moves backwards or changes.
+//! - **log-matching**: every persisted entry is remembered by (index, term)
+//!   with a fingerprint of its command and the term of the entry before it;
+//!   two entries with the same index and term must agree on both, which by
+//!   induction makes the logs identical up to there.
+//! - **leader-completeness**: an entry committed in term T is in the log of
+//!   every leader of a term after T (checked when a leader appears, and for
+//!   current leaders when a commit is discovered).
+//! - **state-machine-safety**: no two servers apply different commands at the
+//!   same index, and each applies indexes in order, one after another.
+//! - **monotonic-term** (across restarts: the term is persisted),
+//!   **monotonic-commit** and **monotonic-applied** (within one up-period:
+//!   both are volatile).
+//! - **committed-on-quorum**: when a leader's commit index advances, the entry
+//!   is in the *persisted* log of a majority of every active configuration.
+//! - **linearizability** of the client history (crate::linearizability),
+//!   checked on demand because it is costly.
+//!
+//! Each invariant is reported once, the first time it fails, with the time.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use raft_core::{Entry, EntryKind, Index, NodeId, PersistentState, Role, Term};
+use serde::Serialize;
+
+use crate::linearizability::{self, Operation};
+use crate::trace::fnv1a;
+use crate::world::{entry_in, term_in, Node};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub time_ms: u64,
+    pub invariant: String,
+    pub message: String,
+}
+
+/// A fingerprint of an entry's payload (not its index or term).
+pub fn fingerprint(kind: &EntryKind) -> u64 {
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+    match kind {
+        EntryKind::Noop => fnv1a(SEED, b"noop"),
+        EntryKind::Command(data) => fnv1a(fnv1a(SEED, b"cmd:"), data),
+        EntryKind::Config(change) => {
+            let text = serde_json::to_vec(change).unwrap_or_default();
+            fnv1a(fnv1a(SEED, b"cfg:"), &text)
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Committed {
+    term: Term,
+    fp: u64,
+    /// The term of the server that first reported it committed (its leader):
+    /// leaders of later terms must hold the entry.
+    commit_term: Term,
+}
+
+/// What we last saw of one node.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Watch {
+    incarnation: u64,
+    term: Term,
+    commit: Index,
+    applied: Index,
+    /// While leader: (term, last index, last term) at the previous check.
+    leader_tip: Option<(Term, Index, Term)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Checker {
+    pub violations: Vec<Violation>,
+    reported: BTreeSet<String>,
+    /// Election safety: term → the one leader seen in it.
+    leaders: BTreeMap<Term, NodeId>,
+    /// Log matching: (index, term) → (payload fingerprint, previous entry's term, first holder).
+    entries: BTreeMap<(Index, Term), (u64, Term, NodeId)>,
+    /// State machine safety: index → (term, fingerprint, first node) applied there.
+    applied: BTreeMap<Index, (Term, u64, NodeId)>,
+    committed: BTreeMap<Index, Committed>,
+    max_committed: Index,
+    watch: BTreeMap<NodeId, Watch>,
+    /// History length at the last linearizability check (skip if unchanged).
+    lin_checked: Option<usize>,
+}
+
+impl Checker {
+    fn report(&mut self, now: u64, invariant: &str, message: String) -> Option<Violation> {
+        if !self.reported.insert(invariant.to_string()) {
+            return None;
+        }
+        let v = Violation { time_ms: now, invariant: invariant.to_string(), message };
+        self.violations.push(v.clone());
+        Some(v)
+    }
+
+    /// Node `id` persisted `new_entries` (already in `storage`).
+    pub fn on_persist(&mut self, now: u64, id: NodeId, storage: &PersistentState, new_entries: &[Entry]) -> Vec<Violation> {
+        let mut out = Vec::new();
+        for e in new_entries {
+            let prev_term = term_in(storage.snapshot.as_ref(), &storage.entries, e.index - 1).unwrap_or(0);
+            let fp = fingerprint(&e.kind);
+            match self.entries.get(&(e.index, e.term)) {
+                Some(&(fp0, prev0, holder)) => {
+                    if fp0 != fp {
+                        out.extend(self.report(
+                            now,
+                            "log-matching",
+                            format!(
+                                "n{} and n{} hold different commands at index {} term {}",
+                                id, holder, e.index, e.term
+                            ),
+                        ));
+                    } else if prev0 != prev_term && prev_term != 0 && prev0 != 0 {
+                        out.extend(self.report(
+                            now,
+                            "log-matching",
+                            format!(
+                                "n{} and n{} agree on index {} term {} but not on the entry before it (term {} vs {})",
+                                id, holder, e.index, e.term, prev_term, prev0
+                            ),
+                        ));
+                    }
+                }
+                None => {
+                    self.entries.insert((e.index, e.term), (fp, prev_term, id));
+                }
+            }
+        }
+        out
+    }
+
+    /// Node `id` installed a snapshot through `index`: it resumes applying after it.
+    pub fn on_install(&mut self, _id: NodeId, _index: Index) {}
+
+    /// Node `id` applied `entry`; `expected` is the index it should have applied next.
+    pub fn on_apply(&mut self, now: u64, id: NodeId, expected: Index, entry: &Entry) -> Vec<Violation> {
+        let mut out = Vec::new();
+        if entry.index != expected {
+            out.extend(self.report(
+                now,
+                "state-machine-safety",
+                format!("n{} applied index {} but its next index to apply was {}", id, entry.index, expected),
+            ));
+        }
+        let fp = fingerprint(&entry.kind);
+        match self.applied.get(&entry.index) {
+            Some(&(term, fp0, first)) => {
+                if term != entry.term || fp0 != fp {
+                    out.extend(self.report(
+                        now,
+                        "state-machine-safety",
+                        format!(
+                            "n{} applied a different entry at index {} (term {}) than n{} did (term {})",
+                            id, entry.index, entry.term, first, term
+                        ),
+                    ));
+                }
+            }
+            None => {
+                self.applied.insert(entry.index, (entry.term, fp, id));
+            }
+        }
+        out
+    }
+
+    /// The per-millisecond checks over every up node.
+    pub fn check_step(&mut self, now: u64, nodes: &BTreeMap<NodeId, Node>) -> Vec<Violation> {
+        let mut out = Vec::new();
+        for (&id, node) in nodes {
+            let Some(raw) = &node.raw else {
+                if let Some(w) = self.watch.get_mut(&id) {
+                    w.leader_tip = None;
+                }
+                continue;
+            };
+            let s = raw.status();
+            let mut w = self.watch.remove(&id).unwrap_or_default();
+            if w.incarnation != node.incarnation {
+                // Restarted: commit and applied start over; the term does not.
+                w.incarnation = node.incarnation;
+                w.commit = 0;
+                w.applied = 0;
+                w.leader_tip = None;
+            }
+
+            // Monotonic term / commit / applied.
+            if s.current_term < w.term {
+                out.extend(self.report(now, "monotonic-term", format!("n{} term went from {} to {}", id, w.term, s.current_term)));
+            }
+            if s.commit_index < w.commit {
+                out.extend(self.report(now, "monotonic-commit", format!("n{} commit index went from {} to {}", id, w.commit, s.commit_index)));
+            }
+            if node.applied < w.applied {
+                out.extend(self.report(now, "monotonic-applied", format!("n{} applied index went from {} to {}", id, w.applied, node.applied)));
+            }
+
+            if s.role == Role::Leader {
+                let term = s.current_term;
+                // Election safety, over the whole history.
+                match self.leaders.get(&term) {
+                    Some(&other) if other != id => {
+                        out.extend(self.report(
+                            now,
+                            "election-safety",
+                            format!("n{} and n{} were both leader in term {}", other, id, term),
+                        ));
+                    }
+                    Some(_) => {}
+                    None => {
+                        self.leaders.insert(term, id);
+                        // A new leader: it must hold every entry committed in an earlier term.
+                        for (&index, c) in &self.committed {
+                            if c.commit_term >= term || index < s.snapshot_index {
+                                continue;
+                            }
+                            let held = node.term_at(index);
+                            if held != Some(c.term) {
+                                let v = format!(
+                                    "n{} became leader of term {} without entry {} (term {}) committed in term {}",
+                                    id, term, index, c.term, c.commit_term
+                                );
+                                out.extend(self.report(now, "leader-completeness", v));
+                                break;
+                            }
+                        }
+                    }
+                }
+                // Leader append-only: the tip never moves back or changes in this term.
+                if let Some((t, last_index, last_term)) = w.leader_tip {
+                    if t == term {
+                        let moved_back = s.last_index < last_index;
+                        let changed = last_index > s.snapshot_index && node.term_at(last_index) != Some(last_term);
+                        if moved_back || changed {
+                            out.extend(self.report(
+                                now,
+                                "leader-append-only",
+                                format!(
+                                    "leader n{} of term {} removed or overwrote entry {} (term {})",
+                                    id, term, last_index, last_term
+                                ),
+                            ));
+                        }
+                    }
+                }
+                w.leader_tip = Some((term, s.last_index, s.last_term));
+            } else {
+                w.leader_tip = None;
+            }
+
+            // A newly discovered commit index.
+            if s.commit_index > self.max_committed {
+                let (snap, entries) = node.log();
+                for index in self.max_committed + 1..=s.commit_index {
+                    if let Some(e) = entry_in(entries, index) {
+                        self.committed.insert(index, Committed { term: e.term, fp: fingerprint(&e.kind), commit_term: s.current_term });
+                    } else if let Some(t) = term_in(snap, entries, index) {
+                        self.committed.insert(index, Committed { term: t, fp: 0, commit_term: s.current_term });
+                    }
+                }
+                self.max_committed = s.commit_index;
+                let c_index = s.commit_index;
+                let c_term = node.term_at(c_index);
+                if let (Role::Leader, Some(c_term)) = (s.role, c_term) {
+                    // Committed on a quorum of every active configuration (durably).
+                    for (name, set) in [("", &s.membership.voters), (" outgoing", &s.membership.voters_outgoing)] {
+                        if set.is_empty() {
+                            continue;
+                        }
+                        let holders = set.iter().filter(|v| nodes.get(v).is_some_and(|n| persisted_has(&n.storage, c_index, c_term))).count();
+                        if holders * 2 <= set.len() {
+                            out.extend(self.report(
+                                now,
+                                "committed-on-quorum",
+                                format!(
+                                    "leader n{} committed index {} (term {}) but only {} of the {} voters{} {:?} persisted it",
+                                    id, c_index, c_term, holders, set.len(), name, set
+                                ),
+                            ));
+                        }
+                    }
+                }
+                // Leaders of later terms must already hold it.
+                for (&other, other_node) in nodes {
+                    if other == id {
+                        continue;
+                    }
+                    let Some(oraw) = &other_node.raw else { continue };
+                    let os = oraw.status();
+                    if os.role == Role::Leader && os.current_term > s.current_term && c_index > os.snapshot_index {
+                        if let Some(c_term) = c_term {
+                            if other_node.term_at(c_index) != Some(c_term) {
+                                out.extend(self.report(
+                                    now,
+                                    "leader-completeness",
+                                    format!(
+                                        "entry {} (term {}) committed in term {} is missing from n{}, leader of term {}",
+                                        c_index, c_term, s.current_term, other, os.current_term
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
+            } else if s.commit_index > 0 {
+                // Every server's committed entry must be the one first seen committed.
+                if let Some(c) = self.committed.get(&s.commit_index) {
+                    if let Some(t) = node.term_at(s.commit_index) {
+                        if t != c.term {
+                            let v = format!(
+                                "n{} has term {} at its commit index {}, but the entry committed there has term {}",
+                                id, t, s.commit_index, c.term
+                            );
+                            out.extend(self.report(now, "state-machine-safety", v));
+                        }
+                    }
+                }
+            }
+
+            w.term = w.term.max(s.current_term);
+            w.commit = s.commit_index;
+            w.applied = node.applied;
+            self.watch.insert(id, w);
+        }
+        out
+    }
+
+    /// Linearizability of the client history (skipped if it did not change).
+    pub fn check_history(&mut self, now: u64, history: &[Operation]) -> Option<Violation> {
+        let size = history.len() + history.iter().filter(|o| o.returned_ms.is_some()).count();
+        if self.lin_checked == Some(size) || self.reported.contains("linearizability") {
+            return None;
+        }
+        self.lin_checked = Some(size);
+        match linearizability::check(history) {
+            Ok(()) => None,
+            Err(v) => self.report(now, "linearizability", format!("key {}: {}", v.key, v.message)),
+        }
+    }
+}
+
+/// Does this durable storage hold entry `index` with `term` (or a snapshot past it)?
+fn persisted_has(storage: &PersistentState, index: Index, term: Term) -> bool {
+    let snap_index = storage.snapshot.as_ref().map_or(0, |s| s.last_included_index);
+    if index <= snap_index {
+        return true;
+    }
+    term_in(storage.snapshot.as_ref(), &storage.entries, index) == Some(term)
+}

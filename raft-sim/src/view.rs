@@ -1,0 +1,338 @@
+//! The view model of docs/view-model.md: what `raft-sim run --json` prints and
+//! what raft-wasm's `Simulation.state()` returns. The v1 field names are a
+//! contract; the rest are extensions the page needs.
+
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use serde::Serialize;
+
+use raft_core::{MessageBody, NodeId, ProgressState};
+
+use crate::client::Op;
+use crate::invariants::Violation;
+use crate::network::Counts;
+use crate::scenario::ast::ReadMode;
+use crate::scenario::run::{Failure, Runner};
+use crate::trace::role_name;
+use crate::world::{describe_entry, Node};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct View {
+    pub ok: bool,
+    pub time_ms: u64,
+    pub seed: u64,
+    pub failures: Vec<Failure>,
+    pub violations: Vec<Violation>,
+    pub messages: Messages,
+    pub nodes: Vec<NodeView>,
+    pub history: Vec<HistoryView>,
+    // extensions
+    pub in_flight: Vec<InFlightView>,
+    pub network: NetworkView,
+    pub setup: SetupView,
+    pub members: Vec<NodeId>,
+    pub trace_hash: String,
+    pub trace_events: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Messages {
+    pub sent: Counts,
+    pub delivered: Counts,
+    pub dropped: Counts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogEntryView {
+    pub index: u64,
+    pub term: u64,
+    pub command: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MembershipView {
+    pub voters: Vec<NodeId>,
+    pub voters_outgoing: Vec<NodeId>,
+    pub learners: Vec<NodeId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProgressView {
+    pub id: NodeId,
+    pub next_index: u64,
+    pub match_index: u64,
+    pub state: &'static str,
+    pub is_learner: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeView {
+    pub id: NodeId,
+    pub up: bool,
+    pub role: &'static str,
+    pub term: u64,
+    pub voted_for: Option<NodeId>,
+    pub commit: u64,
+    pub applied: u64,
+    pub last_index: u64,
+    pub snapshot_index: u64,
+    pub log: Vec<LogEntryView>,
+    pub kv: BTreeMap<String, String>,
+    // extensions
+    pub snapshot_term: u64,
+    pub leader_id: Option<NodeId>,
+    pub timer_elapsed_ms: u64,
+    pub timer_timeout_ms: u64,
+    pub membership: MembershipView,
+    pub progress: Vec<ProgressView>,
+    pub transfer_target: Option<NodeId>,
+    pub votes_granted: Vec<NodeId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct HistoryView {
+    pub client: u64,
+    pub op: &'static str,
+    pub key: String,
+    pub value: Option<String>,
+    pub invoked_ms: u64,
+    pub returned_ms: Option<u64>,
+    pub result: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InFlightView {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    #[serde(rename = "type")]
+    pub ty: &'static str,
+    pub send_ms: u64,
+    pub deliver_ms: u64,
+    pub term: u64,
+    pub entries: Option<u64>,
+    pub success: Option<bool>,
+    pub detail: String,
+    /// Extension: this copy will be lost (decided when it was sent).
+    pub lost: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NetworkView {
+    pub latency_ms: [u64; 2],
+    pub loss: f64,
+    pub duplicate: f64,
+    pub partition: Option<Vec<Vec<NodeId>>>,
+    pub cuts: Vec<[NodeId; 2]>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SetupView {
+    pub cluster: u32,
+    pub seed: u64,
+    pub election_timeout_ms: [u64; 2],
+    pub heartbeat_ms: u64,
+    pub prevote: bool,
+    pub check_quorum: bool,
+    pub snapshot_threshold: u64,
+    pub read_mode: &'static str,
+}
+
+fn node_view(node: &Node) -> NodeView {
+    let (snap, entries) = node.log();
+    let log: Vec<LogEntryView> = entries
+        .iter()
+        .map(|e| LogEntryView { index: e.index, term: e.term, command: describe_entry(&e.kind) })
+        .collect();
+    let snapshot_index = snap.map_or(0, |s| s.last_included_index);
+    let snapshot_term = snap.map_or(0, |s| s.last_included_term);
+    match &node.raw {
+        Some(raw) => {
+            let s = raw.status();
+            NodeView {
+                id: node.id,
+                up: true,
+                role: role_name(s.role),
+                term: s.current_term,
+                voted_for: s.voted_for,
+                commit: s.commit_index,
+                applied: node.applied,
+                last_index: s.last_index,
+                snapshot_index: s.snapshot_index,
+                log,
+                kv: node.kv.map.clone(),
+                snapshot_term: s.snapshot_term,
+                leader_id: s.leader_id,
+                timer_elapsed_ms: s.timer_elapsed,
+                timer_timeout_ms: s.timer_timeout,
+                membership: MembershipView {
+                    voters: s.membership.voters.clone(),
+                    voters_outgoing: s.membership.voters_outgoing.clone(),
+                    learners: s.membership.learners.clone(),
+                },
+                progress: s
+                    .progress
+                    .iter()
+                    .map(|p| ProgressView {
+                        id: p.id,
+                        next_index: p.next_index,
+                        match_index: p.match_index,
+                        state: match p.state {
+                            ProgressState::Probe => "probe",
+                            ProgressState::Replicate => "replicate",
+                            ProgressState::Snapshot => "snapshot",
+                        },
+                        is_learner: p.is_learner,
+                    })
+                    .collect(),
+                transfer_target: s.transfer_target,
+                votes_granted: s.votes_granted.clone(),
+            }
+        }
+        None => {
+            let hs = &node.storage.hard_state;
+            let membership = snap.map(|s| s.membership.clone()).unwrap_or_default();
+            NodeView {
+                id: node.id,
+                up: false,
+                role: "down",
+                term: hs.current_term,
+                voted_for: hs.voted_for,
+                commit: 0,
+                applied: 0,
+                last_index: snapshot_index + entries.len() as u64,
+                snapshot_index,
+                log,
+                kv: BTreeMap::new(),
+                snapshot_term,
+                leader_id: None,
+                timer_elapsed_ms: 0,
+                timer_timeout_ms: 0,
+                membership: MembershipView {
+                    voters: membership.voters,
+                    voters_outgoing: membership.voters_outgoing,
+                    learners: membership.learners,
+                },
+                progress: Vec::new(),
+                transfer_target: None,
+                votes_granted: Vec::new(),
+            }
+        }
+    }
+}
+
+/// A one-line summary of a message's contents for the page.
+fn message_detail(body: &MessageBody) -> (Option<u64>, Option<bool>, String) {
+    use alloc::format;
+    match body {
+        MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer } => (
+            None,
+            None,
+            format!(
+                "last={}/{}{}{}",
+                last_log_index,
+                last_log_term,
+                if *pre_vote { " pre-vote" } else { "" },
+                if *transfer { " transfer" } else { "" }
+            ),
+        ),
+        MessageBody::RequestVoteResponse { vote_granted, .. } => {
+            (None, Some(*vote_granted), (if *vote_granted { "granted" } else { "denied" }).to_string())
+        }
+        MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit, .. } => (
+            Some(entries.len() as u64),
+            None,
+            format!("prev={}/{} commit={}", prev_log_index, prev_log_term, leader_commit),
+        ),
+        MessageBody::AppendEntriesResponse { success, match_index, .. } => {
+            (None, Some(*success), format!("match={}", match_index))
+        }
+        MessageBody::InstallSnapshot { snapshot } => (
+            None,
+            None,
+            format!("snapshot={}/{}", snapshot.last_included_index, snapshot.last_included_term),
+        ),
+        MessageBody::InstallSnapshotResponse { last_index } => (None, None, format!("last={}", last_index)),
+        MessageBody::TimeoutNow => (None, None, String::new()),
+    }
+}
+
+/// Build the view model of a runner's world (call `Runner::view`, which runs
+/// the linearizability check first).
+pub fn build(runner: &Runner) -> View {
+    let w = &runner.world;
+    let setup = &w.setup;
+    View {
+        ok: runner.ok(),
+        time_ms: w.now,
+        seed: setup.seed,
+        failures: runner.failures.clone(),
+        violations: w.checker.violations.clone(),
+        messages: Messages {
+            sent: w.network.sent.clone(),
+            delivered: w.network.delivered.clone(),
+            dropped: w.network.dropped.clone(),
+        },
+        nodes: w.nodes.values().map(node_view).collect(),
+        history: w
+            .clients
+            .ops
+            .iter()
+            .map(|op| HistoryView {
+                client: op.client,
+                op: op.op.name(),
+                key: op.key.clone(),
+                value: op.value.clone(),
+                invoked_ms: op.invoked_ms,
+                returned_ms: op.returned_ms,
+                result: if op.op == Op::Get { op.result.clone() } else { None },
+            })
+            .collect(),
+        in_flight: w
+            .network
+            .in_flight()
+            .map(|m| {
+                let (entries, success, detail) = message_detail(&m.msg.body);
+                InFlightView {
+                    id: m.id,
+                    from: m.msg.from,
+                    to: m.msg.to,
+                    ty: m.msg.body.kind_name(),
+                    send_ms: m.send_ms,
+                    deliver_ms: m.deliver_ms,
+                    term: m.msg.term,
+                    entries,
+                    success,
+                    detail,
+                    lost: m.lost,
+                }
+            })
+            .collect(),
+        network: NetworkView {
+            latency_ms: [w.network.latency.0, w.network.latency.1],
+            loss: w.network.loss,
+            duplicate: w.network.duplicate,
+            partition: w.network.partition.clone(),
+            cuts: w.network.cuts.iter().map(|(a, b)| [*a, *b]).collect(),
+        },
+        setup: SetupView {
+            cluster: setup.cluster,
+            seed: setup.seed,
+            election_timeout_ms: [setup.election_timeout.0, setup.election_timeout.1],
+            heartbeat_ms: setup.heartbeat,
+            prevote: setup.prevote,
+            check_quorum: setup.check_quorum,
+            snapshot_threshold: setup.snapshot_threshold,
+            read_mode: match setup.read_mode {
+                ReadMode::Log => "log",
+                ReadMode::ReadIndex => "read-index",
+                ReadMode::Lease => "lease",
+            },
+        },
+        members: w.nodes.keys().copied().collect(),
+        trace_hash: alloc::format!("{:016x}", w.trace.hash),
+        trace_events: w.trace.count,
+    }
+}

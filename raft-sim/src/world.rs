@@ -1,0 +1,545 @@
+//! The world: nodes (each a `raft_core::RawNode` plus its durable storage and
+//! its key-value state machine), the simulated clock, the network, clients,
+//! the trace and the invariant checker. A plain value: `Clone` it to
+//! checkpoint, compare it with `==`, restore it by assignment.
+//!
+//! One step is one simulated millisecond:
+//! 1. deliver the messages due now (in delivery-time, then id, order);
+//! 2. tick every up node;
+//! 3. drain each node's `Ready` (persist → send → install/apply → serve reads
+//!    → advance), exactly as raft-core's `ready.rs` prescribes;
+//! 4. let clients act (propose, read, retry), and drain again;
+//! 5. check the invariants.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use raft_core::{
+    Config, CoreEvent, Entry, EntryKind, Index, NodeId, PersistentState, RawNode, ReadMode as CoreReadMode,
+    ReadState, Role, Snapshot, Status, Term,
+};
+
+use crate::client::Clients;
+use crate::invariants::Checker;
+use crate::kv::{Kv, KvCommand};
+use crate::network::{Arrival, InFlight, Network};
+use crate::rng::{mix, Rng};
+use crate::scenario::ast::{ReadMode, Setup};
+use crate::trace::{reason_value, role_name, EventKind, Trace};
+
+/// Node ids run from 1 to this.
+pub const MAX_NODES: NodeId = 15;
+
+/// One server: its Raft state machine when up, what it has persisted, and its
+/// (volatile) key-value state machine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub id: NodeId,
+    /// `None` while crashed.
+    pub raw: Option<RawNode>,
+    /// Durable storage: survives crashes; maintained per the `Ready` contract.
+    pub storage: PersistentState,
+    /// The applied state machine (volatile: rebuilt from snapshot + log on restart).
+    pub kv: Kv,
+    /// Index of the last entry applied to `kv`.
+    pub applied: Index,
+    /// Counts restarts; mixed into the election-timer seed so a restarted node
+    /// does not replay the same timeouts.
+    pub incarnation: u64,
+    /// The configuration this node was created with (empty for `add`ed nodes).
+    pub initial_voters: Vec<NodeId>,
+    /// Reads confirmed by the leader, waiting for `applied >= index`.
+    pub reads: Vec<ReadState>,
+}
+
+impl Node {
+    pub fn is_up(&self) -> bool {
+        self.raw.is_some()
+    }
+
+    /// The log as this node holds it: in memory when up, else as persisted.
+    pub fn log(&self) -> (Option<&Snapshot>, &[Entry]) {
+        match &self.raw {
+            Some(raw) => (raw.snapshot(), raw.entries()),
+            None => (self.storage.snapshot.as_ref(), &self.storage.entries),
+        }
+    }
+
+    /// The term of the entry at `index` in this node's log, if known.
+    pub fn term_at(&self, index: Index) -> Option<Term> {
+        let (snap, entries) = self.log();
+        term_in(snap, entries, index)
+    }
+}
+
+/// The term at `index` in a log made of `snap` followed by `entries`.
+pub fn term_in(snap: Option<&Snapshot>, entries: &[Entry], index: Index) -> Option<Term> {
+    let snap_index = snap.map_or(0, |s| s.last_included_index);
+    if index == 0 {
+        return Some(0);
+    }
+    if index == snap_index {
+        return snap.map(|s| s.last_included_term);
+    }
+    entry_in(entries, index).map(|e| e.term)
+}
+
+/// The entry at `index` in a contiguous run of entries, if held.
+pub fn entry_in(entries: &[Entry], index: Index) -> Option<&Entry> {
+    let first = entries.first()?.index;
+    if index < first {
+        return None;
+    }
+    let e = entries.get((index - first) as usize)?;
+    if e.index == index { Some(e) } else { entries.iter().find(|e| e.index == index) }
+}
+
+/// How an entry reads in the page and in `--json` logs: `noop`, `put x 1`,
+/// `config +learner n6`.
+pub fn describe_entry(kind: &EntryKind) -> String {
+    match kind {
+        EntryKind::Noop => "noop".to_string(),
+        EntryKind::Command(data) => match KvCommand::decode(data) {
+            Some(cmd) => cmd.display(),
+            None => String::from_utf8_lossy(data).into_owned(),
+        },
+        EntryKind::Config(change) => {
+            use raft_core::ConfigChange::*;
+            match change {
+                AddLearner(n) => format!("config +learner n{}", n),
+                PromoteVoter(n) => format!("config +voter n{}", n),
+                Remove(n) => format!("config -n{}", n),
+                EnterJoint(vs) => {
+                    let names: Vec<String> = vs.iter().map(|v| format!("n{}", v)).collect();
+                    format!("config joint {}", names.join(" "))
+                }
+                LeaveJoint => "config leave-joint".to_string(),
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct World {
+    pub setup: Setup,
+    /// Simulated time in ms.
+    pub now: u64,
+    pub rng: Rng,
+    /// Every node that exists (ids 1..=15), up or down.
+    pub nodes: BTreeMap<NodeId, Node>,
+    pub network: Network,
+    pub clients: Clients,
+    pub trace: Trace,
+    pub checker: Checker,
+}
+
+impl World {
+    /// A fresh cluster `n1..nN` as `setup` describes, at time 0.
+    pub fn new(setup: &Setup) -> World {
+        let mut world = World {
+            setup: setup.clone(),
+            now: 0,
+            rng: Rng::new(mix(setup.seed ^ 0x5EED_0F_0A_F7)),
+            nodes: BTreeMap::new(),
+            network: Network::new(),
+            clients: Clients::default(),
+            trace: Trace::new(false),
+            checker: Checker::default(),
+        };
+        let n = (setup.cluster as NodeId).clamp(1, MAX_NODES);
+        let voters: Vec<NodeId> = (1..=n).collect();
+        for id in 1..=n {
+            world.create_node(id, voters.clone());
+        }
+        world
+    }
+
+    fn config(&self, id: NodeId, initial_voters: Vec<NodeId>, incarnation: u64) -> Config {
+        let mut c = Config::new(id, initial_voters, mix(mix(self.setup.seed).wrapping_add(id * 1_000_003 + incarnation)));
+        c.election_timeout_min = self.setup.election_timeout.0.max(1);
+        c.election_timeout_max = self.setup.election_timeout.1.max(c.election_timeout_min);
+        c.heartbeat_interval = self.setup.heartbeat.max(1);
+        c.pre_vote = self.setup.prevote;
+        c.check_quorum = self.setup.check_quorum;
+        c.read_mode = match self.setup.read_mode {
+            ReadMode::Lease => CoreReadMode::Lease,
+            ReadMode::ReadIndex | ReadMode::Log => CoreReadMode::ReadIndex,
+        };
+        c
+    }
+
+    fn create_node(&mut self, id: NodeId, initial_voters: Vec<NodeId>) {
+        let raw = RawNode::new(self.config(id, initial_voters.clone(), 0));
+        self.nodes.insert(
+            id,
+            Node {
+                id,
+                raw: Some(raw),
+                storage: PersistentState::default(),
+                kv: Kv::new(),
+                applied: 0,
+                incarnation: 0,
+                initial_voters,
+                reads: Vec::new(),
+            },
+        );
+    }
+
+    /// Create `nK` with an empty configuration (it waits to be contacted by a
+    /// leader), unless it exists. Returns whether it was created.
+    pub fn add_node(&mut self, id: NodeId) -> Result<bool, String> {
+        if id == 0 || id > MAX_NODES {
+            return Err(format!("n{} is outside n1..n{}", id, MAX_NODES));
+        }
+        if self.nodes.contains_key(&id) {
+            return Ok(false);
+        }
+        self.create_node(id, Vec::new());
+        self.emit(EventKind::NodeAdded { node: id });
+        Ok(true)
+    }
+
+    pub fn emit(&mut self, kind: EventKind) {
+        self.trace.record(self.now, kind);
+    }
+
+    pub fn is_up(&self, id: NodeId) -> bool {
+        self.nodes.get(&id).is_some_and(|n| n.is_up())
+    }
+
+    pub fn status(&self, id: NodeId) -> Option<Status> {
+        self.nodes.get(&id)?.raw.as_ref().map(|r| r.status())
+    }
+
+    /// The up node that is leader in the highest term (lowest id on a tie,
+    /// which would itself be an election-safety violation).
+    pub fn leader(&self) -> Option<(NodeId, Term)> {
+        let mut best: Option<(NodeId, Term)> = None;
+        for (id, node) in &self.nodes {
+            if let Some(raw) = &node.raw {
+                let s = raw.status();
+                if s.role == Role::Leader && best.is_none_or(|(_, t)| s.current_term > t) {
+                    best = Some((*id, s.current_term));
+                }
+            }
+        }
+        best
+    }
+
+    // ----- faults -------------------------------------------------------
+
+    /// `crash nK`: the node stops at once and keeps only its storage.
+    pub fn crash(&mut self, id: NodeId) {
+        let Some(node) = self.nodes.get_mut(&id) else { return };
+        if node.raw.is_none() {
+            return;
+        }
+        node.raw = None;
+        node.kv = Kv::new();
+        node.applied = 0;
+        node.reads.clear();
+        self.emit(EventKind::Crash { node: id });
+        for m in self.network.drop_node(id) {
+            self.trace_drop(&m, "crashed");
+        }
+        self.clients.on_crash(id, self.now);
+    }
+
+    /// `restart nK`: a down node starts again from its persisted state.
+    pub fn restart(&mut self, id: NodeId) {
+        let Some(node) = self.nodes.get(&id) else { return };
+        if node.raw.is_some() {
+            return;
+        }
+        let incarnation = node.incarnation + 1;
+        let config = self.config(id, node.initial_voters.clone(), incarnation);
+        let node = self.nodes.get_mut(&id).expect("checked above");
+        node.incarnation = incarnation;
+        node.raw = Some(RawNode::restart(config, node.storage.clone()));
+        // The state machine is rebuilt: the snapshot now, the log as the
+        // restarted node learns the commit index again.
+        let (kv, applied) = match &node.storage.snapshot {
+            Some(s) => (Kv::restore(&s.data).unwrap_or_default(), s.last_included_index),
+            None => (Kv::new(), 0),
+        };
+        node.kv = kv;
+        node.applied = applied;
+        node.reads.clear();
+        self.emit(EventKind::Restart { node: id });
+        self.drain_all();
+    }
+
+    // ----- time ---------------------------------------------------------
+
+    /// Advance simulated time by `ms` milliseconds.
+    pub fn advance(&mut self, ms: u64) {
+        for _ in 0..ms {
+            self.step();
+        }
+    }
+
+    /// One simulated millisecond.
+    pub fn step(&mut self) {
+        self.now += 1;
+        let now = self.now;
+        let nodes = &self.nodes;
+        let arrivals = self.network.due(now, |id| nodes.get(&id).is_some_and(|n| n.is_up()));
+        for arrival in arrivals {
+            match arrival {
+                Arrival::Deliver(m) => {
+                    self.emit(EventKind::MessageDelivered {
+                        id: m.id,
+                        from: m.msg.from,
+                        to: m.msg.to,
+                        ty: m.msg.body.kind_name().to_string(),
+                    });
+                    if let Some(raw) = self.nodes.get_mut(&m.msg.to).and_then(|n| n.raw.as_mut()) {
+                        raw.step(m.msg);
+                    }
+                }
+                Arrival::Drop(m, why) => self.trace_drop(&m, why),
+            }
+        }
+        for node in self.nodes.values_mut() {
+            if let Some(raw) = node.raw.as_mut() {
+                raw.tick();
+            }
+        }
+        self.drain_all();
+        self.clients_step();
+        self.drain_all();
+        self.check_invariants();
+    }
+
+    pub(crate) fn trace_drop(&mut self, m: &InFlight, why: &str) {
+        self.emit(EventKind::MessageDropped {
+            id: m.id,
+            from: m.msg.from,
+            to: m.msg.to,
+            ty: m.msg.body.kind_name().to_string(),
+            why: why.to_string(),
+        });
+    }
+
+    // ----- the Ready contract -------------------------------------------
+
+    /// Drain every up node's `Ready`, in id order.
+    pub fn drain_all(&mut self) {
+        let ids: Vec<NodeId> = self.nodes.keys().copied().collect();
+        for id in ids {
+            // A Ready can lead to another (e.g. a compaction after applying);
+            // the bound only guards against a core that never settles.
+            for _ in 0..16 {
+                if !self.handle_ready(id) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Handle one `Ready` of node `id`; false if there was none.
+    fn handle_ready(&mut self, id: NodeId) -> bool {
+        let now = self.now;
+        let Some(node) = self.nodes.get_mut(&id) else { return false };
+        let Some(raw) = node.raw.as_mut() else { return false };
+        if !raw.has_ready() {
+            return false;
+        }
+        let rd = raw.ready();
+
+        // 1. Persist: hard state, snapshot, then entries (truncating a
+        //    conflicting suffix first). Nothing is sent before this.
+        if let Some(hs) = &rd.hard_state {
+            node.storage.hard_state = hs.clone();
+        }
+        if let Some(snap) = &rd.snapshot {
+            persist_snapshot(&mut node.storage, snap);
+        }
+        if let Some(first) = rd.entries.first() {
+            let first = first.index;
+            node.storage.entries.retain(|e| e.index < first);
+            node.storage.entries.extend(rd.entries.iter().cloned());
+        }
+        let new_violations = self.checker.on_persist(now, id, &self.nodes[&id].storage, &rd.entries);
+        for v in new_violations {
+            self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
+        }
+
+        // 2. Send.
+        for msg in rd.messages.iter().cloned() {
+            let copies = self.network.send(now, msg, &mut self.rng);
+            for m in copies {
+                self.emit(EventKind::MessageSent {
+                    id: m.id,
+                    from: m.msg.from,
+                    to: m.msg.to,
+                    ty: m.msg.body.kind_name().to_string(),
+                    send_ms: m.send_ms,
+                    deliver_ms: m.deliver_ms,
+                });
+            }
+        }
+
+        // The core's own account of what happened, for the trace.
+        for ev in &rd.events {
+            let kind = core_event(id, ev);
+            self.emit(kind);
+        }
+
+        // 3. Install the snapshot, apply committed entries, serve reads.
+        if let (Some(snap), true) = (&rd.snapshot, rd.snapshot_install) {
+            let node = self.nodes.get_mut(&id).expect("exists");
+            node.kv = Kv::restore(&snap.data).unwrap_or_default();
+            node.applied = snap.last_included_index;
+            self.checker.on_install(id, snap.last_included_index);
+        }
+        for entry in &rd.committed_entries {
+            self.apply_entry(id, entry);
+        }
+        if !rd.read_states.is_empty() {
+            let node = self.nodes.get_mut(&id).expect("exists");
+            node.reads.extend(rd.read_states.iter().copied());
+        }
+        self.serve_reads(id);
+        for ev in &rd.events {
+            if let CoreEvent::ReadRejected { ctx, .. } = ev {
+                self.clients.on_read_rejected(id, *ctx, now);
+            }
+        }
+
+        // 4. Acknowledge.
+        let node = self.nodes.get_mut(&id).expect("exists");
+        let raw = node.raw.as_mut().expect("up");
+        raw.advance(&rd);
+
+        // Log compaction (§7): snapshot once `threshold` applied entries sit in the log.
+        let threshold = self.setup.snapshot_threshold;
+        if threshold > 0 {
+            let snap_index = raw.snapshot().map_or(0, |s| s.last_included_index);
+            if node.applied >= snap_index + threshold && raw.status().last_applied >= node.applied {
+                raw.compact(node.applied, node.kv.snapshot());
+            }
+        }
+        true
+    }
+
+    fn apply_entry(&mut self, id: NodeId, entry: &Entry) {
+        let now = self.now;
+        let node = self.nodes.get_mut(&id).expect("exists");
+        let expected = node.applied + 1;
+        let mut applied_result = None;
+        if let EntryKind::Command(data) = &entry.kind {
+            if let Some(cmd) = KvCommand::decode(data) {
+                applied_result = Some((cmd.clone(), node.kv.apply(&cmd)));
+            }
+        }
+        node.applied = node.applied.max(entry.index);
+        let vs = self.checker.on_apply(now, id, expected, entry);
+        for v in vs {
+            self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
+        }
+        self.emit(EventKind::EntryApplied {
+            node: id,
+            index: entry.index,
+            term: entry.term,
+            command: describe_entry(&entry.kind),
+        });
+        self.clients_on_applied(id, entry, applied_result);
+    }
+
+    /// Answer confirmed reads whose index this node has applied.
+    fn serve_reads(&mut self, id: NodeId) {
+        let node = self.nodes.get_mut(&id).expect("exists");
+        if node.reads.is_empty() {
+            return;
+        }
+        let applied = node.applied;
+        let (ready, waiting): (Vec<ReadState>, Vec<ReadState>) = node.reads.drain(..).partition(|r| r.index <= applied);
+        node.reads = waiting;
+        for r in ready {
+            self.clients_on_read(id, r.ctx);
+        }
+    }
+
+    fn check_invariants(&mut self) {
+        let vs = self.checker.check_step(self.now, &self.nodes);
+        for v in vs {
+            self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
+        }
+    }
+
+    /// Run the linearizability checker over the client history now (it is
+    /// too costly for every millisecond; the runner calls it at the end and
+    /// whenever state is asked for).
+    pub fn check_linearizability(&mut self) {
+        let history = self.clients.history_for_checker();
+        if let Some(v) = self.checker.check_history(self.now, &history) {
+            self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
+        }
+    }
+}
+
+/// Persist a snapshot: it replaces the log up to its index. A suffix after it
+/// survives only if the log agrees with the snapshot at its last entry.
+fn persist_snapshot(storage: &mut PersistentState, snap: &Snapshot) {
+    let keep = term_in(storage.snapshot.as_ref(), &storage.entries, snap.last_included_index)
+        == Some(snap.last_included_term);
+    if keep {
+        storage.entries.retain(|e| e.index > snap.last_included_index);
+    } else {
+        storage.entries.clear();
+    }
+    storage.snapshot = Some(snap.clone());
+}
+
+/// A core event as a trace event of node `id`.
+fn core_event(id: NodeId, ev: &CoreEvent) -> EventKind {
+    match ev {
+        CoreEvent::RoleChanged { from, to, term, reason } => EventKind::RoleChanged {
+            node: id,
+            from: role_name(*from).to_string(),
+            to: role_name(*to).to_string(),
+            term: *term,
+            reason: reason_value(reason),
+        },
+        CoreEvent::TermChanged { from, to } => EventKind::TermChanged { node: id, from: *from, to: *to },
+        CoreEvent::VoteGranted { candidate, term, pre_vote } => EventKind::VoteGranted {
+            node: id,
+            candidate: *candidate,
+            term: *term,
+            pre_vote: *pre_vote,
+            reason: serde_json::Value::Null,
+        },
+        CoreEvent::VoteDenied { candidate, term, pre_vote, reason } => EventKind::VoteDenied {
+            node: id,
+            candidate: *candidate,
+            term: *term,
+            pre_vote: *pre_vote,
+            reason: reason_value(reason),
+        },
+        CoreEvent::AppendRejected { leader, reason } => {
+            EventKind::AppendRejected { node: id, leader: *leader, reason: reason_value(reason) }
+        }
+        CoreEvent::EntriesAppended { first_index, last_index } => {
+            EventKind::EntriesAppended { node: id, first_index: *first_index, last_index: *last_index }
+        }
+        CoreEvent::EntriesTruncated { from_index, to_index } => {
+            EventKind::EntriesTruncated { node: id, from_index: *from_index, to_index: *to_index }
+        }
+        CoreEvent::CommitAdvanced { from, to } => EventKind::CommitAdvanced { node: id, from: *from, to: *to },
+        CoreEvent::SnapshotTaken { index, term } => EventKind::SnapshotTaken { node: id, index: *index, term: *term },
+        CoreEvent::SnapshotInstalled { index, term, from } => {
+            EventKind::SnapshotInstalled { node: id, index: *index, term: *term, from: *from }
+        }
+        CoreEvent::SnapshotSent { to, index } => EventKind::SnapshotSent { node: id, to: *to, index: *index },
+        CoreEvent::ProposalDropped { reason } => EventKind::ProposalDropped { node: id, reason: reason_value(reason) },
+        CoreEvent::ReadRejected { ctx, reason } => {
+            EventKind::ReadRejected { node: id, ctx: *ctx, reason: reason_value(reason) }
+        }
+        CoreEvent::TransferStarted { to } => EventKind::TransferStarted { node: id, to: *to },
+        CoreEvent::TransferAborted { to } => EventKind::TransferAborted { node: id, to: *to },
+        CoreEvent::MembershipChanged { index } => EventKind::MembershipChanged { node: id, index: *index },
+    }
+}
