@@ -58,7 +58,9 @@ pub enum MessageBody {
     /// InstallSnapshot RPC (paper §7, sent in one piece).
     InstallSnapshot { snapshot: Snapshot },
     InstallSnapshotResponse {
-        /// The follower's last log index after installing (or ignoring) it.
+        /// The follower's commit index after installing (or ignoring) it: the
+        /// prefix it is known to share with the leader, which the leader takes
+        /// as its `match_index` (a longer log could still hold conflicts).
         last_index: Index,
     },
     /// Leadership transfer (thesis §3.10): start an election now.

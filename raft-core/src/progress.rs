@@ -22,15 +22,16 @@ pub(crate) struct Progress {
     pub snapshot_sent_at: u64,
     /// Heard from since the last CheckQuorum round.
     pub recent_active: bool,
-    /// `match_index` at the previous heartbeat: if it did not move while entries
-    /// are outstanding, the leader assumes they were lost and resends.
-    pub match_at_last_heartbeat: Index,
+    /// Tick at which `match_index` last moved (or tracking began): if a whole
+    /// heartbeat interval passes with entries outstanding and no progress, the
+    /// leader assumes they were lost and resends from `match_index + 1`.
+    pub last_progress_at: u64,
     /// Highest heartbeat round (see `Raft::read_round`) this peer acknowledged.
     pub acked_round: u64,
 }
 
 impl Progress {
-    pub(crate) fn new(next_index: Index) -> Progress {
+    pub(crate) fn new(next_index: Index, now: u64) -> Progress {
         Progress {
             next_index,
             match_index: 0,
@@ -39,7 +40,7 @@ impl Progress {
             pending_snapshot: 0,
             snapshot_sent_at: 0,
             recent_active: false,
-            match_at_last_heartbeat: 0,
+            last_progress_at: now,
             acked_round: 0,
         }
     }

@@ -269,9 +269,10 @@ impl Raft {
         let members = membership::all_members(&self.membership);
         self.progress.retain(|id, _| members.contains(id));
         let next = self.log.last_index() + 1;
+        let now = self.now;
         for id in members {
             if id != self.id {
-                self.progress.entry(id).or_insert_with(|| Progress::new(next));
+                self.progress.entry(id).or_insert_with(|| Progress::new(next, now));
             }
         }
     }
@@ -623,12 +624,10 @@ impl Raft {
                 self.reset_election_timer();
                 self.handle_install_snapshot(m.from, snapshot);
             }
-            MessageBody::TimeoutNow => {
-                // Thesis §3.10: start an election at once, skipping Pre-Vote;
-                // `transfer` lets voters bypass the §4.2.3 check.
-                if self.promotable() {
-                    self.become_candidate(RoleChangeReason::TimeoutNow, true);
-                }
+            // Thesis §3.10: start an election at once, skipping Pre-Vote;
+            // `transfer` lets voters bypass the §4.2.3 check.
+            MessageBody::TimeoutNow if self.promotable() => {
+                self.become_candidate(RoleChangeReason::TimeoutNow, true);
             }
             _ => {}
         }
@@ -789,18 +788,16 @@ impl Raft {
         let last_new = prev_index + entries.len() as Index;
         if let Some(i) = new_from {
             let first = entries[i].index;
-            let mut config_changed = false;
             for e in entries.drain(i..) {
                 if matches!(e.kind, EntryKind::Config(_)) {
-                    config_changed = true;
                     self.events.push(CoreEvent::MembershipChanged { index: e.index });
                 }
                 self.log.push(e);
             }
             self.events.push(CoreEvent::EntriesAppended { first_index: first, last_index: self.log.last_index() });
             self.mark_unpersisted(first);
-            // A truncated config entry also changes the configuration back.
-            let _ = config_changed;
+            // Recompute even without new config entries: a truncated config
+            // entry reverts the configuration (thesis §4.1).
             self.recompute_membership();
         }
         // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
@@ -981,9 +978,10 @@ impl Raft {
                     self.send_append(id, true, round);
                 }
                 ProgressState::Replicate => {
-                    let stalled = pr.match_index < last_index && pr.match_index == pr.match_at_last_heartbeat;
-                    pr.match_at_last_heartbeat = pr.match_index;
+                    let interval = self.cfg.heartbeat_interval;
+                    let stalled = pr.match_index < last_index && now.saturating_sub(pr.last_progress_at) >= interval;
                     if stalled {
+                        pr.last_progress_at = now;
                         // Nothing acknowledged for a whole interval: assume the
                         // in-flight messages were lost and resend from the match.
                         pr.next_index = pr.match_index + 1;
@@ -1004,8 +1002,12 @@ impl Raft {
 
     fn handle_append_success(&mut self, from: NodeId, match_index: Index) {
         let last_index = self.log.last_index();
+        let now = self.now;
         let Some(pr) = self.progress.get_mut(&from) else { return };
         let moved = pr.update_match(match_index);
+        if moved {
+            pr.last_progress_at = now;
+        }
         match pr.state {
             ProgressState::Probe => {
                 if moved || pr.match_index == match_index {

@@ -17,11 +17,17 @@ use crate::types::{Entry, HardState, Index, Snapshot};
 pub struct Ready {
     /// Changed term / vote to persist, if it changed.
     pub hard_state: Option<HardState>,
-    /// A snapshot to persist (replacing the persisted log up to its index) and,
-    /// if it came from the leader, to install in the state machine.
+    /// A snapshot to persist and, if it came from the leader, to install in the
+    /// state machine. Persisting it replaces the persisted snapshot and:
+    /// - `snapshot_install == false` (taken locally by `compact`): drop the
+    ///   persisted entries with index <= its `last_included_index`;
+    /// - `snapshot_install == true` (from the leader): drop *all* persisted
+    ///   entries — the log may have conflicted with it — and persist `entries`
+    ///   (the core re-sends the suffix it kept, if any).
     pub snapshot: Option<Snapshot>,
     /// Whether `snapshot` must also be loaded into the state machine (true when
-    /// it came from the leader; false when this server took it itself).
+    /// it came from the leader; false when this server took it itself). After
+    /// `advance`, `last_applied` is the snapshot's index.
     pub snapshot_install: bool,
     /// Log entries to persist. The host first drops any persisted entry with an
     /// index >= `entries[0].index` (a truncated conflicting suffix), then appends.

@@ -65,6 +65,31 @@ impl Network {
         self.read_states.insert(id, Vec::new());
     }
 
+    /// Add a node that starts from hand-made persisted state.
+    pub fn add_restarted(&mut self, cfg: Config, p: PersistentState) {
+        let id = cfg.id;
+        self.add_node(cfg.clone());
+        self.nodes.insert(id, RawNode::restart(cfg, p.clone()));
+        self.persisted.insert(id, p);
+        self.drain(id);
+    }
+
+    /// A cluster of `logs.len()` voters, node i+1 restarted at `term` with the
+    /// entry terms `logs[i]` (as in the paper's Figure 7 / Figure 8 drawings).
+    pub fn with_logs(term: Term, logs: &[&[Term]], tweak: impl Fn(&mut Config)) -> Network {
+        let n = logs.len() as u64;
+        let mut net = Network::empty();
+        for (i, terms) in logs.iter().enumerate() {
+            let id = i as u64 + 1;
+            let mut cfg = Config::new(id, ids(n), 500 + id);
+            tweak(&mut cfg);
+            let entries = terms.iter().enumerate().map(|(k, t)| entry(k as Index + 1, *t)).collect();
+            let p = PersistentState { hard_state: HardState { current_term: term, voted_for: None }, snapshot: None, entries };
+            net.add_restarted(cfg, p);
+        }
+        net
+    }
+
     pub fn node(&self, id: NodeId) -> &RawNode {
         &self.nodes[&id]
     }
