@@ -273,7 +273,7 @@ fn split_vote_is_resolved() {
     net.node_mut(1).campaign();
     net.node_mut(2).campaign();
     net.drain_all();
-    net.queue.retain(|m| !(m.from == 1 && m.to == 4) && !(m.from == 2 && m.to == 3));
+    net.queue.retain(|m| !(m.from == 1 && m.to == 4 || m.from == 2 && m.to == 3));
     net.deliver_all();
     // 3 voted for 1 ... unless it heard from 2 first: check nobody won.
     assert!(net.leaders().is_empty(), "split vote");

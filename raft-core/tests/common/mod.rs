@@ -246,6 +246,8 @@ impl Network {
         self.down.remove(&id);
         let cfg = self.configs[&id].clone();
         let p = self.persisted[&id].clone();
+        // The state machine restarts from the snapshot: forget what was applied.
+        self.applied.insert(id, Vec::new());
         self.nodes.insert(id, RawNode::restart(cfg, p));
         self.drain(id);
     }
