@@ -142,7 +142,6 @@ pub struct Trace {
     /// Keep events for `take` (the page, `--trace`); otherwise only hash them.
     pub keep: bool,
     pending: Vec<TraceEvent>,
-    scratch: Vec<u8>,
 }
 
 impl Default for Trace {
@@ -153,16 +152,14 @@ impl Default for Trace {
 
 impl Trace {
     pub fn new(keep: bool) -> Trace {
-        Trace { hash: FNV_OFFSET, count: 0, keep, pending: Vec::new(), scratch: Vec::new() }
+        Trace { hash: FNV_OFFSET, count: 0, keep, pending: Vec::new() }
     }
 
     pub fn record(&mut self, time_ms: u64, kind: EventKind) {
         let event = TraceEvent { time_ms, kind };
-        self.scratch.clear();
-        // Serializing plain data into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.scratch, &event);
-        self.scratch.push(b'\n');
-        self.hash = fnv1a(self.hash, &self.scratch);
+        // Serializing plain data cannot fail.
+        let bytes = serde_json::to_vec(&event).unwrap_or_default();
+        self.hash = fnv1a(fnv1a(self.hash, &bytes), b"\n");
         self.count += 1;
         if self.keep {
             self.pending.push(event);

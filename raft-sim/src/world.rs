@@ -133,11 +133,19 @@ pub struct World {
     pub clients: Clients,
     pub trace: Trace,
     pub checker: Checker,
+    /// Most entries per AppendEntries for every node (raft-core's default 64).
+    /// Tests lower it to split replication into single entries.
+    pub max_entries_per_message: usize,
 }
 
 impl World {
     /// A fresh cluster `n1..nN` as `setup` describes, at time 0.
     pub fn new(setup: &Setup) -> World {
+        World::with_max_entries(setup, 64)
+    }
+
+    /// Like [`World::new`], with at most `max_entries` entries per AppendEntries.
+    pub fn with_max_entries(setup: &Setup, max_entries: usize) -> World {
         let mut world = World {
             setup: setup.clone(),
             now: 0,
@@ -147,6 +155,7 @@ impl World {
             clients: Clients::default(),
             trace: Trace::new(false),
             checker: Checker::default(),
+            max_entries_per_message: max_entries.max(1),
         };
         let n = (setup.cluster as NodeId).clamp(1, MAX_NODES);
         let voters: Vec<NodeId> = (1..=n).collect();
@@ -163,6 +172,7 @@ impl World {
         c.heartbeat_interval = self.setup.heartbeat.max(1);
         c.pre_vote = self.setup.prevote;
         c.check_quorum = self.setup.check_quorum;
+        c.max_entries_per_message = self.max_entries_per_message;
         c.read_mode = match self.setup.read_mode {
             ReadMode::Lease => CoreReadMode::Lease,
             ReadMode::ReadIndex | ReadMode::Log => CoreReadMode::ReadIndex,

@@ -36,6 +36,12 @@ impl Runner {
         Runner { world: World::new(setup), failures: Vec::new() }
     }
 
+    /// A runner around an existing world (e.g. one built with
+    /// [`World::with_max_entries`], or a checkpoint).
+    pub fn from_world(world: World) -> Runner {
+        Runner { world, failures: Vec::new() }
+    }
+
     /// Run a whole script and the end-of-run checks.
     pub fn run_script(script: &Script) -> Runner {
         let mut runner = Runner::new(&script.setup);

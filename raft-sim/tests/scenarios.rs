@@ -1,0 +1,83 @@
+//! Runs every scenario in ../scenarios/*.raft: each must pass (every
+//! expect/await holds, no invariant fires) and be deterministic (the same
+//! trace hash on a second run).
+//!
+//! A file that demonstrates a violation on purpose (e.g. a stale read the
+//! linearizability checker flags) declares it in a comment line
+//! `# expect-violation: linearizability`; it then passes when exactly those
+//! invariants fire and every expect/await holds.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use raft_sim::run_text;
+
+fn scenario_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "raft"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    files
+}
+
+fn expected_violations(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix('#'))
+        .filter_map(|l| l.trim().strip_prefix("expect-violation:"))
+        .flat_map(|l| l.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn every_scenario_passes_and_is_deterministic() {
+    let files = scenario_files();
+    let mut problems = Vec::new();
+    for path in &files {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).expect("readable scenario");
+        let first = match run_text(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{}:{}:{}: {}", name, e.line, e.col, e.message));
+                continue;
+            }
+        };
+        let expected = expected_violations(&text);
+        let fired: BTreeSet<String> = first.world.checker.violations.iter().map(|v| v.invariant.clone()).collect();
+        for f in &first.failures {
+            problems.push(format!("{}:{}: {}", name, f.line, f.message));
+        }
+        if fired != expected {
+            for v in &first.world.checker.violations {
+                if !expected.contains(&v.invariant) {
+                    problems.push(format!("{}: violation at {} ms: {}: {}", name, v.time_ms, v.invariant, v.message));
+                }
+            }
+            for e in expected.difference(&fired) {
+                problems.push(format!("{}: expected violation `{}` did not fire", name, e));
+            }
+        }
+        let second = run_text(&text).expect("parsed once already");
+        if second.trace_hash() != first.trace_hash() || second.world != first.world {
+            problems.push(format!(
+                "{}: not deterministic (trace hash {:016x} then {:016x})",
+                name,
+                first.trace_hash(),
+                second.trace_hash()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{} of {} scenarios have problems:\n{}", problems.len(), files.len(), problems.join("\n"));
+}
+
+#[test]
+fn expect_violation_header_is_read() {
+    let got = expected_violations("cluster 3\n# expect-violation: linearizability\n#expect-violation: a, b\nrun 1s # expect-violation: no\n");
+    let want: BTreeSet<String> = ["linearizability", "a", "b"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(got, want);
+}

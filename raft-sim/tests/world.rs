@@ -1,0 +1,148 @@
+//! The world as a plain value: checkpoints, determinism, and the behaviours of
+//! the simulated environment that scenarios rely on.
+
+use raft_sim::scenario::ast::{Command, Located, NodeRef, Setup};
+use raft_sim::scenario::parse::parse_script;
+use raft_sim::{run_text, Runner, World};
+
+fn cmd(value: Command) -> Located<Command> {
+    Located { line: 0, col: 0, text: String::new(), value }
+}
+
+#[test]
+fn checkpoint_and_restore_replay_identically() {
+    let mut runner = run_text("cluster 5\nseed 11\nset loss 5%\nawait leader any within 3s\nput a 1\nput b 2\nrun 300ms\n").unwrap();
+    let checkpoint = runner.clone();
+    runner.exec_command(&cmd(Command::Crash(NodeRef::Leader))).unwrap();
+    runner.advance(2000);
+    let after = runner.clone();
+    // Time travel: restore the checkpoint and do the same again.
+    let mut again = checkpoint.clone();
+    assert_ne!(again, after);
+    again.exec_command(&cmd(Command::Crash(NodeRef::Leader))).unwrap();
+    again.advance(2000);
+    assert_eq!(again, after, "a restored checkpoint replays bit for bit");
+    assert_eq!(again.trace_hash(), after.trace_hash());
+}
+
+#[test]
+fn different_seeds_give_different_runs() {
+    let a = run_text("cluster 5\nseed 1\nrun 2s\n").unwrap();
+    let b = run_text("cluster 5\nseed 2\nrun 2s\n").unwrap();
+    assert_ne!(a.trace_hash(), b.trace_hash());
+}
+
+#[test]
+fn crash_keeps_only_persisted_state() {
+    let mut runner = run_text("cluster 3\nseed 5\nawait leader any within 2s\nput x 1\nawait kv n3 x = 1 within 2s\n").unwrap();
+    assert!(runner.ok(), "{:?}", runner.failures);
+    let persisted = runner.world.nodes[&3].storage.clone();
+    let term = runner.world.status(3).unwrap().current_term;
+    runner.exec_command(&cmd(Command::Crash(NodeRef::Node(3)))).unwrap();
+    let node = &runner.world.nodes[&3];
+    assert!(!node.is_up());
+    assert!(node.kv.map.is_empty(), "the state machine is volatile");
+    assert_eq!(node.storage, persisted, "storage survives");
+    runner.exec_command(&cmd(Command::Restart(NodeRef::Node(3)))).unwrap();
+    assert_eq!(runner.world.status(3).unwrap().current_term, term, "the term is persisted");
+    runner.advance(1000);
+    assert_eq!(runner.world.nodes[&3].kv.get("x").map(String::as_str), Some("1"), "re-applied from the log");
+    assert!(runner.ok());
+}
+
+#[test]
+fn minority_partition_cannot_commit_and_majority_can() {
+    let text = "cluster 5\nseed 3\nawait leader any within 2s\n";
+    let mut runner = run_text(text).unwrap();
+    let (leader, _) = runner.world.leader().unwrap();
+    let others: Vec<u64> = (1..=5).filter(|n| *n != leader).collect();
+    // The old leader with one follower on one side, three nodes on the other.
+    let minority = vec![leader, others[0]];
+    let majority = vec![others[1], others[2], others[3]];
+    runner.exec_command(&cmd(Command::Partition(vec![minority.clone(), majority.clone()]))).unwrap();
+    let before = runner.world.status(leader).unwrap().commit_index;
+    runner.exec_command(&cmd(Command::Propose { node: NodeRef::Node(leader), key: "lost".into(), value: "1".into() })).unwrap();
+    runner.advance(2000);
+    assert_eq!(runner.world.status(leader).unwrap().commit_index, before, "a minority leader commits nothing");
+    let (new_leader, _) = runner.world.leader().unwrap();
+    assert!(majority.contains(&new_leader));
+    runner.exec_command(&cmd(Command::Heal)).unwrap();
+    runner.advance(2000);
+    runner.finish();
+    for id in 1..=5 {
+        assert_eq!(runner.world.nodes[&id].kv.get("lost"), None, "n{id}: the minority's entry was overwritten");
+    }
+    assert!(runner.ok(), "{:?} {:?}", runner.failures, runner.world.checker.violations);
+}
+
+#[test]
+fn clients_get_exactly_once_effects_under_loss_and_duplication() {
+    let mut text = String::from("cluster 5\nseed 9\nset loss 10%\nset duplicate 10%\nawait leader any within 3s\n");
+    for i in 0..20 {
+        text.push_str(&format!("put k{} {}\nget k{}\nrun 50ms\n", i % 3, i, i % 3));
+    }
+    text.push_str("set loss 0%\nrun 5s\n");
+    let runner = run_text(&text).unwrap();
+    assert!(runner.ok(), "{:?} {:?}", runner.failures, runner.world.checker.violations);
+    let ops = &runner.world.clients.ops;
+    assert_eq!(ops.len(), 40);
+    assert!(ops.iter().all(|o| o.returned_ms.is_some()), "every operation returns once the network is good");
+    // Exactly once: the dedup table has one session per put client, seq 1.
+    let (_, node) = runner.world.nodes.iter().next().unwrap();
+    for o in ops.iter().filter(|o| o.op == raft_sim::client::Op::Put) {
+        assert_eq!(node.kv.sessions.get(&o.client).map(|s| s.0), Some(1));
+    }
+}
+
+#[test]
+fn stale_read_is_flagged_by_the_linearizability_checker() {
+    // n5 is cut off, the others commit x = 2; reading n5's own state returns 1.
+    let text = "cluster 5\nseed 2\nawait leader any within 2s\nput x 1\nawait kv n5 x = 1 within 2s\npartition n1 n2 n3 n4 | n5\nput x 2\nawait kv n1 x = 2 within 3s\nrun 10ms\nget x from n5\n";
+    let runner = run_text(text).unwrap();
+    assert!(runner.failures.is_empty(), "{:?}", runner.failures);
+    let names: Vec<&str> = runner.world.checker.violations.iter().map(|v| v.invariant.as_str()).collect();
+    assert_eq!(names, vec!["linearizability"]);
+}
+
+#[test]
+fn leader_names_fail_when_there_is_none() {
+    let script = parse_script("cluster 3\ncrash leader\nexpect leader n1\nrun 10ms\n").unwrap();
+    let runner = Runner::run_script(&script);
+    assert_eq!(runner.failures.len(), 2);
+    assert_eq!(runner.failures[0].line, 2);
+    assert!(runner.failures[0].message.contains("no leader"), "{}", runner.failures[0].message);
+    assert_eq!(runner.world.now, 10, "the run goes on after a failure");
+}
+
+#[test]
+fn fifteen_nodes_elect_and_replicate() {
+    let world = World::new(&Setup { cluster: 15, ..Setup::default() });
+    let mut runner = Runner::from_world(world);
+    runner.advance(1500);
+    assert!(runner.world.leader().is_some());
+    runner.world.client_put("k", "v");
+    runner.advance(1000);
+    for (id, node) in &runner.world.nodes {
+        assert_eq!(node.kv.get("k").map(String::as_str), Some("v"), "n{id}");
+    }
+    runner.finish();
+    assert!(runner.ok());
+}
+
+#[test]
+fn view_has_the_v1_fields() {
+    let mut runner = run_text("cluster 3\nawait leader any within 2s\nput x 1\nget x\nrun 500ms\n").unwrap();
+    let v = serde_json::to_value(runner.view()).unwrap();
+    for field in ["ok", "time_ms", "seed", "failures", "violations", "messages", "nodes", "history"] {
+        assert!(v.get(field).is_some(), "missing {field}");
+    }
+    for field in ["id", "up", "role", "term", "voted_for", "commit", "applied", "last_index", "snapshot_index", "log", "kv"] {
+        assert!(v["nodes"][0].get(field).is_some(), "missing nodes[].{field}");
+    }
+    for field in ["client", "op", "key", "value", "invoked_ms", "returned_ms", "result"] {
+        assert!(v["history"][0].get(field).is_some(), "missing history[].{field}");
+    }
+    assert_eq!(v["history"][1]["result"], "1");
+    assert!(v["messages"]["sent"]["AppendEntries"].as_u64().unwrap() > 0);
+    assert_eq!(v["nodes"][0]["log"][0]["command"], "noop");
+}
