@@ -1,1 +1,184 @@
-//! wasm-bindgen bindings (owned by the web implementer).
+//! # raft-wasm
+//!
+//! The browser binding of raft-sim: one `Simulation` class, nothing else of
+//! substance. No Raft logic lives here (or in JavaScript); every decision is
+//! made by raft-core inside raft-sim's deterministic world, so the same
+//! scenario and seed give the same trace natively and in WebAssembly.
+//!
+//! JavaScript API (docs/view-model.md describes what `state()` returns):
+//!
+//! ```js
+//! import init, { Simulation } from './pkg/raft_wasm.js';
+//! await init();
+//! const sim = new Simulation('cluster 5\nseed 3\n'); // throws Error("line:col: message")
+//! sim.exec('crash n1\nrun 500ms');                    // throws on a parse error; nothing runs then
+//! sim.advance(16);                                    // simulated ms
+//! sim.state(); sim.events(); sim.time_ms(); sim.trace_hash();
+//! sim.command_log();                                  // .raft text that replays this session
+//! const checkpoint = sim.clone();                     // an independent identical copy
+//! ```
+//!
+//! The command log is kept here, beside the simulation, so that it always
+//! matches what actually ran: the starting scenario, then every command that
+//! `exec` accepted, with the time advanced by `advance` in between written as
+//! coalesced `run Nms` lines.
+
+use std::fmt::Write as _;
+
+use wasm_bindgen::prelude::*;
+
+use raft_sim::scenario::ast::{Command, Located};
+use raft_sim::scenario::parse::{parse_line, parse_script, ParseContext};
+use raft_sim::scenario::run::Runner;
+
+/// Installs the panic hook once, so a Rust panic prints its message to the
+/// console (the page shows it in its error overlay) before the wasm traps.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// A fresh random seed for the page's "random seed" button. Only the *choice*
+/// of seed is random; the run it starts is a pure function of that seed.
+/// Kept below 2^53 so JavaScript numbers hold it exactly.
+#[wasm_bindgen]
+pub fn random_seed() -> f64 {
+    let mut bytes = [0u8; 8];
+    if getrandom::getrandom(&mut bytes).is_err() {
+        return 1.0;
+    }
+    (u64::from_le_bytes(bytes) >> 11) as f64
+}
+
+/// A running simulation plus the command log that replays it.
+#[wasm_bindgen]
+pub struct Simulation {
+    runner: Runner,
+    /// The .raft text of everything run so far, except `pending_run_ms`.
+    log: String,
+    /// Time advanced by `advance` since the last logged line; written out as
+    /// one `run Nms` line before the next command (and shown by `command_log`).
+    pending_run_ms: u64,
+}
+
+/// `line:col: message`, the form every error from this crate takes.
+fn parse_error(line: u32, col: u32, message: &str) -> JsError {
+    JsError::new(&format!("{line}:{col}: {message}"))
+}
+
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+    // Through JSON rather than serde-wasm-bindgen: the view model holds u64
+    // seeds that may exceed 2^53 and maps (kv) that must become plain objects,
+    // and JSON.parse gives exactly what `raft-sim --json` prints.
+    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
+}
+
+impl Simulation {
+    /// Parse `text` as commands for the running world; all or nothing.
+    fn parse_commands(&self, text: &str) -> Result<Vec<Located<Command>>, JsError> {
+        let members: Vec<u64> = self.runner.world.nodes.keys().copied().collect();
+        let mut ctx = ParseContext::live(members);
+        let mut commands = Vec::new();
+        for (i, line_text) in text.lines().enumerate() {
+            let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            match parse_line(line_text, line_no, &mut ctx) {
+                Ok(Some(cmd)) => commands.push(cmd),
+                Ok(None) => {}
+                Err(e) => return Err(parse_error(e.line, e.col, &e.message)),
+            }
+        }
+        Ok(commands)
+    }
+
+    fn flush_pending_run(&mut self) {
+        if self.pending_run_ms > 0 {
+            let _ = writeln!(self.log, "run {}ms", self.pending_run_ms);
+            self.pending_run_ms = 0;
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Simulation {
+    /// Start from a scenario text (setup lines, optionally commands, which run
+    /// now). Throws an Error `line:col: message` if the text does not parse.
+    #[wasm_bindgen(constructor)]
+    pub fn new(scenario: &str) -> Result<Simulation, JsError> {
+        let script = parse_script(scenario).map_err(|e| parse_error(e.line, e.col, &e.message))?;
+        let mut runner = Runner::new(&script.setup);
+        runner.keep_events(true);
+        for cmd in &script.commands {
+            // A failed command is recorded in the view model's `failures`; the run goes on.
+            let _ = runner.exec_command(cmd);
+        }
+        let mut log = String::from(scenario);
+        if !log.is_empty() && !log.ends_with('\n') {
+            log.push('\n');
+        }
+        Ok(Simulation { runner, log, pending_run_ms: 0 })
+    }
+
+    /// Run scenario commands (one per line). The whole text is parsed first:
+    /// on an error nothing runs, nothing is logged, and an Error
+    /// `line:col: message` (lines counted within `text`) is thrown.
+    pub fn exec(&mut self, text: &str) -> Result<(), JsError> {
+        let commands = self.parse_commands(text)?;
+        if commands.is_empty() {
+            return Ok(());
+        }
+        self.flush_pending_run();
+        for cmd in &commands {
+            let _ = writeln!(self.log, "{}", cmd.text);
+            let _ = self.runner.exec_command(cmd);
+        }
+        Ok(())
+    }
+
+    /// Advance simulated time by `ms` milliseconds (recorded as `run` in the log).
+    pub fn advance(&mut self, ms: u32) {
+        if ms == 0 {
+            return;
+        }
+        self.runner.advance(u64::from(ms));
+        self.pending_run_ms += u64::from(ms);
+    }
+
+    /// Simulated time in ms.
+    pub fn time_ms(&self) -> f64 {
+        self.runner.world.now as f64
+    }
+
+    /// The view model (docs/view-model.md) as a plain JS object.
+    pub fn state(&mut self) -> Result<JsValue, JsError> {
+        let view = self.runner.view();
+        to_js(&view)
+    }
+
+    /// The trace events since the last call, oldest first.
+    pub fn events(&mut self) -> Result<JsValue, JsError> {
+        let events = self.runner.take_events();
+        let ser = serde_wasm_bindgen::Serializer::json_compatible();
+        serde::Serialize::serialize(&events, &ser).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// The trace hash so far, 16 lower-case hex digits.
+    pub fn trace_hash(&self) -> String {
+        format!("{:016x}", self.runner.trace_hash())
+    }
+
+    /// The .raft text that replays this session bit for bit.
+    pub fn command_log(&self) -> String {
+        let mut text = self.log.clone();
+        if self.pending_run_ms > 0 {
+            let _ = writeln!(text, "run {}ms", self.pending_run_ms);
+        }
+        text
+    }
+
+    /// An independent simulation in exactly this state (a time-travel checkpoint).
+    #[wasm_bindgen(js_name = clone)]
+    pub fn checkpoint(&self) -> Simulation {
+        Simulation { runner: self.runner.clone(), log: self.log.clone(), pending_run_ms: self.pending_run_ms }
+    }
+}

@@ -1,0 +1,1007 @@
+// <raft-lab>: the whole explainer as one custom element, and the public
+// JavaScript API for embedders and tests (documented in the README).
+//
+//   attributes: nodes, seed, scenario (URL of a .raft file; or inline text in a
+//               <script type="text/raft"> child), autoplay, lang, speed
+//   API:        ready, exec(text), state(), play(), pause(), playing, speed,
+//               reset(text?), commandLog(), render(), frameStats(), lang
+//   events:     raft-state, raft-violation, raft-error
+//
+// The element owns the animation loop and the UI state; the simulation lives
+// in wasm (raft-wasm `Simulation`), the drawing in web/render/. Every control
+// works by issuing a scenario-language command through `exec`, so everything a
+// user does appears in the command log and replays bit for bit.
+import { t, setLang, getLang, detectLang, onLangChange, LANGS } from './i18n/index.js';
+import { commands, setupText, nextNodeId, groupsFromView, isCut } from './controller.js';
+import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
+import { openNodePopover } from './ui/popover.js';
+import { createFeed } from './ui/feed.js';
+
+const DEFAULT_SPEED = 0.1;
+const MIN_SPEED = 0.01;
+const MAX_SPEED = 100;
+const MAX_FRAME_GAP_MS = 100;      // a frame after a long pause (hidden tab) advances at most this much real time
+const RECENT_EVENTS_MS = 2000;     // sim time of trace events handed to the renderer for flashes
+const STEP_LIMIT_MS = 10000;       // "step" gives up after this much quiet sim time
+const CHECKPOINT_EVERY_MS = 500;   // time travel: a clone() every so often…
+const MAX_CHECKPOINTS = 48;        // …thinned out to at most this many
+const FRAME_STATS = 600;
+const U64_MAX = 18446744073709551615n;
+
+// ---- wasm loading (once per page) -------------------------------------------
+
+let wasmPromise = null;
+/** The last Rust panic message console_error_panic_hook printed. */
+let lastPanicMessage = '';
+
+function loadWasm() {
+  if (!wasmPromise) {
+    // console_error_panic_hook reports a panic through console.error just
+    // before the wasm traps; keep the text so the overlay can show it.
+    const origError = console.error.bind(console);
+    console.error = (...args) => {
+      const s = args.map(String).join(' ');
+      if (s.includes('panicked at')) lastPanicMessage = s;
+      origError(...args);
+    };
+    wasmPromise = import(new URL('./pkg/raft_wasm.js', import.meta.url).href).then(async (mod) => {
+      await mod.default();
+      return mod;
+    });
+  }
+  return wasmPromise;
+}
+
+function isPanic(e) {
+  return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) ||
+    (e && typeof e.message === 'string' && /unreachable|RuntimeError|recursive use of an object/.test(e.message));
+}
+
+function errorText(e) {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+// ---- renderer loading (web/render/ may be missing while it is being written) --
+
+async function loadRenderer() {
+  try {
+    const [ring, logpanel, legend] = await Promise.all([
+      import('./render/ring.js'), import('./render/logpanel.js'), import('./render/legend.js'),
+    ]);
+    return { createRingRenderer: ring.createRingRenderer, createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
+  } catch (e) {
+    console.warn('Raft Lab: using the fallback renderer:', e);
+    return import('./ui/fallback-render.js');
+  }
+}
+
+/** Validate a `nodes` value: an integer 1..15, else null. */
+export function parseNodes(s) {
+  if (typeof s === 'number') s = String(s);
+  if (typeof s !== 'string' || !/^\s*\d+\s*$/.test(s)) return null;
+  const n = Number(s);
+  return n >= 1 && n <= 15 ? n : null;
+}
+
+/** Validate a `seed` value: a decimal u64, else null. Returns the decimal string. */
+export function parseSeed(s) {
+  if (typeof s === 'number') s = String(s);
+  if (typeof s !== 'string' || !/^\s*\d{1,20}\s*$/.test(s)) return null;
+  const v = BigInt(s.trim());
+  return v <= U64_MAX ? v.toString() : null;
+}
+
+/** Validate a speed multiplier, else null. */
+export function parseSpeed(s) {
+  const v = typeof s === 'number' ? s : (typeof s === 'string' && s.trim() !== '' ? Number(s) : NaN);
+  return Number.isFinite(v) && v >= MIN_SPEED && v <= MAX_SPEED ? v : null;
+}
+
+export class RaftLab extends HTMLElement {
+  static get observedAttributes() { return ['lang']; }
+
+  constructor() {
+    super();
+    this._sim = null;
+    this._wasm = null;
+    this._view = null;
+    this._playing = false;
+    this._speed = DEFAULT_SPEED;
+    this._carry = 0;               // fractional sim ms not yet advanced
+    this._lastFrame = null;
+    this._raf = 0;
+    this._dirty = true;
+    this._recent = [];             // trace events of the last RECENT_EVENTS_MS
+    this._violationsSeen = 0;
+    this._failuresSeen = 0;
+    this._checkpoints = [];        // [{ time, sim }]
+    this._frameStats = [];
+    this._fatal = false;
+    this._settings = { nodes: 5, seed: '1', prevote: false, checkQuorum: false, readMode: 'read-index' };
+    this._base = setupText(this._settings); // the text reset() starts from
+    this._ui = { selectedNode: null, hover: null, dragging: null, groups: null, events: [] };
+    this._remembered = { key: 'x', value: '1' };
+    this._logShownAt = -1;
+    this._notices = [];
+    this._pendingNotices = [];
+    let resolve, reject;
+    this.ready = new Promise((res, rej) => { resolve = res; reject = rej; });
+    this.ready.catch(() => {}); // a load failure is shown in the overlay; don't also report it as unhandled
+    this._resolveReady = resolve;
+    this._rejectReady = reject;
+    this._started = false;
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------
+
+  connectedCallback() {
+    if (this._started) { this._startLoop(); return; }
+    this._started = true;
+    // Read the inline scenario before the layout replaces the children.
+    const inline = this.querySelector('script[type="text/raft"]');
+    this._inlineScenario = inline ? inline.textContent : null;
+    const langAttr = this.getAttribute('lang');
+    setLang(langAttr && LANGS.includes(langAttr) ? langAttr : detectLang());
+    if (langAttr && !LANGS.includes(langAttr)) this._notice('param', t('param.lang', { value: langAttr }));
+    this._els = buildLayout(this);
+    for (const n of this._pendingNotices) this._renderNotice(n);
+    this._pendingNotices = [];
+    this._wire();
+    this._relabel();
+    this._unsubLang = onLangChange(() => this._relabel());
+    this._boot().catch((e) => {
+      this._showOverlay(t('overlay.loadFailed', { message: errorText(e) }));
+      this._rejectReady(e);
+    });
+  }
+
+  disconnectedCallback() {
+    cancelAnimationFrame(this._raf);
+    this._raf = 0;
+    if (this._ro) this._ro.disconnect();
+  }
+
+  attributeChangedCallback(name, _old, value) {
+    if (name === 'lang' && this._started && value && LANGS.includes(value)) setLang(value);
+  }
+
+  async _boot() {
+    const [wasm, renderMod] = await Promise.all([loadWasm(), loadRenderer()]);
+    this._wasm = wasm;
+    this._renderMod = renderMod;
+    this._ring = renderMod.createRingRenderer(this._els.ring, { t });
+    this._logPanel = renderMod.createLogPanel ? renderMod.createLogPanel(this._els.log, { t }) : null;
+    this._buildLegend();
+    this._ro = new ResizeObserver(() => this._resize());
+    this._ro.observe(this._els.ringWrap);
+    this._ro.observe(this._els.logWrap);
+    this._resize();
+
+    // Settings from attributes; a bad one is reported and replaced by the default.
+    const nodesAttr = this.getAttribute('nodes');
+    if (nodesAttr !== null) {
+      const n = parseNodes(nodesAttr);
+      if (n === null) this._notice('param', t('param.nodes', { value: nodesAttr }));
+      else this._settings.nodes = n;
+    }
+    const seedAttr = this.getAttribute('seed');
+    if (seedAttr !== null) {
+      const s = parseSeed(seedAttr);
+      if (s === null) this._notice('param', t('param.seed', { value: seedAttr }));
+      else this._settings.seed = s;
+    }
+    const speedAttr = this.getAttribute('speed');
+    if (speedAttr !== null) {
+      const v = parseSpeed(speedAttr);
+      if (v === null) this._notice('param', t('param.speed', { value: speedAttr, min: MIN_SPEED, max: MAX_SPEED }));
+      else this._speed = v;
+    }
+    this._base = setupText(this._settings);
+
+    let scenario = this._inlineScenario;
+    const src = this.getAttribute('scenario');
+    if (src) {
+      try {
+        const res = await fetch(src);
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        scenario = await res.text();
+      } catch (e) {
+        this._notice('param', t('param.scenarioFetch', { url: src, message: errorText(e) }));
+      }
+    }
+    let started = false;
+    if (scenario != null && scenario.trim() !== '') {
+      try {
+        this._start(scenario);
+        started = true;
+      } catch (e) {
+        if (this._fatal) throw e;
+        this._notice('param', t('param.scenario', { message: errorText(e) }));
+      }
+    }
+    if (!started) this._start(this._base);
+    this._syncControls();
+    this._resolveReady(this);
+    if (this.hasAttribute('autoplay')) this.play();
+    this._startLoop();
+  }
+
+  // ---- public API ----------------------------------------------------------------
+
+  /** Run scenario commands now. Throws an Error (`line:col: message`) on bad input; nothing runs then. */
+  exec(text) {
+    if (!this._sim) throw new Error(t('err.notReady'));
+    if (this._fatal) throw new Error(t('err.crashed'));
+    this._carry = 0;
+    try {
+      this._guard(() => this._sim.exec(String(text)));
+    } catch (e) {
+      throw withPosition(e);
+    }
+    this._afterChange(true);
+    return this._newFailures();
+  }
+
+  /** The view model (docs/view-model.md) at the current simulated instant. */
+  state() {
+    if (!this._sim) throw new Error(t('err.notReady'));
+    return this._guard(() => this._sim.state());
+  }
+
+  play() {
+    if (this._fatal || this._playing) return;
+    this._playing = true;
+    this._lastFrame = null;
+    this._syncPlay();
+  }
+
+  pause() {
+    if (!this._playing) return;
+    this._playing = false;
+    this._carry = 0;
+    this._syncPlay();
+    this._dirty = true;
+  }
+
+  get playing() { return this._playing; }
+
+  /** Simulated ms per real ms (1 = real time, 0.1 = ten times slower). */
+  get speed() { return this._speed; }
+  set speed(v) {
+    const s = parseSpeed(v);
+    if (s === null) throw new RangeError(t('param.speed', { value: v, min: MIN_SPEED, max: MAX_SPEED }));
+    this._speed = s;
+    if (this._els) this._syncSpeed();
+  }
+
+  /** Start over from `scenarioText`, or from the current starting point. Throws on a parse error (and keeps the old run). */
+  reset(scenarioText) {
+    if (!this._wasm) throw new Error(t('err.notReady'));
+    const text = scenarioText === undefined || scenarioText === null ? this._base : String(scenarioText);
+    this._start(text);
+    this._syncControls();
+  }
+
+  /** The .raft text that replays this session. */
+  commandLog() {
+    if (!this._sim) throw new Error(t('err.notReady'));
+    return this._guard(() => this._sim.command_log());
+  }
+
+  /** Draw the current simulated instant now (tests call this before a screenshot). */
+  render() {
+    if (!this._sim) return;
+    if (this._dirty) this._refresh();
+    this._draw();
+  }
+
+  /** Per-frame JS + wasm work in ms (advance + state + draw), the last ~600 frames that did work. */
+  frameStats() { return this._frameStats.slice(); }
+
+  get lang() { return getLang(); }
+  set lang(v) {
+    if (!setLang(v)) throw new RangeError(t('param.lang', { value: v }));
+  }
+
+  /** Show a message above the canvas (main.js uses it for bad URL parameters). */
+  notify(text, kind = 'param') { this._notice(kind, text); }
+
+  /** Simulated time (ms) the renderer draws, fractional while playing. */
+  get simTime() { return this._sim ? Number(this._sim.time_ms()) + this._carry : 0; }
+
+  /** Time travel: go back to simulated time `ms` (restores the nearest checkpoint, then advances). */
+  travelTo(ms) {
+    if (!this._sim || !this._checkpoints.length) return false;
+    const target = Math.max(0, Math.floor(ms));
+    let cp = null;
+    for (const c of this._checkpoints) if (c.time <= target) cp = c;
+    if (!cp) cp = this._checkpoints[0];
+    this.pause();
+    const next = this._guard(() => cp.sim.clone());
+    this._sim.free();
+    this._sim = next;
+    this._checkpoints = this._checkpoints.filter((c) => c.time <= cp.time);
+    const ahead = target - Number(next.time_ms());
+    if (ahead > 0) this._guard(() => next.advance(ahead));
+    this._guard(() => next.events()); // history before the checkpoint is not "recent"
+    this._recent = [];
+    this._feed.clear();
+    const v = this._guard(() => next.state());
+    this._violationsSeen = v.violations.length;
+    this._failuresSeen = v.failures.length;
+    this._els.banner.hidden = true;
+    this._afterChange(false);
+    return true;
+  }
+
+  // ---- simulation plumbing ---------------------------------------------------------
+
+  /** Make a fresh Simulation from `text` (throws with line:col on a parse error). */
+  _start(text) {
+    let sim;
+    try {
+      sim = new this._wasm.Simulation(text);
+    } catch (e) {
+      if (isPanic(e)) this._onPanic(e);
+      throw e instanceof Error ? e : new Error(String(e));
+    }
+    if (this._sim) { try { this._sim.free(); } catch (_) { /* a poisoned sim after a panic */ } }
+    for (const c of this._checkpoints) { try { c.sim.free(); } catch (_) { /* ignore */ } }
+    this._sim = sim;
+    this._base = text;
+    this._checkpoints = [];
+    this._recent = [];
+    this._carry = 0;
+    this._violationsSeen = 0;
+    this._failuresSeen = 0;
+    this._ui.selectedNode = null;
+    this._ui.groups = null;
+    this._partitionMode = false;
+    if (this._els) {
+      this._els.banner.hidden = true;
+      this._els.partitionBar.hidden = true;
+      this._closePopover();
+      this._feed.clear();
+      this._showCmdError(null);
+    }
+    this._afterChange(true);
+  }
+
+  /** Run `fn` against the sim; a wasm trap (Rust panic) shows the overlay. */
+  _guard(fn) {
+    try {
+      return fn();
+    } catch (e) {
+      if (isPanic(e)) this._onPanic(e);
+      throw e;
+    }
+  }
+
+  _onPanic(e) {
+    if (this._fatal) return;
+    this._fatal = true;
+    this._playing = false;
+    this._syncPlay();
+    const msg = lastPanicMessage || errorText(e);
+    this._showOverlay(msg);
+    this.dispatchEvent(new CustomEvent('raft-error', { detail: { kind: 'panic', message: msg } }));
+  }
+
+  _showOverlay(msg) {
+    if (!this._els) return;
+    this._els.overlayMsg.textContent = msg;
+    this._els.overlay.hidden = false;
+  }
+
+  _recoverFromPanic() {
+    this._els.overlay.hidden = true;
+    this._fatal = false;
+    lastPanicMessage = '';
+    this._sim = null; // the old instance may be poisoned; don't touch it again
+    this._checkpoints = [];
+    try {
+      this._start(setupText(this._settings));
+      this._syncControls();
+    } catch (e) {
+      // The wasm instance itself is unusable: a page reload gets a fresh one.
+      location.reload();
+    }
+  }
+
+  /** After time moved or a command ran: new events, view, checks, log. */
+  _afterChange(resetCarry) {
+    if (resetCarry) this._carry = 0;
+    this._dirty = true;
+    this._refresh();
+  }
+
+  _refresh() {
+    if (!this._sim || this._fatal) return;
+    const events = this._guard(() => this._sim.events()) || [];
+    const view = this._guard(() => this._sim.state());
+    this._view = view;
+    this._dirty = false;
+    const now = Number(view.time_ms);
+    if (events.length) {
+      for (const e of events) this._recent.push(e);
+      if (this._feed) this._feed.push(events);
+    }
+    const cutoff = now - RECENT_EVENTS_MS;
+    let drop = 0;
+    while (drop < this._recent.length && this._recent[drop].time_ms < cutoff) drop++;
+    if (drop) this._recent.splice(0, drop);
+    this._ui.events = this._recent;
+    this._checkViolations(view);
+    this._checkpoint(now);
+    this._updateStatus(view);
+  }
+
+  _checkViolations(view) {
+    const vs = view.violations || [];
+    if (vs.length > this._violationsSeen) {
+      const v = vs[this._violationsSeen];
+      this._violationsSeen = vs.length;
+      this.pause();
+      const b = this._els.banner;
+      b.querySelector('.rl-banner-title').textContent = t('banner.title', { invariant: t(`inv.${v.invariant}`) === `inv.${v.invariant}` ? v.invariant : t(`inv.${v.invariant}`) });
+      b.querySelector('.rl-banner-text').textContent = t('banner.text', { time: v.time_ms, message: v.message });
+      b.hidden = false;
+      this.dispatchEvent(new CustomEvent('raft-violation', { detail: v }));
+    }
+  }
+
+  _newFailures() {
+    const fs = (this._view && this._view.failures) || [];
+    const fresh = fs.slice(this._failuresSeen);
+    this._failuresSeen = fs.length;
+    return fresh;
+  }
+
+  _checkpoint(now) {
+    const cps = this._checkpoints;
+    const last = cps.length ? cps[cps.length - 1].time : -Infinity;
+    if (cps.length && now < last) return;
+    if (cps.length && now - last < CHECKPOINT_EVERY_MS) return;
+    cps.push({ time: now, sim: this._guard(() => this._sim.clone()) });
+    if (cps.length > MAX_CHECKPOINTS) {
+      // Thin out: keep the first, then every other one, so the history spans
+      // the whole run at a coarser grain instead of forgetting the start.
+      const keep = [];
+      cps.forEach((c, i) => { if (i === 0 || i % 2 === 1 || i === cps.length - 1) keep.push(c); else c.sim.free(); });
+      this._checkpoints = keep;
+    }
+  }
+
+  // ---- animation loop -----------------------------------------------------------
+
+  _startLoop() {
+    if (this._raf || !this._sim) return;
+    const frame = (now) => {
+      this._raf = requestAnimationFrame(frame);
+      this._frame(now);
+    };
+    this._raf = requestAnimationFrame(frame);
+  }
+
+  _frame(now) {
+    if (!this._sim || this._fatal) return;
+    const gap = this._lastFrame === null ? 0 : Math.min(MAX_FRAME_GAP_MS, now - this._lastFrame);
+    this._lastFrame = now;
+    const working = this._playing || this._dirty || this._needsDraw;
+    if (!working) return;
+    const t0 = performance.now();
+    let advanced = false;
+    try {
+      if (this._playing) {
+        this._carry += gap * this._speed;
+        const whole = Math.floor(this._carry);
+        if (whole > 0) {
+          this._carry -= whole;
+          this._sim.advance(whole);
+          advanced = true;
+          this._dirty = true;
+        }
+      }
+      if (this._dirty) this._refresh();
+      this._draw();
+    } catch (e) {
+      if (isPanic(e)) this._onPanic(e);
+      else { console.error(e); this.pause(); }
+      return;
+    }
+    this._needsDraw = false;
+    const dt = performance.now() - t0;
+    this._frameStats.push(dt);
+    if (this._frameStats.length > FRAME_STATS) this._frameStats.splice(0, this._frameStats.length - FRAME_STATS);
+    if (advanced) this.dispatchEvent(new CustomEvent('raft-state', { detail: this._view }));
+  }
+
+  _draw() {
+    if (!this._view) return;
+    const simTime = Number(this._view.time_ms) + this._carry;
+    this._ring.draw(this._view, simTime, this._ui);
+    if (this._logPanel) this._logPanel.draw(this._view, this._ui);
+    this._els.clock.textContent = t('status.time', { time: (simTime / 1000).toFixed(3) });
+  }
+
+  _resize() {
+    try {
+      if (this._ring) this._ring.resize();
+      if (this._logPanel) this._logPanel.resize();
+    } catch (e) { console.error(e); }
+    this._needsDraw = true;
+  }
+
+  // ---- UI ---------------------------------------------------------------------
+
+  _wire() {
+    const els = this._els;
+    this._feed = createFeed(els.feed, t);
+    els.root.addEventListener('click', (e) => {
+      const b = e.target.closest('[data-action]');
+      if (b && els.root.contains(b)) this._action(b.dataset.action);
+    });
+    els.field('speed').addEventListener('change', (e) => { this.speed = Number(e.target.value); });
+    els.field('nodes').addEventListener('change', (e) => this._changeSetting('nodes', Number(e.target.value)));
+    els.field('seed').addEventListener('change', (e) => {
+      const s = parseSeed(e.target.value);
+      if (s === null) { this._toast(t('param.seed', { value: e.target.value })); e.target.value = this._settings.seed; return; }
+      this._changeSetting('seed', s);
+    });
+    els.field('prevote').addEventListener('change', (e) => this._changeSetting('prevote', e.target.checked));
+    els.field('checkQuorum').addEventListener('change', (e) => this._changeSetting('checkQuorum', e.target.checked));
+    els.field('readMode').addEventListener('change', (e) => this._changeSetting('readMode', e.target.value));
+    els.field('lang').addEventListener('change', (e) => setLang(e.target.value));
+    els.field('latency').addEventListener('input', (e) => { els.out('latency').textContent = this._latencyLabel(Number(e.target.value)); });
+    els.field('latency').addEventListener('change', (e) => this._control(commands.latency(Number(e.target.value))));
+    els.field('loss').addEventListener('input', (e) => { els.out('loss').textContent = `${e.target.value}%`; });
+    els.field('loss').addEventListener('change', (e) => this._control(commands.loss(Number(e.target.value))));
+    els.field('scrub').addEventListener('change', (e) => this.travelTo(Number(e.target.value)));
+    els.cmdForm.addEventListener('submit', (e) => { e.preventDefault(); this._submitCommand(); });
+    els.field('command').addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this._submitCommand(); }
+    });
+    this._wireCanvas();
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this._closePopover();
+    });
+  }
+
+  _action(name) {
+    switch (name) {
+      case 'play': this._playing ? this.pause() : this.play(); break;
+      case 'step': this._step(); break;
+      case 'back': this.travelTo(this.simTime - 1000); break;
+      case 'reset': this._guardUi(() => this.reset()); break;
+      case 'random-seed': this._changeSetting('seed', randomSeed(this._wasm)); break;
+      case 'add': {
+        const id = this._view ? nextNodeId(this._view) : null;
+        if (id === null) this._toast(t('ctl.add.full'));
+        else this._control(commands.add(id));
+        break;
+      }
+      case 'heal': this._control(commands.heal()); break;
+      case 'partition-mode': this._togglePartitionMode(); break;
+      case 'partition-apply':
+        if (this._ui.groups) this._control(commands.partition(this._ui.groups));
+        this._togglePartitionMode(false);
+        break;
+      case 'partition-cancel': this._togglePartitionMode(false); break;
+      case 'client-put': {
+        const k = this._els.field('client-key').value.trim(), v = this._els.field('client-value').value.trim();
+        this._control(commands.put(k, v));
+        if (/^\d+$/.test(v)) this._els.field('client-value').value = String(Number(v) + 1);
+        break;
+      }
+      case 'client-get': this._control(commands.get(this._els.field('client-key').value.trim())); break;
+      case 'copy-log': this._copyLog(); break;
+      case 'download-log': this._downloadLog(); break;
+      case 'permalink': this._copyPermalink(); break;
+      case 'dismiss-banner': this._els.banner.hidden = true; break;
+      case 'overlay-reset': this._recoverFromPanic(); break;
+      default: break;
+    }
+  }
+
+  _guardUi(fn) {
+    try { fn(); } catch (e) { this._showCmdError(errorText(e)); }
+  }
+
+  /** A control issued `cmd`: run it, show an error inline; returns the error text or null. */
+  _control(cmd) {
+    try {
+      const fails = this.exec(cmd);
+      this._showCmdError(null);
+      this._showFailures(fails);
+      return null;
+    } catch (e) {
+      const msg = errorText(e);
+      this._showCmdError(`${cmd}: ${msg}`);
+      return msg;
+    }
+  }
+
+  _submitCommand() {
+    const box = this._els.field('command');
+    const text = box.value;
+    if (!text.trim()) return;
+    try {
+      const fails = this.exec(text);
+      box.value = '';
+      this._showCmdError(null);
+      this._showFailures(fails);
+    } catch (e) {
+      // Keep the text so the student can fix it; the session goes on.
+      this._showCmdError(formatParseError(errorText(e)));
+      this.dispatchEvent(new CustomEvent('raft-error', { detail: { kind: 'command', message: errorText(e), text } }));
+    }
+  }
+
+  _showCmdError(msg) {
+    const el = this._els.cmdError;
+    if (!msg) { el.hidden = true; el.textContent = ''; return; }
+    el.textContent = msg;
+    el.hidden = false;
+  }
+
+  _showFailures(fails) {
+    const el = this._els.cmdInfo;
+    if (!fails || !fails.length) { el.hidden = true; return; }
+    el.textContent = fails.map((f) => t('console.failure', { line: f.line, message: f.message })).join('\n');
+    el.hidden = false;
+  }
+
+  _changeSetting(key, value) {
+    this._settings[key] = value;
+    try {
+      this.reset(setupText(this._settings));
+    } catch (e) {
+      this._showCmdError(errorText(e));
+    }
+  }
+
+  _step() {
+    if (!this._sim || this._fatal) return;
+    this.pause();
+    // Advance one ms at a time until something happens (a trace event).
+    this._guard(() => {
+      const evs = this._sim.events();
+      this._recent.push(...evs);
+      this._feed.push(evs);
+      let found = [];
+      for (let i = 0; i < STEP_LIMIT_MS && found.length === 0; i++) {
+        this._sim.advance(1);
+        found = this._sim.events();
+      }
+      this._recent.push(...found);
+      this._feed.push(found);
+    });
+    this._afterChange(true);
+  }
+
+  _syncPlay() {
+    if (!this._els) return;
+    const b = this._els.action('play');
+    b.textContent = t(this._playing ? 'ctl.pause' : 'ctl.play');
+    b.setAttribute('aria-pressed', String(this._playing));
+  }
+
+  _syncSpeed() {
+    const sel = this._els.field('speed');
+    let best = SPEEDS[0];
+    for (const s of SPEEDS) if (Math.abs(Math.log(s / this._speed)) < Math.abs(Math.log(best / this._speed))) best = s;
+    if (!SPEEDS.includes(this._speed)) {
+      let opt = sel.querySelector('option[data-custom]');
+      if (!opt) { opt = document.createElement('option'); opt.dataset.custom = '1'; sel.prepend(opt); }
+      opt.value = String(this._speed);
+      opt.textContent = `${this._speed}×`;
+      best = this._speed;
+    }
+    sel.value = String(best);
+  }
+
+  /** Put the controls in line with the running simulation's setup and network. */
+  _syncControls() {
+    const els = this._els;
+    const v = this._view;
+    if (!els || !v) return;
+    const s = v.setup || {};
+    if (s.cluster) this._settings.nodes = s.cluster;
+    if (s.seed !== undefined) this._settings.seed = String(s.seed);
+    this._settings.prevote = !!s.prevote;
+    this._settings.checkQuorum = !!s.check_quorum;
+    if (s.read_mode) this._settings.readMode = s.read_mode;
+    els.field('nodes').value = String(this._settings.nodes);
+    els.field('seed').value = this._settings.seed;
+    els.field('prevote').checked = this._settings.prevote;
+    els.field('checkQuorum').checked = this._settings.checkQuorum;
+    els.field('readMode').value = this._settings.readMode;
+    const net = v.network || {};
+    if (Array.isArray(net.latency_ms)) {
+      els.field('latency').value = String(net.latency_ms[1]);
+      els.out('latency').textContent = `${net.latency_ms[0]}–${net.latency_ms[1]} ms`;
+    }
+    if (typeof net.loss === 'number') {
+      // The view reports loss as a fraction (0.05) or a percent (5); the slider is percent.
+      const pct = net.loss <= 1 ? net.loss * 100 : net.loss;
+      els.field('loss').value = String(Math.round(pct));
+      els.out('loss').textContent = `${Math.round(pct * 10) / 10}%`;
+    }
+    this._syncSpeed();
+    this._syncPlay();
+  }
+
+  _latencyLabel(max) {
+    const m = /(\d+)ms\.\.(\d+)ms/.exec(commands.latency(max));
+    return m ? `${m[1]}–${m[2]} ms` : '';
+  }
+
+  _updateStatus(view) {
+    const els = this._els;
+    if (!els) return;
+    const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
+    const top = leaders.sort((a, b) => b.term - a.term)[0];
+    els.summary.textContent = top ? t('status.leader', { id: top.id, term: top.term }) : t('status.noLeader');
+    // The command log text changes with every advance; refresh it a few times a second.
+    const now = performance.now();
+    if (!this._playing || now - this._logShownAt > 250) {
+      this._logShownAt = now;
+      const text = this._sim.command_log();
+      if (els.cmdLog.textContent !== text) {
+        const atBottom = els.cmdLog.scrollTop + els.cmdLog.clientHeight >= els.cmdLog.scrollHeight - 4;
+        els.cmdLog.textContent = text;
+        if (atBottom) els.cmdLog.scrollTop = els.cmdLog.scrollHeight;
+      }
+    }
+    const scrub = els.field('scrub');
+    const cps = this._checkpoints;
+    scrub.min = String(cps.length ? cps[0].time : 0);
+    scrub.max = String(view.time_ms);
+    scrub.value = String(view.time_ms);
+    els.action('back').disabled = !cps.length;
+    if (this._ui.selectedNode !== null && !els.popover.hidden) {
+      // keep the popover header (role, term) current
+      const head = els.popover.querySelector('.rl-pop-head span');
+      const n = view.nodes.find((m) => m.id === this._ui.selectedNode);
+      if (head && n) head.textContent = `${t(`role.${n.role}`)} · ${t('pop.term', { term: n.term })}`;
+    }
+  }
+
+  // ---- canvas interaction ---------------------------------------------------------
+
+  _wireCanvas() {
+    const canvas = this._els.ring;
+    const pos = (e) => {
+      const r = canvas.getBoundingClientRect();
+      return [e.clientX - r.left, e.clientY - r.top];
+    };
+    let down = null; // { x, y, hit, moved }
+    canvas.addEventListener('pointerdown', (e) => {
+      if (!this._ring || !this._view) return;
+      const [x, y] = pos(e);
+      down = { x, y, hit: this._ring.hitTest(x, y), moved: false };
+      if (this._partitionMode && down.hit && down.hit.kind === 'node') canvas.setPointerCapture(e.pointerId);
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!this._ring || !this._view) return;
+      const [x, y] = pos(e);
+      if (down && this._partitionMode && down.hit && down.hit.kind === 'node') {
+        if (Math.hypot(x - down.x, y - down.y) > 4) down.moved = true;
+        if (down.moved) { this._ui.dragging = { id: down.hit.id, x, y }; this._needsDraw = true; }
+        return;
+      }
+      const hit = this._ring.hitTest(x, y);
+      const same = JSON.stringify(hit) === JSON.stringify(this._ui.hover);
+      if (!same) { this._ui.hover = hit; this._needsDraw = true; }
+      canvas.style.cursor = hit ? 'pointer' : 'default';
+    });
+    canvas.addEventListener('pointerleave', () => { if (!down) { this._ui.hover = null; this._needsDraw = true; } });
+    canvas.addEventListener('pointerup', (e) => {
+      if (!down) return;
+      const d = down;
+      down = null;
+      const [x, y] = pos(e);
+      if (this._partitionMode && d.hit && d.hit.kind === 'node') {
+        const id = d.hit.id;
+        this._ui.dragging = null;
+        if (d.moved) this._setGroup(id, this._dropGroup(id, x, y));
+        else this._setGroup(id, this._ui.groups[0].includes(id) ? 1 : 0);
+        this._needsDraw = true;
+        return;
+      }
+      if (Math.hypot(x - d.x, y - d.y) > 6) return;
+      this._click(d.hit, x, y);
+    });
+    canvas.addEventListener('pointercancel', () => { down = null; this._ui.dragging = null; this._needsDraw = true; });
+  }
+
+  _click(hit, x, y) {
+    if (!hit) { this._closePopover(); return; }
+    if (hit.kind === 'node') {
+      this._ui.selectedNode = hit.id;
+      openNodePopover(this._els.popover, {
+        id: hit.id, view: this._view, x, y, t, remembered: this._remembered,
+        run: (cmd) => this._control(cmd),
+        close: () => this._closePopover(),
+      });
+      this._needsDraw = true;
+    } else if (hit.kind === 'message') {
+      this._control(commands.drop(hit.id));
+    } else if (hit.kind === 'link') {
+      const cut = isCut(this._view, hit.from, hit.to);
+      this._control(cut ? commands.uncut(hit.from, hit.to) : commands.cut(hit.from, hit.to));
+    }
+  }
+
+  _closePopover() {
+    if (!this._els) return;
+    this._els.popover.hidden = true;
+    this._ui.selectedNode = null;
+    this._needsDraw = true;
+  }
+
+  _togglePartitionMode(on = !this._partitionMode) {
+    this._partitionMode = on;
+    this._els.partitionBar.hidden = !on;
+    this._els.action('partition-mode').setAttribute('aria-pressed', String(on));
+    this._ui.groups = on && this._view ? groupsFromView(this._view) : null;
+    this._ui.dragging = null;
+    this._closePopover();
+    this._needsDraw = true;
+  }
+
+  /** Dropped near another server: join its group; elsewhere: the group on that side of the ring. */
+  _dropGroup(id, x, y) {
+    const groups = this._ui.groups;
+    let best = null, bestD = Infinity;
+    if (this._ring.nodePosition) {
+      for (const other of groups.flat()) {
+        if (other === id) continue;
+        const p = this._ring.nodePosition(other);
+        if (!p) continue;
+        const d = Math.hypot(p.x - x, p.y - y);
+        if (d < bestD) { bestD = d; best = other; }
+      }
+    }
+    if (best !== null && bestD < 60) return groups[0].includes(best) ? 0 : 1;
+    return x < this._els.ring.clientWidth / 2 ? 0 : 1;
+  }
+
+  _setGroup(id, g) {
+    const groups = this._ui.groups;
+    if (!groups) return;
+    const a = groups[0].filter((x) => x !== id), b = groups[1].filter((x) => x !== id);
+    (g === 0 ? a : b).push(id);
+    a.sort((p, q) => p - q); b.sort((p, q) => p - q);
+    this._ui.groups = [a, b];
+  }
+
+  // ---- command log export -----------------------------------------------------------
+
+  async _copyLog() {
+    const text = this.commandLog();
+    try {
+      await navigator.clipboard.writeText(text);
+      this._toast(t('log.copied'));
+    } catch (_) {
+      const sel = window.getSelection();
+      const range = document.createRange();
+      range.selectNodeContents(this._els.cmdLog);
+      sel.removeAllRanges();
+      sel.addRange(range);
+      this._toast(t('log.selected'));
+    }
+  }
+
+  _downloadLog() {
+    const blob = new Blob([this.commandLog()], { type: 'text/plain;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `raft-lab-seed${this._settings.seed}.raft`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  /** A URL that replays this session: the command log as the scenario. */
+  permalink() {
+    const u = new URL(location.href);
+    u.search = '';
+    u.searchParams.set('lang', getLang());
+    u.searchParams.set('speed', String(this._speed));
+    u.searchParams.set('scenario', this.commandLog());
+    return u.href;
+  }
+
+  async _copyPermalink() {
+    const href = this.permalink();
+    try {
+      await navigator.clipboard.writeText(href);
+      this._toast(t('log.linkCopied'));
+    } catch (_) {
+      history.replaceState(null, '', href);
+      this._toast(t('log.linkInAddress'));
+    }
+  }
+
+  // ---- notices, language -------------------------------------------------------------
+
+  _notice(kind, text) {
+    const n = { kind, text };
+    this._notices.push(n);
+    if (this._els) this._renderNotice(n);
+    else this._pendingNotices.push(n);
+    if (kind === 'param') this.dispatchEvent(new CustomEvent('raft-error', { detail: { kind, message: text } }));
+  }
+
+  _renderNotice(n) {
+    const div = document.createElement('div');
+    div.className = `rl-notice rl-notice-${n.kind}`;
+    div.setAttribute('role', 'alert');
+    const span = document.createElement('span');
+    span.textContent = n.text;
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.className = 'rl-btn rl-icon';
+    close.textContent = '×';
+    close.setAttribute('aria-label', t('banner.dismiss'));
+    close.onclick = () => div.remove();
+    div.append(span, close);
+    this._els.notices.append(div);
+  }
+
+  _toast(text) {
+    const el = this._els.toast;
+    el.textContent = text;
+    el.hidden = false;
+    clearTimeout(this._toastTimer);
+    this._toastTimer = setTimeout(() => { el.hidden = true; }, 2500);
+  }
+
+  _buildLegend() {
+    if (!this._renderMod || !this._renderMod.buildLegend) return;
+    try { this._renderMod.buildLegend(this._els.legend, { t }); } catch (e) { console.error(e); }
+  }
+
+  _relabel() {
+    const els = this._els;
+    if (!els) return;
+    applyTexts(els.root, t);
+    els.field('lang').value = getLang();
+    if (this.getAttribute('lang') !== null && this.getAttribute('lang') !== getLang()) this.setAttribute('lang', getLang());
+    this._syncPlay();
+    this._buildLegend();
+    if (this._feed) this._feed.relabel();
+    if (this._view) this._updateStatus(this._view);
+    this._closePopover();
+    this._needsDraw = true;
+  }
+}
+
+/** A fresh random seed (from raft-wasm's random_seed() if present, else crypto). */
+function randomSeed(wasm) {
+  if (wasm && typeof wasm.random_seed === 'function') {
+    try { return String(wasm.random_seed()); } catch (_) { /* fall through */ }
+  }
+  const a = new Uint32Array(2);
+  crypto.getRandomValues(a);
+  return String((BigInt(a[0]) << 21n) ^ BigInt(a[1]));
+}
+
+/** Give a `line:col: message` Error numeric `line` and `column` properties too. */
+function withPosition(e) {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const m = /^(\d+):(\d+):/.exec(err.message);
+  if (m) { err.line = Number(m[1]); err.column = Number(m[2]); }
+  return err;
+}
+
+/** "2:5: unknown command" → "line 2, column 5: unknown command" in the current language. */
+export function formatParseError(msg) {
+  const m = /^(?:.*?:)?(\d+):(\d+):\s*(.*)$/s.exec(msg);
+  return m ? t('console.error', { line: m[1], col: m[2], message: m[3] }) : msg;
+}
+
+if (!customElements.get('raft-lab')) customElements.define('raft-lab', RaftLab);

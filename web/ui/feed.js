@@ -1,0 +1,83 @@
+// The "what just happened" list: the notable trace events, newest first, in
+// words (through the message table), with the reasons raft-core gives for its
+// decisions. Message sends/deliveries are left to the canvas animation.
+import { has } from '../i18n/index.js';
+
+const NOTABLE = new Set([
+  'role-changed', 'vote-granted', 'vote-denied', 'append-rejected', 'entries-truncated',
+  'commit-advanced', 'snapshot-taken', 'snapshot-installed', 'crash', 'restart', 'partition',
+  'heal', 'client-invoke', 'client-return', 'violation', 'failure', 'command', 'message-dropped',
+]);
+const MAX_ITEMS = 60;
+
+export function createFeed(list, t) {
+  let items = [];
+  let lastCommit = 0; // one line per newly committed index, not one per server
+
+  function text(e) {
+    const p = { ...e, node: e.node ?? e.id, role_from: roleName(e.from), role_to: roleName(e.to) };
+    if (e.kind === 'message-dropped') {
+      if (e.why !== 'user' && e.why !== 'crashed') return null; // loss/partition drops are drawn on the canvas
+      p.why = has(`why.${e.why}`) ? t(`why.${e.why}`) : e.why;
+    }
+    if (e.kind === 'vote-granted' || e.kind === 'vote-denied') p.vote = t(e.pre_vote ? 'feed.preVote' : 'feed.vote');
+    if (e.kind === 'client-return' && e.op === 'get') p.result = e.result == null ? t('feed.absent') : e.result;
+    const specific = e.op ? `ev.${e.kind}.${e.op}` : null;
+    let s = specific && has(specific) ? t(specific, p) : t(`ev.${e.kind}`, p);
+    const r = reasonText(e.reason, t);
+    if (r) s += ` — ${r}`;
+    return s;
+  }
+
+  function roleName(r) {
+    return typeof r === 'string' && has(`role.${r}`) ? t(`role.${r}`) : r;
+  }
+
+  function li(e) {
+    const s = text(e);
+    if (s == null) return null;
+    const el = document.createElement('li');
+    el.className = `rl-ev rl-ev-${e.kind}`;
+    const time = document.createElement('span');
+    time.className = 'rl-ev-time';
+    time.textContent = t('feed.time', { ms: e.time_ms });
+    el.append(time, document.createTextNode(' ' + s));
+    return el;
+  }
+
+  return {
+    push(events) {
+      let added = false;
+      for (const e of events) {
+        if (!e || !NOTABLE.has(e.kind)) continue;
+        if (e.kind === 'commit-advanced') {
+          if (e.to <= lastCommit) continue;
+          lastCommit = e.to;
+        }
+        const el = li(e);
+        if (!el) continue;
+        items.push(e);
+        list.prepend(el);
+        added = true;
+      }
+      if (added) {
+        while (items.length > MAX_ITEMS) items.shift();
+        while (list.children.length > MAX_ITEMS) list.lastElementChild.remove();
+      }
+    },
+    clear() { items = []; lastCommit = 0; list.textContent = ''; },
+    relabel() {
+      list.textContent = '';
+      for (const e of items) { const el = li(e); if (el) list.prepend(el); }
+    },
+  };
+}
+
+/** `{ code: 'log-behind', …fields }` → a sentence, or '' when there is none. */
+export function reasonText(reason, t) {
+  if (!reason) return '';
+  if (typeof reason === 'string') return has(`reason.${reason}`) ? t(`reason.${reason}`) : reason;
+  if (typeof reason !== 'object' || !reason.code) return '';
+  const key = `reason.${reason.code}`;
+  return has(key) ? t(key, reason) : reason.code;
+}

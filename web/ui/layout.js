@@ -1,0 +1,169 @@
+// The element's DOM. Every visible string is a `data-i18n*` key filled from
+// the message tables by `applyTexts`, so a language switch relabels in place.
+
+export const SPEEDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50];
+
+const speedOptions = SPEEDS.map((s) => `<option value="${s}">${s}×</option>`).join('');
+const nodeOptions = Array.from({ length: 15 }, (_, i) => `<option value="${i + 1}">${i + 1}</option>`).join('');
+
+const TEMPLATE = `
+<div class="rl-app">
+  <header class="rl-toolbar" role="toolbar">
+    <h1 class="rl-title" data-i18n="app.title"></h1>
+    <div class="rl-group">
+      <button type="button" class="rl-btn rl-primary" data-action="play" data-testid="play"></button>
+      <button type="button" class="rl-btn" data-action="step" data-testid="step" data-i18n="ctl.step" data-i18n-title="ctl.step.title"></button>
+      <button type="button" class="rl-btn" data-action="back" data-testid="back" data-i18n="ctl.back" data-i18n-title="ctl.back.title"></button>
+      <button type="button" class="rl-btn" data-action="reset" data-testid="reset" data-i18n="ctl.reset" data-i18n-title="ctl.reset.title"></button>
+    </div>
+    <label class="rl-field"><span data-i18n="ctl.speed"></span>
+      <select data-field="speed" data-testid="speed">${speedOptions}</select></label>
+    <label class="rl-field"><span data-i18n="ctl.nodes"></span>
+      <select data-field="nodes" data-testid="nodes">${nodeOptions}</select></label>
+    <label class="rl-field"><span data-i18n="ctl.seed"></span>
+      <input data-field="seed" data-testid="seed" type="text" inputmode="numeric" size="6" spellcheck="false">
+      <button type="button" class="rl-btn rl-icon" data-action="random-seed" data-i18n-title="ctl.seed.random" data-i18n="ctl.random"></button></label>
+    <details class="rl-options">
+      <summary data-i18n="ctl.options"></summary>
+      <div class="rl-options-body">
+        <label class="rl-check"><input type="checkbox" data-field="prevote"> <span data-i18n="ctl.prevote"></span></label>
+        <label class="rl-check"><input type="checkbox" data-field="checkQuorum"> <span data-i18n="ctl.checkQuorum"></span></label>
+        <label class="rl-field"><span data-i18n="ctl.readMode"></span>
+          <select data-field="readMode">
+            <option value="read-index" data-i18n="ctl.readMode.readIndex"></option>
+            <option value="lease" data-i18n="ctl.readMode.lease"></option>
+            <option value="log" data-i18n="ctl.readMode.log"></option>
+          </select></label>
+        <p class="rl-hint" data-i18n="ctl.options.hint"></p>
+      </div>
+    </details>
+    <label class="rl-field rl-lang"><span data-i18n="ctl.lang"></span>
+      <select data-field="lang" data-testid="lang"><option value="en">English</option><option value="zh">简体中文</option></select></label>
+  </header>
+
+  <div class="rl-notices" aria-live="polite"></div>
+  <div class="rl-banner" role="alert" hidden>
+    <strong class="rl-banner-title"></strong> <span class="rl-banner-text"></span>
+    <button type="button" class="rl-btn" data-action="dismiss-banner" data-i18n="banner.dismiss"></button>
+  </div>
+
+  <main class="rl-stage">
+    <div class="rl-stage-bar">
+      <span class="rl-clock" data-testid="clock"></span>
+      <span class="rl-summary"></span>
+      <span class="rl-spacer"></span>
+      <button type="button" class="rl-btn" data-action="add" data-testid="add" data-i18n="ctl.add" data-i18n-title="ctl.add.title"></button>
+      <button type="button" class="rl-btn" data-action="partition-mode" data-testid="partition-mode" data-i18n="ctl.partition" data-i18n-title="ctl.partition.title"></button>
+      <button type="button" class="rl-btn" data-action="heal" data-testid="heal" data-i18n="ctl.heal" data-i18n-title="ctl.heal.title"></button>
+    </div>
+    <div class="rl-partition-bar" hidden>
+      <span data-i18n="partition.help"></span>
+      <button type="button" class="rl-btn rl-primary" data-action="partition-apply" data-i18n="partition.apply"></button>
+      <button type="button" class="rl-btn" data-action="partition-cancel" data-i18n="partition.cancel"></button>
+    </div>
+    <div class="rl-canvas-wrap">
+      <canvas class="rl-ring" data-testid="ring"></canvas>
+      <div class="rl-popover" role="dialog" hidden></div>
+    </div>
+    <div class="rl-scrub">
+      <span data-i18n="ctl.history"></span>
+      <input type="range" data-field="scrub" min="0" max="0" step="1" value="0" data-i18n-aria="ctl.history">
+    </div>
+  </main>
+
+  <section class="rl-logpanel">
+    <h2 data-i18n="panel.logs"></h2>
+    <div class="rl-log-wrap"><canvas class="rl-log" data-testid="logs"></canvas></div>
+  </section>
+
+  <aside class="rl-side">
+    <section class="rl-net">
+      <h2 data-i18n="panel.network"></h2>
+      <label class="rl-slider"><span data-i18n="ctl.latency"></span>
+        <input type="range" data-field="latency" min="2" max="300" step="1" value="30">
+        <output data-out="latency"></output></label>
+      <label class="rl-slider"><span data-i18n="ctl.loss"></span>
+        <input type="range" data-field="loss" min="0" max="50" step="1" value="0">
+        <output data-out="loss"></output></label>
+      <div class="rl-client">
+        <span data-i18n="ctl.client"></span>
+        <input data-field="client-key" size="5" value="x" spellcheck="false" data-i18n-aria="pop.key">
+        <input data-field="client-value" size="5" value="1" spellcheck="false" data-i18n-aria="pop.value">
+        <button type="button" class="rl-btn" data-action="client-put" data-i18n="ctl.put"></button>
+        <button type="button" class="rl-btn" data-action="client-get" data-i18n="ctl.get"></button>
+      </div>
+    </section>
+    <section class="rl-console">
+      <h2 data-i18n="panel.console"></h2>
+      <form class="rl-cmd">
+        <textarea data-field="command" data-testid="command" rows="2" spellcheck="false" autocomplete="off" data-i18n-placeholder="console.placeholder"></textarea>
+        <button type="submit" class="rl-btn rl-primary" data-testid="run-command" data-i18n="console.run"></button>
+      </form>
+      <div class="rl-cmd-error" role="alert" data-testid="command-error" hidden></div>
+      <div class="rl-cmd-info" data-testid="command-info" hidden></div>
+      <div class="rl-log-head">
+        <h3 data-i18n="panel.commandLog"></h3>
+        <button type="button" class="rl-btn rl-small" data-action="copy-log" data-i18n="log.copy"></button>
+        <button type="button" class="rl-btn rl-small" data-action="download-log" data-i18n="log.download"></button>
+        <button type="button" class="rl-btn rl-small" data-action="permalink" data-i18n="log.permalink"></button>
+      </div>
+      <pre class="rl-cmdlog" data-testid="command-log" tabindex="0"></pre>
+    </section>
+    <section class="rl-feed-sec">
+      <h2 data-i18n="panel.events"></h2>
+      <ol class="rl-feed" data-testid="events"></ol>
+    </section>
+    <section class="rl-legend-sec">
+      <h2 data-i18n="panel.legend"></h2>
+      <div class="rl-legend"></div>
+    </section>
+  </aside>
+
+  <div class="rl-overlay" role="alertdialog" hidden>
+    <div class="rl-overlay-box">
+      <h2 data-i18n="overlay.title"></h2>
+      <p data-i18n="overlay.text"></p>
+      <pre class="rl-overlay-msg"></pre>
+      <button type="button" class="rl-btn rl-primary" data-action="overlay-reset" data-i18n="overlay.reset"></button>
+    </div>
+  </div>
+  <div class="rl-toast" aria-live="polite" hidden></div>
+</div>`;
+
+export function buildLayout(host) {
+  host.innerHTML = TEMPLATE;
+  const q = (sel) => host.querySelector(sel);
+  return {
+    root: q('.rl-app'),
+    ring: q('canvas.rl-ring'),
+    ringWrap: q('.rl-canvas-wrap'),
+    log: q('canvas.rl-log'),
+    logWrap: q('.rl-log-wrap'),
+    popover: q('.rl-popover'),
+    banner: q('.rl-banner'),
+    notices: q('.rl-notices'),
+    overlay: q('.rl-overlay'),
+    overlayMsg: q('.rl-overlay-msg'),
+    clock: q('.rl-clock'),
+    summary: q('.rl-summary'),
+    partitionBar: q('.rl-partition-bar'),
+    cmdForm: q('form.rl-cmd'),
+    cmdError: q('.rl-cmd-error'),
+    cmdInfo: q('.rl-cmd-info'),
+    cmdLog: q('.rl-cmdlog'),
+    feed: q('.rl-feed'),
+    legend: q('.rl-legend'),
+    toast: q('.rl-toast'),
+    field: (name) => q(`[data-field="${name}"]`),
+    out: (name) => q(`[data-out="${name}"]`),
+    action: (name) => q(`[data-action="${name}"]`),
+  };
+}
+
+/** Fill every data-i18n* attribute under `root` from the table. */
+export function applyTexts(root, t) {
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
+}
