@@ -21,7 +21,7 @@ fn scenario_files() -> Vec<PathBuf> {
 #[test]
 fn every_scenario_parses() {
     let files = scenario_files();
-    assert!(files.len() >= 7, "expected the scenario files, found {}", files.len());
+    assert!(files.len() >= 14, "expected the scenario files, found {}", files.len());
     let mut errors = Vec::new();
     for f in &files {
         let text = fs::read_to_string(f).expect("readable");
