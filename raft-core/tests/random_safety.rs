@@ -1,0 +1,320 @@
+//! Randomized safety test: many seeds × lossy, duplicating, reordering network,
+//! crashes and restarts from persisted state, partitions, log compaction and
+//! client load. After every step the Raft safety properties (paper Figure 3)
+//! are checked; at the end the healed cluster must make progress.
+use std::collections::{BTreeMap, BTreeSet};
+
+use raft_core::*;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+struct World {
+    n: u64,
+    rng: Rng,
+    cfgs: BTreeMap<NodeId, Config>,
+    nodes: BTreeMap<NodeId, RawNode>,
+    persisted: BTreeMap<NodeId, PersistentState>,
+    /// Index of the last entry each node's state machine applied.
+    applied_index: BTreeMap<NodeId, Index>,
+    down: BTreeSet<NodeId>,
+    cut: BTreeSet<(NodeId, NodeId)>,
+    /// (deliver_at, message)
+    inflight: Vec<(u64, Message)>,
+    now: u64,
+    loss: u64,
+    dup: u64,
+    /// Every entry any node applied, by index: state machine safety.
+    committed: BTreeMap<Index, Entry>,
+    /// Leaders seen per term: election safety.
+    leader_of_term: BTreeMap<Term, NodeId>,
+    compaction: bool,
+    proposals: u64,
+}
+
+impl World {
+    fn new(seed: u64) -> World {
+        let mut rng = Rng(seed);
+        let n = 3 + rng.below(3);
+        let pre_vote = rng.chance(50);
+        let check_quorum = rng.chance(50);
+        let lease = rng.chance(25);
+        let mut w = World {
+            n,
+            cfgs: BTreeMap::new(),
+            nodes: BTreeMap::new(),
+            persisted: BTreeMap::new(),
+            applied_index: BTreeMap::new(),
+            down: BTreeSet::new(),
+            cut: BTreeSet::new(),
+            inflight: Vec::new(),
+            now: 0,
+            loss: rng.below(15),
+            dup: rng.below(10),
+            committed: BTreeMap::new(),
+            leader_of_term: BTreeMap::new(),
+            compaction: rng.chance(50),
+            proposals: 0,
+            rng,
+        };
+        for id in 1..=n {
+            let mut cfg = Config::new(id, (1..=n).collect(), seed.wrapping_mul(31).wrapping_add(id));
+            cfg.pre_vote = pre_vote;
+            cfg.check_quorum = check_quorum;
+            cfg.max_entries_per_message = 1 + w.rng.below(8) as usize;
+            if lease {
+                cfg.read_mode = ReadMode::Lease;
+            }
+            w.nodes.insert(id, RawNode::new(cfg.clone()));
+            w.cfgs.insert(id, cfg);
+            w.persisted.insert(id, PersistentState::default());
+            w.applied_index.insert(id, 0);
+        }
+        w
+    }
+
+    fn drain(&mut self, id: NodeId) {
+        loop {
+            let node = self.nodes.get_mut(&id).unwrap();
+            if !node.has_ready() {
+                break;
+            }
+            let rd = node.ready();
+            let p = self.persisted.get_mut(&id).unwrap();
+            if let Some(hs) = &rd.hard_state {
+                p.hard_state = hs.clone();
+            }
+            if let Some(s) = &rd.snapshot {
+                if rd.snapshot_install {
+                    p.entries.clear();
+                    // State machine safety for snapshots: its last entry is the committed one.
+                    if let Some(c) = self.committed.get(&s.last_included_index) {
+                        assert_eq!(c.term, s.last_included_term, "installed snapshot disagrees with committed entry");
+                    }
+                    let a = self.applied_index.get_mut(&id).unwrap();
+                    assert!(s.last_included_index > *a, "snapshot installed behind applied");
+                    *a = s.last_included_index;
+                } else {
+                    p.entries.retain(|e| e.index > s.last_included_index);
+                }
+                p.snapshot = Some(s.clone());
+            }
+            if let Some(first) = rd.entries.first() {
+                p.entries.retain(|e| e.index < first.index);
+                p.entries.extend(rd.entries.iter().cloned());
+            }
+            for e in &rd.committed_entries {
+                let a = self.applied_index.get_mut(&id).unwrap();
+                assert_eq!(e.index, *a + 1, "node {id} applies in order without gaps");
+                *a = e.index;
+                match self.committed.get(&e.index) {
+                    Some(c) => assert_eq!(c, e, "state machine safety at index {}", e.index),
+                    None => {
+                        self.committed.insert(e.index, e.clone());
+                    }
+                }
+            }
+            for m in &rd.messages {
+                if self.cut.contains(&(m.from, m.to)) || self.rng.chance(self.loss) {
+                    continue;
+                }
+                let copies = if self.rng.chance(self.dup) { 2 } else { 1 };
+                for _ in 0..copies {
+                    let at = self.now + 1 + self.rng.below(30);
+                    self.inflight.push((at, m.clone()));
+                }
+            }
+            self.nodes.get_mut(&id).unwrap().advance(&rd);
+        }
+    }
+
+    fn check(&mut self) {
+        let ids: Vec<NodeId> = self.nodes.keys().copied().collect();
+        for &id in &ids {
+            if self.down.contains(&id) {
+                continue;
+            }
+            let st = self.nodes[&id].status();
+            if st.role == Role::Leader {
+                let prev = *self.leader_of_term.entry(st.current_term).or_insert(id);
+                assert_eq!(prev, id, "election safety: two leaders in term {}", st.current_term);
+                // Leader completeness: it holds every entry applied anywhere.
+                let node = &self.nodes[&id];
+                let first = st.snapshot_index + 1;
+                for (idx, c) in self.committed.range(first..) {
+                    let e = node.entries().get((idx - first) as usize);
+                    assert_eq!(e, Some(c), "leader completeness: leader {id} term {} index {idx}", st.current_term);
+                }
+            }
+            assert!(st.commit_index <= st.last_index);
+        }
+        if self.now % 16 != 0 {
+            return;
+        }
+        // Log matching: same index and term ⇒ identical prefixes (where both
+        // still hold entries).
+        for (i, &a) in ids.iter().enumerate() {
+            for &b in &ids[i + 1..] {
+                let la = self.nodes[&a].entries();
+                let lb = self.nodes[&b].entries();
+                let (Some(fa), Some(fb)) = (la.first().map(|e| e.index), lb.first().map(|e| e.index)) else { continue };
+                let lo = fa.max(fb);
+                let hi = (fa + la.len() as u64).min(fb + lb.len() as u64);
+                if lo >= hi {
+                    continue;
+                }
+                let sa = &la[(lo - fa) as usize..(hi - fa) as usize];
+                let sb = &lb[(lo - fb) as usize..(hi - fb) as usize];
+                if let Some(h) = (0..sa.len()).rev().find(|&k| sa[k].term == sb[k].term) {
+                    assert_eq!(&sa[..=h], &sb[..=h], "log matching between {a} and {b}");
+                }
+            }
+        }
+    }
+
+    fn leader(&self) -> Option<NodeId> {
+        self.nodes
+            .iter()
+            .filter(|(id, _)| !self.down.contains(id))
+            .map(|(id, n)| (*id, n.status()))
+            .filter(|(_, s)| s.role == Role::Leader)
+            .max_by_key(|(_, s)| s.current_term)
+            .map(|(id, _)| id)
+    }
+
+    fn step_time(&mut self) {
+        self.now += 1;
+        let ids: Vec<NodeId> = self.nodes.keys().copied().collect();
+        for &id in &ids {
+            if !self.down.contains(&id) {
+                self.nodes.get_mut(&id).unwrap().tick();
+                self.drain(id);
+            }
+        }
+        let now = self.now;
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.inflight).into_iter().partition(|(at, _)| *at <= now);
+        self.inflight = later;
+        for (_, m) in due {
+            if self.down.contains(&m.to) || self.cut.contains(&(m.from, m.to)) {
+                continue;
+            }
+            let to = m.to;
+            self.nodes.get_mut(&to).unwrap().step(m);
+            self.drain(to);
+        }
+        self.check();
+    }
+
+    fn random_action(&mut self) {
+        let r = self.rng.below(1000);
+        let id = 1 + self.rng.below(self.n);
+        if r < 60 {
+            if let Some(l) = self.leader() {
+                self.proposals += 1;
+                let data = self.proposals.to_le_bytes().to_vec();
+                let _ = self.nodes.get_mut(&l).unwrap().propose(data);
+                self.drain(l);
+            }
+        } else if r < 63 {
+            // Crash, keeping at most a minority down.
+            if !self.down.contains(&id) && (self.down.len() as u64 + 1) * 2 < self.n {
+                self.down.insert(id);
+                self.inflight.retain(|(_, m)| m.to != id);
+            }
+        } else if r < 68 {
+            if self.down.remove(&id) {
+                let node = RawNode::restart(self.cfgs[&id].clone(), self.persisted[&id].clone());
+                self.nodes.insert(id, node);
+                let snap = self.persisted[&id].snapshot.as_ref().map_or(0, |s| s.last_included_index);
+                self.applied_index.insert(id, snap);
+                self.drain(id);
+            }
+        } else if r < 70 {
+            // Partition a random node off, or cut a random link.
+            let other = 1 + self.rng.below(self.n);
+            if other != id {
+                self.cut.insert((id, other));
+                if self.rng.chance(50) {
+                    self.cut.insert((other, id));
+                }
+            }
+        } else if r < 74 {
+            self.cut.clear();
+        } else if r < 78 && self.compaction && !self.down.contains(&id) {
+            let a = self.applied_index[&id];
+            if a > 0 {
+                self.nodes.get_mut(&id).unwrap().compact(a, a.to_le_bytes().to_vec());
+                self.drain(id);
+            }
+        } else if r < 80 && !self.down.contains(&id) {
+            self.nodes.get_mut(&id).unwrap().campaign();
+            self.drain(id);
+        } else if r < 82 {
+            if let Some(l) = self.leader() {
+                self.nodes.get_mut(&l).unwrap().transfer_leader(id);
+                self.drain(l);
+            }
+        } else if r < 85 {
+            if let Some(l) = self.leader() {
+                self.nodes.get_mut(&l).unwrap().read_index(r);
+                self.drain(l);
+            }
+        }
+        self.step_time();
+    }
+}
+
+fn run_seed(seed: u64, steps: u64) {
+    let mut w = World::new(seed);
+    for _ in 0..steps {
+        w.random_action();
+    }
+    // Heal: everything up, no cuts, no loss.
+    w.cut.clear();
+    w.loss = 0;
+    w.dup = 0;
+    let down: Vec<NodeId> = w.down.iter().copied().collect();
+    for id in down {
+        w.down.remove(&id);
+        let node = RawNode::restart(w.cfgs[&id].clone(), w.persisted[&id].clone());
+        w.nodes.insert(id, node);
+        let snap = w.persisted[&id].snapshot.as_ref().map_or(0, |s| s.last_included_index);
+        w.applied_index.insert(id, snap);
+        w.drain(id);
+    }
+    for _ in 0..3000 {
+        w.step_time();
+    }
+    let leader = w.leader().unwrap_or_else(|| panic!("seed {seed}: no leader after healing"));
+    let idx = w.nodes.get_mut(&leader).unwrap().propose(b"final".to_vec()).expect("leader accepts");
+    w.drain(leader);
+    for _ in 0..500 {
+        w.step_time();
+    }
+    assert!(w.committed.len() > 20, "seed {seed}: the run made progress ({} committed)", w.committed.len());
+    for id in 1..=w.n {
+        assert!(w.applied_index[&id] >= idx, "seed {seed}: node {id} applied {} < {idx}", w.applied_index[&id]);
+    }
+}
+
+#[test]
+fn random_faults_never_break_safety_and_healed_clusters_make_progress() {
+    let seeds: u64 = std::env::var("RAFT_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(24);
+    for seed in 0..seeds {
+        run_seed(seed, 5000);
+    }
+}
