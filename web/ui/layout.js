@@ -56,13 +56,13 @@ const TEMPLATE = `
       <button type="button" class="rl-btn" data-action="partition-mode" data-testid="partition-mode" data-i18n="ctl.partition" data-i18n-title="ctl.partition.title"></button>
       <button type="button" class="rl-btn" data-action="heal" data-testid="heal" data-i18n="ctl.heal" data-i18n-title="ctl.heal.title"></button>
     </div>
-    <div class="rl-partition-bar" hidden>
-      <span data-i18n="partition.help"></span>
-      <button type="button" class="rl-btn rl-primary" data-action="partition-apply" data-i18n="partition.apply"></button>
-      <button type="button" class="rl-btn" data-action="partition-cancel" data-i18n="partition.cancel"></button>
-    </div>
     <div class="rl-canvas-wrap">
       <canvas class="rl-ring" data-testid="ring"></canvas>
+      <div class="rl-partition-bar" hidden>
+          <span data-i18n="partition.help"></span>
+          <button type="button" class="rl-btn rl-primary" data-action="partition-apply" data-i18n="partition.apply"></button>
+          <button type="button" class="rl-btn" data-action="partition-cancel" data-i18n="partition.cancel"></button>
+      </div>
       <div class="rl-popover" role="dialog" hidden></div>
     </div>
     <div class="rl-scrub">
