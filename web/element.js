@@ -160,6 +160,7 @@ export class RaftLab extends HTMLElement {
     cancelAnimationFrame(this._raf);
     this._raf = 0;
     if (this._ro) this._ro.disconnect();
+    if (this._onWindowResize) window.removeEventListener('resize', this._onWindowResize);
   }
 
   attributeChangedCallback(name, _old, value) {
@@ -176,6 +177,9 @@ export class RaftLab extends HTMLElement {
     this._ro = new ResizeObserver(() => this._resize());
     this._ro.observe(this._els.ringWrap);
     this._ro.observe(this._els.logWrap);
+    // Zooming changes devicePixelRatio without resizing the boxes.
+    this._onWindowResize = () => this._resize();
+    window.addEventListener('resize', this._onWindowResize);
     this._resize();
 
     // Settings from attributes; a bad one is reported and replaced by the default.
