@@ -48,7 +48,7 @@ pub struct Node {
     /// Counts restarts; mixed into the election-timer seed so a restarted node
     /// does not replay the same timeouts.
     pub incarnation: u64,
-    /// The configuration this node was created with (empty for `add`ed nodes).
+    /// The bootstrap configuration this node was created with.
     pub initial_voters: Vec<NodeId>,
     /// Reads confirmed by the leader, waiting for `applied >= index`.
     pub reads: Vec<ReadState>,
@@ -197,8 +197,21 @@ impl World {
         );
     }
 
-    /// Create `nK` with an empty configuration (it waits to be contacted by a
-    /// leader), unless it exists. Returns whether it was created.
+    /// The bootstrap configuration `n1..nN` every server of this world starts from.
+    pub fn genesis_voters(&self) -> Vec<NodeId> {
+        (1..=(self.setup.cluster as NodeId).clamp(1, MAX_NODES)).collect()
+    }
+
+    /// Create `nK` for a membership change, unless it exists. Returns whether
+    /// it was created.
+    ///
+    /// The new server is given the cluster's *bootstrap* configuration (like
+    /// etcd's `--initial-cluster`), not an empty one: it is not a voter there,
+    /// so it waits for a leader and never campaigns on its own, but when it
+    /// replays the log from index 1 the configuration changes apply to the
+    /// right base. With an empty base it would derive a wrong voter set from
+    /// the changes alone (e.g. `{n6}` after `add n6`), and once it compacted
+    /// its log it could win an election by itself (found by tests/random.rs).
     pub fn add_node(&mut self, id: NodeId) -> Result<bool, String> {
         if id == 0 || id > MAX_NODES {
             return Err(format!("n{} is outside n1..n{}", id, MAX_NODES));
@@ -206,7 +219,7 @@ impl World {
         if self.nodes.contains_key(&id) {
             return Ok(false);
         }
-        self.create_node(id, Vec::new());
+        self.create_node(id, self.genesis_voters());
         self.emit(EventKind::NodeAdded { node: id });
         Ok(true)
     }

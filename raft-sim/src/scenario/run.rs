@@ -178,9 +178,11 @@ impl Runner {
                 w.propose_direct(id, key, value)?;
             }
             Command::Expect(cond) => eval(w, cond)?,
+            // Nodes named by `add`/`reconfigure` are created even if the change
+            // itself is refused: the file (and the parser) treat them as existing.
             Command::Add(id) => {
-                let leader = leader_id(w)?;
                 w.add_node(*id)?;
+                let leader = leader_id(w)?;
                 change(w, leader, ConfigChange::AddLearner(*id))?;
             }
             Command::Remove(id) => {
@@ -189,10 +191,10 @@ impl Runner {
                 change(w, leader, ConfigChange::Remove(*id))?;
             }
             Command::Reconfigure(voters) => {
-                let leader = leader_id(w)?;
                 for id in voters {
                     w.add_node(*id)?;
                 }
+                let leader = leader_id(w)?;
                 change(w, leader, ConfigChange::EnterJoint(voters.clone()))?;
             }
             Command::Transfer(target) => {
