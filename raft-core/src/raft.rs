@@ -264,10 +264,14 @@ impl Raft {
         m
     }
 
-    /// Leader: one Progress per member other than ourselves.
+    /// Leader: one Progress per member other than ourselves. A server removed by
+    /// a change that is not committed yet keeps its Progress until the change
+    /// commits, so it receives the entry that removes it and then stays quiet
+    /// instead of timing out and disrupting the cluster (thesis §4.2.3).
     fn sync_progress(&mut self) {
         let members = membership::all_members(&self.membership);
-        self.progress.retain(|id, _| members.contains(id));
+        let change_pending = self.config_index > self.commit_index;
+        self.progress.retain(|id, _| change_pending || members.contains(id));
         let next = self.log.last_index() + 1;
         let now = self.now;
         for id in members {
@@ -1109,6 +1113,10 @@ impl Raft {
                 return;
             }
             let committed = self.maybe_commit();
+            if committed && self.config_index <= self.commit_index {
+                // The latest change is committed: forget servers it removed.
+                self.sync_progress();
+            }
             if self.config_index <= self.commit_index && !membership::is_voter(&self.membership, self.id) {
                 self.become_follower(self.current_term, None, RoleChangeReason::RemovedFromConfig);
                 return;

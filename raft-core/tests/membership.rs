@@ -1,0 +1,195 @@
+//! Membership changes (thesis ch. 4): learners that catch up and are promoted,
+//! single-server removal, joint consensus, and the safety rules around them.
+mod common;
+use common::*;
+use raft_core::*;
+
+/// Three voters plus `extra` nodes that know the bootstrap voters but are not
+/// among them (so they wait to be contacted).
+fn cluster_with_spares(extra: &[NodeId], tweak: impl Fn(&mut Config)) -> Network {
+    let mut net = Network::new(3, &tweak);
+    for &id in extra {
+        let mut cfg = Config::new(id, vec![1, 2, 3], 100 + id);
+        tweak(&mut cfg);
+        net.add_node(cfg);
+    }
+    net
+}
+
+fn voters(net: &Network, id: NodeId) -> Vec<NodeId> {
+    net.status(id).membership.voters
+}
+
+#[test]
+fn add_learner_catches_up_and_is_promoted_automatically() {
+    let mut net = cluster_with_spares(&[4], |_| {});
+    net.node_mut(1).campaign();
+    net.deliver_filtered(|m| !matches!(m.body, MessageBody::AppendEntries { .. }));
+    // Ongaro's 2015 fix: no change before an entry of the leader's term commits.
+    assert_eq!(net.node_mut(1).propose_change(ConfigChange::AddLearner(4)), Err(ProposalDropped::LeaderNotReady));
+    net.run(60);
+    for i in 0..30u8 {
+        net.propose(1, &[i]).unwrap();
+    }
+    net.deliver_all();
+    let idx = net.node_mut(1).propose_change(ConfigChange::AddLearner(4)).unwrap();
+    assert_eq!(net.node_mut(1).propose_change(ConfigChange::AddLearner(5)), Err(ProposalDropped::ChangeInProgress));
+    net.drain(1);
+    // The change is in force on the leader as soon as it is in its log.
+    assert_eq!(net.status(1).membership.learners, vec![4]);
+    assert!(net.status(1).progress.iter().any(|p| p.id == 4 && p.is_learner));
+    net.run(200);
+    for id in 1..=4 {
+        assert_eq!(voters(&net, id), vec![1, 2, 3, 4], "node {id}");
+        assert!(net.status(id).membership.learners.is_empty());
+    }
+    assert_eq!(net.commands_applied(4).len(), 30, "the new server holds the whole log");
+    let promote = net.node(1).entries().iter().find(|e| e.kind == EntryKind::Config(ConfigChange::PromoteVoter(4))).unwrap().index;
+    assert!(promote > idx);
+    // It is now a full voter: a 4-voter cluster needs 3; crash the leader and
+    // the other three (including 4) elect one.
+    net.crash(1);
+    net.run(800);
+    assert_eq!(net.leaders().len(), 1);
+}
+
+#[test]
+fn learners_never_campaign_or_count_toward_quorum() {
+    let mut net = cluster_with_spares(&[4], |_| {});
+    net.elect(1);
+    net.run(60);
+    // Keep 4 from catching up (cut it off right away) so it stays a learner.
+    net.isolate(4);
+    net.node_mut(1).propose_change(ConfigChange::AddLearner(4)).unwrap();
+    net.run(100);
+    assert_eq!(net.status(1).membership.learners, vec![4]);
+    // The AddLearner entry committed without node 4.
+    assert_eq!(net.status(1).commit_index, net.status(1).last_index);
+    net.heal();
+    net.crash(2);
+    net.crash(3);
+    net.crash(1);
+    let term = net.status(4).current_term;
+    net.run(2000);
+    assert_eq!(net.status(4).role, Role::Follower, "a learner (or a server not in the config) never campaigns");
+    assert_eq!(net.status(4).current_term, term);
+}
+
+#[test]
+fn remove_a_follower_and_then_the_leader_itself() {
+    let mut net = Network::new(3, |_| {});
+    net.elect(1);
+    net.run(60);
+    net.node_mut(1).propose_change(ConfigChange::Remove(3)).unwrap();
+    net.run(100);
+    assert_eq!(voters(&net, 1), vec![1, 2]);
+    assert_eq!(voters(&net, 2), vec![1, 2]);
+    // A removed server does not start elections.
+    net.run(1000);
+    assert_eq!(net.status(3).role, Role::Follower);
+    assert_eq!(net.leaders(), vec![1]);
+    // Now remove the leader: it keeps leading until C_new commits, then steps down.
+    net.node_mut(1).propose_change(ConfigChange::Remove(1)).unwrap();
+    net.deliver_all();
+    assert_eq!(net.status(1).role, Role::Follower);
+    assert!(net.events[&1].iter().any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::RemovedFromConfig, .. })));
+    net.run(1000);
+    assert_eq!(net.leaders(), vec![2], "the remaining voter leads alone");
+    net.propose(2, b"solo").unwrap();
+    assert_eq!(net.status(2).commit_index, net.status(2).last_index);
+}
+
+#[test]
+fn invalid_changes_are_refused() {
+    let mut net = Network::new(3, |_| {});
+    net.elect(1);
+    net.run(60);
+    let mut bad = |c| net.node_mut(1).propose_change(c);
+    assert_eq!(bad(ConfigChange::AddLearner(2)), Err(ProposalDropped::InvalidChange), "already a member");
+    assert_eq!(bad(ConfigChange::Remove(9)), Err(ProposalDropped::InvalidChange), "not a member");
+    assert_eq!(bad(ConfigChange::PromoteVoter(3)), Err(ProposalDropped::InvalidChange), "not a learner");
+    assert_eq!(bad(ConfigChange::EnterJoint(vec![])), Err(ProposalDropped::InvalidChange));
+    assert_eq!(bad(ConfigChange::LeaveJoint), Err(ProposalDropped::InvalidChange));
+    assert_eq!(net.node_mut(2).propose_change(ConfigChange::Remove(3)), Err(ProposalDropped::NotLeader { leader_hint: Some(1) }));
+}
+
+/// Thesis §4.3: C_old,new needs majorities of both; the leader moves on to
+/// C_new by itself once C_old,new is committed.
+#[test]
+fn joint_consensus_needs_both_majorities_then_leaves_automatically() {
+    let mut net = cluster_with_spares(&[4, 5], |_| {});
+    net.elect(1);
+    net.run(60);
+    // New voters 4 and 5 are down: C_new = {1, 2, 4, 5} has only 2 of 4 up.
+    net.crash(4);
+    net.crash(5);
+    let idx = net.node_mut(1).propose_change(ConfigChange::EnterJoint(vec![1, 2, 4, 5])).unwrap();
+    net.run(200);
+    let st = net.status(1);
+    assert_eq!((st.membership.voters.clone(), st.membership.voters_outgoing.clone()), (vec![1, 2, 4, 5], vec![1, 2, 3]));
+    assert!(st.commit_index < idx, "a majority of C_old alone cannot commit C_old,new");
+    assert_eq!(net.node_mut(1).propose_change(ConfigChange::AddLearner(6)), Err(ProposalDropped::ChangeInProgress));
+    net.restart(4);
+    net.run(300);
+    for id in [1, 2, 4] {
+        let m = net.status(id).membership;
+        assert_eq!((m.voters.clone(), m.voters_outgoing.clone()), (vec![1, 2, 4, 5], vec![]), "node {id}");
+    }
+    let kinds: Vec<EntryKind> = net.node(1).entries().iter().map(|e| e.kind.clone()).filter(|k| matches!(k, EntryKind::Config(_))).collect();
+    assert_eq!(kinds, vec![EntryKind::Config(ConfigChange::EnterJoint(vec![1, 2, 4, 5])), EntryKind::Config(ConfigChange::LeaveJoint)]);
+    // 3 is out: it never campaigns; 1, 2, 4 form a majority of C_new.
+    net.crash(3);
+    net.propose(1, b"after").unwrap();
+    net.run(60);
+    assert_eq!(net.status(1).commit_index, net.status(1).last_index);
+}
+
+/// A leader that is not in C_new steps down once C_new is committed.
+#[test]
+fn joint_consensus_can_replace_the_leader() {
+    let mut net = cluster_with_spares(&[4, 5, 6], |_| {});
+    net.elect(1);
+    net.run(60);
+    net.node_mut(1).propose_change(ConfigChange::EnterJoint(vec![4, 5, 6])).unwrap();
+    net.run(100);
+    assert_ne!(net.status(1).role, Role::Leader);
+    assert!(net.events[&1].iter().any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::RemovedFromConfig, .. })));
+    net.run(1000);
+    let l = net.leaders();
+    assert_eq!(l.len(), 1);
+    assert!([4, 5, 6].contains(&l[0]));
+    for id in 4..=6 {
+        assert_eq!(voters(&net, id), vec![4, 5, 6]);
+    }
+}
+
+/// Thesis §4.1: the configuration is the latest in the log, committed or not,
+/// so truncating an uncommitted config entry reverts to the previous one.
+#[test]
+fn truncated_config_entry_reverts_the_configuration() {
+    let mut n = node_with_log(2, vec![1, 2, 3], 2, &[1], |_| {});
+    let add = Entry { index: 2, term: 2, kind: EntryKind::Config(ConfigChange::AddLearner(4)) };
+    n.step(msg(1, 2, 2, append(1, 1, vec![add], 1)));
+    assert_eq!(n.status().membership.learners, vec![4]);
+    n.step(msg(3, 2, 3, append(1, 1, vec![entry(2, 3)], 1)));
+    assert!(n.status().membership.learners.is_empty());
+    assert_eq!(n.status().membership.voters, vec![1, 2, 3]);
+}
+
+/// A membership change survives a restart: it is read back from the log.
+#[test]
+fn restart_recovers_membership_from_snapshot_and_log() {
+    let mut net = cluster_with_spares(&[4], |_| {});
+    net.elect(1);
+    net.run(60);
+    net.node_mut(1).propose_change(ConfigChange::AddLearner(4)).unwrap();
+    net.run(200);
+    assert_eq!(voters(&net, 2), vec![1, 2, 3, 4]);
+    let applied = net.status(2).last_applied;
+    net.node_mut(2).compact(applied - 1, b"s".to_vec());
+    net.drain(2);
+    net.crash(2);
+    net.restart(2);
+    assert_eq!(voters(&net, 2), vec![1, 2, 3, 4]);
+    assert_eq!(net.status(2).snapshot_index, applied - 1);
+}
