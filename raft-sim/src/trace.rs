@@ -6,6 +6,7 @@
 //! text), so it does not depend on the platform's word size or endianness: the
 //! same run hashes the same natively and in WebAssembly.
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Serialize;
@@ -76,33 +77,36 @@ pub fn role_name(role: Role) -> &'static str {
 /// table renders.
 pub fn reason_value<T: Serialize>(reason: &T) -> Value {
     let raw = serde_json::to_value(reason).unwrap_or(Value::Null);
-    let mut out = serde_json::Map::new();
+    // Collect into a sorted map first, so the JSON (and the trace hash) has
+    // the same key order whether or not serde_json's `preserve_order` feature
+    // is switched on somewhere in the build.
+    let mut fields: BTreeMap<String, Value> = BTreeMap::new();
     match raw {
         Value::String(name) => {
-            out.insert("code".into(), Value::String(kebab(&name)));
+            fields.insert("code".into(), Value::String(kebab(&name)));
         }
         Value::Object(map) if map.len() == 1 => {
-            let (name, fields) = map.into_iter().next().expect("one entry");
-            out.insert("code".into(), Value::String(kebab(&name)));
-            match fields {
-                Value::Object(fields) => {
-                    for (k, v) in fields {
-                        out.insert(k, v);
+            let (name, inner) = map.into_iter().next().expect("one entry");
+            fields.insert("code".into(), Value::String(kebab(&name)));
+            match inner {
+                Value::Object(inner) => {
+                    for (k, v) in inner {
+                        fields.insert(k, v);
                     }
                 }
                 Value::Null => {}
                 other => {
-                    out.insert("value".into(), other);
+                    fields.insert("value".into(), other);
                 }
             }
         }
         Value::Null => return Value::Null,
         other => {
-            out.insert("code".into(), Value::String("other".into()));
-            out.insert("value".into(), other);
+            fields.insert("code".into(), Value::String("other".into()));
+            fields.insert("value".into(), other);
         }
     }
-    Value::Object(out)
+    Value::Object(fields.into_iter().collect())
 }
 
 /// `LogBehind` → `log-behind`.
@@ -156,7 +160,24 @@ impl Trace {
     }
 
     pub fn record(&mut self, time_ms: u64, kind: EventKind) {
+        self.record_inner(time_ms, kind, true);
+    }
+
+    /// Record an event that is not part of the hash: the report of a check
+    /// run on demand (linearizability), whose time depends on when a viewer
+    /// asked, not on the simulation.
+    pub fn record_unhashed(&mut self, time_ms: u64, kind: EventKind) {
+        self.record_inner(time_ms, kind, false);
+    }
+
+    fn record_inner(&mut self, time_ms: u64, kind: EventKind, hashed: bool) {
         let event = TraceEvent { time_ms, kind };
+        if !hashed {
+            if self.keep {
+                self.pending.push(event);
+            }
+            return;
+        }
         // Serializing plain data cannot fail.
         let bytes = serde_json::to_vec(&event).unwrap_or_default();
         self.hash = fnv1a(fnv1a(self.hash, &bytes), b"\n");

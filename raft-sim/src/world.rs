@@ -499,7 +499,8 @@ impl World {
     pub fn check_linearizability(&mut self) {
         let history = self.clients.history_for_checker();
         if let Some(v) = self.checker.check_history(self.now, &history) {
-            self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
+            let kind = EventKind::Violation { invariant: v.invariant, message: v.message };
+            self.trace.record_unhashed(self.now, kind);
         }
     }
 }
