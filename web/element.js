@@ -136,7 +136,14 @@ export class RaftLab extends HTMLElement {
   // ---- lifecycle ---------------------------------------------------------------
 
   connectedCallback() {
-    if (this._started) { this._startLoop(); return; }
+    if (this._started) {
+      // Moved in the document: observe sizes again and restart the clock.
+      if (this._ro) { this._ro.observe(this._els.ringWrap); this._ro.observe(this._els.logWrap); }
+      if (this._onWindowResize) window.addEventListener('resize', this._onWindowResize);
+      this._lastFrame = null;
+      this._startLoop();
+      return;
+    }
     this._started = true;
     // Read the inline scenario before the layout replaces the children.
     const inline = this.querySelector('script[type="text/raft"]');
@@ -567,8 +574,15 @@ export class RaftLab extends HTMLElement {
       if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this._submitCommand(); }
     });
     this._wireCanvas();
+    // Keyboard: Escape closes the popover; Space plays/pauses and "." steps,
+    // unless the focus is in a field or on a button (which use those keys).
     document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') this._closePopover();
+      if (e.key === 'Escape') { this._closePopover(); return; }
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      const tag = e.target && e.target.tagName;
+      if (['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'SUMMARY'].includes(tag) || (e.target && e.target.isContentEditable)) return;
+      if (e.key === ' ') { e.preventDefault(); this._action('play'); }
+      else if (e.key === '.') { e.preventDefault(); this._action('step'); }
     });
   }
 

@@ -11,7 +11,7 @@ const TEMPLATE = `
   <header class="rl-toolbar" role="toolbar">
     <h1 class="rl-title" data-i18n="app.title"></h1>
     <div class="rl-group">
-      <button type="button" class="rl-btn rl-primary" data-action="play" data-testid="play"></button>
+      <button type="button" class="rl-btn rl-primary" data-action="play" data-testid="play" data-i18n-title="ctl.play.title"></button>
       <button type="button" class="rl-btn" data-action="step" data-testid="step" data-i18n="ctl.step" data-i18n-title="ctl.step.title"></button>
       <button type="button" class="rl-btn" data-action="back" data-testid="back" data-i18n="ctl.back" data-i18n-title="ctl.back.title"></button>
       <button type="button" class="rl-btn" data-action="reset" data-testid="reset" data-i18n="ctl.reset" data-i18n-title="ctl.reset.title"></button>
