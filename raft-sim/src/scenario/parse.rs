@@ -1332,12 +1332,101 @@ mod tests {
             proptest::collection::vec(proptest::sample::select(SOUP), 0..8).prop_map(|w| w.join(" "))
         }
 
+        /// Well-formed command lines for a 5-node cluster (any spacing).
+        fn valid_line() -> impl Strategy<Value = String> {
+            let node = (1u64..=5).prop_map(|k| format!("n{k}"));
+            let node_ref = prop_oneof![node.clone(), Just("leader".to_string())];
+            let word = "[a-z][a-z0-9_.-]{0,6}";
+            let dur = (0u64..5000, any::<bool>()).prop_map(|(n, s)| if s { format!("{}s", n / 1000) } else { format!("{n}ms") });
+            let op = proptest::sample::select(vec!["==", "!=", "<", "<=", ">", ">="]);
+            let role = proptest::sample::select(vec!["follower", "candidate", "leader", "down", "pre-candidate"]);
+            let cond = prop_oneof![
+                node_ref.clone().prop_map(|n| format!("leader {n}")),
+                Just("leader any".to_string()),
+                Just("leader none".to_string()),
+                (node_ref.clone(), role).prop_map(|(n, r)| format!("role {n} {r}")),
+                (node_ref.clone(), op.clone(), any::<u64>()).prop_map(|(n, o, v)| format!("term {n} {o} {v}")),
+                (node_ref.clone(), op, any::<u64>()).prop_map(|(n, o, v)| format!("commit {n} {o} {v}")),
+                (node_ref.clone(), word, word).prop_map(|(n, k, v)| format!("kv {n} {k} = {v}")),
+                (node_ref.clone(), word).prop_map(|(n, k)| format!("kv {n} {k} absent")),
+                (node_ref.clone(), node_ref.clone()).prop_map(|(a, b)| format!("same-log {a} {b}")),
+            ];
+            let cmd = prop_oneof![
+                (0u64..500, 0u64..500).prop_map(|(a, b)| format!("set latency {}ms..{}ms", a.min(b), a.max(b))),
+                (0u32..=100, 0u32..10).prop_map(|(p, d)| if p == 100 { "set loss 100%".to_string() } else { format!("set loss {p}.{d}%") }),
+                (0u32..=100).prop_map(|p| format!("set duplicate {p}%")),
+                Just("partition n1 n2 | n3 n4 | n5".to_string()),
+                (node.clone(), node.clone(), any::<bool>()).prop_filter("distinct", |(a, b, _)| a != b)
+                    .prop_map(|(a, b, both)| format!("cut {a} {} {b}", if both { "<->" } else { "->" })),
+                (node.clone(), node.clone()).prop_filter("distinct", |(a, b)| a != b).prop_map(|(a, b)| format!("uncut {a} -> {b}")),
+                Just("heal".to_string()),
+                dur.clone().prop_map(|d| format!("run {d}")),
+                (cond.clone(), dur).prop_map(|(c, d)| format!("await {c} within {d}")),
+                cond.prop_map(|c| format!("expect {c}")),
+                node_ref.clone().prop_map(|n| format!("crash {n}")),
+                node_ref.clone().prop_map(|n| format!("restart {n}")),
+                node_ref.clone().prop_map(|n| format!("timeout {n}")),
+                (word, word).prop_map(|(k, v)| format!("put {k} {v}")),
+                word.prop_map(|k| format!("get {k}")),
+                (word, node_ref.clone()).prop_map(|(k, n)| format!("get {k} from {n}")),
+                (node_ref, word, word).prop_map(|(n, k, v)| format!("propose {n} {k} {v}")),
+                node.clone().prop_map(|n| format!("transfer {n}")),
+                any::<u64>().prop_map(|m| format!("drop m{m}")),
+            ];
+            (cmd, "[ \t]{0,2}", "[ \t]{0,2}", proptest::option::of("#[ -~]{0,10}"))
+                .prop_map(|(c, pre, post, comment)| {
+                    // Any run of spaces/tabs between words.
+                    let c = c.replace(' ', if pre.contains('\t') { "\t " } else { " " });
+                    format!("{pre}{c}{post}{}", comment.unwrap_or_default())
+                })
+        }
+
         proptest! {
+            /// Every well-formed line parses, and its `text` parses again to
+            /// the same command (the page's command log, permalinks).
+            #[test]
+            fn valid_lines_parse_and_round_trip(lines in proptest::collection::vec(valid_line(), 1..20)) {
+                let text = lines.join("\n");
+                let s = parse_script(&text);
+                prop_assert!(s.is_ok(), "{:?}\n{}", s, text);
+                let s = s.unwrap();
+                prop_assert_eq!(s.commands.len(), lines.len());
+                let mut ctx = ParseContext::live((1..=5).collect());
+                for (i, c) in s.commands.iter().enumerate() {
+                    prop_assert_eq!(c.line as usize, i + 1);
+                    let again = parse_line(&c.text, c.line, &mut ctx);
+                    prop_assert_eq!(again.map(|o| o.map(|l| l.value)), Ok(Some(c.value.clone())));
+                }
+            }
+
             #[test]
             fn arbitrary_text_never_panics(text in "\\PC*") {
                 let _ = parse_script(&text);
                 let mut ctx = ParseContext::live(vec![1, 2, 3]);
                 let _ = parse_line(&text, 1, &mut ctx);
+            }
+
+            #[test]
+            fn any_unicode_never_panics(text in any::<String>(), line_no in any::<u32>()) {
+                let _ = parse_script(&text);
+                let mut ctx = ParseContext::new();
+                if let Err(e) = parse_item(&text, line_no, &mut ctx) {
+                    prop_assert_eq!(e.line, line_no);
+                    prop_assert!(e.col >= 1);
+                }
+            }
+
+            /// The command log of the page is the commands' `text`: parsing
+            /// it again must give the same command (permalinks, replay).
+            #[test]
+            fn command_text_round_trips(lines in proptest::collection::vec(soup_line(), 0..12)) {
+                if let Ok(s) = parse_script(&lines.join("\n")) {
+                    let mut ctx = ParseContext::live((1..=15).collect());
+                    for c in &s.commands {
+                        let again = parse_line(&c.text, c.line, &mut ctx);
+                        prop_assert_eq!(again.map(|o| o.map(|l| l.value)), Ok(Some(c.value.clone())));
+                    }
+                }
             }
 
             #[test]
