@@ -777,6 +777,7 @@ export class RaftLab extends HTMLElement {
     scrub.min = String(cps.length ? cps[0].time : 0);
     scrub.max = String(view.time_ms);
     scrub.value = String(view.time_ms);
+    scrub.disabled = !cps.length || Number(scrub.min) >= Number(scrub.max);
     els.action('back').disabled = !cps.length;
     if (this._ui.selectedNode !== null && !els.popover.hidden) {
       // keep the popover header (role, term) current
@@ -809,7 +810,9 @@ export class RaftLab extends HTMLElement {
         if (down.moved) { this._ui.dragging = { id: down.hit.id, x, y }; this._needsDraw = true; }
         return;
       }
-      const hit = this._ring.hitTest(x, y);
+      let hit = this._ring.hitTest(x, y);
+      // The open popover already says what the tooltip would about its node.
+      if (hit && hit.kind === 'node' && !this._els.popover.hidden && hit.id === this._ui.selectedNode) hit = null;
       const same = JSON.stringify(hit) === JSON.stringify(this._ui.hover);
       if (!same) { this._ui.hover = hit; this._needsDraw = true; }
       canvas.style.cursor = hit ? 'pointer' : 'default';
@@ -838,6 +841,7 @@ export class RaftLab extends HTMLElement {
     if (!hit) { this._closePopover(); return; }
     if (hit.kind === 'node') {
       this._ui.selectedNode = hit.id;
+      this._ui.hover = null;
       openNodePopover(this._els.popover, {
         id: hit.id, view: this._view, x, y, t, remembered: this._remembered,
         run: (cmd) => this._control(cmd),

@@ -7,6 +7,7 @@ const NOTABLE = new Set([
   'role-changed', 'vote-granted', 'vote-denied', 'append-rejected', 'entries-truncated',
   'commit-advanced', 'snapshot-taken', 'snapshot-installed', 'crash', 'restart', 'partition',
   'heal', 'client-invoke', 'client-return', 'violation', 'failure', 'command', 'message-dropped',
+  'proposal-dropped', 'read-rejected', 'transfer-started', 'transfer-aborted', 'node-added', 'cut', 'uncut',
 ]);
 const MAX_ITEMS = 60;
 
