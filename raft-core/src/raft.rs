@@ -767,6 +767,7 @@ impl Raft {
         // rest. A stale or duplicated message whose entries all match changes
         // nothing — in particular it never truncates.
         let mut new_from: Option<usize> = None;
+        let mut truncated = false;
         for (i, e) in entries.iter().enumerate() {
             match self.log.term_at(e.index) {
                 Some(t) if t == e.term => continue,
@@ -780,6 +781,7 @@ impl Raft {
                     self.log.truncate_from(e.index);
                     self.events.push(CoreEvent::EntriesTruncated { from_index: e.index, to_index });
                     self.mark_unpersisted(e.index);
+                    truncated = true;
                     new_from = Some(i);
                     break;
                 }
@@ -792,17 +794,20 @@ impl Raft {
         let last_new = prev_index + entries.len() as Index;
         if let Some(i) = new_from {
             let first = entries[i].index;
+            let mut config_appended = false;
             for e in entries.drain(i..) {
                 if matches!(e.kind, EntryKind::Config(_)) {
+                    config_appended = true;
                     self.events.push(CoreEvent::MembershipChanged { index: e.index });
                 }
                 self.log.push(e);
             }
             self.events.push(CoreEvent::EntriesAppended { first_index: first, last_index: self.log.last_index() });
             self.mark_unpersisted(first);
-            // Recompute even without new config entries: a truncated config
-            // entry reverts the configuration (thesis §4.1).
-            self.recompute_membership();
+            // A truncated config entry reverts the configuration too (thesis §4.1).
+            if config_appended || truncated {
+                self.recompute_membership();
+            }
         }
         // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
         if leader_commit > self.commit_index {

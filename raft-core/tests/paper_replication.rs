@@ -273,3 +273,64 @@ fn append_entries_carry_at_most_max_entries_per_message() {
         .unwrap();
     assert_eq!(max, 4);
 }
+
+/// The full Figure 8 story on five servers. (c) S1, leader of term 4, gets its
+/// term-2 entry onto a majority (S1, S2, S3) but not yet its own no-op; then
+/// (d) S1 crashes and S5 (last term 3) is elected and overwrites index 2.
+/// With the correct rule nothing was committed, so nothing is lost. Built with
+/// the test-only `bug-commit-old-term` switch, S1 commits and applies index 2
+/// (term 2) and S5's cluster later applies a different entry at index 2: the
+/// state machine safety violation the paper warns about.
+fn figure_8() -> Network {
+    let mut net = Network::with_logs(3, &[&[1, 2], &[1, 2], &[1], &[1], &[1, 3]], |c| c.max_entries_per_message = 1);
+    // (c) S1 is elected in term 4 by S2, S3, S4 (S5's log is more up to date).
+    net.node_mut(1).campaign();
+    // Replication: S4 and S5 hear nothing; S3 gets index 2 but not the no-op
+    // (its first probe, prev_log_index 2, is rejected and lets the leader back
+    // up; later messages carrying index 3 are lost).
+    let probes_to_s3 = std::cell::Cell::new(0);
+    net.deliver_filtered(|m| match &m.body {
+        MessageBody::AppendEntries { entries, .. } if m.to == 3 => {
+            probes_to_s3.set(probes_to_s3.get() + 1);
+            probes_to_s3.get() == 1 || entries.iter().all(|e| e.index < 3)
+        }
+        MessageBody::AppendEntries { .. } => m.to != 4 && m.to != 5,
+        _ => true,
+    });
+    assert_eq!(net.status(1).role, Role::Leader);
+    assert_eq!(net.status(1).current_term, 4);
+    assert_eq!(net.log_terms(3), vec![1, 2]);
+    net
+}
+
+#[cfg(not(feature = "bug-commit-old-term"))]
+#[test]
+fn figure_8_story_loses_nothing_committed() {
+    let mut net = figure_8();
+    assert_eq!(net.status(1).commit_index, 0, "index 2 is on a majority but of term 2: not committed");
+    // (d) S1 crashes; S5 wins with S3's and S4's votes and overwrites index 2.
+    net.crash(1);
+    net.node_mut(5).campaign();
+    net.deliver_all();
+    assert_eq!(net.status(5).role, Role::Leader);
+    net.run(100);
+    assert_eq!(net.log_terms(3)[1], 3, "S3's index 2 replaced by S5's term-3 entry");
+    // Which is fine: S1 never applied index 2.
+    assert!(net.applied[&1].iter().all(|e| e.index < 2));
+    let at2: Vec<Term> = (2..=5).filter_map(|id| net.applied[&id].iter().find(|e| e.index == 2).map(|e| e.term)).collect();
+    assert!(at2.iter().all(|&t| t == 3));
+}
+
+#[cfg(feature = "bug-commit-old-term")]
+#[test]
+fn figure_8_story_with_the_bug_switch_breaks_state_machine_safety() {
+    let mut net = figure_8();
+    assert_eq!(net.status(1).commit_index, 2, "the buggy rule commits the term-2 entry");
+    let s1_at_2 = net.applied[&1].iter().find(|e| e.index == 2).cloned().expect("S1 applied index 2");
+    net.crash(1);
+    net.node_mut(5).campaign();
+    net.deliver_all();
+    net.run(100);
+    let s5_at_2 = net.applied[&5].iter().find(|e| e.index == 2).cloned().expect("S5 applied index 2");
+    assert_ne!(s1_at_2, s5_at_2, "two servers applied different commands at index 2");
+}
