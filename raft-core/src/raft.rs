@@ -1340,6 +1340,14 @@ impl Raft {
         if index <= self.log.snapshot_index() || index > self.last_applied || index > self.log.last_index() {
             return;
         }
+        // A server that joined with no initial voters knows only the changes
+        // in its log, not the configuration they started from: a snapshot
+        // would freeze that partial view as if it were the whole
+        // configuration (and let it campaign on it). It keeps its log until a
+        // leader's snapshot tells it the real configuration.
+        if !self.membership_known {
+            return;
+        }
         let Some(term) = self.log.term_at(index) else { return };
         let snapshot = Snapshot {
             last_included_index: index,

@@ -193,3 +193,38 @@ fn restart_recovers_membership_from_snapshot_and_log() {
     assert_eq!(voters(&net, 2), vec![1, 2, 3, 4]);
     assert_eq!(net.status(2).snapshot_index, applied - 1);
 }
+
+/// A server created with *no* initial voters learns only the changes from the
+/// log, not the configuration they apply to. It must never act on that partial
+/// view: it does not campaign, and it does not freeze it into a snapshot.
+#[test]
+fn joiner_with_empty_initial_voters_never_campaigns_on_a_partial_view() {
+    let mut net = Network::new(3, |_| {});
+    net.add_node(Config::new(4, vec![], 104));
+    net.elect(1);
+    net.run(60);
+    net.node_mut(1).propose_change(ConfigChange::AddLearner(4)).unwrap();
+    net.run(200);
+    assert_eq!(voters(&net, 1), vec![1, 2, 3, 4], "promoted on the leader");
+    // Node 4 applied everything; compaction is refused while its base is unknown.
+    let applied = net.status(4).last_applied;
+    assert!(applied > 0);
+    net.node_mut(4).compact(applied, b"s".to_vec());
+    net.drain(4);
+    assert_eq!(net.status(4).snapshot_index, 0);
+    net.isolate(4);
+    net.run(2000);
+    assert_eq!(net.status(4).role, Role::Follower, "never elects itself on the partial view {{4}}");
+    // Once a leader's snapshot tells it the configuration, it knows it.
+    net.heal();
+    net.crash(4);
+    net.propose(1, b"x").unwrap();
+    net.deliver_all();
+    let a1 = net.status(1).last_applied;
+    net.node_mut(1).compact(a1, b"s".to_vec());
+    net.drain(1);
+    net.restart(4);
+    net.run(200);
+    assert_eq!(net.status(4).snapshot_index, a1, "caught up by InstallSnapshot");
+    assert_eq!(voters(&net, 4), vec![1, 2, 3, 4]);
+}
