@@ -570,8 +570,17 @@ export class RaftLab extends HTMLElement {
     els.field('loss').addEventListener('change', (e) => this._control(commands.loss(Number(e.target.value))));
     els.field('scrub').addEventListener('change', (e) => this.travelTo(Number(e.target.value)));
     els.cmdForm.addEventListener('submit', (e) => { e.preventDefault(); this._submitCommand(); });
+    // Enter runs the command (Shift+Enter adds a line); ↑/↓ recall earlier commands.
+    this._typed = [];
+    this._typedAt = 0;
     els.field('command').addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this._submitCommand(); }
+      const box = e.target;
+      if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); this._submitCommand(); return; }
+      if ((e.key === 'ArrowUp' || e.key === 'ArrowDown') && !box.value.includes('\n') && this._typed.length) {
+        e.preventDefault();
+        this._typedAt = Math.max(0, Math.min(this._typed.length, this._typedAt + (e.key === 'ArrowUp' ? -1 : 1)));
+        box.value = this._typed[this._typedAt] || '';
+      }
     });
     this._wireCanvas();
     // Keyboard: Escape closes the popover; Space plays/pauses and "." steps,
@@ -646,6 +655,8 @@ export class RaftLab extends HTMLElement {
     if (!text.trim()) return;
     try {
       const fails = this.exec(text);
+      if (this._typed[this._typed.length - 1] !== text) this._typed.push(text);
+      this._typedAt = this._typed.length;
       box.value = '';
       this._showCmdError(null);
       this._showFailures(fails);

@@ -40,7 +40,11 @@ function boot() {
 
 const { lab, unknown } = boot();
 await import('./element.js');
-const { t } = await import('./i18n/index.js');
+const { t, onLangChange } = await import('./i18n/index.js');
+// The window title follows the language too.
+const retitle = () => { document.title = t('app.title'); };
+retitle();
+onLangChange(retitle);
 for (const name of unknown) lab.notify(t('param.unknown', { name, known: KNOWN.join(', ') }));
 // For the console and tests: window.raftLab is the element.
 window.raftLab = lab;

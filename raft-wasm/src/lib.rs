@@ -71,7 +71,8 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     // seeds that may exceed 2^53 and maps (kv) that must become plain objects,
     // and JSON.parse gives exactly what `raft-sim --json` prints.
     let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
+    js_sys::JSON::parse(&text)
+        .map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
 }
 
 impl Simulation {
@@ -116,7 +117,11 @@ impl Simulation {
         if !log.is_empty() && !log.ends_with('\n') {
             log.push('\n');
         }
-        Ok(Simulation { runner, log, pending_run_ms: 0 })
+        Ok(Simulation {
+            runner,
+            log,
+            pending_run_ms: 0,
+        })
     }
 
     /// Run scenario commands (one per line). The whole text is parsed first:
@@ -179,6 +184,10 @@ impl Simulation {
     /// An independent simulation in exactly this state (a time-travel checkpoint).
     #[wasm_bindgen(js_name = clone)]
     pub fn checkpoint(&self) -> Simulation {
-        Simulation { runner: self.runner.clone(), log: self.log.clone(), pending_run_ms: self.pending_run_ms }
+        Simulation {
+            runner: self.runner.clone(),
+            log: self.log.clone(),
+            pending_run_ms: self.pending_run_ms,
+        }
     }
 }
