@@ -35,8 +35,32 @@ pub use scenario::run::{Failure, Runner};
 pub use view::View;
 pub use world::World;
 
-/// Parse and run a whole scenario text; `Err` is a parse error (nothing ran).
+/// Parse and run a whole scenario text, honouring its `# expect-violation:`
+/// lines; `Err` is a parse error (nothing ran).
 pub fn run_text(text: &str) -> Result<Runner, scenario::ast::ParseError> {
     let script = scenario::parse::parse_script(text)?;
-    Ok(Runner::run_script(&script))
+    let mut runner = Runner::new(&script.setup);
+    runner.expected_violations = expected_violations(text);
+    for cmd in &script.commands {
+        let _ = runner.exec_command(cmd);
+    }
+    runner.finish();
+    Ok(runner)
+}
+
+/// The invariants a scenario file says it demonstrates on purpose, from
+/// comment lines `# expect-violation: linearizability` (names separated by
+/// commas or spaces). Such a file passes when exactly these invariants fire
+/// (and every expect/await holds) — e.g. a stale read shown to be caught.
+/// A file without such a line passes only if no invariant fires (v1).
+pub fn expected_violations(text: &str) -> alloc::collections::BTreeSet<alloc::string::String> {
+    let mut out = alloc::collections::BTreeSet::new();
+    for line in text.lines() {
+        let Some(comment) = line.trim().strip_prefix('#') else { continue };
+        let Some(names) = comment.trim().strip_prefix("expect-violation:") else { continue };
+        for name in names.split([',', ' ', '\t']).map(str::trim).filter(|s| !s.is_empty()) {
+            out.insert(alloc::string::String::from(name));
+        }
+    }
+    out
 }

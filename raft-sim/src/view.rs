@@ -35,6 +35,8 @@ pub struct View {
     pub members: Vec<NodeId>,
     pub trace_hash: String,
     pub trace_events: u64,
+    /// Invariants the scenario expects to fire (`# expect-violation:`).
+    pub expected_violations: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -334,5 +336,6 @@ pub fn build(runner: &Runner) -> View {
         members: w.nodes.keys().copied().collect(),
         trace_hash: alloc::format!("{:016x}", w.trace.hash),
         trace_events: w.trace.count,
+        expected_violations: runner.expected_violations.iter().cloned().collect(),
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use raft_sim::run_text;
+use raft_sim::{expected_violations, run_text};
 
 fn scenario_files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
@@ -23,14 +23,6 @@ fn scenario_files() -> Vec<PathBuf> {
     };
     files.sort();
     files
-}
-
-fn expected_violations(text: &str) -> BTreeSet<String> {
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix('#'))
-        .filter_map(|l| l.trim().strip_prefix("expect-violation:"))
-        .flat_map(|l| l.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect::<Vec<_>>())
-        .collect()
 }
 
 #[test]

@@ -90,6 +90,7 @@ fn main() -> ExitCode {
     }
 
     let mut runner = Runner::new(&script.setup);
+    runner.expected_violations = raft_sim::expected_violations(&text);
     runner.keep_events(args.trace);
     for cmd in &script.commands {
         let _ = runner.exec_command(cmd);
@@ -147,7 +148,13 @@ fn print_summary(file: &str, v: &View) {
         println!("{}:{}: {}", file, f.line, f.message);
     }
     for x in &v.violations {
-        println!("violation at {} ms: {}: {}", x.time_ms, x.invariant, x.message);
+        let expected = if v.expected_violations.contains(&x.invariant) { " (expected)" } else { "" };
+        println!("violation at {} ms: {}: {}{}", x.time_ms, x.invariant, x.message, expected);
+    }
+    for e in &v.expected_violations {
+        if !v.violations.iter().any(|x| &x.invariant == e) {
+            println!("{}: expected violation `{}` did not fire", file, e);
+        }
     }
     println!("  trace hash: {} ({} events)", v.trace_hash, v.trace_events);
     println!("{}", if v.ok { "ok" } else { "FAILED" });

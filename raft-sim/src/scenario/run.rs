@@ -6,6 +6,7 @@
 //! The page (raft-wasm) drives the same API one command at a time:
 //! [`Runner::new`], [`Runner::exec_command`], [`Runner::advance`], [`Runner::view`].
 
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -28,18 +29,21 @@ pub struct Failure {
 pub struct Runner {
     pub world: World,
     pub failures: Vec<Failure>,
+    /// Invariants the scenario demonstrates on purpose (`# expect-violation:`
+    /// lines, see [`crate::expected_violations`]); empty for v1 behaviour.
+    pub expected_violations: BTreeSet<String>,
 }
 
 impl Runner {
     /// A world set up as `setup` says, at time 0.
     pub fn new(setup: &Setup) -> Runner {
-        Runner { world: World::new(setup), failures: Vec::new() }
+        Runner { world: World::new(setup), failures: Vec::new(), expected_violations: BTreeSet::new() }
     }
 
     /// A runner around an existing world (e.g. one built with
     /// [`World::with_max_entries`], or a checkpoint).
     pub fn from_world(world: World) -> Runner {
-        Runner { world, failures: Vec::new() }
+        Runner { world, failures: Vec::new(), expected_violations: BTreeSet::new() }
     }
 
     /// Run a whole script and the end-of-run checks.
@@ -77,9 +81,15 @@ impl Runner {
         self.world.check_linearizability();
     }
 
-    /// Every expect/await held and no invariant fired.
+    /// Every expect/await held and no invariant fired (or, for a scenario
+    /// that expects violations, exactly the expected ones fired).
     pub fn ok(&self) -> bool {
-        self.failures.is_empty() && self.world.checker.violations.is_empty()
+        self.failures.is_empty() && self.fired() == self.expected_violations
+    }
+
+    /// Names of the invariants that fired so far.
+    pub fn fired(&self) -> BTreeSet<String> {
+        self.world.checker.violations.iter().map(|v| v.invariant.clone()).collect()
     }
 
     /// The view model (docs/view-model.md); checks linearizability first.
