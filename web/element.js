@@ -372,6 +372,7 @@ export class RaftLab extends HTMLElement {
     if (this._els) {
       this._els.banner.hidden = true;
       this._els.partitionBar.hidden = true;
+      this._els.root.classList.remove('rl-partitioning');
       this._closePopover();
       this._feed.clear();
       this._showCmdError(null);
@@ -877,6 +878,7 @@ export class RaftLab extends HTMLElement {
   _togglePartitionMode(on = !this._partitionMode) {
     this._partitionMode = on;
     this._els.partitionBar.hidden = !on;
+    this._els.root.classList.toggle('rl-partitioning', on);
     this._els.action('partition-mode').setAttribute('aria-pressed', String(on));
     this._ui.groups = on && this._view ? groupsFromView(this._view) : null;
     this._ui.dragging = null;
