@@ -332,6 +332,8 @@ export class RaftLab extends HTMLElement {
     const next = this._guard(() => cp.sim.clone());
     this._sim.free();
     this._sim = next;
+    // Checkpoints after the one restored belong to a future that is now discarded.
+    for (const c of this._checkpoints) if (c.time > cp.time) c.sim.free();
     this._checkpoints = this._checkpoints.filter((c) => c.time <= cp.time);
     const ahead = target - Number(next.time_ms());
     if (ahead > 0) this._guard(() => next.advance(ahead));
