@@ -1,0 +1,97 @@
+// Every command the page's controls can issue is accepted by the real
+// scenario parser (the release wasm in web/pkg, loaded into node), and does
+// what the control says. Run: node --test web/tests/
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { commands, setupText, nextNodeId, groupsFromView, isCut, isWord } from '../controller.js';
+
+const PKG = fileURLToPath(new URL('../pkg/', import.meta.url));
+let Simulation;
+
+before(async () => {
+  if (!existsSync(`${PKG}raft_wasm_bg.wasm`)) throw new Error('web/pkg is missing: run `npm run build-wasm` first');
+  const mod = await import(new URL('../pkg/raft_wasm.js', import.meta.url).href);
+  await mod.default({ module_or_path: readFileSync(`${PKG}raft_wasm_bg.wasm`) });
+  Simulation = mod.Simulation;
+});
+
+function leaderSim(setup = setupText({ nodes: 5, seed: 1 })) {
+  const sim = new Simulation(setup);
+  sim.exec('await leader any within 2s');
+  return sim;
+}
+
+test('setup text from the controls parses and sets what it says', () => {
+  for (const settings of [
+    { nodes: 1, seed: '0' },
+    { nodes: 15, seed: '18446744073709551615', prevote: true, checkQuorum: true, readMode: 'lease' },
+    { nodes: 3, seed: '42', readMode: 'log' },
+  ]) {
+    const sim = new Simulation(setupText(settings));
+    const s = sim.state().setup;
+    assert.equal(s.cluster, settings.nodes);
+    assert.equal(s.prevote, !!settings.prevote);
+    assert.equal(s.check_quorum, !!settings.checkQuorum);
+    assert.equal(s.read_mode, settings.readMode || 'read-index');
+    sim.free();
+  }
+});
+
+test('every node command parses and acts on that node', () => {
+  const sim = leaderSim();
+  const leader = sim.state().nodes.find((n) => n.role === 'leader').id;
+  const other = leader === 1 ? 2 : 1;
+  sim.exec(commands.crash(other));
+  assert.equal(sim.state().nodes.find((n) => n.id === other).role, 'down');
+  sim.exec(commands.restart(other));
+  assert.equal(sim.state().nodes.find((n) => n.id === other).up, true);
+  for (const cmd of [commands.timeout(other), commands.transfer(other), commands.put('k', 'v'), commands.get('k'),
+    commands.propose(leader, 'p', '1'), commands.staleRead(other, 'k'), commands.heal(), commands.latency(90),
+    commands.loss(12.5), commands.drop(1)]) {
+    assert.doesNotThrow(() => sim.exec(cmd), cmd);
+  }
+  const net = sim.state().network;
+  assert.deepEqual(net.latency_ms, [30, 90]);
+  sim.free();
+});
+
+test('partition, cut and uncut commands change the network as drawn', () => {
+  const sim = leaderSim();
+  sim.exec(commands.partition([[1, 2], [5, 3, 4]]));
+  assert.deepEqual(sim.state().network.partition, [[1, 2], [3, 4, 5]]);
+  sim.exec(commands.partition([[1, 2, 3, 4, 5], []])); // everything on one side = heal
+  assert.equal(sim.state().network.partition, null);
+  sim.exec(commands.cut(1, 2));
+  let view = sim.state();
+  assert.ok(isCut(view, 1, 2) && isCut(view, 2, 1));
+  sim.exec(commands.uncut(2, 1));
+  view = sim.state();
+  assert.ok(!isCut(view, 1, 2));
+  sim.free();
+});
+
+test('add server picks the next free id and the parser accepts it', () => {
+  const sim = leaderSim(setupText({ nodes: 3, seed: 2 }));
+  const id = nextNodeId(sim.state());
+  assert.equal(id, 4);
+  sim.exec(commands.add(id));
+  sim.exec('run 2s');
+  assert.ok(sim.state().members.includes(4));
+  assert.equal(nextNodeId({ members: Array.from({ length: 15 }, (_, i) => i + 1) }), null);
+  sim.free();
+});
+
+test('the partition editor starts from the current partition', () => {
+  const view = { members: [1, 2, 3, 4, 5], network: { partition: [[1, 4], [2, 3, 5]] } };
+  assert.deepEqual(groupsFromView(view), [[1, 4], [2, 3, 5]]);
+  assert.deepEqual(groupsFromView({ members: [2, 1], network: { partition: null } }), [[1, 2], []]);
+});
+
+test('keys and values must be single words', () => {
+  assert.ok(isWord('x'));
+  assert.ok(!isWord(''));
+  assert.ok(!isWord('a b'));
+  assert.ok(!isWord('a#b'));
+});
