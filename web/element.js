@@ -359,7 +359,11 @@ export class RaftLab extends HTMLElement {
       if (isPanic(e)) this._onPanic(e);
       throw e instanceof Error ? e : new Error(String(e));
     }
-    if (this._sim) { try { this._sim.free(); } catch (_) { /* a poisoned sim after a panic */ } }
+    if (this._sim && !this._fatal) { try { this._sim.free(); } catch (_) { /* ignore */ } }
+    // A fresh simulation exists again: leave the panic state (if any).
+    this._fatal = false;
+    lastPanicMessage = '';
+    if (this._els) this._els.overlay.hidden = true;
     for (const c of this._checkpoints) { try { c.sim.free(); } catch (_) { /* ignore */ } }
     this._sim = sim;
     this._base = text;
