@@ -26,6 +26,7 @@ const STEP_LIMIT_MS = 10000;       // "step" gives up after this much quiet sim 
 const CHECKPOINT_EVERY_MS = 500;   // time travel: a clone() every so often…
 const MAX_CHECKPOINTS = 48;        // …thinned out to at most this many
 const FRAME_STATS = 600;
+const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the command box accepts at once
 const U64_MAX = 18446744073709551615n;
 
 // ---- wasm loading (once per page) -------------------------------------------
@@ -660,6 +661,13 @@ export class RaftLab extends HTMLElement {
     const box = this._els.field('command');
     const text = box.value;
     if (!text.trim()) return;
+    // A typo like `run 100000s` would freeze the tab for minutes: the page
+    // refuses to move more than MAX_TYPED_RUN_MS of simulated time at once.
+    const tooLong = longDuration(text, MAX_TYPED_RUN_MS);
+    if (tooLong) {
+      this._showCmdError(t('console.tooLong', { line: tooLong.line, col: tooLong.col, max: MAX_TYPED_RUN_MS / 1000 }));
+      return;
+    }
     try {
       const fails = this.exec(text);
       if (this._typed[this._typed.length - 1] !== text) this._typed.push(text);
@@ -1029,6 +1037,24 @@ function randomSeed(wasm) {
   const a = new Uint32Array(2);
   crypto.getRandomValues(a);
   return String((BigInt(a[0]) << 21n) ^ BigInt(a[1]));
+}
+
+/**
+ * The first `run D` / `within D` in `text` longer than `maxMs`, as
+ * `{ line, col }` (1-based), or null. Durations: `250ms`, `2s`.
+ */
+export function longDuration(text, maxMs) {
+  const lines = String(text).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const code = lines[i].split('#')[0];
+    const re = /\b(run|within)(\s+)(\d+)(ms|s)\b/g;
+    let m;
+    while ((m = re.exec(code))) {
+      const ms = Number(m[3]) * (m[4] === 's' ? 1000 : 1);
+      if (ms > maxMs) return { line: i + 1, col: m.index + m[1].length + m[2].length + 1 };
+    }
+  }
+  return null;
 }
 
 /** Give a `line:col: message` Error numeric `line` and `column` properties too. */

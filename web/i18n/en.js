@@ -60,6 +60,7 @@ export const app = {
   'console.placeholder': 'Type a command, e.g. crash leader, put x 1, run 500ms — Enter runs it',
   'console.run': 'Run',
   'console.error': 'Line {line}, column {col} ({line}:{col}): {message}',
+  'console.tooLong': 'Line {line}, column {col} ({line}:{col}): the page moves at most {max} s of simulated time per command; split it into shorter runs (the raft-sim command line has no limit).',
   'console.failure': 'Check failed (line {line}): {message}',
 
   'log.copy': 'Copy',

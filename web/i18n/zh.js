@@ -59,6 +59,7 @@ export const app = {
   'console.placeholder': '输入命令，例如 crash leader、put x 1、run 500ms —— 按回车执行',
   'console.run': '执行',
   'console.error': '第 {line} 行第 {col} 列（{line}:{col}）：{message}',
+  'console.tooLong': '第 {line} 行第 {col} 列（{line}:{col}）：页面每条命令最多推进 {max} 秒模拟时间；请拆成几次较短的 run（raft-sim 命令行没有此限制）。',
   'console.failure': '检查未通过（第 {line} 行）：{message}',
 
   'log.copy': '复制',
