@@ -784,6 +784,12 @@ export class RaftLab extends HTMLElement {
   _updateStatus(view) {
     const els = this._els;
     if (!els) return;
+    // The log panel grows with the number of servers (one row each).
+    const rows = (view.members || view.nodes).length;
+    if (rows !== this._logRows) {
+      this._logRows = rows;
+      els.logWrap.style.setProperty('--rl-log-rows', String(rows));
+    }
     const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
     const top = leaders.sort((a, b) => b.term - a.term)[0];
     els.summary.textContent = top ? t('status.leader', { id: top.id, term: top.term }) : t('status.noLeader');
