@@ -793,6 +793,11 @@ export class RaftLab extends HTMLElement {
     const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
     const top = leaders.sort((a, b) => b.term - a.term)[0];
     els.summary.textContent = top ? t('status.leader', { id: top.id, term: top.term }) : t('status.noLeader');
+    // For screen readers, the canvas says in words what it shows.
+    const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
+    els.ring.setAttribute('aria-label', t('status.aria', {
+      n: view.nodes.length, summary: els.summary.textContent, down: down.length ? down.join(' ') : '—',
+    }));
     // The command log text changes with every advance; refresh it a few times a second.
     const now = performance.now();
     if (!this._playing || now - this._logShownAt > 250) {

@@ -73,6 +73,7 @@ export const app = {
 
   'status.time': 't = {time} s',
   'status.leader': 'leader n{id}, term {term}',
+  'status.aria': 'Cluster of {n} servers; {summary}; crashed: {down}',
   'status.noLeader': 'no leader',
 
   // node popover

@@ -72,6 +72,7 @@ export const app = {
 
   'status.time': 't = {time} 秒',
   'status.leader': '领导者 n{id}，任期 {term}',
+  'status.aria': '{n} 台服务器组成的集群；{summary}；已崩溃：{down}',
   'status.noLeader': '暂无领导者',
 
   'pop.term': '任期 {term}',

@@ -57,7 +57,7 @@ const TEMPLATE = `
       <button type="button" class="rl-btn" data-action="heal" data-testid="heal" data-i18n="ctl.heal" data-i18n-title="ctl.heal.title"></button>
     </div>
     <div class="rl-canvas-wrap">
-      <canvas class="rl-ring" data-testid="ring"></canvas>
+      <canvas class="rl-ring" data-testid="ring" role="img"></canvas>
       <div class="rl-partition-bar" hidden>
           <span data-i18n="partition.help"></span>
           <button type="button" class="rl-btn rl-primary" data-action="partition-apply" data-i18n="partition.apply"></button>
@@ -73,7 +73,7 @@ const TEMPLATE = `
 
   <section class="rl-logpanel">
     <h2 data-i18n="panel.logs"></h2>
-    <div class="rl-log-wrap"><canvas class="rl-log" data-testid="logs"></canvas></div>
+    <div class="rl-log-wrap"><canvas class="rl-log" data-testid="logs" role="img" data-i18n-aria="panel.logs"></canvas></div>
   </section>
 
   <aside class="rl-side">
