@@ -576,6 +576,8 @@ export class RaftLab extends HTMLElement {
     els.field('latency').addEventListener('change', (e) => this._control(commands.latency(Number(e.target.value))));
     els.field('loss').addEventListener('input', (e) => { els.out('loss').textContent = `${e.target.value}%`; });
     els.field('loss').addEventListener('change', (e) => this._control(commands.loss(Number(e.target.value))));
+    // Grabbing the history slider stops the clock, so the slider holds still under the pointer.
+    els.field('scrub').addEventListener('input', () => this.pause());
     els.field('scrub').addEventListener('change', (e) => this.travelTo(Number(e.target.value)));
     els.cmdForm.addEventListener('submit', (e) => { e.preventDefault(); this._submitCommand(); });
     // Enter runs the command (Shift+Enter adds a line); ↑/↓ recall earlier commands.
