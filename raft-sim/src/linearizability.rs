@@ -204,7 +204,7 @@ fn certainly_stale(ops: &[&Operation], reg: &[RegOp]) -> Option<String> {
         // read took effect (0 = the initial absent value, "written" at 0).
         let mut latest: Option<u64> = if v == 0 { Some(0) } else { None };
         for (w, op) in reg.iter().enumerate() {
-            if matches!(op, RegOp::Write(x) if *x == v) && ops[w].invoked_ms < read_ret {
+            if matches!(op, RegOp::Write(x) if *x == v) && ops[w].invoked_ms <= read_ret {
                 latest = Some(latest.map_or(deadline(w), |l| l.max(deadline(w))));
             }
         }
@@ -775,7 +775,77 @@ mod tests {
             h
         }
 
+        /// The definition, by brute force: try every order of the operations
+        /// (pending puts may be left out) that respects real time.
+        fn brute_force(h: &[Operation]) -> bool {
+            let ops: Vec<&Operation> =
+                h.iter().filter(|o| o.returned_ms.is_some() || matches!(o.op, OpKind::Put { .. })).collect();
+            fn go(ops: &[&Operation], placed: u32, state: &BTreeMap<String, String>) -> bool {
+                let done = ops.iter().enumerate().all(|(i, o)| placed & (1 << i) != 0 || o.returned_ms.is_none());
+                if done {
+                    return true;
+                }
+                for (i, o) in ops.iter().enumerate() {
+                    if placed & (1 << i) != 0 {
+                        continue;
+                    }
+                    // Everything that returned before `o` was invoked must be placed.
+                    let ready = ops.iter().enumerate().all(|(j, p)| {
+                        placed & (1 << j) != 0 || p.returned_ms.is_none_or(|r| r >= o.invoked_ms)
+                    });
+                    if !ready {
+                        continue;
+                    }
+                    let mut next = state.clone();
+                    match &o.op {
+                        OpKind::Put { key, value } => {
+                            next.insert(key.clone(), value.clone());
+                        }
+                        OpKind::Get { key, result } => {
+                            if state.get(key) != result.as_ref() {
+                                continue;
+                            }
+                        }
+                    }
+                    if go(ops, placed | (1 << i), &next) {
+                        return true;
+                    }
+                }
+                false
+            }
+            go(&ops, 0, &BTreeMap::new())
+        }
+
+        /// (is_put, value 0..3 (0 = absent for a get), invoked, length, returned?)
+        fn arbitrary_history(raw: &[(bool, u8, u64, u64, bool)]) -> Vec<Operation> {
+            raw.iter()
+                .enumerate()
+                .map(|(i, &(is_put, v, inv, len, returned))| {
+                    let ret = returned.then_some(inv + len);
+                    if is_put {
+                        put(i as u64, "x", &format!("{}", v.max(1)), inv, ret)
+                    } else {
+                        let r = (v > 0).then(|| format!("{v}"));
+                        get(i as u64, "x", r.as_deref(), inv, ret)
+                    }
+                })
+                .collect()
+        }
+
         proptest! {
+            /// The optimized search agrees with the definition on small
+            /// arbitrary histories, linearizable or not.
+            #[test]
+            fn agrees_with_brute_force(
+                raw in proptest::collection::vec(
+                    (any::<bool>(), 0u8..3, 0u64..40, 0u64..25, proptest::bool::weighted(0.8)),
+                    0..7,
+                )
+            ) {
+                let h = arbitrary_history(&raw);
+                prop_assert_eq!(check(&h).is_ok(), brute_force(&h), "{:?}", h);
+            }
+
             #[test]
             fn real_sequential_executions_are_accepted(
                 steps in proptest::collection::vec(
