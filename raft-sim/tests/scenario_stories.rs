@@ -174,3 +174,29 @@ fn split_vote_really_splits() {
     let won_term_1 = kinds(&ev).any(|(_, k)| matches!(k, EventKind::RoleChanged { to, term: 1, .. } if to == "leader"));
     assert!(!won_term_1, "someone won term 1");
 }
+
+#[test]
+fn new_leader_answers_reads_only_after_its_noop_commits() {
+    let (runner, ev) = run("new-leader-read-waits-for-noop");
+    let noop_committed = kinds(&ev)
+        .find_map(|(t, k)| matches!(k, EventKind::CommitAdvanced { node: 2, to, .. } if *to >= 3).then_some(t))
+        .expect("n2 commits its no-op");
+    let get = runner.world.clients.ops.iter().find(|o| o.op == Op::Get).expect("a get");
+    let returned = get.returned_ms.expect("the read returned");
+    assert!(returned >= noop_committed, "read answered at {returned} ms, no-op committed at {noop_committed} ms");
+    assert_eq!(get.result.as_deref(), Some("1"));
+}
+
+#[test]
+fn lease_reads_never_return_the_old_value_after_the_new_one_committed() {
+    let (runner, ev) = run("lease-read");
+    let partition = command_time(&ev, "partition");
+    let gets: Vec<_> = runner.world.clients.ops.iter().filter(|o| o.op == Op::Get).collect();
+    assert_eq!(gets.len(), 4);
+    for g in gets {
+        assert!(g.returned_ms.is_some(), "get by client {} never returned", g.client);
+        let want = if g.invoked_ms < partition { "1" } else { "2" };
+        assert_eq!(g.result.as_deref(), Some(want), "client {}", g.client);
+    }
+    assert!(runner.world.checker.violations.is_empty());
+}
