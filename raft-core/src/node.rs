@@ -117,6 +117,14 @@ impl RawNode {
     /// The host has handled `ready`: its committed entries are applied.
     pub fn advance(&mut self, ready: &Ready) { self.raft.advance(ready) }
     pub fn status(&self) -> Status { self.raft.status() }
+    /// Cheap accessors for hosts that poll every tick (`status()` clones the
+    /// membership and per-peer progress).
+    pub fn role(&self) -> Role { self.raft.role() }
+    pub fn current_term(&self) -> Term { self.raft.current_term() }
+    pub fn leader_id(&self) -> Option<NodeId> { self.raft.leader_id() }
+    pub fn commit_index(&self) -> Index { self.raft.commit_index() }
+    pub fn last_applied(&self) -> Index { self.raft.last_applied() }
+    pub fn last_index(&self) -> Index { self.raft.last_index() }
     /// The log entries after the snapshot (for views and invariant checks).
     pub fn entries(&self) -> &[Entry] { self.raft.entries() }
     pub fn snapshot(&self) -> Option<&Snapshot> { self.raft.snapshot() }

@@ -94,6 +94,10 @@ pub(crate) struct Raft {
     read_round: u64,
     round_sent_at: Vec<(u64, u64)>,
     pending_reads: Vec<PendingRead>,
+    /// Set once a transfer starts: voters then grant votes despite having heard
+    /// from us (the election has `transfer` set), so acknowledgements no longer
+    /// prove that nobody else can lead; lease reads are off for the rest of the term.
+    lease_revoked: bool,
 
     // ---- output batch (Ready) ----
     persisted_hard_state: HardState,
@@ -153,6 +157,7 @@ impl Raft {
             read_round: 0,
             round_sent_at: Vec::new(),
             pending_reads: Vec::new(),
+            lease_revoked: false,
             persisted_hard_state: p.hard_state,
             persist_from: None,
             pending_snapshot: None,
@@ -400,6 +405,7 @@ impl Raft {
         self.read_round = 0;
         self.round_sent_at.clear();
         self.pending_reads.clear();
+        self.lease_revoked = false;
         self.progress.clear();
         self.sync_progress();
         self.events.push(CoreEvent::RoleChanged {
@@ -1227,6 +1233,9 @@ impl Raft {
     /// tick T, and none of them will vote for anyone else before T +
     /// election_timeout_min, so no other leader can exist until then.
     fn lease_valid(&self) -> bool {
+        if self.lease_revoked {
+            return false;
+        }
         // Encode "acknowledged a round sent at tick t" as t + 1 (0 = never).
         let ack_tick = |id: &NodeId| -> Index {
             if *id == self.id {
@@ -1320,6 +1329,7 @@ impl Raft {
         }
         self.transfer_target = Some(target);
         self.transfer_elapsed = 0;
+        self.lease_revoked = true;
         self.events.push(CoreEvent::TransferStarted { to: target });
         let caught_up = self.progress.get(&target).is_some_and(|p| p.match_index == self.log.last_index());
         if caught_up {
@@ -1472,6 +1482,30 @@ impl Raft {
             transfer_target: self.transfer_target,
             votes_granted,
         }
+    }
+
+    pub(crate) fn role(&self) -> Role {
+        self.role
+    }
+
+    pub(crate) fn current_term(&self) -> Term {
+        self.current_term
+    }
+
+    pub(crate) fn leader_id(&self) -> Option<NodeId> {
+        self.leader_id
+    }
+
+    pub(crate) fn commit_index(&self) -> Index {
+        self.commit_index
+    }
+
+    pub(crate) fn last_applied(&self) -> Index {
+        self.last_applied
+    }
+
+    pub(crate) fn last_index(&self) -> Index {
+        self.log.last_index()
     }
 
     pub(crate) fn entries(&self) -> &[Entry] {

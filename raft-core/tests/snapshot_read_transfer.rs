@@ -234,3 +234,26 @@ fn transfer_aborts_after_an_election_timeout() {
     net.node_mut(1).transfer_leader(9);
     assert_eq!(net.status(1).transfer_target, None);
 }
+
+/// A transfer lets voters ignore the lease (their vote request has `transfer`
+/// set), so after starting one the leader stops serving lease reads for the
+/// rest of its term and confirms each read with a heartbeat round instead.
+#[test]
+fn lease_reads_stop_after_a_transfer_was_attempted() {
+    let mut net = Network::new(3, |c| {
+        c.read_mode = ReadMode::Lease;
+        c.check_quorum = true;
+    });
+    net.elect(1);
+    net.run(60);
+    net.crash(3);
+    net.node_mut(1).transfer_leader(3);
+    net.run(310); // the transfer to the crashed node aborts
+    assert_eq!(net.status(1).transfer_target, None);
+    assert_eq!(net.status(1).role, Role::Leader);
+    net.node_mut(1).read_index(11);
+    net.drain(1);
+    assert!(net.read_states[&1].is_empty(), "not served from the lease");
+    net.deliver_all();
+    assert_eq!(net.read_states[&1].len(), 1, "served after a heartbeat round");
+}
