@@ -163,7 +163,8 @@ test('a 2:3 partition keeps the minority from committing, and heals', async (t) 
   for (const id of majority) {
     const now = nodeById(split, id);
     assert.ok(now.commit > nodeById(start, id).commit, `majority n${id} commit did not advance: ${describe(split)}`);
-    assert.equal(now.kv.b, '2', `majority n${id} lacks b=2`);
+    const putB = split.history.find((h) => h.key === 'b');
+    assert.equal(now.kv.b, '2', `majority n${id} lacks b=2; the client's put: ${JSON.stringify(putB)}; ${describe(split)}`);
   }
 
   await exec(page, 'heal');
