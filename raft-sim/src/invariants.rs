@@ -20,6 +20,9 @@
 //!   both are volatile).
 //! - **committed-on-quorum**: when a leader's commit index advances, the entry
 //!   is in the *persisted* log of a majority of every active configuration.
+//! - **persist-before-send**: a message never promises what is not durable yet
+//!   (its term, a granted vote, the entries an AppendEntries success
+//!   acknowledges), checked on the host's durable storage at send time.
 //! - **linearizability** of the client history (crate::linearizability),
 //!   checked on demand because it is costly.
 //!
@@ -30,7 +33,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use raft_core::{Entry, EntryKind, Index, NodeId, PersistentState, Role, Term};
+use raft_core::{Entry, EntryKind, Index, Message, MessageBody, NodeId, PersistentState, Role, Term};
 use serde::Serialize;
 
 use crate::linearizability::{self, Operation};
@@ -138,6 +141,41 @@ impl Checker {
             }
         }
         out
+    }
+
+    /// Node `id` is about to send `msg`; `storage` is what it has made durable.
+    pub fn on_send(&mut self, now: u64, id: NodeId, storage: &PersistentState, msg: &Message) -> Option<Violation> {
+        let hs = &storage.hard_state;
+        let problem = match &msg.body {
+            // A pre-vote request carries the term the sender would campaign in.
+            MessageBody::RequestVote { pre_vote: true, .. } => None,
+            // A pre-vote answer carries the term it was asked about.
+            MessageBody::RequestVoteResponse { pre_vote: true, .. } => None,
+            _ if msg.term > hs.current_term => {
+                Some(format!("n{} sent a term-{} {} while its durable term is {}", id, msg.term, msg.body.kind_name(), hs.current_term))
+            }
+            // A Ready batch may hold messages from several steps, so a later
+            // term can already be durable; that supersedes a grant (or an
+            // acknowledgement) of an earlier term, which is then merely late.
+            MessageBody::RequestVoteResponse { vote_granted: true, .. }
+                if hs.current_term == msg.term && hs.voted_for != Some(msg.to) =>
+            {
+                Some(format!(
+                    "n{} granted its term-{} vote to n{} before persisting it (durable: term {}, voted for {:?})",
+                    id, msg.term, msg.to, hs.current_term, hs.voted_for
+                ))
+            }
+            MessageBody::AppendEntriesResponse { success: true, match_index, .. } if msg.term == hs.current_term => {
+                let snap_index = storage.snapshot.as_ref().map_or(0, |s| s.last_included_index);
+                let last = storage.entries.last().map_or(snap_index, |e| e.index).max(snap_index);
+                (last < *match_index).then(|| {
+                    format!("n{} acknowledged entries up to {} but has persisted only up to {}", id, match_index, last)
+                })
+            }
+            _ => None,
+        };
+        let message = problem?;
+        self.report(now, "persist-before-send", message)
     }
 
     /// Node `id` installed a snapshot through `index`: it resumes applying after it.

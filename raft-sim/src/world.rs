@@ -392,6 +392,9 @@ impl World {
 
         // 2. Send.
         for msg in rd.messages.iter().cloned() {
+            if let Some(v) = self.checker.on_send(now, id, &self.nodes[&id].storage, &msg) {
+                self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
+            }
             let copies = self.network.send(now, msg, &mut self.rng);
             for m in copies {
                 self.emit(EventKind::MessageSent {
