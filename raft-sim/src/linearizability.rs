@@ -564,6 +564,15 @@ mod tests {
     }
 
     #[test]
+    fn put_invoked_in_the_millisecond_a_read_returned_may_explain_it() {
+        // Found by the brute-force comparison: equal times are concurrent.
+        let h = [get(1, "x", Some("1"), 15, Some(31)), put(2, "x", "1", 31, None)];
+        assert_eq!(check(&h), Ok(()));
+        let h = [get(1, "x", Some("1"), 15, Some(31)), put(2, "x", "1", 32, None)];
+        assert!(check(&h).is_err());
+    }
+
+    #[test]
     fn concurrent_writes_allow_either_order() {
         let w = [put(1, "x", "1", 0, Some(100)), put(2, "x", "2", 0, Some(100))];
         for (a, b) in [("1", "2"), ("2", "1")] {
