@@ -306,12 +306,11 @@ impl World {
         let deadline = now + self.retry_timeout(self.clients.ops[i].retries);
         let read_mode = self.setup.read_mode;
         let raw = self.nodes.get_mut(&target).and_then(|n| n.raw.as_mut()).expect("target is up");
-        let status = raw.status();
         let op = &mut self.clients.ops[i];
         op.target = Some(target);
-        if status.role != Role::Leader {
+        if raw.role() != Role::Leader {
             // Redirect to the leader this server believes in, if any.
-            match status.leader_id.filter(|l| *l != target) {
+            match raw.leader_id().filter(|l| *l != target) {
                 Some(l) => {
                     op.target = Some(l);
                     op.next_try = now + 1;

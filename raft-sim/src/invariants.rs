@@ -36,7 +36,7 @@ use alloc::vec::Vec;
 use raft_core::{Entry, EntryKind, Index, Message, MessageBody, NodeId, PersistentState, Role, Term};
 use serde::Serialize;
 
-use crate::linearizability::{self, Operation};
+use crate::linearizability::{self, Operation, Outcome};
 use crate::trace::fnv1a;
 use crate::world::{entry_in, term_in, Node};
 
@@ -67,6 +67,16 @@ struct Committed {
     /// The term of the server that first reported it committed (its leader):
     /// leaders of later terms must hold the entry.
     commit_term: Term,
+}
+
+/// The few numbers of a node's status the per-millisecond checks need.
+struct Quick {
+    role: Role,
+    current_term: Term,
+    commit_index: Index,
+    last_index: Index,
+    last_term: Term,
+    snapshot_index: Index,
 }
 
 /// What we last saw of one node.
@@ -222,7 +232,17 @@ impl Checker {
                 }
                 continue;
             };
-            let s = raw.status();
+            // Cheap accessors every millisecond; the full `status()` (which
+            // allocates) only when a leader's commit index advances.
+            let last_index = raw.last_index();
+            let s = Quick {
+                role: raw.role(),
+                current_term: raw.current_term(),
+                commit_index: raw.commit_index(),
+                last_index,
+                last_term: node.term_at(last_index).unwrap_or(0),
+                snapshot_index: raw.snapshot().map_or(0, |s| s.last_included_index),
+            };
             let mut w = self.watch.remove(&id).unwrap_or_default();
             if w.incarnation != node.incarnation {
                 // Restarted: commit and applied start over; the term does not.
@@ -311,7 +331,8 @@ impl Checker {
                 let c_term = node.term_at(c_index);
                 if let (Role::Leader, Some(c_term)) = (s.role, c_term) {
                     // Committed on a quorum of every active configuration (durably).
-                    for (name, set) in [("", &s.membership.voters), (" outgoing", &s.membership.voters_outgoing)] {
+                    let membership = raw.status().membership;
+                    for (name, set) in [("", &membership.voters), (" outgoing", &membership.voters_outgoing)] {
                         if set.is_empty() {
                             continue;
                         }
@@ -334,8 +355,9 @@ impl Checker {
                         continue;
                     }
                     let Some(oraw) = &other_node.raw else { continue };
-                    let os = oraw.status();
-                    if os.role == Role::Leader && os.current_term > s.current_term && c_index > os.snapshot_index {
+                    let (o_role, o_term) = (oraw.role(), oraw.current_term());
+                    let o_snapshot_index = oraw.snapshot().map_or(0, |s| s.last_included_index);
+                    if o_role == Role::Leader && o_term > s.current_term && c_index > o_snapshot_index {
                         if let Some(c_term) = c_term {
                             if other_node.term_at(c_index) != Some(c_term) {
                                 out.extend(self.report(
@@ -343,7 +365,7 @@ impl Checker {
                                     "leader-completeness",
                                     format!(
                                         "entry {} (term {}) committed in term {} is missing from n{}, leader of term {}",
-                                        c_index, c_term, s.current_term, other, os.current_term
+                                        c_index, c_term, s.current_term, other, o_term
                                     ),
                                 ));
                             }
@@ -374,15 +396,31 @@ impl Checker {
     }
 
     /// Linearizability of the client history (skipped if it did not change).
-    pub fn check_history(&mut self, now: u64, history: &[Operation]) -> Option<Violation> {
+    /// With `max_steps`, the search gives up after about that many steps
+    /// (for a viewer that must stay responsive) and reports nothing.
+    pub fn check_history(&mut self, now: u64, history: &[Operation], max_steps: Option<u64>) -> Option<Violation> {
         let size = history.len() + history.iter().filter(|o| o.returned_ms.is_some()).count();
         if self.lin_checked == Some(size) || self.reported.contains("linearizability") {
             return None;
         }
-        self.lin_checked = Some(size);
-        match linearizability::check(history) {
-            Ok(()) => None,
-            Err(v) => self.report(now, "linearizability", format!("key {}: {}", v.key, v.message)),
+        let outcome = match max_steps {
+            None => match linearizability::check(history) {
+                Ok(()) => Outcome::Linearizable,
+                Err(v) => Outcome::NotLinearizable(v),
+            },
+            Some(steps) => linearizability::check_bounded(history, steps),
+        };
+        match outcome {
+            Outcome::Linearizable => {
+                self.lin_checked = Some(size);
+                None
+            }
+            Outcome::NotLinearizable(v) => {
+                self.lin_checked = Some(size);
+                self.report(now, "linearizability", format!("key {}: {}", v.key, v.message))
+            }
+            // Undecided: a later (unbounded) check will decide.
+            Outcome::Unknown => None,
         }
     }
 }

@@ -242,9 +242,9 @@ impl World {
         let mut best: Option<(NodeId, Term)> = None;
         for (id, node) in &self.nodes {
             if let Some(raw) = &node.raw {
-                let s = raw.status();
-                if s.role == Role::Leader && best.is_none_or(|(_, t)| s.current_term > t) {
-                    best = Some((*id, s.current_term));
+                let term = raw.current_term();
+                if raw.role() == Role::Leader && best.is_none_or(|(_, t)| term > t) {
+                    best = Some((*id, term));
                 }
             }
         }
@@ -444,7 +444,7 @@ impl World {
         let threshold = self.setup.snapshot_threshold;
         if threshold > 0 {
             let snap_index = raw.snapshot().map_or(0, |s| s.last_included_index);
-            if node.applied >= snap_index + threshold && raw.status().last_applied >= node.applied {
+            if node.applied >= snap_index + threshold && raw.last_applied() >= node.applied {
                 raw.compact(node.applied, node.kv.snapshot());
             }
         }
@@ -500,8 +500,14 @@ impl World {
     /// too costly for every millisecond; the runner calls it at the end and
     /// whenever state is asked for).
     pub fn check_linearizability(&mut self) {
+        self.check_linearizability_bounded(None);
+    }
+
+    /// Like [`World::check_linearizability`], giving up (undecided, nothing
+    /// reported) after about `max_steps` search steps when given.
+    pub fn check_linearizability_bounded(&mut self, max_steps: Option<u64>) {
         let history = self.clients.history_for_checker();
-        if let Some(v) = self.checker.check_history(self.now, &history) {
+        if let Some(v) = self.checker.check_history(self.now, &history, max_steps) {
             let kind = EventKind::Violation { invariant: v.invariant, message: v.message };
             self.trace.record_unhashed(self.now, kind);
         }

@@ -101,6 +101,8 @@ fn main() -> ExitCode {
             }
         }
     }
+    // The end-of-run checks, with no search bound, before taking the view.
+    runner.finish();
     let view = runner.view();
     if args.trace {
         for ev in runner.take_events() {

@@ -18,6 +18,9 @@ use crate::trace::{role_name, EventKind, TraceEvent};
 use crate::view::{self, View};
 use crate::world::{describe_entry, World};
 
+/// Search budget of the linearizability check behind [`Runner::view`].
+pub const VIEW_LINEARIZABILITY_STEPS: u64 = 200_000;
+
 /// A failed `expect`/`await` or a command that could not be carried out.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Failure {
@@ -92,9 +95,11 @@ impl Runner {
         self.world.checker.violations.iter().map(|v| v.invariant.clone()).collect()
     }
 
-    /// The view model (docs/view-model.md); checks linearizability first.
+    /// The view model (docs/view-model.md). Checks linearizability first,
+    /// with a bounded search so a viewer polling every frame stays responsive
+    /// ([`Runner::finish`] decides any undecided case).
     pub fn view(&mut self) -> View {
-        self.finish();
+        self.world.check_linearizability_bounded(Some(VIEW_LINEARIZABILITY_STEPS));
         view::build(self)
     }
 
