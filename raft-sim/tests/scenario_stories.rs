@@ -132,6 +132,13 @@ fn transfers_use_timeout_now_after_catching_the_target_up() {
             })
             .unwrap_or_else(|| panic!("{name}: no TimeoutNow to n{target}"));
         assert!(kinds(&ev).any(|(_, k)| matches!(k, EventKind::TransferStarted { node: 1, to } if *to == target)));
+        if name == "transfer" {
+            // The proposal made during the transfer was refused for that reason.
+            let refused = kinds(&ev).any(|(_, k)| {
+                matches!(k, EventKind::ProposalDropped { node: 1, reason } if reason["code"] == "transfer-in-progress")
+            });
+            assert!(refused, "n1 accepted a proposal during the transfer");
+        }
         if name == "transfer-to-lagging-node" {
             // The lagging target received the missing entries before TimeoutNow.
             let caught_up = kinds(&ev).any(|(t, k)| {
