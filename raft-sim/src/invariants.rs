@@ -433,3 +433,59 @@ fn persisted_has(storage: &PersistentState, index: Index, term: Term) -> bool {
     }
     term_in(storage.snapshot.as_ref(), &storage.entries, index) == Some(term)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use raft_core::{HardState, Snapshot};
+
+    fn vote(from: NodeId, to: NodeId, term: Term) -> Message {
+        Message { from, to, term, body: MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: true, reason: None } }
+    }
+
+    #[test]
+    fn a_vote_granted_before_it_is_durable_is_caught() {
+        let mut c = Checker::default();
+        let durable = PersistentState { hard_state: HardState { current_term: 2, voted_for: Some(1) }, ..Default::default() };
+        assert!(c.on_send(5, 2, &durable, &vote(2, 1, 2)).is_none(), "durable vote for n1: fine");
+        // A later durable term supersedes a late grant of an earlier term.
+        assert!(c.on_send(5, 2, &durable, &vote(2, 3, 1)).is_none());
+        let v = c.on_send(6, 2, &durable, &vote(2, 3, 2)).expect("vote for n3 was never persisted");
+        assert_eq!(v.invariant, "persist-before-send");
+        assert_eq!(v.time_ms, 6);
+        // Reported once.
+        assert!(c.on_send(7, 2, &durable, &vote(2, 3, 2)).is_none());
+    }
+
+    #[test]
+    fn an_acknowledgement_beyond_the_durable_log_is_caught() {
+        let mut c = Checker::default();
+        let durable = PersistentState {
+            hard_state: HardState { current_term: 1, voted_for: None },
+            snapshot: Some(Snapshot { last_included_index: 3, last_included_term: 1, ..Default::default() }),
+            entries: alloc::vec![Entry { term: 1, index: 4, kind: EntryKind::Noop }],
+        };
+        let ack = |m| Message {
+            from: 2,
+            to: 1,
+            term: 1,
+            body: MessageBody::AppendEntriesResponse { success: true, match_index: m, conflict: None, reason: None, read_ctx: 0 },
+        };
+        assert!(c.on_send(1, 2, &durable, &ack(4)).is_none());
+        assert!(c.on_send(1, 2, &durable, &ack(5)).is_some());
+    }
+
+    #[test]
+    fn different_commands_at_one_index_and_term_break_log_matching() {
+        let mut c = Checker::default();
+        let a = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 1 1#1".to_vec()) };
+        let b = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 2 2#1".to_vec()) };
+        let mut s = PersistentState::default();
+        s.entries.push(a.clone());
+        assert!(c.on_persist(1, 1, &s, &[a]).is_empty());
+        s.entries[0] = b.clone();
+        let v = c.on_persist(2, 2, &s, &[b]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].invariant, "log-matching");
+    }
+}
