@@ -207,3 +207,32 @@ fn lease_reads_never_return_the_old_value_after_the_new_one_committed() {
     }
     assert!(runner.world.checker.violations.is_empty());
 }
+
+/// The commands `node` applied, in order.
+fn applied_on(ev: &[TraceEvent], node: u64) -> Vec<String> {
+    kinds(ev)
+        .filter_map(|(_, k)| match k {
+            EventKind::EntryApplied { node: n, command, .. } if *n == node => Some(command.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn membership_changes_go_through_the_expected_configurations() {
+    let (_, ev) = run("add-server");
+    let configs: Vec<String> = applied_on(&ev, 1).into_iter().filter(|c| c.starts_with("config")).collect();
+    assert_eq!(configs, ["config +learner n4", "config +voter n4", "config +learner n5", "config +voter n5"]);
+
+    let (_, ev) = run("joint-consensus");
+    let configs: Vec<String> = applied_on(&ev, 1).into_iter().filter(|c| c.starts_with("config")).collect();
+    assert_eq!(configs, ["config joint n1 n4 n5", "config leave-joint"]);
+
+    // The failed change: C_old,new reached n1's log only, was never applied
+    // anywhere, and was cut from n1's log when it rejoined.
+    let (_, ev) = run("joint-change-leader-crash");
+    assert!(!kinds(&ev).any(|(_, k)| matches!(k, EventKind::EntryApplied { command, .. } if command.starts_with("config"))));
+    let crash = command_time(&ev, "crash n1");
+    assert!(kinds(&ev).any(|(t, k)| t <= crash && matches!(k, EventKind::EntriesAppended { node: 1, first_index: 3, .. })));
+    assert!(kinds(&ev).any(|(t, k)| t > crash && matches!(k, EventKind::EntriesTruncated { node: 1, from_index: 3, .. })));
+}
