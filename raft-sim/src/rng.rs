@@ -56,7 +56,8 @@ impl Rng {
 
 /// 0.0..=100.0 percent → 0..=1_000_000 parts per million (rounded; NaN → 0).
 pub fn percent_to_ppm(percent: f64) -> u64 {
-    if !(percent > 0.0) {
+    // Written so that NaN also lands here.
+    if percent.is_nan() || percent <= 0.0 {
         return 0;
     }
     if percent >= 100.0 {

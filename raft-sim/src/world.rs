@@ -149,7 +149,7 @@ impl World {
         let mut world = World {
             setup: setup.clone(),
             now: 0,
-            rng: Rng::new(mix(setup.seed ^ 0x5EED_0F_0A_F7)),
+            rng: Rng::new(mix(setup.seed ^ 0x5E_ED0F_0AF7)),
             nodes: BTreeMap::new(),
             network: Network::new(),
             clients: Clients::default(),

@@ -97,7 +97,7 @@ fn clients_get_exactly_once_effects_under_loss_and_duplication() {
 #[test]
 fn stale_read_is_flagged_by_the_linearizability_checker() {
     // n5 is cut off, the others commit x = 2; reading n5's own state returns 1.
-    let text = "cluster 5\nseed 2\nawait leader any within 2s\nput x 1\nawait kv n5 x = 1 within 2s\npartition n1 n2 n3 n4 | n5\nput x 2\nawait kv n1 x = 2 within 3s\nrun 10ms\nget x from n5\n";
+    let text = "cluster 5\nseed 2\ntimeout n1\nawait leader n1 within 2s\nput x 1\nawait kv n5 x = 1 within 2s\npartition n1 n2 n3 n4 | n5\nput x 2\nawait kv n1 x = 2 within 3s\nrun 10ms\nget x from n5\n";
     let runner = run_text(text).unwrap();
     assert!(runner.failures.is_empty(), "{:?}", runner.failures);
     let names: Vec<&str> = runner.world.checker.violations.iter().map(|v| v.invariant.as_str()).collect();
@@ -131,7 +131,7 @@ fn fifteen_nodes_elect_and_replicate() {
 
 #[test]
 fn view_has_the_v1_fields() {
-    let mut runner = run_text("cluster 3\nawait leader any within 2s\nput x 1\nget x\nrun 500ms\n").unwrap();
+    let mut runner = run_text("cluster 3\nawait leader any within 2s\nput x 1\nawait kv leader x = 1 within 1s\nrun 100ms\nget x\nrun 500ms\n").unwrap();
     let v = serde_json::to_value(runner.view()).unwrap();
     for field in ["ok", "time_ms", "seed", "failures", "violations", "messages", "nodes", "history"] {
         assert!(v.get(field).is_some(), "missing {field}");
