@@ -70,6 +70,9 @@ pub(crate) struct Raft {
     /// the configuration comes from the snapshot); a change is "in progress"
     /// while this is above `commit_index`.
     config_index: Index,
+    /// Were we a voter in the configuration that the latest config entry
+    /// replaced? (See `promotable`.)
+    voter_before_latest_change: bool,
 
     // ---- timers (in ticks) ----
     now: u64,
@@ -144,6 +147,7 @@ impl Raft {
             membership: Membership::default(),
             membership_known: false,
             config_index: 0,
+            voter_before_latest_change: false,
             now: 0,
             election_elapsed: 0,
             randomized_timeout: cfg.election_timeout_max,
@@ -198,10 +202,19 @@ impl Raft {
             self.rng.range_inclusive(self.cfg.election_timeout_min, self.cfg.election_timeout_max);
     }
 
-    /// May this server start an election? Only a voter of its own (known)
-    /// configuration: learners and removed servers never campaign.
+    /// May this server start an election? A voter of its own (known)
+    /// configuration may. Learners may not, nor may a removed server once it
+    /// knows its removal is committed. Thesis §4.2.2: a server that is not in
+    /// its latest configuration must still campaign while that configuration is
+    /// uncommitted, because it may still be needed — otherwise a C_new that
+    /// reached only the servers it removes can deadlock the cluster (found by
+    /// the randomized test). It never counts its own vote then.
     fn promotable(&self) -> bool {
-        self.membership_known && membership::is_voter(&self.membership, self.id)
+        if !self.membership_known {
+            return false;
+        }
+        membership::is_voter(&self.membership, self.id)
+            || (self.config_index > self.commit_index && self.voter_before_latest_change)
     }
 
     /// Voters other than ourselves, to ask for votes.
@@ -241,8 +254,10 @@ impl Raft {
             Some(s) => (s.membership.clone(), true, s.last_included_index),
             None => (self.initial_membership.clone(), !self.initial_membership.voters.is_empty(), 0),
         };
+        let mut voter_before = false;
         for e in &self.log.entries {
             if let EntryKind::Config(c) = &e.kind {
+                voter_before = membership::is_voter(&m, self.id);
                 membership::apply_change(&mut m, c);
                 ci = e.index;
             }
@@ -250,6 +265,7 @@ impl Raft {
         self.membership = m;
         self.membership_known = known;
         self.config_index = ci;
+        self.voter_before_latest_change = voter_before;
         if self.role == Role::Leader {
             self.sync_progress();
         }
@@ -270,20 +286,50 @@ impl Raft {
     }
 
     /// Leader: one Progress per member other than ourselves. A server removed by
-    /// a change that is not committed yet keeps its Progress until the change
-    /// commits, so it receives the entry that removes it and then stays quiet
-    /// instead of timing out and disrupting the cluster (thesis §4.2.3).
+    /// a change keeps its Progress until the change is committed *and* it holds
+    /// the entry that removed it; a last heartbeat then tells it the commit
+    /// index, so it knows its removal is final and stays quiet instead of
+    /// timing out and disrupting the cluster (see `promotable`, thesis §4.2.3).
     fn sync_progress(&mut self) {
         let members = membership::all_members(&self.membership);
-        let change_pending = self.config_index > self.commit_index;
-        self.progress.retain(|id, _| change_pending || members.contains(id));
         let next = self.log.last_index() + 1;
         let now = self.now;
-        for id in members {
-            if id != self.id {
-                self.progress.entry(id).or_insert_with(|| Progress::new(next, now));
+        let mut added = Vec::new();
+        for &id in &members {
+            if id != self.id && !self.progress.contains_key(&id) {
+                self.progress.insert(id, Progress::new(next, now));
+                added.push(id);
             }
         }
+        if self.role != Role::Leader {
+            return;
+        }
+        // A server that just joined: start probing for its match point now
+        // rather than at the next heartbeat.
+        for id in added {
+            self.send_append(id, true, 0);
+        }
+        if self.config_index > self.commit_index {
+            return;
+        }
+        let removed: Vec<NodeId> = self
+            .progress
+            .iter()
+            .filter(|(id, p)| !members.contains(id) && p.match_index >= self.config_index)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in removed {
+            self.send_heartbeat(id, 0);
+            self.progress.remove(&id);
+        }
+    }
+
+    /// CheckQuorum round: a removed server that did not answer for a whole
+    /// round is presumed gone; stop tracking it.
+    fn forget_silent_removed_peers(&mut self) {
+        let members = membership::all_members(&self.membership);
+        let pending = self.config_index > self.commit_index;
+        self.progress.retain(|id, p| members.contains(id) || pending || p.recent_active);
     }
 
     // ------------------------------------------------------------------
@@ -406,8 +452,14 @@ impl Raft {
         self.round_sent_at.clear();
         self.pending_reads.clear();
         self.lease_revoked = false;
+        // Figure 2: nextIndex = leader's last log index + 1, matchIndex = 0.
         self.progress.clear();
-        self.sync_progress();
+        let next = self.log.last_index() + 1;
+        for id in membership::all_members(&self.membership) {
+            if id != self.id {
+                self.progress.insert(id, Progress::new(next, self.now));
+            }
+        }
         self.events.push(CoreEvent::RoleChanged {
             from: old_role,
             to: Role::Leader,
@@ -459,6 +511,7 @@ impl Raft {
                 self.become_follower(self.current_term, None, RoleChangeReason::LostQuorum);
                 return;
             }
+            self.forget_silent_removed_peers();
             for pr in self.progress.values_mut() {
                 pr.recent_active = false;
             }
@@ -698,6 +751,9 @@ impl Raft {
                 if self.role == Role::Leader {
                     self.resolve_reads();
                     self.leader_after_progress();
+                    if !membership::is_member(&self.membership, from) {
+                        self.sync_progress();
+                    }
                 }
             }
             MessageBody::InstallSnapshotResponse { last_index } => {

@@ -228,3 +228,43 @@ fn joiner_with_empty_initial_voters_never_campaigns_on_a_partial_view() {
     assert_eq!(net.status(4).snapshot_index, a1, "caught up by InstallSnapshot");
     assert_eq!(voters(&net, 4), vec![1, 2, 3, 4]);
 }
+
+/// Thesis §4.2.2: a server that is not in its latest configuration still
+/// campaigns while that configuration is uncommitted, because it may still be
+/// needed. Here C_old = {1, 2}, C_new = {2, 3}: node 1 led the change, wrote
+/// LeaveJoint only to its own log and restarted. Nodes 2 and 3 still need a
+/// majority of C_old (so node 1's vote), which node 1 refuses because its log
+/// is longer. Only node 1 can break the tie: it wins with 2 and 3, commits
+/// C_new, and steps down. (Found by the randomized test as a deadlock.)
+#[test]
+fn a_server_outside_an_uncommitted_configuration_still_campaigns() {
+    let mut net = Network::new(2, |_| {});
+    net.add_node(Config::new(3, vec![1, 2], 103));
+    net.elect(1);
+    net.run(60);
+    net.node_mut(1).propose_change(ConfigChange::EnterJoint(vec![2, 3])).unwrap();
+    let is_leave = |m: &Message| match &m.body {
+        MessageBody::AppendEntries { entries, .. } => {
+            entries.iter().any(|e| e.kind == EntryKind::Config(ConfigChange::LeaveJoint))
+        }
+        _ => false,
+    };
+    net.deliver_filtered(|m| !is_leave(m));
+    assert!(net.node(1).entries().iter().any(|e| e.kind == EntryKind::Config(ConfigChange::LeaveJoint)));
+    assert!(!net.node(2).entries().iter().any(|e| e.kind == EntryKind::Config(ConfigChange::LeaveJoint)));
+    net.crash(1);
+    net.restart(1);
+    assert_eq!(net.status(1).membership.voters, vec![2, 3]);
+    net.run(3000);
+    for id in [2, 3] {
+        let m = net.status(id).membership;
+        assert_eq!((m.voters, m.voters_outgoing), (vec![2, 3], vec![]), "node {id}");
+    }
+    let l = net.leaders();
+    assert_eq!(l.len(), 1);
+    assert!(l[0] == 2 || l[0] == 3);
+    // Node 1 learned that C_new is committed and keeps quiet from then on.
+    let term = net.status(l[0]).current_term;
+    net.run(2000);
+    assert_eq!(net.status(l[0]).current_term, term, "no disruption by the removed server");
+}

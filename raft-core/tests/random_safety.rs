@@ -24,6 +24,7 @@ impl Rng {
 }
 
 struct World {
+    seed: u64,
     n: u64,
     rng: Rng,
     cfgs: BTreeMap<NodeId, Config>,
@@ -55,6 +56,7 @@ impl World {
         let check_quorum = rng.chance(50);
         let lease = rng.chance(25);
         let mut w = World {
+            seed,
             n,
             cfgs: BTreeMap::new(),
             nodes: BTreeMap::new(),
@@ -153,18 +155,27 @@ impl World {
                 continue;
             }
             let st = self.nodes[&id].status();
+            assert!(st.commit_index <= st.last_index);
             if st.role == Role::Leader {
-                let prev = *self.leader_of_term.entry(st.current_term).or_insert(id);
-                assert_eq!(prev, id, "election safety: two leaders in term {}", st.current_term);
-                // Leader completeness: it holds every entry applied anywhere.
+                if let Some(&prev) = self.leader_of_term.get(&st.current_term) {
+                    assert_eq!(prev, id, "seed {}: election safety: two leaders in term {}", self.seed, st.current_term);
+                    continue;
+                }
+                self.leader_of_term.insert(st.current_term, id);
+                // Leader completeness: when it is elected, a leader holds every
+                // entry committed (here: applied anywhere) so far. (A deposed
+                // leader that has not heard of its successor may of course lack
+                // entries committed in later terms.)
                 let node = &self.nodes[&id];
                 let first = st.snapshot_index + 1;
                 for (idx, c) in self.committed.range(first..) {
                     let e = node.entries().get((idx - first) as usize);
-                    assert_eq!(e, Some(c), "leader completeness: leader {id} term {} index {idx}", st.current_term);
+                    if e != Some(c) {
+                        self.dump();
+                    }
+                    assert_eq!(e, Some(c), "seed {}: leader completeness: leader {id} term {} index {idx}", self.seed, st.current_term);
                 }
             }
-            assert!(st.commit_index <= st.last_index);
         }
         if self.now & 15 != 0 {
             return;
@@ -187,6 +198,17 @@ impl World {
                     assert_eq!(&sa[..=h], &sb[..=h], "log matching between {a} and {b}");
                 }
             }
+        }
+    }
+
+    fn dump(&self) {
+        eprintln!("now={} committed={:?}", self.now, self.committed.iter().map(|(i, e)| (*i, e.term)).collect::<Vec<_>>());
+        for (id, n) in &self.nodes {
+            let mut st = n.status();
+            st.progress.clear();
+            eprintln!("down={} {st:?}", self.down.contains(id));
+            eprintln!("   log={:?}", n.entries().iter().map(|e| (e.index, e.term)).collect::<Vec<_>>());
+            eprintln!("   persisted={:?} applied={}", self.persisted[id].entries.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(), self.applied_index[id]);
         }
     }
 
