@@ -37,6 +37,7 @@ test('a bad command throws with line:col, shows the message, and keeps the sessi
   const kept = await exec(page, 'run 300ms');
   const logBefore = await commandLog(page);
 
+  // Embedders hear about rejected commands through the raft-error event.
   // 1. The JS API: the Error names the line and column of the bad word, and nothing runs,
   //    not even the valid first line of the batch.
   await page.evaluate(() => {
@@ -63,6 +64,8 @@ test('a bad command throws with line:col, shows the message, and keeps the sessi
   await shown.waitFor({ state: 'visible', timeout: 5000 });
   const shownText = await shown.innerText();
   assert.match(shownText, /\d+:\d+/, `the visible error should carry line:col: "${shownText}"`);
+  const events = await page.evaluate(() => window.__raftErrors);
+  assert.ok(events.some((d) => d && /\d+:\d+/.test(d.message)), `no raft-error event for the typed command: ${JSON.stringify(events)}`);
   await screenshot(page, '07-bad-command');
 
   // 3. The session goes on: the next good command runs from where it was.
