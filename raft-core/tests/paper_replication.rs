@@ -216,6 +216,7 @@ fn fast_backup_repairs_a_follower_fifty_entries_behind() {
     net.run(60);
     assert_eq!(net.node(3).entries(), net.node(1).entries());
     let r = rejections_to(&net, 1, 3);
+    eprintln!("fast backup, 50 behind: {r} rejections");
     assert!(r <= 2, "{r} rejections");
 }
 
@@ -244,6 +245,7 @@ fn fast_backup_skips_a_whole_conflicting_term() {
     net.run(120);
     assert_eq!(net.node(3).entries(), net.node(1).entries());
     let r = rejections_to(&net, 1, 3) - before;
+    eprintln!("fast backup, 50 conflicting: {r} rejections");
     assert!(r <= 3, "{r} rejections to skip a 50-entry conflicting term");
     assert!(net.commands_applied(3).iter().all(|c| c[0] != b'o'));
 }
