@@ -236,3 +236,21 @@ fn membership_changes_go_through_the_expected_configurations() {
     assert!(kinds(&ev).any(|(t, k)| t <= crash && matches!(k, EventKind::EntriesAppended { node: 1, first_index: 3, .. })));
     assert!(kinds(&ev).any(|(t, k)| t > crash && matches!(k, EventKind::EntriesTruncated { node: 1, from_index: 3, .. })));
 }
+
+/// v1: `leader` may stand for a node in network commands too; it is resolved
+/// when the command runs.
+#[test]
+fn leader_in_partition_and_cut_is_resolved_when_run() {
+    let text = "cluster 3\ntimeout n1\nawait leader n1 within 1s\npartition leader | n2 n3\n\
+                cut leader -> n2\nawait term leader >= 2 within 2s\nexpect role n1 leader\n";
+    let runner = raft_sim::run_text(text).expect("parses");
+    assert!(runner.failures.is_empty(), "{:?}", runner.failures);
+    assert_eq!(runner.world.network.partition, Some(vec![vec![1], vec![2, 3]]));
+    assert!(runner.world.network.cuts.contains(&(1, 2)));
+    // Naming the leader's id again is a failure at that line, and nothing changes.
+    let text = "cluster 3\ntimeout n1\nawait leader n1 within 1s\npartition leader | n1 n2\n";
+    let runner = raft_sim::run_text(text).expect("parses");
+    assert_eq!(runner.failures.len(), 1);
+    assert_eq!(runner.failures[0].line, 4);
+    assert_eq!(runner.world.network.partition, None);
+}

@@ -106,6 +106,13 @@ pub enum Command {
     Transfer(NodeId),
     /// `drop mID`: drop the message with this id if it is still in flight.
     Drop(u64),
+    /// `partition`, `cut` and `uncut` naming `leader` for a node (v1: "wherever
+    /// a command takes a node, `leader` may stand for the current leader").
+    /// The parser uses these only when `leader` appears; the runner resolves
+    /// it when the command runs and then acts as `Partition` / `Cut` / `Uncut`.
+    PartitionRef(Vec<Vec<NodeRef>>),
+    CutRef { from: NodeRef, to: NodeRef, both_ways: bool },
+    UncutRef { from: NodeRef, to: NodeRef, both_ways: bool },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -351,6 +351,9 @@ fn is_network(c: &Command) -> bool {
             | Command::Cut { .. }
             | Command::Uncut { .. }
             | Command::Heal
+            | Command::PartitionRef(_)
+            | Command::CutRef { .. }
+            | Command::UncutRef { .. }
     )
 }
 
@@ -416,7 +419,7 @@ fn parse_words(
         "cut" | "uncut" => {
             let usage = if cmd.text == "cut" { "cut nA -> nB` or `cut nA <-> nB" } else { "uncut nA -> nB` or `uncut nA <-> nB" };
             let a = l.word(1, "the sending node", usage)?;
-            let from = parse_node_id(l, a, ctx)?;
+            let from = parse_node_ref(l, a, ctx)?;
             let arrow = l.word(2, "`->` or `<->`", usage)?;
             let both_ways = match arrow.text {
                 "->" => false,
@@ -426,16 +429,18 @@ fn parse_words(
                 }
             };
             let b = l.word(3, "the receiving node", usage)?;
-            let to = parse_node_id(l, b, ctx)?;
+            let to = parse_node_ref(l, b, ctx)?;
             if from == to {
-                return Err(l.err_at(b, format!("a node cannot be cut from itself (n{from})")));
+                return Err(l.err_at(b, format!("a node cannot be cut from itself ({})", b.text)));
             }
             l.no_more(4, usage)?;
-            if cmd.text == "cut" {
-                cmd_item(Command::Cut { from, to, both_ways })
-            } else {
-                cmd_item(Command::Uncut { from, to, both_ways })
-            }
+            let cut = cmd.text == "cut";
+            cmd_item(match (from, to) {
+                (NodeRef::Node(from), NodeRef::Node(to)) if cut => Command::Cut { from, to, both_ways },
+                (NodeRef::Node(from), NodeRef::Node(to)) => Command::Uncut { from, to, both_ways },
+                _ if cut => Command::CutRef { from, to, both_ways },
+                _ => Command::UncutRef { from, to, both_ways },
+            })
         }
         "heal" => {
             l.no_more(1, "heal")?;
@@ -667,9 +672,9 @@ fn parse_partition(l: &Line<'_>, ctx: &ParseContext) -> Result<Command, ParseErr
     if l.words.len() < 2 {
         return Err(l.err(l.end_col, format!("missing the groups; usage: `{usage}`")));
     }
-    let mut groups: Vec<Vec<NodeId>> = Vec::new();
-    let mut current: Vec<NodeId> = Vec::new();
-    let mut seen: BTreeSet<NodeId> = BTreeSet::new();
+    let mut groups: Vec<Vec<NodeRef>> = Vec::new();
+    let mut current: Vec<NodeRef> = Vec::new();
+    let mut seen: Vec<NodeRef> = Vec::new();
     let mut last_bar: Option<Word<'_>> = None;
     for w in &l.words[1..] {
         if w.text == "|" {
@@ -683,18 +688,27 @@ fn parse_partition(l: &Line<'_>, ctx: &ParseContext) -> Result<Command, ParseErr
         if w.text.contains('|') {
             return Err(l.err_at(*w, format!("`{}`: separate `|` from the node names with spaces", w.text)));
         }
-        let id = parse_node_id(l, *w, ctx)?;
-        if !seen.insert(id) {
-            return Err(l.err_at(*w, format!("n{id} is in two groups")));
+        let node = parse_node_ref(l, *w, ctx)?;
+        if seen.contains(&node) {
+            return Err(l.err_at(*w, format!("{} is in two groups", w.text)));
         }
-        current.push(id);
+        seen.push(node);
+        current.push(node);
     }
     if current.is_empty() {
         let col = last_bar.map_or(l.end_col, |w| w.col);
         return Err(l.err(col, "empty group after the last `|`".to_string()));
     }
     groups.push(current);
-    Ok(Command::Partition(groups))
+    // Fixed ids unless `leader` appears, which the runner resolves.
+    let ids: Option<Vec<Vec<NodeId>>> = groups
+        .iter()
+        .map(|g| g.iter().map(|r| match r { NodeRef::Node(id) => Some(*id), NodeRef::Leader => None }).collect())
+        .collect();
+    Ok(match ids {
+        Some(ids) => Command::Partition(ids),
+        None => Command::PartitionRef(groups),
+    })
 }
 
 /// Parses words `[from, to)` as a condition.
@@ -1067,6 +1081,19 @@ mod tests {
         assert_eq!(one("uncut n2 -> n1"), Command::Uncut { from: 2, to: 1, both_ways: false });
         assert_eq!(one("uncut n2 <-> n1"), Command::Uncut { from: 2, to: 1, both_ways: true });
         assert_eq!(one("heal"), Command::Heal);
+        // v1: `leader` may stand for any node, here too; resolved when run.
+        assert_eq!(
+            one("partition leader | n3 n4"),
+            Command::PartitionRef(vec![vec![NodeRef::Leader], vec![NodeRef::Node(3), NodeRef::Node(4)]])
+        );
+        assert_eq!(
+            one("cut leader <-> n2"),
+            Command::CutRef { from: NodeRef::Leader, to: NodeRef::Node(2), both_ways: true }
+        );
+        assert_eq!(
+            one("uncut n2 -> leader"),
+            Command::UncutRef { from: NodeRef::Node(2), to: NodeRef::Leader, both_ways: false }
+        );
     }
 
     #[test]
@@ -1185,7 +1212,9 @@ mod tests {
         assert_eq!(err("crash n0"), (1, 7, "node ids are n1..n15, not `n0`".into()));
         assert_eq!(err("add n16"), (1, 5, "node ids are n1..n15, not `n16`".into()));
         assert_eq!(err("crash x1"), (1, 7, "expected a node like `n3` or `leader`, found `x1`".into()));
-        assert_eq!(err("cut leader -> n2"), (1, 5, "`leader` cannot be used here; name a node like `n3`".into()));
+        assert_eq!(err("add leader"), (1, 5, "`leader` cannot be used here; name a node like `n3`".into()));
+        assert_eq!(err("cut leader -> leader"), (1, 15, "a node cannot be cut from itself (leader)".into()));
+        assert_eq!(err("partition leader | n2 leader"), (1, 23, "leader is in two groups".into()));
         assert_eq!(err("transfer leader"), (1, 10, "`leader` cannot be used here; name a node like `n3`".into()));
         assert_eq!(err("cut n1 -> n1"), (1, 11, "a node cannot be cut from itself (n1)".into()));
         assert_eq!(err("cut n1 => n2"), (1, 8, "expected `->` or `<->`, found `=>`".into()));
@@ -1356,9 +1385,10 @@ mod tests {
                 (0u32..=100, 0u32..10).prop_map(|(p, d)| if p == 100 { "set loss 100%".to_string() } else { format!("set loss {p}.{d}%") }),
                 (0u32..=100).prop_map(|p| format!("set duplicate {p}%")),
                 Just("partition n1 n2 | n3 n4 | n5".to_string()),
-                (node.clone(), node.clone(), any::<bool>()).prop_filter("distinct", |(a, b, _)| a != b)
+                Just("partition leader n2 | n3".to_string()),
+                (node_ref.clone(), node_ref.clone(), any::<bool>()).prop_filter("distinct", |(a, b, _)| a != b)
                     .prop_map(|(a, b, both)| format!("cut {a} {} {b}", if both { "<->" } else { "->" })),
-                (node.clone(), node.clone()).prop_filter("distinct", |(a, b)| a != b).prop_map(|(a, b)| format!("uncut {a} -> {b}")),
+                (node_ref.clone(), node_ref.clone()).prop_filter("distinct", |(a, b)| a != b).prop_map(|(a, b)| format!("uncut {a} -> {b}")),
                 Just("heal".to_string()),
                 dur.clone().prop_map(|d| format!("run {d}")),
                 (cond.clone(), dur).prop_map(|(c, d)| format!("await {c} within {d}")),

@@ -150,6 +150,30 @@ impl Runner {
                 w.network.heal();
                 w.emit(EventKind::Heal);
             }
+            // `leader` in a network command: resolve it now, then act as the plain command.
+            Command::PartitionRef(groups) => {
+                let mut ids: Vec<Vec<NodeId>> = Vec::new();
+                for group in groups {
+                    let mut g = Vec::new();
+                    for r in group {
+                        let id = resolve(w, *r)?;
+                        if ids.iter().flatten().chain(g.iter()).any(|&x| x == id) {
+                            return Err(format!("the leader is n{}, which is named twice", id));
+                        }
+                        g.push(id);
+                    }
+                    ids.push(g);
+                }
+                return self.exec(&Command::Partition(ids));
+            }
+            Command::CutRef { from, to, both_ways } => {
+                let (from, to) = (resolve(w, *from)?, resolve(w, *to)?);
+                return self.exec(&Command::Cut { from, to, both_ways: *both_ways });
+            }
+            Command::UncutRef { from, to, both_ways } => {
+                let (from, to) = (resolve(w, *from)?, resolve(w, *to)?);
+                return self.exec(&Command::Uncut { from, to, both_ways: *both_ways });
+            }
             Command::Run(ms) => w.advance(*ms),
             Command::Await { cond, within } => {
                 let start = w.now;
