@@ -5,14 +5,16 @@
 //! commit a new write within a bound.
 //!
 //! Each case is generated as scenario-language text, so a failing seed prints
-//! a `.raft` file that `raft-sim run` replays exactly.
+//! a `.raft` file that `raft-sim run FILE --max-entries N` replays exactly (N
+//! is in the file's comment).
 //! `RAFT_SIM_RANDOM_SEEDS=N` changes the number of seeds (default 120).
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use raft_sim::rng::Rng;
-use raft_sim::run_text;
+use raft_sim::scenario::parse::parse_script;
+use raft_sim::{Runner, World};
 
 struct Gen {
     rng: Rng,
@@ -50,6 +52,9 @@ fn generate(seed: u64) -> (String, u32) {
     let mode = g.pick(&["log", "read-index", "lease"]);
     writeln!(s, "set read-mode {}", mode).unwrap();
     writeln!(s, "set latency {}ms..{}ms", g.range(1, 10), g.range(10, 40)).unwrap();
+    // Small AppendEntries batches make more interleavings reachable (e.g.
+    // an old-term entry on a majority before the new leader's no-op).
+    writeln!(s, "# raft-sim run FILE --max-entries {}", g.pick(&[1u64, 2, 64, 64])).unwrap();
 
     // What the parser knows statically: nodes that exist, the voter set.
     let mut exists: BTreeSet<u64> = (1..=n).collect();
@@ -152,6 +157,24 @@ fn generate(seed: u64) -> (String, u32) {
     (s, final_line)
 }
 
+fn run_generated(seed: u64, text: &str) -> Runner {
+    let script = match parse_script(text) {
+        Ok(s) => s,
+        Err(e) => panic!("generator wrote an invalid scenario (seed {}): {}:{}: {}\n{}", seed, e.line, e.col, e.message, text),
+    };
+    let max_entries: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("# raft-sim run FILE --max-entries "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(64);
+    let mut runner = Runner::from_world(World::with_max_entries(&script.setup, max_entries));
+    for cmd in &script.commands {
+        let _ = runner.exec_command(cmd);
+    }
+    runner.finish();
+    runner
+}
+
 #[test]
 fn random_faults_never_break_an_invariant() {
     let seeds: u64 = std::env::var("RAFT_SIM_RANDOM_SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
@@ -159,10 +182,7 @@ fn random_faults_never_break_an_invariant() {
     let mut simulated_ms = 0;
     for seed in 1..=seeds {
         let (text, final_line) = generate(seed);
-        let runner = match run_text(&text) {
-            Ok(r) => r,
-            Err(e) => panic!("generator wrote an invalid scenario (seed {}): {}:{}: {}\n{}", seed, e.line, e.col, e.message, text),
-        };
+        let runner = run_generated(seed, &text);
         simulated_ms += runner.world.now;
         let late_failures: Vec<_> = runner.failures.iter().filter(|f| f.line >= final_line).collect();
         if !runner.world.checker.violations.is_empty() || !late_failures.is_empty() {

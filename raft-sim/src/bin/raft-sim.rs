@@ -7,14 +7,15 @@
 use std::process::ExitCode;
 
 use raft_sim::scenario::parse::parse_script;
-use raft_sim::{Runner, View};
+use raft_sim::{Runner, View, World};
 
-const USAGE: &str = "usage: raft-sim run FILE [--json] [--seed S] [--trace]
+const USAGE: &str = "usage: raft-sim run FILE [--json] [--seed S] [--trace] [--max-entries N]
 
   Runs a scenario file (.raft) in the deterministic simulator.
   --json     print the final state as one JSON object (the view model)
   --seed S   override the file's `seed` (an unsigned 64-bit integer)
   --trace    print every trace event as a JSON line while running
+  --max-entries N  at most N entries per AppendEntries (default 64)
 
 Exit status: 0 ok, 1 a check failed or an invariant was violated,
 2 the file could not be read or parsed.";
@@ -24,6 +25,7 @@ struct Args {
     json: bool,
     trace: bool,
     seed: Option<u64>,
+    max_entries: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -35,7 +37,7 @@ fn parse_args() -> Result<Args, String> {
         None => return Err(String::new()),
     }
     let mut file = None;
-    let (mut json, mut trace, mut seed) = (false, false, None);
+    let (mut json, mut trace, mut seed, mut max_entries) = (false, false, None, 64usize);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--json" => json = true,
@@ -48,6 +50,10 @@ fn parse_args() -> Result<Args, String> {
                 let v = &s["--seed=".len()..];
                 seed = Some(v.parse::<u64>().map_err(|_| format!("--seed: `{}` is not an unsigned integer", v))?);
             }
+            "--max-entries" => {
+                let v = args.next().ok_or("--max-entries needs a value")?;
+                max_entries = v.parse::<usize>().ok().filter(|n| *n > 0).ok_or(format!("--max-entries: `{}` is not a positive integer", v))?;
+            }
             s if s.starts_with('-') => return Err(format!("unknown option `{}`", s)),
             s => {
                 if file.replace(s.to_string()).is_some() {
@@ -57,7 +63,7 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     let file = file.ok_or("missing FILE")?;
-    Ok(Args { file, json, trace, seed })
+    Ok(Args { file, json, trace, seed, max_entries })
 }
 
 fn main() -> ExitCode {
@@ -89,7 +95,7 @@ fn main() -> ExitCode {
         script.setup.seed = seed;
     }
 
-    let mut runner = Runner::new(&script.setup);
+    let mut runner = Runner::from_world(World::with_max_entries(&script.setup, args.max_entries));
     runner.expected_violations = raft_sim::expected_violations(&text);
     runner.keep_events(args.trace);
     for cmd in &script.commands {
