@@ -158,6 +158,16 @@ impl Clients {
             .collect()
     }
 
+    /// The size of the checker's history (see `invariants::history_size`),
+    /// without building it.
+    pub fn history_size(&self) -> usize {
+        self.ops
+            .iter()
+            .filter(|op| !(op.op == Op::Get && op.returned_ms.is_none()))
+            .map(|op| if op.returned_ms.is_some() { 2 } else { 1 })
+            .sum()
+    }
+
     pub fn pending(&self) -> usize {
         self.active.len()
     }

@@ -416,12 +416,18 @@ impl Checker {
         out
     }
 
+    /// Would a linearizability check of a history of this size (see
+    /// [`history_size`]) be news?
+    pub fn history_changed(&self, size: usize) -> bool {
+        self.lin_checked != Some(size) && !self.reported.contains("linearizability")
+    }
+
     /// Linearizability of the client history (skipped if it did not change).
     /// With `max_steps`, the search gives up after about that many steps
     /// (for a viewer that must stay responsive) and reports nothing.
     pub fn check_history(&mut self, now: u64, history: &[Operation], max_steps: Option<u64>) -> Option<Violation> {
-        let size = history.len() + history.iter().filter(|o| o.returned_ms.is_some()).count();
-        if self.lin_checked == Some(size) || self.reported.contains("linearizability") {
+        let size = history_size(history);
+        if !self.history_changed(size) {
             return None;
         }
         let outcome = match max_steps {
@@ -444,6 +450,12 @@ impl Checker {
             Outcome::Unknown => None,
         }
     }
+}
+
+/// A history only grows: operations are added and return. So (operations +
+/// returned operations) changes whenever the history does.
+pub fn history_size(history: &[Operation]) -> usize {
+    history.len() + history.iter().filter(|o| o.returned_ms.is_some()).count()
 }
 
 /// Does this durable storage hold entry `index` with `term` (or a snapshot past it)?

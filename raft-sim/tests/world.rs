@@ -87,6 +87,8 @@ fn clients_get_exactly_once_effects_under_loss_and_duplication() {
     let ops = &runner.world.clients.ops;
     assert_eq!(ops.len(), 40);
     assert!(ops.iter().all(|o| o.returned_ms.is_some()), "every operation returns once the network is good");
+    let clients = &runner.world.clients;
+    assert_eq!(clients.history_size(), raft_sim::invariants::history_size(&clients.history_for_checker()));
     // Exactly once: the dedup table has one session per put client, seq 1.
     let (_, node) = runner.world.nodes.iter().next().unwrap();
     for o in ops.iter().filter(|o| o.op == raft_sim::client::Op::Put) {
