@@ -16,6 +16,27 @@
 //! - [`trace`]: typed events and the trace hash;
 //! - [`scenario`]: the scenario language (syntax tree, parser, runner);
 //! - [`view`]: the JSON view model shared by the CLI and the page.
+//!
+//! ## Driving it (the CLI, the tests and raft-wasm use the same calls)
+//!
+//! ```
+//! use raft_sim::scenario::parse::parse_script;
+//! use raft_sim::Runner;
+//!
+//! let script = parse_script("cluster 3\nawait leader any within 2s\nput x 1\nrun 500ms\n").unwrap();
+//! let mut runner = Runner::new(&script.setup);
+//! runner.keep_events(true);                 // collect trace events for take_events()
+//! for cmd in &script.commands {
+//!     let _ = runner.exec_command(cmd);     // Err(message) = a failure at cmd.line
+//! }
+//! runner.advance(100);                      // simulated milliseconds
+//! let events = runner.take_events();        // trace since the last call
+//! runner.finish();                          // end-of-run linearizability check
+//! let view = runner.view();                 // the JSON view model
+//! assert!(view.ok && !events.is_empty());
+//! let checkpoint = runner.clone();          // time travel: clone / compare / assign
+//! assert!(checkpoint == runner);
+//! ```
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
