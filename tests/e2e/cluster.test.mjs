@@ -78,6 +78,7 @@ test('smoke: the release build loads and a leader is elected', async (t) => {
   assert.ok((await canvasColourCount(page)) > 8, 'the ring canvas looks blank');
   await screenshot(page, '01-leader-elected');
   assert.deepEqual(page.errors, [], 'uncaught page errors');
+  assert.deepEqual(page.responses.filter((r) => r.status >= 400), [], 'files the page asked for but could not load');
   assert.deepEqual(page.consoleErrors, [], 'console errors');
 });
 
