@@ -30,7 +30,7 @@ stage_cmd() {
         # The release build the page loads, optimized by npm binaryen's wasm-opt.
         build-wasm)     bash scripts/build-wasm.sh ;;
         # Playwright (playwright-core + Debian chromium) against the served page.
-        e2e)            node --test --test-concurrency=1 tests/e2e/ ;;
+        e2e)            node --test --test-concurrency=1 --test-timeout=120000 tests/e2e/ ;;
         *)              echo "[test] unknown stage '$1' (stages: ${ALL_STAGES[*]})" >&2; return 2 ;;
     esac
 }
