@@ -37,7 +37,7 @@ impl Gen {
 fn generate(seed: u64) -> (String, u32) {
     let mut g = Gen { rng: Rng::new(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xABCD) };
     let mut s = String::new();
-    let n = g.pick(&[1u64, 2, 3, 3, 5, 5, 5, 7, 9]);
+    let n = g.pick(&[1u64, 2, 3, 3, 5, 5, 5, 7, 9, 15]);
     writeln!(s, "cluster {}", n).unwrap();
     writeln!(s, "seed {}", seed).unwrap();
     if g.chance(50.0) {
