@@ -76,8 +76,12 @@ export async function startLab() {
  * Returns the Playwright page; `page.errors` collects uncaught exceptions and
  * `page.consoleErrors` console.error lines, `page.responses` the URLs fetched.
  */
-export async function openLab(lab, query = '', { viewport = { width: 1280, height: 900 }, waitReady = true } = {}) {
-  const context = await lab.browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'en-US' });
+export async function openLab(
+  lab,
+  query = '',
+  { viewport = { width: 1280, height: 900 }, deviceScaleFactor = 1, isMobile = false, waitReady = true } = {},
+) {
+  const context = await lab.browser.newContext({ viewport, deviceScaleFactor, isMobile, hasTouch: isMobile, locale: 'en-US' });
   const page = await context.newPage();
   page.errors = [];
   page.consoleErrors = [];
@@ -143,11 +147,11 @@ export async function commandLog(page) {
 }
 
 /** Draw the current simulated instant, then save a screenshot under test-output/screenshots/. */
-export async function screenshot(page, name) {
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.evaluate(() => document.querySelector('raft-lab').render());
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   return path;
 }
 
