@@ -491,13 +491,12 @@ impl Raft {
         if self.role == Role::Leader {
             self.tick_leader();
         } else {
-            self.election_elapsed += 1;
-            if self.election_elapsed >= self.randomized_timeout {
-                if self.promotable() {
-                    self.campaign(RoleChangeReason::ElectionTimeout, true);
-                } else {
-                    self.reset_election_timer();
-                }
+            self.election_elapsed = self.election_elapsed.saturating_add(1);
+            // A server that may not campaign (learner, removed) lets the timer
+            // run on: resetting it would make it look as if it had just heard
+            // from a leader, and it would refuse (pre-)votes it owes (§4.2.3).
+            if self.election_elapsed >= self.randomized_timeout && self.promotable() {
+                self.campaign(RoleChangeReason::ElectionTimeout, true);
             }
         }
     }

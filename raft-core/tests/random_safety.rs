@@ -46,6 +46,11 @@ struct World {
     compaction: bool,
     membership_changes: bool,
     proposals: u64,
+    /// Reads asked for: ctx → highest index applied anywhere at that moment.
+    /// A confirmed read must not be older (linearizable reads, thesis §6.4).
+    reads: BTreeMap<u64, Index>,
+    next_ctx: u64,
+    reads_served: u64,
 }
 
 impl World {
@@ -72,6 +77,9 @@ impl World {
             leader_of_term: BTreeMap::new(),
             compaction: rng.chance(50),
             membership_changes: rng.chance(50),
+            reads: BTreeMap::new(),
+            next_ctx: 1,
+            reads_served: 0,
             proposals: 0,
             rng,
         };
@@ -133,6 +141,11 @@ impl World {
                         self.committed.insert(e.index, e.clone());
                     }
                 }
+            }
+            for r in &rd.read_states {
+                let floor = self.reads[&r.ctx];
+                assert!(r.index >= floor, "seed {}: stale read: ctx {} index {} < committed {}", self.seed, r.ctx, r.index, floor);
+                self.reads_served += 1;
             }
             for m in &rd.messages {
                 if self.cut.contains(&(m.from, m.to)) || self.rng.chance(self.loss) {
@@ -295,9 +308,21 @@ impl World {
                 self.nodes.get_mut(&l).unwrap().transfer_leader(id);
                 self.drain(l);
             }
-        } else if r < 85 {
-            if let Some(l) = self.leader() {
-                self.nodes.get_mut(&l).unwrap().read_index(r);
+        } else if r < 85 || (120..160).contains(&r) {
+            // Ask any server that believes it leads (possibly a deposed one).
+            let leaders: Vec<NodeId> = self
+                .nodes
+                .iter()
+                .filter(|(i, n)| !self.down.contains(i) && n.role() == Role::Leader)
+                .map(|(i, _)| *i)
+                .collect();
+            if !leaders.is_empty() {
+                let l = leaders[self.rng.below(leaders.len() as u64) as usize];
+                let ctx = self.next_ctx;
+                self.next_ctx += 1;
+                let floor = self.committed.keys().next_back().copied().unwrap_or(0);
+                self.reads.insert(ctx, floor);
+                self.nodes.get_mut(&l).unwrap().read_index(ctx);
                 self.drain(l);
             }
         } else if r < 87 && self.membership_changes {
@@ -370,6 +395,7 @@ fn run_seed(seed: u64, steps: u64) -> usize {
         }
         panic!("seed {seed}: healed cluster committed nothing");
     }
+    eprintln!("seed {seed}: {} committed, {} reads served", w.committed.len(), w.reads_served);
     w.committed.len()
 }
 
