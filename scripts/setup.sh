@@ -73,7 +73,13 @@ if [ "$have_wb" = "$WB_VERSION" ]; then
     skip "wasm-bindgen $WB_VERSION already installed"
 else
     say "cargo install wasm-bindgen-cli --version $WB_VERSION --locked (found: ${have_wb:-none}; takes a few minutes)"
-    cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked --force
+    # --locked reproduces the CLI's own Cargo.lock, but a crate that lock pins
+    # may have been yanked from crates.io since (wasm-bindgen-cli 0.2.130 pins
+    # webpki-roots 1.0.11, which can no longer be selected); then resolve afresh.
+    if ! cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked --force; then
+        say "the --locked install failed (a yanked dependency?); retrying without --locked"
+        cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+    fi
 fi
 
 # --- 3. wasm-pack ----------------------------------------------------------
