@@ -390,6 +390,13 @@ impl World {
             self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
         }
 
+        // The core's own account of what happened (before the messages it
+        // led to), for the trace.
+        for ev in &rd.events {
+            let kind = core_event(id, ev);
+            self.emit(kind);
+        }
+
         // 2. Send.
         for msg in rd.messages.iter().cloned() {
             if let Some(v) = self.checker.on_send(now, id, &self.nodes[&id].storage, &msg) {
@@ -406,12 +413,6 @@ impl World {
                     deliver_ms: m.deliver_ms,
                 });
             }
-        }
-
-        // The core's own account of what happened, for the trace.
-        for ev in &rd.events {
-            let kind = core_event(id, ev);
-            self.emit(kind);
         }
 
         // 3. Install the snapshot, apply committed entries, serve reads.

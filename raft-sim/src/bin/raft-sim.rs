@@ -4,7 +4,15 @@
 //! Exit status: 0 when every expect/await held and no invariant fired, 1
 //! otherwise, 2 for a file that cannot be read or parsed (or bad arguments).
 
+use std::io::Write;
 use std::process::ExitCode;
+
+/// Print a line to stdout; a closed pipe (`raft-sim ... | head`) is not an error.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 use raft_sim::scenario::parse::parse_script;
 use raft_sim::{Runner, View, World};
@@ -103,7 +111,7 @@ fn main() -> ExitCode {
         if args.trace {
             for ev in runner.take_events() {
                 let line = serde_json::to_string(&ev).unwrap_or_default();
-                if args.json { eprintln!("{}", line) } else { println!("{}", line) }
+                if args.json { eprintln!("{}", line) } else { out!("{}", line) }
             }
         }
     }
@@ -113,12 +121,12 @@ fn main() -> ExitCode {
     if args.trace {
         for ev in runner.take_events() {
             let line = serde_json::to_string(&ev).unwrap_or_default();
-            if args.json { eprintln!("{}", line) } else { println!("{}", line) }
+            if args.json { eprintln!("{}", line) } else { out!("{}", line) }
         }
     }
 
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
+        out!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
         for f in &view.failures {
             eprintln!("{}:{}: {}", args.file, f.line, f.message);
         }
@@ -138,32 +146,32 @@ fn counts_text(counts: &std::collections::BTreeMap<String, u64>) -> String {
 }
 
 fn print_summary(file: &str, v: &View) {
-    println!("{}: {} ms simulated, seed {}", file, v.time_ms, v.seed);
-    println!("  node  role           term  voted  commit  applied  last  snapshot");
+    out!("{}: {} ms simulated, seed {}", file, v.time_ms, v.seed);
+    out!("  node  role           term  voted  commit  applied  last  snapshot");
     for n in &v.nodes {
         let voted = n.voted_for.map_or("-".to_string(), |x| format!("n{}", x));
-        println!(
+        out!(
             "  n{:<3} {:<14} {:>4}  {:>5}  {:>6}  {:>7}  {:>4}  {:>8}",
             n.id, n.role, n.term, voted, n.commit, n.applied, n.last_index, n.snapshot_index
         );
     }
-    println!("  messages sent:      {}", counts_text(&v.messages.sent));
-    println!("  messages delivered: {}", counts_text(&v.messages.delivered));
-    println!("  messages dropped:   {}", counts_text(&v.messages.dropped));
+    out!("  messages sent:      {}", counts_text(&v.messages.sent));
+    out!("  messages delivered: {}", counts_text(&v.messages.delivered));
+    out!("  messages dropped:   {}", counts_text(&v.messages.dropped));
     let returned = v.history.iter().filter(|h| h.returned_ms.is_some()).count();
-    println!("  client operations:  {} ({} returned)", v.history.len(), returned);
+    out!("  client operations:  {} ({} returned)", v.history.len(), returned);
     for f in &v.failures {
-        println!("{}:{}: {}", file, f.line, f.message);
+        out!("{}:{}: {}", file, f.line, f.message);
     }
     for x in &v.violations {
         let expected = if v.expected_violations.contains(&x.invariant) { " (expected)" } else { "" };
-        println!("violation at {} ms: {}: {}{}", x.time_ms, x.invariant, x.message, expected);
+        out!("violation at {} ms: {}: {}{}", x.time_ms, x.invariant, x.message, expected);
     }
     for e in &v.expected_violations {
         if !v.violations.iter().any(|x| &x.invariant == e) {
-            println!("{}: expected violation `{}` did not fire", file, e);
+            out!("{}: expected violation `{}` did not fire", file, e);
         }
     }
-    println!("  trace hash: {} ({} events)", v.trace_hash, v.trace_events);
-    println!("{}", if v.ok { "ok" } else { "FAILED" });
+    out!("  trace hash: {} ({} events)", v.trace_hash, v.trace_events);
+    out!("{}", if v.ok { "ok" } else { "FAILED" });
 }
