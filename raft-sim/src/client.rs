@@ -289,6 +289,10 @@ impl World {
                     op.retries += 1;
                     op.waiting = Waiting::Idle;
                     op.next_try = now;
+                    // The server we waited on may be a deposed leader cut off
+                    // in a minority: it still thinks it leads, so asking it
+                    // again would never end. Try some other server instead.
+                    op.target = None;
                 }
                 _ => {}
             }
