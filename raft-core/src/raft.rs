@@ -402,7 +402,7 @@ impl Raft {
             return;
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
-        let term = self.current_term + 1;
+        let term = self.current_term.saturating_add(1);
         for to in self.other_voters() {
             self.send_with_term(
                 to,
@@ -416,8 +416,9 @@ impl Raft {
     /// election timer, send RequestVote to all other servers.
     fn become_candidate(&mut self, reason: RoleChangeReason, transfer: bool) {
         let old_role = self.role;
-        self.events.push(CoreEvent::TermChanged { from: self.current_term, to: self.current_term + 1 });
-        self.current_term += 1;
+        let term = self.current_term.saturating_add(1);
+        self.events.push(CoreEvent::TermChanged { from: self.current_term, to: term });
+        self.current_term = term;
         self.voted_for = Some(self.id);
         self.role = Role::Candidate;
         self.leader_id = None;
@@ -785,6 +786,15 @@ impl Raft {
         leader_commit: Index,
         read_ctx: u64,
     ) {
+        // A well-formed request carries entries prev_log_index+1, +2, ... ;
+        // anything else is ignored rather than trusted.
+        let contiguous = entries
+            .iter()
+            .enumerate()
+            .all(|(i, e)| Some(e.index) == prev_log_index.checked_add(i as Index + 1));
+        if !contiguous {
+            return;
+        }
         let (mut prev_index, mut prev_term, mut entries) = (prev_log_index, prev_log_term, entries);
         // Entries up to our snapshot are committed, so they match the leader's:
         // skip them rather than comparing against terms we no longer hold.
@@ -1109,7 +1119,7 @@ impl Raft {
         // Ignore stale rejections (of a message sent before we learned more).
         let stale = match pr.state {
             ProgressState::Replicate => rejected <= pr.match_index,
-            ProgressState::Probe => rejected + 1 != pr.next_index,
+            ProgressState::Probe => rejected.saturating_add(1) != pr.next_index,
             ProgressState::Snapshot => true,
         };
         if stale {

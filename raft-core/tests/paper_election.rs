@@ -280,3 +280,23 @@ fn split_vote_is_resolved() {
     net.run(1500);
     assert_eq!(net.leaders().len(), 1);
 }
+
+/// Bad input never panics: malformed AppendEntries are ignored and extreme
+/// terms do not overflow.
+#[test]
+fn malformed_messages_are_ignored_without_panicking() {
+    let mut n = node_with_log(1, vec![1, 2, 3], 2, &[1, 2], |_| {});
+    // Entries that do not follow prev_log_index.
+    n.step(msg(2, 1, 2, append(1, 1, vec![entry(5, 2), entry(3, 2)], 9)));
+    assert_eq!(n.status().last_index, 2);
+    assert_eq!(n.status().commit_index, 0);
+    // A huge term, then an election at it.
+    n.step(msg(2, 1, Term::MAX, append(0, 0, vec![], 0)));
+    n.campaign();
+    assert_eq!(n.status().current_term, Term::MAX);
+    take_ready(&mut n);
+    // Messages for someone else, or from ourselves, are ignored.
+    n.step(msg(2, 9, Term::MAX, append(0, 0, vec![], 0)));
+    n.step(msg(1, 1, Term::MAX, vote_req(0, 0)));
+    assert!(take_ready(&mut n).messages.is_empty());
+}
