@@ -1,0 +1,284 @@
+// The log panel: one row per server, one cell per log entry.
+//
+// createLogPanel(canvas, { t }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y) }
+//
+// Cells are coloured by the term that created them (the same colours as the
+// term disc on the ring), solid once committed and hatched while not, so the
+// reader can watch an entry become safe. The compacted prefix of a log is one
+// "snapshot ≤ i" block. On follower rows the leader's view of that follower
+// is marked: ▽ next_index (what it sends next), ▲ match_index (known to match).
+// When logs are longer than the panel is wide, the right end (the news) stays
+// visible and a "…" stands for the hidden prefix.
+
+import { INK, PROGRESS } from './theme.js';
+import {
+  drawAppliedBar, drawCell, drawCrown, drawNode, drawProgressMarker,
+  drawSnapshotBlock, font,
+} from './glyphs.js';
+import { referenceNode } from './ring.js';
+
+const MIN_CELL = 22;
+const MAX_CELL = 46;
+const MIN_ROW = 16;
+const MAX_ROW = 30;
+const HEADER = 18;
+const PAD = 6;
+
+export function createLogPanel(canvas, { t = (k) => k } = {}) {
+  const ctx = canvas.getContext('2d');
+  let W = 0;
+  let H = 0;
+  let dpr = 1;
+
+  // Abbreviated command text per (cell width, command); cleared when the
+  // cell width or the language changes.
+  const abbrev = new Map();
+  let abbrevKey = '';
+
+  // Geometry of the last frame (for hitTest).
+  let rowTop = 0;
+  let rowH = 20;
+  let rowIds = [];
+  let cellX0 = 0;
+  let cellW = 30;
+  let firstIdx = 1;
+  let lastSlot = 0;
+
+  function resize() {
+    const rect = canvas.getBoundingClientRect();
+    dpr = window.devicePixelRatio || 1;
+    W = Math.max(1, rect.width);
+    H = Math.max(1, rect.height);
+    canvas.width = Math.round(W * dpr);
+    canvas.height = Math.round(H * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  }
+
+  /** CSS height that shows n rows comfortably (the app may size the canvas with it). */
+  function preferredHeight(n) {
+    const row = n > 9 ? 20 : 26;
+    return HEADER + PAD * 2 + n * row;
+  }
+
+  function shortCommand(cmd, maxW) {
+    let s = abbrev.get(cmd);
+    if (s !== undefined) return s;
+    let text;
+    const c = (cmd || '').trim();
+    let m;
+    if (c === '' || c === 'noop') text = t('render.cmdNoop');
+    else if ((m = /^put\s+(\S+)\s+(.*)$/.exec(c))) text = `${m[1]}=${m[2]}`;
+    else if ((m = /^get\s+(\S+)/.exec(c))) text = `${m[1]}?`;
+    else if (/^config/.test(c)) text = t('render.cmdConfig');
+    else text = c.split(/\s+/)[0];
+    // Fit: drop characters until it fits, marking the cut with "…".
+    if (ctx.measureText(text).width > maxW) {
+      let k = text.length - 1;
+      while (k > 0 && ctx.measureText(text.slice(0, k) + '…').width > maxW) k--;
+      text = k > 0 ? text.slice(0, k) + '…' : '';
+    }
+    abbrev.set(cmd, text);
+    return text;
+  }
+
+  function draw(view, ui = {}) {
+    if (!W) resize();
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = INK.background;
+    ctx.fillRect(0, 0, W, H);
+
+    const nodes = (view.nodes || []).slice().sort((a, b) => a.id - b.id);
+    const n = nodes.length;
+    if (!n) return;
+    rowIds = nodes.map((x) => x.id);
+
+    // Columns: [name] [cells …] [kv]
+    const narrow = W < 480;
+    const labelW = narrow ? 40 : 52;
+    const kvW = narrow ? 54 : Math.max(96, Math.min(220, W * 0.2));
+    const x0 = PAD + labelW;
+    const x1 = W - PAD - kvW - 6;
+    const avail = Math.max(40, x1 - x0);
+
+    let maxIndex = 0;
+    for (const nd of nodes) if (nd.last_index > maxIndex) maxIndex = nd.last_index;
+    // One slot past the end, where next_index usually points.
+    const last = maxIndex + 1;
+    const scroll = Math.max(0, Math.min(ui.logOffset | 0, Math.max(0, maxIndex - 4)));
+    let cw = Math.min(MAX_CELL, avail / last);
+    let first = 1;
+    const ellW = 16;
+    if (cw < MIN_CELL) {
+      cw = MIN_CELL;
+      const fit = Math.max(1, Math.floor((avail - ellW) / cw));
+      first = Math.max(1, last - scroll - fit + 1);
+      cw = (avail - ellW) / fit; // stretch to fill exactly
+    }
+    const lastVisible = Math.min(last, first + Math.floor((avail - (first > 1 ? ellW : 0)) / cw + 1e-6) - 1);
+    const cx0 = x0 + (first > 1 ? ellW : 0);
+    cellX0 = cx0; cellW = cw; firstIdx = first; lastSlot = lastVisible;
+
+    const rowsH = H - HEADER - PAD * 2;
+    rowH = Math.max(MIN_ROW, Math.min(MAX_ROW, rowsH / n));
+    rowTop = PAD + HEADER;
+    const mk = Math.max(2.5, Math.min(4.5, rowH * 0.15)); // marker size
+    const cellTop = mk + 1.5;
+    const cellH = rowH - 2 * (mk + 1.5) - 1;
+    const cellFont = font(Math.max(8, Math.min(12, Math.floor(cellH * 0.58))), 600);
+
+    const lang = t('render.cmdNoop') + t('render.cmdConfig');
+    const key = `${Math.round(cw)}|${cellFont}|${lang}`;
+    if (key !== abbrevKey) { abbrev.clear(); abbrevKey = key; }
+
+    // Header: entry indices, thinned so labels never collide.
+    ctx.font = font(10, 500);
+    ctx.fillStyle = INK.muted;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    const step = niceStep(Math.ceil(24 / cw));
+    for (let i = first; i <= lastVisible; i++) {
+      if (i % step !== 0 && i !== first) continue;
+      if (i === first && first % step !== 0 && first > 1) continue;
+      ctx.fillText(String(i), cx0 + (i - first + 0.5) * cw, PAD + HEADER / 2);
+    }
+    ctx.textAlign = 'left';
+    ctx.fillText(t('render.index'), PAD, PAD + HEADER / 2);
+    ctx.textAlign = 'right';
+    ctx.fillText(t('render.kvHeader'), W - PAD, PAD + HEADER / 2);
+
+    const ref = referenceNode(view);
+    const leader = ref && ref.role === 'leader' ? ref : null;
+    const progress = new Map();
+    if (leader && leader.progress) for (const p of leader.progress) progress.set(p.id, p);
+    const hoverId = ui.hover && ui.hover.kind === 'node' ? ui.hover.id : null;
+
+    for (let r = 0; r < n; r++) {
+      const nd = nodes[r];
+      const y = rowTop + r * rowH;
+      const down = nd.up === false || nd.role === 'down';
+      const role = down ? 'down' : nd.role;
+
+      // Row background: stripes, then hover/selection.
+      if (nd.id === ui.selectedNode) {
+        ctx.fillStyle = 'rgba(30, 100, 220, 0.10)';
+        ctx.fillRect(0, y, W, rowH);
+      } else if (nd.id === hoverId) {
+        ctx.fillStyle = 'rgba(30, 100, 220, 0.06)';
+        ctx.fillRect(0, y, W, rowH);
+      } else if (r % 2 === 1) {
+        ctx.fillStyle = 'rgba(60, 80, 110, 0.035)';
+        ctx.fillRect(0, y, W, rowH);
+      }
+      ctx.globalAlpha = down ? 0.5 : 1;
+
+      // Name with a small role glyph (same shapes as the ring).
+      const gr = Math.max(4, Math.min(7, rowH * 0.26));
+      drawNode(ctx, PAD + gr + 1, y + rowH / 2, gr, role, nd.term, false, false);
+      if (role === 'leader') drawCrown(ctx, PAD + gr + 1, y + rowH / 2 - gr * 1.25, gr * 1.1);
+      ctx.font = font(narrow ? 11 : 12, role === 'leader' ? 800 : 600);
+      ctx.fillStyle = INK.text;
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(t('render.node', { id: nd.id }), PAD + gr * 2 + 5, y + rowH / 2);
+
+      // Hidden prefix / snapshot block.
+      const snap = nd.snapshot_index || 0;
+      if (snap >= first) {
+        const bx = first > 1 ? x0 : cx0;
+        const bw = cx0 + (Math.min(snap, lastVisible) - first + 1) * cw - bx;
+        ctx.font = font(Math.max(8, Math.min(11, Math.floor(cellH * 0.55))), 600);
+        const full = t('render.snapshotUpTo', { index: snap });
+        const text = ctx.measureText(full).width + (bw > 60 ? 18 : 4) < bw ? full
+          : ctx.measureText(`≤${snap}`).width + 4 < bw ? `≤${snap}` : '';
+        drawSnapshotBlock(ctx, bx, y + cellTop, bw, cellH, text);
+      } else if (first > 1) {
+        ctx.font = font(12, 700);
+        ctx.fillStyle = INK.faint;
+        ctx.textAlign = 'center';
+        ctx.fillText('…', x0 + ellW / 2, y + rowH / 2);
+      }
+
+      // Entries.
+      ctx.font = cellFont;
+      const log = nd.log || [];
+      const base = log.length ? log[0].index : snap + 1;
+      const from = Math.max(first, snap + 1);
+      const to = Math.min(nd.last_index, lastVisible);
+      const textRoom = cw - 5;
+      for (let i = from; i <= to; i++) {
+        const e = log[i - base];
+        if (!e) continue;
+        const x = cx0 + (i - first) * cw;
+        const text = textRoom >= 10 ? shortCommand(e.command, textRoom) : '';
+        drawCell(ctx, x + 1, y + cellTop, cw - 2, cellH, e.term, i <= nd.commit, text);
+      }
+      // Applied: a bar under what the state machine has executed.
+      if (nd.applied >= first) {
+        const a0 = Math.max(from, first);
+        const a1 = Math.min(nd.applied, lastVisible);
+        if (a1 >= a0) drawAppliedBar(ctx, cx0 + (a0 - first) * cw + 1, y + cellTop + cellH + 0.5, (a1 - a0 + 1) * cw - 2);
+      }
+
+      // The leader's bookkeeping for this follower.
+      const p = progress.get(nd.id);
+      if (p && leader && nd.id !== leader.id) {
+        const mx = slotCenter(p.match_index, first, lastVisible, cx0, cw, x0);
+        const nx = slotCenter(p.next_index, first, lastVisible, cx0, cw, x0);
+        if (nx != null) drawProgressMarker(ctx, 'next', nx, y + mk + 0.5, mk);
+        if (mx != null && p.match_index > 0) drawProgressMarker(ctx, 'match', mx, y + rowH - mk - 1, mk);
+      }
+
+      // Key-value state at the row end.
+      drawKv(nd, W - PAD - kvW, y + rowH / 2, kvW, narrow);
+      ctx.globalAlpha = 1;
+    }
+  }
+
+  function drawKv(nd, x, y, w, narrow) {
+    const keys = nd.kv ? Object.keys(nd.kv) : [];
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.font = font(narrow ? 10 : 11, 500);
+    if (!keys.length) {
+      ctx.fillStyle = INK.faint;
+      ctx.fillText(t('render.kvEmpty'), x, y);
+      return;
+    }
+    ctx.fillStyle = INK.text;
+    let s = '';
+    let shown = 0;
+    for (const k of keys) {
+      const part = `${shown ? ' ' : ''}${k}=${nd.kv[k]}`;
+      if (ctx.measureText(s + part).width > w - 10) break;
+      s += part;
+      shown++;
+    }
+    if (shown < keys.length) {
+      if (shown === 0) s = t('render.kvKeys', { n: keys.length });
+      else s += ' …';
+    }
+    ctx.fillText(s, x, y, w);
+  }
+
+  /** Which node row and log index is under (x, y) (e.g. for a DOM tooltip). */
+  function hitTest(x, y) {
+    const r = Math.floor((y - rowTop) / rowH);
+    if (r < 0 || r >= rowIds.length) return null;
+    const i = Math.floor((x - cellX0) / cellW) + firstIdx;
+    return { kind: 'row', id: rowIds[r], index: i >= firstIdx && i <= lastSlot ? i : null };
+  }
+
+  return { resize, draw, preferredHeight, hitTest };
+}
+
+function slotCenter(index, first, lastVisible, cx0, cw, x0) {
+  if (index < first) return index >= first - 1 ? cx0 - 2 : x0 + 4; // just off the left end
+  if (index > lastVisible) return null;
+  return cx0 + (index - first + 0.5) * cw;
+}
+
+function niceStep(s) {
+  for (const k of [1, 2, 5, 10, 20, 50, 100, 200, 500]) if (k >= s) return k;
+  return 1000;
+}

@@ -1,0 +1,634 @@
+// The cluster view: servers on a ring, messages flying between them.
+//
+// createRingRenderer(canvas, { t }) → { resize(), draw(view, simTimeMs, ui), hitTest(x, y) }
+// (contract in /work/notes/common.md, "Renderer contract"). The renderer is a
+// pure function of (view model, simulated instant, ui state) except for two
+// cosmetic memories: node positions glide for ~0.4 s when the layout changes
+// (a partition regroups the ring), and the send/deliver times of recently seen
+// messages, so a dropped message can "puff" exactly where it was lost.
+
+import { INK, MESSAGE, roleStyle, termColor } from './theme.js';
+import {
+  NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
+  drawNode, drawPuff, drawTimerArc, font, roundRect,
+} from './glyphs.js';
+
+const TAU = Math.PI * 2;
+const GLIDE_MS = 420;
+const DASH_WALL = [7, 5];
+
+/** Which membership the page treats as "the current configuration". */
+export function referenceNode(view) {
+  let best = null;
+  for (const n of view.nodes || []) {
+    if (!n.up || n.role === 'down') continue;
+    if (n.role === 'leader') {
+      if (!best || best.role !== 'leader' || n.term > best.term) best = n;
+    } else if (!best || (best.role !== 'leader' &&
+        (n.term > best.term || (n.term === best.term && n.last_index > best.last_index)))) {
+      best = n;
+    }
+  }
+  return best;
+}
+
+/** Quorum size of a voter set (majority). */
+function quorum(voters) {
+  return Math.floor(voters.length / 2) + 1;
+}
+
+export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {}) {
+  const ctx = canvas.getContext('2d');
+  let W = 0;
+  let H = 0;
+  let dpr = 1;
+
+  // Geometry of the last layout.
+  let cx = 0;
+  let cy = 0;
+  let ringR = 0;
+  let nodeR = 14;
+  let layoutKey = '';
+  let gapAngles = []; // angles of the gaps between partition groups
+  /** id → { x, y, fx, fy, tx, ty, t0, angle } (current, glide-from, target). */
+  const pos = new Map();
+
+  // For hitTest: where each message was drawn in the last frame.
+  let msgCount = 0;
+  let msgXY = new Float64Array(512);
+  let msgIds = new Array(256);
+  let lastMembers = [];
+
+  // Messages seen recently (id → message), so a drop can be placed on its path.
+  const known = new Map();
+  let pruneCountdown = 0;
+
+  function resize() {
+    const rect = canvas.getBoundingClientRect();
+    dpr = window.devicePixelRatio || 1;
+    W = Math.max(1, rect.width);
+    H = Math.max(1, rect.height);
+    canvas.width = Math.round(W * dpr);
+    canvas.height = Math.round(H * dpr);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    layoutKey = ''; // force a new layout, snapped (no glide across a resize)
+    pos.clear();
+  }
+
+  /**
+   * Place the nodes. Normally n1 at 12 o'clock and clockwise by id. Under a
+   * partition each group gets a contiguous arc with an empty gap between
+   * groups, so the groups read as islands and the hulls never overlap.
+   */
+  function layout(view, now) {
+    const members = (view.members && view.members.length ? view.members : (view.nodes || []).map((n) => n.id))
+      .slice().sort((a, b) => a - b);
+    const part = view.network && view.network.partition;
+    let groups;
+    if (part && part.length) {
+      groups = part.map((g) => g.filter((id) => members.includes(id)).sort((a, b) => a - b)).filter((g) => g.length);
+      const named = new Set(groups.flat());
+      for (const id of members) if (!named.has(id)) groups.push([id]); // alone
+      groups.sort((a, b) => a[0] - b[0]);
+    } else {
+      groups = [members];
+    }
+    const key = `${W}x${H}|` + groups.map((g) => g.join(',')).join('|');
+    if (key === layoutKey) return;
+    const first = layoutKey === '';
+    layoutKey = key;
+    lastMembers = members;
+
+    const n = members.length;
+    const gap = groups.length > 1 ? 0.9 : 0; // in node slots
+    const slots = Math.max(1, n + gap * groups.length);
+    const minDim = Math.min(W, H);
+    // Node radius: proportional to the canvas, limited by neighbour spacing.
+    const labelSpace = minDim < 420 ? 24 : 30;
+    nodeR = Math.max(9, Math.min(30, minDim * 0.065));
+    for (let k = 0; k < 3; k++) {
+      ringR = Math.max(20, minDim / 2 - nodeR * 1.45 - labelSpace);
+      const spacing = slots > 1 ? ringR * Math.sin(Math.PI / slots) : ringR;
+      nodeR = Math.max(9, Math.min(30, minDim * 0.065, spacing * 0.6));
+    }
+    ringR = Math.max(20, minDim / 2 - nodeR * 1.45 - labelSpace);
+    cx = W / 2;
+    cy = H / 2 + (H > W * 1.1 ? 0 : 4);
+
+    gapAngles = [];
+    let slot = gap / 2;
+    for (const g of groups) {
+      for (const id of g) {
+        const angle = -Math.PI / 2 + ((slot + 0.5) / slots) * TAU * (n === 1 ? 0 : 1);
+        slot += 1;
+        const tx = cx + Math.cos(angle) * ringR * (n === 1 ? 0 : 1);
+        const ty = cy + Math.sin(angle) * ringR * (n === 1 ? 0 : 1);
+        const p = pos.get(id);
+        if (!p || first) {
+          pos.set(id, { x: tx, y: ty, fx: tx, fy: ty, tx, ty, t0: now - GLIDE_MS, angle });
+        } else {
+          p.fx = p.x; p.fy = p.y; p.tx = tx; p.ty = ty; p.t0 = now; p.angle = angle;
+        }
+      }
+      if (groups.length > 1) {
+        gapAngles.push(-Math.PI / 2 + ((slot + gap / 2) / slots) * TAU);
+        slot += gap;
+      }
+    }
+    for (const id of [...pos.keys()]) if (!members.includes(id)) pos.delete(id);
+  }
+
+  function glide(now) {
+    for (const p of pos.values()) {
+      const k = (now - p.t0) / GLIDE_MS;
+      if (k >= 1) { p.x = p.tx; p.y = p.ty; continue; }
+      const e = k < 0.5 ? 2 * k * k : 1 - Math.pow(-2 * k + 2, 2) / 2;
+      p.x = p.fx + (p.tx - p.fx) * e;
+      p.y = p.fy + (p.ty - p.fy) * e;
+    }
+  }
+
+  // Position of a node this frame (the dragged node follows the pointer).
+  let dragId = null;
+  let dragX = 0;
+  let dragY = 0;
+  function px(id) { return id === dragId ? dragX : (pos.get(id) || { x: cx }).x; }
+  function py(id) { return id === dragId ? dragY : (pos.get(id) || { y: cy }).y; }
+
+  /** Point on the link a→b at fraction f, from edge to edge, nudged to the right of travel. */
+  const pt = { x: 0, y: 0, angle: 0 };
+  function along(a, b, f) {
+    const x1 = px(a); const y1 = py(a); const x2 = px(b); const y2 = py(b);
+    const dx = x2 - x1; const dy = y2 - y1;
+    const len = Math.hypot(dx, dy) || 1;
+    const ux = dx / len; const uy = dy / len;
+    const inset = Math.min(nodeR * 1.15, len * 0.3);
+    const off = Math.min(4, nodeR * 0.22); // requests and replies use separate lanes
+    const d = inset + (len - 2 * inset) * f;
+    pt.x = x1 + ux * d - uy * off;
+    pt.y = y1 + uy * d + ux * off;
+    pt.angle = Math.atan2(dy, dx);
+    return pt;
+  }
+
+  function hullPoints(ids) {
+    // Points sorted by angle around the ring centre → convex order.
+    const list = ids.filter((id) => pos.has(id) || id === dragId)
+      .map((id) => [Math.atan2(py(id) - cy, px(id) - cx), px(id), py(id)])
+      .sort((a, b) => a[0] - b[0]);
+    const out = new Float64Array(list.length * 2);
+    list.forEach((p, i) => { out[2 * i] = p[1]; out[2 * i + 1] = p[2]; });
+    return out;
+  }
+
+  function drawLabelBlock(id, x, y, line1, line2, bold) {
+    const p = pos.get(id);
+    const ang = p ? Math.atan2(p.ty - cy, p.tx - cx) : -Math.PI / 2;
+    const ux = lastMembers.length === 1 ? 0 : Math.cos(ang);
+    const uy = lastMembers.length === 1 ? 1 : Math.sin(ang);
+    const dist = nodeR * 1.22 + 7;
+    const ax = x + ux * dist;
+    const ay = y + uy * dist;
+    const f1 = Math.max(10, Math.min(13, nodeR * 0.55 + 4));
+    const f2 = f1 - 2;
+    const lh = f1 + 2;
+    ctx.textAlign = Math.abs(ux) < 0.4 ? 'center' : ux > 0 ? 'left' : 'right';
+    ctx.textBaseline = 'middle';
+    const lines = line2 ? 2 : 1;
+    let top;
+    if (uy > 0.4) top = ay + f1 / 2;
+    else if (uy < -0.4) top = ay - (lines - 0.5) * lh;
+    else top = ay - ((lines - 1) * lh) / 2;
+    ctx.font = font(f1, bold ? 800 : 650);
+    ctx.fillStyle = INK.text;
+    ctx.fillText(line1, ax, top);
+    if (line2) {
+      ctx.font = font(f2, 500);
+      ctx.fillStyle = INK.muted;
+      ctx.fillText(line2, ax, top + lh);
+    }
+  }
+
+  function tooltip(x, y, lines, below) {
+    ctx.font = font(12, 500);
+    let w = 0;
+    for (const l of lines) w = Math.max(w, ctx.measureText(l).width);
+    const pad = 8;
+    const lh = 16;
+    const bw = Math.min(W - 8, w + pad * 2);
+    const bh = lines.length * lh + pad * 2 - 4;
+    let bx = x - bw / 2;
+    let by = below ? y + 14 : y - bh - 14;
+    if (by < 4) by = y + 14;
+    if (by + bh > H - 4) by = Math.max(4, y - bh - 14);
+    bx = Math.max(4, Math.min(W - bw - 4, bx));
+    roundRect(ctx, bx, by, bw, bh, 6);
+    ctx.fillStyle = INK.tooltipBg;
+    ctx.fill();
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    lines.forEach((l, i) => {
+      ctx.font = font(12, i === 0 ? 700 : 500);
+      ctx.fillStyle = i === 0 ? INK.tooltipText : 'rgba(235,240,247,0.82)';
+      ctx.fillText(l, bx + pad, by + pad + i * lh, bw - pad * 2);
+    });
+  }
+
+  function nodeName(id) { return t('render.node', { id }); }
+
+  function messageLines(m) {
+    const lines = [`${t('msg.' + m.type)}  ${nodeName(m.from)} → ${nodeName(m.to)}`];
+    const parts = [t('render.term', { term: m.term })];
+    if (m.type === 'AppendEntries') {
+      parts.push(m.entries ? t('render.entries', { n: m.entries }) : t('render.heartbeat'));
+    }
+    if (m.success === true) parts.push(t(m.type.includes('Vote') ? 'render.granted' : 'render.success'));
+    if (m.success === false) parts.push(t(m.type.includes('Vote') ? 'render.denied' : 'render.rejected'));
+    lines.push(parts.join(' · '));
+    if (m.detail) lines.push(m.detail);
+    lines.push(t('render.flight', { send: m.send_ms, deliver: m.deliver_ms }));
+    return lines;
+  }
+
+  function nodeLines(n, inConfig, isLearner) {
+    const lines = [`${nodeName(n.id)} · ${t('role.' + (n.up === false ? 'down' : n.role))} · ${t('render.term', { term: n.term })}`];
+    if (n.voted_for != null) lines.push(t('render.votedForLong', { id: n.voted_for }));
+    lines.push(t('render.logSummary', { last: n.last_index, commit: n.commit, applied: n.applied }));
+    if (n.snapshot_index > 0) lines.push(t('render.snapshotUpTo', { index: n.snapshot_index }));
+    const kv = n.kv ? Object.keys(n.kv) : [];
+    if (kv.length) {
+      const shown = kv.slice(0, 6).map((k) => `${k}=${n.kv[k]}`).join(', ');
+      lines.push(t('render.kv', { kv: shown + (kv.length > 6 ? ', …' : '') }));
+    }
+    if (isLearner) lines.push(t('render.learner'));
+    if (!inConfig) lines.push(t('render.notInConfig'));
+    return lines;
+  }
+
+  function draw(view, simTimeMs, ui = {}) {
+    if (!W) resize();
+    const now = performance.now();
+    const sim = simTimeMs == null ? view.time_ms : simTimeMs;
+    const frac = sim - (view.time_ms || 0); // sub-ms progress since the view was taken
+    layout(view, now);
+    glide(now);
+    const drag = ui.dragging;
+    dragId = drag ? drag.id : null;
+    if (drag) { dragX = drag.x; dragY = drag.y; }
+    const hover = ui.hover || null;
+    const nodes = view.nodes || [];
+    const byId = nodeIndex(nodes);
+    const n = lastMembers.length;
+    const R = nodeR;
+
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = INK.background;
+    ctx.fillRect(0, 0, W, H);
+
+    // The "table" the servers sit around.
+    if (n > 1) {
+      ctx.beginPath();
+      ctx.arc(cx, cy, ringR, 0, TAU);
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = INK.ring;
+      ctx.stroke();
+    }
+
+    // Configuration: which nodes count, and joint consensus.
+    const ref = referenceNode(view);
+    const mem = ref && ref.membership;
+    let inConfig = null;
+    if (mem) {
+      inConfig = new Set([...(mem.voters || []), ...(mem.voters_outgoing || []), ...(mem.learners || [])]);
+    }
+    const joint = mem && mem.voters_outgoing && mem.voters_outgoing.length > 0;
+    if (joint) {
+      const po = hullPoints(mem.voters_outgoing);
+      const pn = hullPoints(mem.voters);
+      drawHull(ctx, po, po.length / 2, R * 1.22 + 14, 'rgba(170, 51, 119, 0.05)', INK.cOld, true, 2);
+      drawHull(ctx, pn, pn.length / 2, R * 1.22 + 22, 'rgba(34, 136, 51, 0.05)', INK.cNew, false, 2);
+      ctx.font = font(12, 700);
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'left';
+      const lx = 10;
+      let ly = 10;
+      ctx.fillStyle = INK.text;
+      ctx.fillText(t('render.joint'), lx, ly);
+      ly += 17;
+      for (const [key, col, dashed, ids] of [['render.cOld', INK.cOld, true, mem.voters_outgoing], ['render.cNew', INK.cNew, false, mem.voters]]) {
+        ctx.beginPath();
+        ctx.moveTo(lx, ly + 7);
+        ctx.lineTo(lx + 18, ly + 7);
+        ctx.lineWidth = 2.5;
+        ctx.strokeStyle = col;
+        if (dashed) ctx.setLineDash(DASH_WALL);
+        ctx.stroke();
+        ctx.setLineDash(NO_DASH);
+        ctx.font = font(12, 600);
+        ctx.fillStyle = col;
+        ctx.fillText(`${t(key)} {${ids.map(nodeName).join(', ')}}`, lx + 24, ly);
+        ly += 17;
+      }
+    }
+
+    // Partition: tinted islands, and a red wall through each gap.
+    const part = view.network && view.network.partition;
+    const editing = ui.groups && ui.groups.length ? ui.groups : null;
+    const groupsToDraw = editing || (part && part.length ? part : null);
+    if (groupsToDraw) {
+      groupsToDraw.forEach((g, i) => {
+        const pts = hullPoints(g);
+        if (!pts.length) return;
+        const col = INK.partition[i % INK.partition.length];
+        drawHull(ctx, pts, pts.length / 2, R * 1.22 + 10, hexAlpha(col, 0.07), hexAlpha(col, 0.55), !!editing, 1.5);
+      });
+    }
+    if (part && part.length && !editing && gapAngles.length > 1) {
+      ctx.setLineDash(DASH_WALL);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = INK.cut;
+      ctx.beginPath();
+      for (const a of gapAngles) {
+        ctx.moveTo(cx + Math.cos(a) * ringR * 0.12, cy + Math.sin(a) * ringR * 0.12);
+        ctx.lineTo(cx + Math.cos(a) * (ringR + R * 1.3), cy + Math.sin(a) * (ringR + R * 1.3));
+      }
+      ctx.stroke();
+      ctx.setLineDash(NO_DASH);
+    }
+    const groupOf = part && part.length ? groupIndex(part) : null;
+
+    // Links: the faint mesh (small clusters only; big ones show the hovered node's links).
+    const hoverNode = hover && hover.kind === 'node' ? hover.id : null;
+    if (n >= 2) {
+      ctx.lineWidth = 1;
+      for (let i = 0; i < n; i++) {
+        const a = lastMembers[i];
+        for (let j = i + 1; j < n; j++) {
+          const b = lastMembers[j];
+          const crossing = groupOf && groupOf.get(a) !== groupOf.get(b);
+          if (crossing) {
+            if (n > 7 && hoverNode !== a && hoverNode !== b) continue;
+            ctx.setLineDash(DASH_WALL);
+            drawLink(ctx, px(a), py(a), px(b), py(b), 'rgba(214, 40, 40, 0.28)', 1.2);
+            ctx.setLineDash(NO_DASH);
+          } else if (n <= 7 || hoverNode === a || hoverNode === b) {
+            drawLink(ctx, px(a), py(a), px(b), py(b), hoverNode === a || hoverNode === b ? 'rgba(40, 70, 120, 0.22)' : INK.link, 1);
+          }
+        }
+      }
+    }
+    if (hover && hover.kind === 'link') {
+      drawLink(ctx, px(hover.from), py(hover.from), px(hover.to), py(hover.to), INK.linkHover, 3);
+    }
+    const cuts = view.network && view.network.cuts;
+    if (cuts && cuts.length) {
+      for (const c of cuts) {
+        const [a, b] = c;
+        if (!pos.has(a) || !pos.has(b)) continue;
+        const both = cuts.some((d) => d[0] === b && d[1] === a);
+        const x1 = px(a); const y1 = py(a); const x2 = px(b); const y2 = py(b);
+        const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+        const ux = (x2 - x1) / len; const uy = (y2 - y1) / len;
+        const off = both ? 4 : 0;
+        const ins = R * 1.3;
+        drawCut(ctx, x1 + ux * ins - uy * off, y1 + uy * ins + ux * off,
+          x2 - ux * ins - uy * off, y2 - uy * ins + ux * off, Math.max(4, R * 0.28));
+      }
+    }
+
+    // Election timers / heartbeats (under the nodes).
+    for (const node of nodes) {
+      if (!pos.has(node.id) || node.up === false || node.role === 'down') continue;
+      const x = px(node.id); const y = py(node.id);
+      const timeout = node.timer_timeout_ms;
+      if (!(timeout > 0)) continue;
+      const elapsed = (node.timer_elapsed_ms || 0) + (frac > 0 ? frac : 0);
+      const a = inConfig && !inConfig.has(node.id) ? 0.35 : 1;
+      ctx.globalAlpha = a;
+      if (node.role === 'leader') drawHeartbeat(ctx, x, y, R, elapsed / timeout);
+      else drawTimerArc(ctx, x, y, R, 1 - elapsed / timeout);
+      ctx.globalAlpha = 1;
+    }
+
+    // Messages in flight.
+    const msgs = view.in_flight || [];
+    if (msgXY.length < msgs.length * 2) {
+      msgXY = new Float64Array(msgs.length * 4);
+      msgIds = new Array(msgs.length * 2);
+    }
+    msgCount = 0;
+    const ms = Math.max(3.5, Math.min(7.5, R * 0.34));
+    let hoverMsg = null;
+    let hoverMx = 0;
+    let hoverMy = 0;
+    for (let i = 0; i < msgs.length; i++) {
+      const m = msgs[i];
+      if (!pos.has(m.from) || !pos.has(m.to)) continue;
+      known.set(m.id, m);
+      const span = m.deliver_ms - m.send_ms;
+      let f = span > 0 ? (sim - m.send_ms) / span : 1;
+      f = f < 0 ? 0 : f > 1 ? 1 : f;
+      const p = along(m.from, m.to, f);
+      drawMessage(ctx, m.type, m.entries, m.success, p.x, p.y, ms, p.angle, true);
+      msgXY[2 * msgCount] = p.x;
+      msgXY[2 * msgCount + 1] = p.y;
+      msgIds[msgCount] = m.id;
+      msgCount++;
+      if (hover && hover.kind === 'message' && hover.id === m.id) {
+        hoverMsg = m; hoverMx = p.x; hoverMy = p.y;
+      }
+    }
+    if (--pruneCountdown <= 0) {
+      pruneCountdown = 120;
+      for (const [id, m] of known) if (m.deliver_ms < sim - 3000) known.delete(id);
+    }
+
+    // Flashes from recent trace events: dropped messages, new leaders.
+    const events = ui.events || [];
+    const latMax = (view.network && view.network.latency_ms && view.network.latency_ms[1]) || 30;
+    const puffMs = Math.max(40, latMax * 2.5);
+    for (const ev of events) {
+      const age = sim - ev.time_ms;
+      if (age < 0) continue;
+      if (ev.kind === 'message-dropped') {
+        if (age > puffMs || !pos.has(ev.from) || !pos.has(ev.to)) continue;
+        const m = known.get(ev.id);
+        let f;
+        if (m && m.deliver_ms > m.send_ms) f = Math.min(1, Math.max(0, (ev.time_ms - m.send_ms) / (m.deliver_ms - m.send_ms)));
+        else f = ev.why === 'crashed' ? 0.92 : 0.22;
+        const p = along(ev.from, ev.to, f);
+        drawPuff(ctx, p.x, p.y, ms * 1.1, age / puffMs);
+      } else if (ev.kind === 'role-changed' && ev.to === 'leader' && age < 300 && pos.has(ev.node)) {
+        const k = age / 300;
+        ctx.globalAlpha = 1 - k;
+        ctx.beginPath();
+        ctx.arc(px(ev.node), py(ev.node), R * (1.3 + k * 1.4), 0, TAU);
+        ctx.lineWidth = 3 * (1 - k) + 1;
+        ctx.strokeStyle = INK.crown;
+        ctx.stroke();
+        ctx.globalAlpha = 1;
+      }
+    }
+
+    // The nodes.
+    const leaderNode = ref && ref.role === 'leader' ? ref : null;
+    for (let i = 0; i < n; i++) {
+      const id = lastMembers[i];
+      const node = byId.get(id);
+      if (!node || id === dragId) continue;
+      drawOneNode(node, px(id), py(id), inConfig, mem, leaderNode);
+    }
+
+    // Hover / selection rings, then the dragged node on top of everything.
+    if (ui.selectedNode != null && pos.has(ui.selectedNode)) {
+      ctx.beginPath();
+      ctx.arc(px(ui.selectedNode), py(ui.selectedNode), R * 1.22 + 9, 0, TAU);
+      ctx.lineWidth = 2.5;
+      ctx.strokeStyle = INK.selected;
+      ctx.stroke();
+    }
+    if (hoverNode != null && pos.has(hoverNode)) {
+      ctx.beginPath();
+      ctx.arc(px(hoverNode), py(hoverNode), R * 1.22 + 8, 0, TAU);
+      ctx.lineWidth = 6;
+      ctx.strokeStyle = INK.hover;
+      ctx.stroke();
+    }
+    if (drag && byId.get(drag.id)) {
+      ctx.globalAlpha = 0.92;
+      drawOneNode(byId.get(drag.id), drag.x, drag.y, inConfig, mem, leaderNode);
+      ctx.globalAlpha = 1;
+    }
+    if (hoverMsg) {
+      ctx.beginPath();
+      ctx.arc(hoverMx, hoverMy, ms * 2.2, 0, TAU);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = INK.selected;
+      ctx.stroke();
+      if (tooltips) tooltip(hoverMx, hoverMy, messageLines(hoverMsg), false);
+    } else if (tooltips && hoverNode != null && byId.get(hoverNode) && !drag) {
+      const node = byId.get(hoverNode);
+      const learner = !!(node.membership || mem) && isLearnerIn(mem, node.id);
+      tooltip(px(hoverNode), py(hoverNode) + R * 1.3, nodeLines(node, !inConfig || inConfig.has(node.id), learner), true);
+    }
+  }
+
+  function drawOneNode(node, x, y, inConfig, mem, leaderNode) {
+    const R = nodeR;
+    const down = node.up === false || node.role === 'down';
+    const role = down ? 'down' : node.role;
+    const faded = inConfig && !inConfig.has(node.id);
+    const learner = isLearnerIn(mem, node.id);
+    const saved = ctx.globalAlpha;
+    if (faded) ctx.globalAlpha = saved * 0.35;
+    drawNode(ctx, x, y, R, role, node.term, learner, true);
+    if (role === 'leader') drawCrown(ctx, x, y - R * 1.02, R * 0.95);
+    if (leaderNode && node.id === leaderNode.id && leaderNode.transfer_target != null && pos.has(leaderNode.transfer_target)) {
+      // Leadership transfer in progress: a dotted arrow to the chosen successor.
+      const tx = px(leaderNode.transfer_target); const ty = py(leaderNode.transfer_target);
+      ctx.setLineDash(DASH_WALL);
+      drawLink(ctx, x, y, tx, ty, 'rgba(122, 90, 0, 0.6)', 2);
+      ctx.setLineDash(NO_DASH);
+    }
+    // Label: name, then the vote (followers) or the tally (campaigners).
+    let sub = null;
+    if (!down) {
+      if ((role === 'candidate' || role === 'pre-candidate') && node.votes_granted) {
+        const voters = (node.membership && node.membership.voters) || (mem && mem.voters) || lastMembers;
+        sub = t('render.votes', { got: node.votes_granted.length, need: quorum(voters) });
+      } else if (role !== 'leader' && node.voted_for != null && node.voted_for !== node.id) {
+        sub = t('render.votedFor', { id: node.voted_for });
+      }
+    }
+    drawLabelBlock(node.id, x, y, nodeName(node.id), sub, role === 'leader');
+    ctx.globalAlpha = saved;
+  }
+
+  function hitTest(x, y) {
+    // Nodes first (they sit on top), then the nearest message, then a link.
+    let best = null;
+    let bestD = Infinity;
+    for (const id of lastMembers) {
+      const d = Math.hypot(px(id) - x, py(id) - y);
+      if (d < nodeR * 1.3 + 4 && d < bestD) { best = id; bestD = d; }
+    }
+    if (best != null) return { kind: 'node', id: best };
+    const reach = Math.max(9, nodeR * 0.6);
+    let mi = -1;
+    bestD = reach;
+    for (let i = 0; i < msgCount; i++) {
+      const d = Math.hypot(msgXY[2 * i] - x, msgXY[2 * i + 1] - y);
+      if (d < bestD) { bestD = d; mi = i; }
+    }
+    if (mi >= 0) return { kind: 'message', id: msgIds[mi] };
+    let link = null;
+    bestD = 6;
+    for (let i = 0; i < lastMembers.length; i++) {
+      for (let j = i + 1; j < lastMembers.length; j++) {
+        const a = lastMembers[i]; const b = lastMembers[j];
+        const d = segDist(x, y, px(a), py(a), px(b), py(b));
+        if (d < bestD) {
+          bestD = d;
+          const da = Math.hypot(px(a) - x, py(a) - y);
+          const db = Math.hypot(px(b) - x, py(b) - y);
+          // `from` is the end nearer the pointer, so a click "on n1's side" of
+          // the n1–n2 link means n1 → n2 (useful for one-way cuts).
+          link = da <= db ? { kind: 'link', from: a, to: b } : { kind: 'link', from: b, to: a };
+        }
+      }
+    }
+    return link;
+  }
+
+  /** Where a node is drawn (CSS px), e.g. for a DOM popup next to it. */
+  function nodePosition(id) {
+    if (!pos.has(id)) return null;
+    return { x: px(id), y: py(id), r: nodeR };
+  }
+
+  return { resize, draw, hitTest, nodePosition };
+}
+
+function isLearnerIn(mem, id) {
+  return !!(mem && mem.learners && mem.learners.includes(id));
+}
+
+const indexCache = { nodes: null, map: new Map() };
+function nodeIndex(nodes) {
+  if (indexCache.nodes !== nodes) {
+    indexCache.map.clear();
+    for (const n of nodes) indexCache.map.set(n.id, n);
+    indexCache.nodes = nodes;
+  }
+  return indexCache.map;
+}
+
+function groupIndex(groups) {
+  const m = new Map();
+  groups.forEach((g, i) => g.forEach((id) => m.set(id, i)));
+  return m;
+}
+
+const alphaCache = new Map();
+function hexAlpha(hex, a) {
+  const key = hex + a;
+  let v = alphaCache.get(key);
+  if (!v) {
+    const n = parseInt(hex.slice(1), 16);
+    v = `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${a})`;
+    alphaCache.set(key, v);
+  }
+  return v;
+}
+
+function segDist(x, y, x1, y1, x2, y2) {
+  const dx = x2 - x1; const dy = y2 - y1;
+  const l2 = dx * dx + dy * dy || 1;
+  let k = ((x - x1) * dx + (y - y1) * dy) / l2;
+  k = k < 0 ? 0 : k > 1 ? 1 : k;
+  return Math.hypot(x - (x1 + k * dx), y - (y1 + k * dy));
+}
+
+// Re-exported for the legend and tests.
+export { MESSAGE, roleStyle, termColor };
