@@ -43,6 +43,7 @@ export default {
   // Log panel
   'render.index': 'index',
   'render.kvHeader': 'key-value state',
+  'render.kvHeaderShort': 'state',
   'render.kvEmpty': '(empty)',
   'render.kvKeys': '{n} keys',
   'render.snapshotUpTo': 'snapshot ≤ {index}',

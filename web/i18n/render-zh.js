@@ -39,6 +39,7 @@ export default {
 
   'render.index': '索引',
   'render.kvHeader': '键值状态',
+  'render.kvHeaderShort': '状态',
   'render.kvEmpty': '（空）',
   'render.kvKeys': '{n} 个键',
   'render.snapshotUpTo': '快照 ≤ {index}',

@@ -10,9 +10,9 @@
 // When logs are longer than the panel is wide, the right end (the news) stays
 // visible and a "…" stands for the hidden prefix.
 
-import { INK, PROGRESS } from './theme.js';
+import { INK, termColor, textOn } from './theme.js';
 import {
-  drawAppliedBar, drawCell, drawCrown, drawNode, drawProgressMarker,
+  cellPath, drawAppliedBar, drawCell, drawCrown, drawNode, drawProgressMarker,
   drawSnapshotBlock, font,
 } from './glyphs.js';
 import { referenceNode } from './ring.js';
@@ -75,7 +75,8 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
     if (ctx.measureText(text).width > maxW) {
       let k = text.length - 1;
       while (k > 0 && ctx.measureText(text.slice(0, k) + '…').width > maxW) k--;
-      text = k > 0 ? text.slice(0, k) + '…' : '';
+      // A stub like "x…" says nothing; show no text rather than that.
+      text = k >= 2 ? text.slice(0, k) + '…' : '';
     }
     abbrev.set(cmd, text);
     return text;
@@ -129,7 +130,7 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
 
     const lang = t('render.cmdNoop') + t('render.cmdConfig');
     const key = `${Math.round(cw)}|${cellFont}|${lang}`;
-    if (key !== abbrevKey) { abbrev.clear(); abbrevKey = key; }
+    if (key !== abbrevKey) { abbrev.clear(); kvFit.clear(); abbrevKey = key; }
 
     // Header: entry indices, thinned so labels never collide.
     ctx.font = font(10, 500);
@@ -138,14 +139,12 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
     ctx.textBaseline = 'middle';
     const step = niceStep(Math.ceil(24 / cw));
     for (let i = first; i <= lastVisible; i++) {
-      if (i % step !== 0 && i !== first) continue;
-      if (i === first && first % step !== 0 && first > 1) continue;
+      if (i % step !== 0 && i !== 1) continue;
       ctx.fillText(String(i), cx0 + (i - first + 0.5) * cw, PAD + HEADER / 2);
     }
     ctx.textAlign = 'left';
     ctx.fillText(t('render.index'), PAD, PAD + HEADER / 2);
-    ctx.textAlign = 'right';
-    ctx.fillText(t('render.kvHeader'), W - PAD, PAD + HEADER / 2);
+    ctx.fillText(t(narrow ? 'render.kvHeaderShort' : 'render.kvHeader'), W - PAD - kvW, PAD + HEADER / 2, kvW);
 
     const ref = referenceNode(view);
     const leader = ref && ref.role === 'leader' ? ref : null;
@@ -206,12 +205,40 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
       const from = Math.max(first, snap + 1);
       const to = Math.min(nd.last_index, lastVisible);
       const textRoom = cw - 5;
+      // Pass 1, shapes: runs of committed cells of one term become one path
+      // and one fill (hundreds of cells, a few dozen draw calls).
+      let runTerm = -1;
       for (let i = from; i <= to; i++) {
         const e = log[i - base];
         if (!e) continue;
         const x = cx0 + (i - first) * cw;
-        const text = textRoom >= 10 ? shortCommand(e.command, textRoom) : '';
-        drawCell(ctx, x + 1, y + cellTop, cw - 2, cellH, e.term, i <= nd.commit, text);
+        if (i <= nd.commit) {
+          if (e.term !== runTerm) {
+            if (runTerm >= 0) { ctx.fillStyle = termColor(runTerm); ctx.fill(); }
+            ctx.beginPath();
+            runTerm = e.term;
+          }
+          cellPath(ctx, x + 1, y + cellTop, cw - 2, cellH);
+        } else {
+          if (runTerm >= 0) { ctx.fillStyle = termColor(runTerm); ctx.fill(); runTerm = -1; }
+          drawCell(ctx, x + 1, y + cellTop, cw - 2, cellH, e.term, false, null);
+        }
+      }
+      if (runTerm >= 0) { ctx.fillStyle = termColor(runTerm); ctx.fill(); }
+      // Pass 2, the command text.
+      if (textRoom >= 10) {
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
+        let ink = '';
+        for (let i = from; i <= to; i++) {
+          const e = log[i - base];
+          if (!e) continue;
+          const text = shortCommand(e.command, textRoom);
+          if (!text) continue;
+          const want = i <= nd.commit ? textOn(termColor(e.term)) : INK.text;
+          if (want !== ink) { ctx.fillStyle = want; ink = want; }
+          ctx.fillText(text, cx0 + (i - first + 0.5) * cw, y + cellTop + cellH / 2 + 0.5);
+        }
       }
       // Applied: a bar under what the state machine has executed.
       if (nd.applied >= first) {
@@ -235,29 +262,46 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
     }
   }
 
+  // Fitted key-value summaries, by (text, width): measuring text is the
+  // expensive part, and the state rarely changes between frames.
+  const kvFit = new Map();
   function drawKv(nd, x, y, w, narrow) {
-    const keys = nd.kv ? Object.keys(nd.kv) : [];
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     ctx.font = font(narrow ? 10 : 11, 500);
-    if (!keys.length) {
+    let full = '';
+    let count = 0;
+    if (nd.kv) {
+      for (const k in nd.kv) {
+        full += (count ? ' ' : '') + k + '=' + nd.kv[k];
+        count++;
+      }
+    }
+    if (!count) {
       ctx.fillStyle = INK.faint;
       ctx.fillText(t('render.kvEmpty'), x, y);
       return;
     }
+    const key = `${w}|${count}|${full}`;
+    let s = kvFit.get(key);
+    if (s === undefined) {
+      if (kvFit.size > 500) kvFit.clear();
+      if (ctx.measureText(full).width <= w - 4) {
+        s = full;
+      } else {
+        // Whole "key=value" pairs only, then "…".
+        const parts = full.split(' ');
+        s = '';
+        for (let i = 0; i < parts.length; i++) {
+          const next = (i ? s + ' ' : '') + parts[i];
+          if (ctx.measureText(next + ' …').width > w - 4) break;
+          s = next;
+        }
+        s = s ? s + ' …' : t('render.kvKeys', { n: count });
+      }
+      kvFit.set(key, s);
+    }
     ctx.fillStyle = INK.text;
-    let s = '';
-    let shown = 0;
-    for (const k of keys) {
-      const part = `${shown ? ' ' : ''}${k}=${nd.kv[k]}`;
-      if (ctx.measureText(s + part).width > w - 10) break;
-      s += part;
-      shown++;
-    }
-    if (shown < keys.length) {
-      if (shown === 0) s = t('render.kvKeys', { n: keys.length });
-      else s += ' …';
-    }
     ctx.fillText(s, x, y, w);
   }
 

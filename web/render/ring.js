@@ -7,10 +7,10 @@
 // (a partition regroups the ring), and the send/deliver times of recently seen
 // messages, so a dropped message can "puff" exactly where it was lost.
 
-import { INK, MESSAGE, roleStyle, termColor } from './theme.js';
+import { INK, MESSAGE, messageStyle, roleStyle, termColor } from './theme.js';
 import {
   NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
-  drawNode, drawPuff, drawTimerArc, font, roundRect,
+  drawNode, drawPuff, drawTimerArc, font, roundRect, strokeTails, tailPath,
 } from './glyphs.js';
 
 const TAU = Math.PI * 2;
@@ -49,6 +49,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
   let ringR = 0;
   let nodeR = 14;
   let layoutKey = '';
+  let crowded = false; // small canvas, many nodes: labels are names only
   let gapAngles = []; // angles of the gaps between partition groups
   /** id → { x, y, fx, fy, tx, ty, t0, angle } (current, glide-from, target). */
   const pos = new Map();
@@ -57,6 +58,8 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
   let msgCount = 0;
   let msgXY = new Float64Array(512);
   let msgIds = new Array(256);
+  let msgAngle = new Float64Array(256);
+  let msgObj = new Array(256);
   let lastMembers = [];
 
   // Messages seen recently (id → message), so a drop can be placed on its path.
@@ -93,7 +96,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     } else {
       groups = [members];
     }
-    const key = `${W}x${H}|` + groups.map((g) => g.join(',')).join('|');
+    const key = `${W}x${H}|${t('render.votedFor', { id: 0 })}|` + groups.map((g) => g.join(',')).join('|');
     if (key === layoutKey) return;
     const first = layoutKey === '';
     layoutKey = key;
@@ -103,15 +106,22 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const gap = groups.length > 1 ? 0.9 : 0; // in node slots
     const slots = Math.max(1, n + gap * groups.length);
     const minDim = Math.min(W, H);
-    // Node radius: proportional to the canvas, limited by neighbour spacing.
-    const labelSpace = minDim < 420 ? 24 : 30;
+    // Room for the labels: two lines above/below a node, and the widest
+    // label beside it (measured, so a translation cannot be clipped).
+    crowded = W < 520 && members.length > 9;
+    const labelW = widestLabel(members);
+    const ringFor = (r) => {
+      const out = r * 1.22 + 7;
+      const f1 = labelFont(r);
+      return Math.min(W / 2 - out - labelW - 6, H / 2 - out - (crowded ? 1 : 2) * (f1 + 2) - 8);
+    };
     nodeR = Math.max(9, Math.min(30, minDim * 0.065));
-    for (let k = 0; k < 3; k++) {
-      ringR = Math.max(20, minDim / 2 - nodeR * 1.45 - labelSpace);
+    for (let k = 0; k < 4; k++) {
+      ringR = Math.max(20, ringFor(nodeR));
       const spacing = slots > 1 ? ringR * Math.sin(Math.PI / slots) : ringR;
       nodeR = Math.max(9, Math.min(30, minDim * 0.065, spacing * 0.6));
     }
-    ringR = Math.max(20, minDim / 2 - nodeR * 1.45 - labelSpace);
+    ringR = Math.max(20, ringFor(nodeR));
     cx = W / 2;
     cy = H / 2 + (H > W * 1.1 ? 0 : 4);
 
@@ -138,6 +148,25 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     for (const id of [...pos.keys()]) if (!members.includes(id)) pos.delete(id);
   }
 
+  function labelFont(r) {
+    return Math.round(Math.max(10, Math.min(13, r * 0.55 + 4)));
+  }
+
+  /** Width of the widest label a node can carry (its name or its vote line). */
+  function widestLabel(members) {
+    const maxId = members.length ? members[members.length - 1] : 1;
+    const r = Math.max(9, Math.min(30, Math.min(W, H) * 0.065));
+    const f1 = labelFont(r);
+    ctx.font = font(f1, 800);
+    let w = ctx.measureText(nodeName(maxId)).width;
+    if (crowded) return w;
+    ctx.font = font(f1 - 2, 500);
+    w = Math.max(w,
+      ctx.measureText(t('render.votedFor', { id: maxId })).width,
+      ctx.measureText(t('render.votes', { got: members.length, need: members.length })).width);
+    return w;
+  }
+
   function glide(now) {
     for (const p of pos.values()) {
       const k = (now - p.t0) / GLIDE_MS;
@@ -162,7 +191,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const dx = x2 - x1; const dy = y2 - y1;
     const len = Math.hypot(dx, dy) || 1;
     const ux = dx / len; const uy = dy / len;
-    const inset = Math.min(nodeR * 1.15, len * 0.3);
+    const inset = Math.min(nodeR * 1.22 + 9, len * 0.3);
     const off = Math.min(4, nodeR * 0.22); // requests and replies use separate lanes
     const d = inset + (len - 2 * inset) * f;
     pt.x = x1 + ux * d - uy * off;
@@ -189,7 +218,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const dist = nodeR * 1.22 + 7;
     const ax = x + ux * dist;
     const ay = y + uy * dist;
-    const f1 = Math.max(10, Math.min(13, nodeR * 0.55 + 4));
+    const f1 = labelFont(nodeR);
     const f2 = f1 - 2;
     const lh = f1 + 2;
     ctx.textAlign = Math.abs(ux) < 0.4 ? 'center' : ux > 0 ? 'left' : 'right';
@@ -350,7 +379,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       ctx.strokeStyle = INK.cut;
       ctx.beginPath();
       for (const a of gapAngles) {
-        ctx.moveTo(cx + Math.cos(a) * ringR * 0.12, cy + Math.sin(a) * ringR * 0.12);
+        ctx.moveTo(cx, cy);
         ctx.lineTo(cx + Math.cos(a) * (ringR + R * 1.3), cy + Math.sin(a) * (ringR + R * 1.3));
       }
       ctx.stroke();
@@ -368,7 +397,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
           const b = lastMembers[j];
           const crossing = groupOf && groupOf.get(a) !== groupOf.get(b);
           if (crossing) {
-            if (n > 7 && hoverNode !== a && hoverNode !== b) continue;
+            if (hoverNode !== a && hoverNode !== b) continue;
             ctx.setLineDash(DASH_WALL);
             drawLink(ctx, px(a), py(a), px(b), py(b), 'rgba(214, 40, 40, 0.28)', 1.2);
             ctx.setLineDash(NO_DASH);
@@ -416,12 +445,16 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     if (msgXY.length < msgs.length * 2) {
       msgXY = new Float64Array(msgs.length * 4);
       msgIds = new Array(msgs.length * 2);
+      msgAngle = new Float64Array(msgs.length * 2);
+      msgObj = new Array(msgs.length * 2);
     }
     msgCount = 0;
     const ms = Math.max(3.5, Math.min(7.5, R * 0.34));
     let hoverMsg = null;
     let hoverMx = 0;
     let hoverMy = 0;
+    // Pass 1: positions, and every motion tail in one path.
+    ctx.beginPath();
     for (let i = 0; i < msgs.length; i++) {
       const m = msgs[i];
       if (!pos.has(m.from) || !pos.has(m.to)) continue;
@@ -430,14 +463,23 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       let f = span > 0 ? (sim - m.send_ms) / span : 1;
       f = f < 0 ? 0 : f > 1 ? 1 : f;
       const p = along(m.from, m.to, f);
-      drawMessage(ctx, m.type, m.entries, m.success, p.x, p.y, ms, p.angle, true);
+      tailPath(ctx, p.x, p.y, ms * messageStyle(m.type).size, p.angle);
       msgXY[2 * msgCount] = p.x;
       msgXY[2 * msgCount + 1] = p.y;
+      msgAngle[msgCount] = p.angle;
       msgIds[msgCount] = m.id;
+      msgObj[msgCount] = m;
       msgCount++;
       if (hover && hover.kind === 'message' && hover.id === m.id) {
         hoverMsg = m; hoverMx = p.x; hoverMy = p.y;
       }
+    }
+    strokeTails(ctx, ms);
+    // Pass 2: the glyphs.
+    for (let i = 0; i < msgCount; i++) {
+      const m = msgObj[i];
+      drawMessage(ctx, m.type, m.entries, m.success, msgXY[2 * i], msgXY[2 * i + 1], ms, msgAngle[i], false);
+      msgObj[i] = null;
     }
     if (--pruneCountdown <= 0) {
       pruneCountdown = 120;
@@ -523,7 +565,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const saved = ctx.globalAlpha;
     if (faded) ctx.globalAlpha = saved * 0.35;
     drawNode(ctx, x, y, R, role, node.term, learner, true);
-    if (role === 'leader') drawCrown(ctx, x, y - R * 1.02, R * 0.95);
+    if (role === 'leader') drawCrown(ctx, x, y - R * 1.12, R * 0.9);
     if (leaderNode && node.id === leaderNode.id && leaderNode.transfer_target != null && pos.has(leaderNode.transfer_target)) {
       // Leadership transfer in progress: a dotted arrow to the chosen successor.
       const tx = px(leaderNode.transfer_target); const ty = py(leaderNode.transfer_target);
@@ -537,10 +579,14 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       if ((role === 'candidate' || role === 'pre-candidate') && node.votes_granted) {
         const voters = (node.membership && node.membership.voters) || (mem && mem.voters) || lastMembers;
         sub = t('render.votes', { got: node.votes_granted.length, need: quorum(voters) });
-      } else if (role !== 'leader' && node.voted_for != null && node.voted_for !== node.id) {
+      } else if (role !== 'leader' && node.voted_for != null && node.voted_for !== node.id &&
+          node.voted_for !== node.leader_id) {
+        // Once the node follows the leader it voted for, "voted nX" is noise:
+        // show the vote only while it still tells something (an election).
         sub = t('render.votedFor', { id: node.voted_for });
       }
     }
+    if (crowded) sub = null; // phone + many nodes: the tooltip carries it
     drawLabelBlock(node.id, x, y, nodeName(node.id), sub, role === 'leader');
     ctx.globalAlpha = saved;
   }
