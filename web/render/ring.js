@@ -59,6 +59,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
   let msgXY = new Float64Array(512);
   let msgIds = new Array(256);
   let msgAngle = new Float64Array(256);
+  let msgAlpha = new Float64Array(256);
   let msgObj = new Array(256);
   let lastMembers = [];
 
@@ -200,6 +201,57 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     return pt;
   }
 
+  // Messages on a blocked link (partition or one-way cut) are still in
+  // flight in the simulator: it decides at delivery time. The page shows them
+  // travelling up to the red wall / the cut's bar and waiting there, then
+  // puffing at that spot when they are dropped.
+  let blockGroups = null; // id → group index, under a partition
+  let blockCuts = null;   // Set of from * 4096 + to
+  let wallLen = 0;
+  function blockedFraction(from, to) {
+    let blocked = false;
+    if (blockGroups) {
+      const a = blockGroups.get(from);
+      const b = blockGroups.get(to);
+      blocked = a === undefined || b === undefined || a !== b;
+    }
+    if (blocked) return wallFraction(from, to);
+    if (blockCuts && blockCuts.has(from * 4096 + to)) return cutFraction(from, to);
+    return -1;
+  }
+  function pathEnds(from, to) {
+    const x1 = px(from); const y1 = py(from); const x2 = px(to); const y2 = py(to);
+    const len = Math.hypot(x2 - x1, y2 - y1) || 1;
+    const inset = Math.min(nodeR * 1.22 + 9, len * 0.3);
+    return { x1, y1, x2, y2, len, inset };
+  }
+  function wallFraction(from, to) {
+    const e = pathEnds(from, to);
+    const ux = (e.x2 - e.x1) / e.len; const uy = (e.y2 - e.y1) / e.len;
+    const sx = e.x1 + ux * e.inset; const sy = e.y1 + uy * e.inset;
+    const span = e.len - 2 * e.inset;
+    let best = 2;
+    for (const a of gapAngles) {
+      // Segment (sx,sy)+(ux,uy)·d against the wall ray centre→outward.
+      const wx = Math.cos(a); const wy = Math.sin(a);
+      const den = ux * wy - uy * wx;
+      if (Math.abs(den) < 1e-9) continue;
+      const qx = cx - sx; const qy = cy - sy;
+      const d = (qx * wy - qy * wx) / den;        // along the message path
+      const r = (qx * uy - qy * ux) / den;        // along the wall
+      if (d > 0 && d < span && r >= 0 && r <= wallLen) best = Math.min(best, d / span);
+    }
+    if (best > 1) return 0.5;
+    return Math.max(0.05, best - (nodeR * 0.3) / Math.max(1, span));
+  }
+  function cutFraction(from, to) {
+    const e = pathEnds(from, to);
+    const span = e.len - 2 * e.inset;
+    const s = Math.max(4, nodeR * 0.28);
+    const bar = e.len - nodeR * 1.3 - s * 2.3 - s * 1.2; // just before the bar
+    return Math.max(0.05, Math.min(0.95, (bar - e.inset) / Math.max(1, span)));
+  }
+
   function hullPoints(ids) {
     // Points sorted by angle around the ring centre → convex order.
     const list = ids.filter((id) => pos.has(id) || id === dragId)
@@ -228,14 +280,22 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     if (uy > 0.4) top = ay + f1 / 2;
     else if (uy < -0.4) top = ay - (lines - 0.5) * lh;
     else top = ay - ((lines - 1) * lh) / 2;
+    // A halo in the background colour keeps labels legible over links,
+    // hulls and walls.
+    ctx.lineWidth = 3;
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = INK.background;
     ctx.font = font(f1, bold ? 800 : 650);
+    ctx.strokeText(line1, ax, top);
     ctx.fillStyle = INK.text;
     ctx.fillText(line1, ax, top);
     if (line2) {
       ctx.font = font(f2, 500);
+      ctx.strokeText(line2, ax, top + lh);
       ctx.fillStyle = INK.muted;
       ctx.fillText(line2, ax, top + lh);
     }
+    ctx.lineJoin = 'miter';
   }
 
   function tooltip(x, y, lines, below) {
@@ -294,8 +354,26 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     return lines;
   }
 
+  // While nodes glide to a new layout the page may be paused and not
+  // redrawing; then the renderer finishes the glide itself with the last view.
+  let last = null;
+  let glideFrame = 0;
+  let drewSinceRequest = true;
+  function keepGliding(now) {
+    let moving = false;
+    for (const p of pos.values()) if (now - p.t0 < GLIDE_MS) { moving = true; break; }
+    if (!moving || glideFrame || typeof requestAnimationFrame !== 'function') return;
+    drewSinceRequest = false;
+    glideFrame = requestAnimationFrame(() => {
+      glideFrame = 0;
+      if (!drewSinceRequest && last) draw(last.view, last.sim, last.ui);
+    });
+  }
+
   function draw(view, simTimeMs, ui = {}) {
     if (!W) resize();
+    drewSinceRequest = true;
+    last = { view, sim: simTimeMs, ui };
     const now = performance.now();
     const sim = simTimeMs == null ? view.time_ms : simTimeMs;
     const frac = sim - (view.time_ms || 0); // sub-ms progress since the view was taken
@@ -386,6 +464,10 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       ctx.setLineDash(NO_DASH);
     }
     const groupOf = part && part.length ? groupIndex(part) : null;
+    blockGroups = groupOf;
+    wallLen = ringR + R * 1.3;
+    const cutList = view.network && view.network.cuts;
+    blockCuts = cutList && cutList.length ? new Set(cutList.map((c) => c[0] * 4096 + c[1])) : null;
 
     // Links: the faint mesh (small clusters only; big ones show the hovered node's links).
     const hoverNode = hover && hover.kind === 'node' ? hover.id : null;
@@ -446,6 +528,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       msgXY = new Float64Array(msgs.length * 4);
       msgIds = new Array(msgs.length * 2);
       msgAngle = new Float64Array(msgs.length * 2);
+      msgAlpha = new Float64Array(msgs.length * 2);
       msgObj = new Array(msgs.length * 2);
     }
     msgCount = 0;
@@ -462,8 +545,15 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       const span = m.deliver_ms - m.send_ms;
       let f = span > 0 ? (sim - m.send_ms) / span : 1;
       f = f < 0 ? 0 : f > 1 ? 1 : f;
+      let alpha = 1;
+      if (blockGroups || blockCuts) {
+        const stop = blockedFraction(m.from, m.to);
+        if (stop >= 0 && f > stop) { f = stop; alpha = 0.75; }
+      }
+      if (m.lost) alpha = 1 - 0.75 * f; // decided at send: it fades away
       const p = along(m.from, m.to, f);
       tailPath(ctx, p.x, p.y, ms * messageStyle(m.type).size, p.angle);
+      msgAlpha[msgCount] = alpha;
       msgXY[2 * msgCount] = p.x;
       msgXY[2 * msgCount + 1] = p.y;
       msgAngle[msgCount] = p.angle;
@@ -478,7 +568,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     // Pass 2: the glyphs.
     for (let i = 0; i < msgCount; i++) {
       const m = msgObj[i];
+      ctx.globalAlpha = msgAlpha[i];
       drawMessage(ctx, m.type, m.entries, m.success, msgXY[2 * i], msgXY[2 * i + 1], ms, msgAngle[i], false);
+      ctx.globalAlpha = 1;
       msgObj[i] = null;
     }
     if (--pruneCountdown <= 0) {
@@ -496,9 +588,12 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       if (ev.kind === 'message-dropped') {
         if (age > puffMs || !pos.has(ev.from) || !pos.has(ev.to)) continue;
         const m = known.get(ev.id);
-        let f;
-        if (m && m.deliver_ms > m.send_ms) f = Math.min(1, Math.max(0, (ev.time_ms - m.send_ms) / (m.deliver_ms - m.send_ms)));
-        else f = ev.why === 'crashed' ? 0.92 : 0.22;
+        let f = -1;
+        if (ev.why === 'partition' || ev.why === 'cut') f = blockedFraction(ev.from, ev.to); // at the wall / bar
+        if (f < 0 && m && m.deliver_ms > m.send_ms) {
+          f = Math.min(1, Math.max(0, (ev.time_ms - m.send_ms) / (m.deliver_ms - m.send_ms)));
+        }
+        if (f < 0) f = ev.why === 'user' ? 0.5 : 0.92;
         const p = along(ev.from, ev.to, f);
         drawPuff(ctx, p.x, p.y, ms * 1.1, age / puffMs);
       } else if (ev.kind === 'role-changed' && ev.to === 'leader' && age < 300 && pos.has(ev.node)) {
@@ -554,6 +649,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       const learner = !!(node.membership || mem) && isLearnerIn(mem, node.id);
       tooltip(px(hoverNode), py(hoverNode) + R * 1.3, nodeLines(node, !inConfig || inConfig.has(node.id), learner), true);
     }
+    keepGliding(now);
   }
 
   function drawOneNode(node, x, y, inConfig, mem, leaderNode) {
