@@ -387,7 +387,37 @@ export function drawPuff(ctx, x, y, s, age) {
 
 // ---------------------------------------------------------------- network
 
-/** A link between two points; `cut` = dashed red. */
+const DASH_WALL = [7, 5];
+
+/** Partition wall segment (red, dashed). Adds to nothing; strokes at once. */
+export function drawWall(ctx, x1, y1, x2, y2) {
+  ctx.setLineDash(DASH_WALL);
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x2, y2);
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = INK.cut;
+  ctx.stroke();
+  ctx.setLineDash(NO_DASH);
+}
+
+/** Leadership transfer in progress: dotted line leader → chosen successor. */
+export function drawTransfer(ctx, x1, y1, x2, y2) {
+  ctx.setLineDash(DASH_WALL);
+  drawLink(ctx, x1, y1, x2, y2, 'rgba(122, 90, 0, 0.6)', 2);
+  ctx.setLineDash(NO_DASH);
+}
+
+/** The selected-node ring. */
+export function drawSelection(ctx, x, y, r) {
+  ctx.beginPath();
+  ctx.arc(x, y, r * 1.22 + 9, 0, TAU);
+  ctx.lineWidth = 2.5;
+  ctx.strokeStyle = INK.selected;
+  ctx.stroke();
+}
+
+/** A link between two points. */
 export function drawLink(ctx, x1, y1, x2, y2, style, width) {
   ctx.beginPath();
   ctx.moveTo(x1, y1);

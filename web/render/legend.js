@@ -7,7 +7,7 @@ import { INK, termColor } from './theme.js';
 import {
   drawAppliedBar, drawCell, drawCrown, drawCut, drawHeartbeat, drawHull,
   drawMessage, drawNode, drawProgressMarker, drawPuff, drawSnapshotBlock,
-  drawTimerArc, font,
+  drawSelection, drawTimerArc, drawTransfer, drawWall, font,
 } from './glyphs.js';
 
 const ICON_W = 52;
@@ -43,6 +43,15 @@ const SECTIONS = [
     ['legend.votedFor', (c, w, h, t) => label(c, w, h, t('render.votedFor', { id: 3 }))],
     ['legend.votes', (c, w, h, t) => label(c, w, h, t('render.votes', { got: 2, need: 3 }))],
     ['legend.learner', (c, w, h) => drawNode(c, w / 2, h / 2, 9, 'follower', 2, true)],
+    ['legend.selected', (c, w, h) => {
+      drawNode(c, w / 2, h / 2, 7, 'follower', 2);
+      drawSelection(c, w / 2, h / 2, 6);
+    }],
+    ['legend.transfer', (c, w, h) => {
+      drawTransfer(c, 10, h / 2, w - 10, h / 2);
+      drawNode(c, 9, h / 2, 7, 'leader', 2, false, false);
+      drawNode(c, w - 9, h / 2, 7, 'follower', 2, false, false);
+    }],
     ['legend.outside', (c, w, h) => {
       c.globalAlpha = 0.35;
       drawNode(c, w / 2, h / 2, 11, 'follower', 2);
@@ -60,8 +69,16 @@ const SECTIONS = [
     ['legend.appendOk', (c, w, h) => msg(c, w, h, 'AppendEntriesResponse', 0, true)],
     ['legend.appendReject', (c, w, h) => msg(c, w, h, 'AppendEntriesResponse', 0, false)],
     ['legend.installSnapshot', (c, w, h) => msg(c, w, h, 'InstallSnapshot')],
+    ['legend.snapshotReply', (c, w, h) => msg(c, w, h, 'InstallSnapshotResponse', 0, true)],
     ['legend.timeoutNow', (c, w, h) => msg(c, w, h, 'TimeoutNow')],
-    ['legend.dropped', (c, w, h) => drawPuff(c, w / 2, h / 2, 6, 0.25)],
+    ['legend.lost', (c, w, h) => {
+      for (let i = 0; i < 3; i++) {
+        c.globalAlpha = 1 - 0.3 * i;
+        drawMessage(c, 'AppendEntries', 2, null, 12 + i * 14, h / 2, 5.5, 0, false);
+      }
+      c.globalAlpha = 1;
+    }],
+    ['legend.dropped', (c, w, h) => drawPuff(c, w / 2, h / 2, 6.5, 0.25)],
   ]],
   ['legend.sectionLog', [
     ['legend.committed', (c, w, h) => cells(c, w, h, true)],
@@ -89,14 +106,7 @@ const SECTIONS = [
       drawHull(c, pts, 2, 7, 'rgba(68,119,170,0.07)', 'rgba(68,119,170,0.55)', false, 1.5);
       const q = new Float64Array([43, h / 2]);
       drawHull(c, q, 1, 7, 'rgba(238,119,51,0.07)', 'rgba(238,119,51,0.55)', false, 1.5);
-      c.setLineDash([5, 4]);
-      c.beginPath();
-      c.moveTo(w / 2 + 5, 2);
-      c.lineTo(w / 2 + 5, h - 2);
-      c.lineWidth = 2;
-      c.strokeStyle = INK.cut;
-      c.stroke();
-      c.setLineDash([]);
+      drawWall(c, w / 2 + 5, 2, w / 2 + 5, h - 2);
     }],
     ['legend.cut', (c, w, h) => drawCut(c, 4, h / 2, w - 4, h / 2, 4.5)],
     ['legend.cOld', (c, w, h) => {
@@ -111,7 +121,7 @@ const SECTIONS = [
 ];
 
 function msg(c, w, h, type, entries = 0, success = null) {
-  drawMessage(c, type, entries, success, w / 2, h / 2, 6, 0, false);
+  drawMessage(c, type, entries, success, w / 2, h / 2, 7, 0, false);
 }
 
 function cells(c, w, h, committed) {

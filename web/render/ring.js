@@ -10,7 +10,8 @@
 import { INK, MESSAGE, messageStyle, roleStyle, termColor } from './theme.js';
 import {
   NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
-  drawNode, drawPuff, drawTimerArc, font, roundRect, strokeTails, tailPath,
+  drawNode, drawPuff, drawSelection, drawTimerArc, drawTransfer, drawWall, font, roundRect,
+  strokeTails, tailPath,
 } from './glyphs.js';
 
 const TAU = Math.PI * 2;
@@ -452,16 +453,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       });
     }
     if (part && part.length && !editing && gapAngles.length > 1) {
-      ctx.setLineDash(DASH_WALL);
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = INK.cut;
-      ctx.beginPath();
       for (const a of gapAngles) {
-        ctx.moveTo(cx, cy);
-        ctx.lineTo(cx + Math.cos(a) * (ringR + R * 1.3), cy + Math.sin(a) * (ringR + R * 1.3));
+        drawWall(ctx, cx, cy, cx + Math.cos(a) * (ringR + R * 1.3), cy + Math.sin(a) * (ringR + R * 1.3));
       }
-      ctx.stroke();
-      ctx.setLineDash(NO_DASH);
     }
     const groupOf = part && part.length ? groupIndex(part) : null;
     blockGroups = groupOf;
@@ -619,11 +613,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
 
     // Hover / selection rings, then the dragged node on top of everything.
     if (ui.selectedNode != null && pos.has(ui.selectedNode)) {
-      ctx.beginPath();
-      ctx.arc(px(ui.selectedNode), py(ui.selectedNode), R * 1.22 + 9, 0, TAU);
-      ctx.lineWidth = 2.5;
-      ctx.strokeStyle = INK.selected;
-      ctx.stroke();
+      drawSelection(ctx, px(ui.selectedNode), py(ui.selectedNode), R);
     }
     if (hoverNode != null && pos.has(hoverNode)) {
       ctx.beginPath();
@@ -664,10 +654,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     if (role === 'leader') drawCrown(ctx, x, y - R * 1.12, R * 0.9);
     if (leaderNode && node.id === leaderNode.id && leaderNode.transfer_target != null && pos.has(leaderNode.transfer_target)) {
       // Leadership transfer in progress: a dotted arrow to the chosen successor.
-      const tx = px(leaderNode.transfer_target); const ty = py(leaderNode.transfer_target);
-      ctx.setLineDash(DASH_WALL);
-      drawLink(ctx, x, y, tx, ty, 'rgba(122, 90, 0, 0.6)', 2);
-      ctx.setLineDash(NO_DASH);
+      drawTransfer(ctx, x, y, px(leaderNode.transfer_target), py(leaderNode.transfer_target));
     }
     // Label: name, then the vote (followers) or the tally (campaigners).
     let sub = null;
