@@ -145,7 +145,7 @@ const scenes = {
     }));
     const f = [];
     // ~200 messages: replication traffic both ways with varied phases.
-    for (let r = 0; r < 7; r++) {
+    for (let r = 0; r < 9; r++) {
       for (const id of ids) {
         if (id === 7) continue;
         const s = r * 14 + (id % 5) * 2;

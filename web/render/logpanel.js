@@ -10,7 +10,7 @@
 // When logs are longer than the panel is wide, the right end (the news) stays
 // visible and a "…" stands for the hidden prefix.
 
-import { INK, termColor, textOn } from './theme.js';
+import { INK, canvasBackground, termColor, textOn } from './theme.js';
 import {
   cellPath, drawAppliedBar, drawCell, drawCrown, drawNode, drawProgressMarker,
   drawSnapshotBlock, font,
@@ -29,6 +29,7 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
   let W = 0;
   let H = 0;
   let dpr = 1;
+  let bg = INK.background;
 
   // Abbreviated command text per (cell width, command); cleared when the
   // cell width or the language changes.
@@ -52,6 +53,7 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
     canvas.width = Math.round(W * dpr);
     canvas.height = Math.round(H * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    bg = canvasBackground(canvas);
   }
 
   /** CSS height that shows n rows comfortably (the app may size the canvas with it). */
@@ -86,7 +88,7 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
     if (!W) resize();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.globalAlpha = 1;
-    ctx.fillStyle = INK.background;
+    ctx.fillStyle = bg;
     ctx.fillRect(0, 0, W, H);
 
     const nodes = (view.nodes || []).slice().sort((a, b) => a.id - b.id);

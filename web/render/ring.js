@@ -7,7 +7,7 @@
 // (a partition regroups the ring), and the send/deliver times of recently seen
 // messages, so a dropped message can "puff" exactly where it was lost.
 
-import { INK, MESSAGE, messageStyle, roleStyle, termColor } from './theme.js';
+import { INK, MESSAGE, canvasBackground, messageStyle, roleStyle, termColor } from './theme.js';
 import {
   NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
   drawNode, drawPuff, drawSelection, drawTimerArc, drawTransfer, drawWall, font, roundRect,
@@ -43,6 +43,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
   let W = 0;
   let H = 0;
   let dpr = 1;
+  let bg = INK.background;
 
   // Geometry of the last layout.
   let cx = 0;
@@ -76,28 +77,32 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     canvas.width = Math.round(W * dpr);
     canvas.height = Math.round(H * dpr);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    bg = canvasBackground(canvas);
     layoutKey = ''; // force a new layout, snapped (no glide across a resize)
     pos.clear();
   }
 
   /**
    * Place the nodes. Normally n1 at 12 o'clock and clockwise by id. Under a
-   * partition each group gets a contiguous arc with an empty gap between
-   * groups, so the groups read as islands and the hulls never overlap.
+   * partition — or while the user is editing one (ui.groups) — each group gets
+   * a contiguous arc with an empty gap between groups, so groups read as
+   * islands and their hulls never overlap. Groups are laid out last-first
+   * from 12 o'clock clockwise, so with two groups the first sits on the left
+   * and the second on the right, both while editing and once applied.
    */
-  function layout(view, now) {
+  function layout(view, now, editing) {
     const members = (view.members && view.members.length ? view.members : (view.nodes || []).map((n) => n.id))
       .slice().sort((a, b) => a - b);
-    const part = view.network && view.network.partition;
-    let groups;
-    if (part && part.length) {
-      groups = part.map((g) => g.filter((id) => members.includes(id)).sort((a, b) => a - b)).filter((g) => g.length);
+    const part = editing || (view.network && view.network.partition);
+    let groups = part && part.length
+      ? part.map((g) => g.filter((id) => members.includes(id)).sort((a, b) => a - b)).filter((g) => g.length)
+      : [];
+    if (groups.length) {
+      groups.reverse();
       const named = new Set(groups.flat());
       for (const id of members) if (!named.has(id)) groups.push([id]); // alone
-      groups.sort((a, b) => a[0] - b[0]);
-    } else {
-      groups = [members];
     }
+    if (groups.length <= 1) groups = [members];
     const key = `${W}x${H}|${t('render.votedFor', { id: 0 })}|` + groups.map((g) => g.join(',')).join('|');
     if (key === layoutKey) return;
     const first = layoutKey === '';
@@ -285,7 +290,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     // hulls and walls.
     ctx.lineWidth = 3;
     ctx.lineJoin = 'round';
-    ctx.strokeStyle = INK.background;
+    ctx.strokeStyle = bg;
     ctx.font = font(f1, bold ? 800 : 650);
     ctx.strokeText(line1, ax, top);
     ctx.fillStyle = INK.text;
@@ -378,7 +383,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const now = performance.now();
     const sim = simTimeMs == null ? view.time_ms : simTimeMs;
     const frac = sim - (view.time_ms || 0); // sub-ms progress since the view was taken
-    layout(view, now);
+    layout(view, now, ui.groups && ui.groups.length ? ui.groups : null);
     glide(now);
     const drag = ui.dragging;
     dragId = drag ? drag.id : null;
@@ -391,7 +396,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
 
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.globalAlpha = 1;
-    ctx.fillStyle = INK.background;
+    ctx.fillStyle = bg;
     ctx.fillRect(0, 0, W, H);
 
     // The "table" the servers sit around.

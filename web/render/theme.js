@@ -49,6 +49,19 @@ export const ROLE = {
 
 export const ROLE_ORDER = ['follower', 'pre-candidate', 'candidate', 'leader', 'down'];
 
+/**
+ * The canvas background: the page's `--rl-canvas-bg` or `--rl-panel` custom
+ * property when set (so the canvas blends into its card), else INK.background.
+ */
+export function canvasBackground(canvas) {
+  try {
+    const cs = getComputedStyle(canvas);
+    const v = (cs.getPropertyValue('--rl-canvas-bg') || cs.getPropertyValue('--rl-panel') || '').trim();
+    if (v) return v;
+  } catch (_) { /* not in a document */ }
+  return INK.background;
+}
+
 export function roleStyle(role) {
   return ROLE[role] || ROLE.follower;
 }
