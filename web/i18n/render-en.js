@@ -24,6 +24,7 @@ export default {
   'render.term': 'term {term}',
   'render.votedFor': 'voted n{id}',
   'render.votedForLong': 'voted for n{id} in this term',
+  'render.votedForSelf': 'voted for itself in this term',
   'render.votes': 'votes {got}/{need}',
   'render.entries': '{n} entries',
   'render.heartbeat': 'heartbeat',

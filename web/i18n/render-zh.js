@@ -21,6 +21,7 @@ export default {
   'render.term': '任期 {term}',
   'render.votedFor': '投给 n{id}',
   'render.votedForLong': '本任期投票给了 n{id}',
+  'render.votedForSelf': '本任期投票给了自己',
   'render.votes': '得票 {got}/{need}',
   'render.entries': '{n} 个条目',
   'render.heartbeat': '心跳',

@@ -116,17 +116,18 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     // Room for the labels: two lines above/below a node, and the widest
     // label beside it (measured, so a translation cannot be clipped).
     crowded = W < 520 && members.length > 9;
+    const maxR = n <= 3 ? 36 : 30;
     const labelW = widestLabel(members);
     const ringFor = (r) => {
       const out = r * 1.22 + 7;
       const f1 = labelFont(r);
       return Math.min(W / 2 - out - labelW - 6, H / 2 - out - (crowded ? 1 : 2) * (f1 + 2) - 8);
     };
-    nodeR = Math.max(9, Math.min(30, minDim * 0.065));
+    nodeR = Math.max(9, Math.min(maxR, minDim * 0.065));
     for (let k = 0; k < 4; k++) {
       ringR = Math.max(20, ringFor(nodeR));
       const spacing = slots > 1 ? ringR * Math.sin(Math.PI / slots) : ringR;
-      nodeR = Math.max(9, Math.min(30, minDim * 0.065, spacing * 0.6));
+      nodeR = Math.max(9, Math.min(maxR, minDim * 0.065, spacing * 0.6));
     }
     ringR = Math.max(20, ringFor(nodeR));
     cx = W / 2;
@@ -347,7 +348,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
 
   function nodeLines(n, inConfig, isLearner) {
     const lines = [`${nodeName(n.id)} · ${t('role.' + (n.up === false ? 'down' : n.role))} · ${t('render.term', { term: n.term })}`];
-    if (n.voted_for != null) lines.push(t('render.votedForLong', { id: n.voted_for }));
+    if (n.voted_for != null) {
+      lines.push(n.voted_for === n.id ? t('render.votedForSelf') : t('render.votedForLong', { id: n.voted_for }));
+    }
     lines.push(t('render.logSummary', { last: n.last_index, commit: n.commit, applied: n.applied }));
     if (n.snapshot_index > 0) lines.push(t('render.snapshotUpTo', { index: n.snapshot_index }));
     const kv = n.kv ? Object.keys(n.kv) : [];
@@ -581,8 +584,13 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const events = ui.events || [];
     const latMax = (view.network && view.network.latency_ms && view.network.latency_ms[1]) || 30;
     const puffMs = Math.max(40, latMax * 2.5);
-    for (const ev of events) {
+    const flashWindow = Math.max(puffMs, 300);
+    // Events arrive in time order: walk back from the newest and stop once
+    // they are too old to flash (the page may hand us thousands).
+    for (let i = events.length - 1; i >= 0; i--) {
+      const ev = events[i];
       const age = sim - ev.time_ms;
+      if (age > flashWindow) break;
       if (age < 0) continue;
       if (ev.kind === 'message-dropped') {
         if (age > puffMs || !pos.has(ev.from) || !pos.has(ev.to)) continue;
