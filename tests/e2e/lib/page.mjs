@@ -150,9 +150,33 @@ export async function commandLog(page) {
 export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.evaluate(() => document.querySelector('raft-lab').render());
+  await settled(page);
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage });
   return path;
+}
+
+/**
+ * Wait until the ring canvas stops changing (the renderer glides nodes to a
+ * new layout for a fraction of a second of real time, even while paused), so
+ * a screenshot shows the layout the simulated instant settles on. Gives up
+ * quietly after `maxMs`: a picture that never settles is still worth saving.
+ */
+export async function settled(page, maxMs = 3000) {
+  await page.evaluate(async (max) => {
+    const canvas = document.querySelector('raft-lab canvas');
+    if (!canvas) return;
+    const frame = () => new Promise((r) => requestAnimationFrame(r));
+    const t0 = performance.now();
+    let last = canvas.toDataURL();
+    let same = 0;
+    while (same < 3 && performance.now() - t0 < max) {
+      await frame();
+      const now = canvas.toDataURL();
+      same = now === last ? same + 1 : 0;
+      last = now;
+    }
+  }, maxMs);
 }
 
 /**
