@@ -98,7 +98,7 @@ else
     say "apt-get install chromium chromium-driver"
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -q
-    as_root apt-get install -y -q --no-install-recommends chromium chromium-driver
+    as_root apt-get install -y -q chromium chromium-driver
 fi
 
 # --- 5. npm devDependencies -------------------------------------------------
