@@ -27,6 +27,8 @@ const CHECKPOINT_EVERY_MS = 500;   // time travel: a clone() every so often…
 const MAX_CHECKPOINTS = 48;        // …thinned out to at most this many
 const FRAME_STATS = 600;
 const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the command box accepts at once
+const MAX_LOADED_RUN_MS = 1800000; // total simulated time a loaded scenario may ask for (it runs before the first frame)
+const HISTORY_PREFIX_MAX_MS = 60000; // a loaded scenario this short gets time-travel checkpoints at each command
 const U64_MAX = 18446744073709551615n;
 
 // ---- wasm loading (once per page) -------------------------------------------
@@ -247,11 +249,14 @@ export class RaftLab extends HTMLElement {
     if (this._fatal) throw new Error(t('err.crashed'));
     this._carry = 0;
     try {
+      const before = Number(this._sim.time_ms());
       this._guard(() => this._sim.exec(String(text)));
+      this._dropFuture(before);
     } catch (e) {
       throw withPosition(e);
     }
     this._afterChange(true);
+    this._checkpoint(Number(this._view.time_ms), true);
     return this._newFailures();
   }
 
@@ -333,9 +338,8 @@ export class RaftLab extends HTMLElement {
     const next = this._guard(() => cp.sim.clone());
     this._sim.free();
     this._sim = next;
-    // Checkpoints after the one restored belong to a future that is now discarded.
-    for (const c of this._checkpoints) if (c.time > cp.time) c.sim.free();
-    this._checkpoints = this._checkpoints.filter((c) => c.time <= cp.time);
+    // Checkpoints after this instant stay, so the slider can go forward
+    // again; they are dropped once the run takes a new course (_dropFuture).
     const ahead = target - Number(next.time_ms());
     if (ahead > 0) this._guard(() => next.advance(ahead));
     this._guard(() => next.events()); // history before the checkpoint is not "recent"
@@ -353,6 +357,12 @@ export class RaftLab extends HTMLElement {
 
   /** Make a fresh Simulation from `text` (throws with line:col on a parse error). */
   _start(text) {
+    // A loaded scenario runs to its end before the first frame: refuse one
+    // that asks for so much simulated time that the tab would freeze.
+    const tooLong = totalDuration(text, MAX_LOADED_RUN_MS);
+    if (tooLong) {
+      throw withPosition(new Error(`${tooLong.line}:${tooLong.col}: ${t('load.tooLong', { max: MAX_LOADED_RUN_MS / 1000 })}`));
+    }
     let sim;
     try {
       sim = new this._wasm.Simulation(text);
@@ -384,7 +394,46 @@ export class RaftLab extends HTMLElement {
       this._feed.clear();
       this._showCmdError(null);
     }
+    this._historyFromPrefixes(text);
     this._afterChange(true);
+  }
+
+  /**
+   * A scenario runs to its end when loaded, so the interesting moments (a
+   * snapshot in flight, the joint configuration) lie in the past. Give the
+   * history slider a checkpoint after each command by loading each prefix of
+   * the text: `Simulation(prefix)` is exactly the state after that command,
+   * with the same line numbers and the prefix as its command log.
+   */
+  _historyFromPrefixes(text) {
+    const lines = String(text).split('\n');
+    const cmdLines = [];
+    lines.forEach((l, i) => { const c = l.split('#')[0].trim(); if (c) cmdLines.push(i); });
+    if (cmdLines.length < 2 || cmdLines.length > 400) return;
+    if (totalDuration(text, HISTORY_PREFIX_MAX_MS)) return;
+    // Every command must have a checkpoint right after it (travelTo advances
+    // from a checkpoint and would skip a command in between), so with many
+    // commands the history starts later rather than skipping some.
+    const cps = [];
+    try {
+      for (let k = Math.max(0, cmdLines.length - MAX_CHECKPOINTS); k < cmdLines.length - 1; k++) {
+        const prefix = lines.slice(0, cmdLines[k] + 1).join('\n') + '\n';
+        let sim;
+        try { sim = new this._wasm.Simulation(prefix); } catch (_) { continue; } // e.g. setup still incomplete
+        const time = Number(sim.time_ms());
+        // Several commands at one instant: keep the last (it is what time travel to that instant means).
+        if (cps.length && cps[cps.length - 1].time === time) cps.pop().sim.free();
+        if (cps.length && cps[cps.length - 1].time > time) { sim.free(); continue; }
+        cps.push({ time, sim, cmd: true });
+      }
+    } catch (e) {
+      for (const c of cps) { try { c.sim.free(); } catch (_) { /* ignore */ } }
+      if (isPanic(e)) this._onPanic(e);
+      return;
+    }
+    const end = Number(this._sim.time_ms());
+    this._checkpoints = cps.filter((c) => c.time < end || (c.sim.free(), false));
+    this._checkpoints.push({ time: end, sim: this._guard(() => this._sim.clone()), cmd: true });
   }
 
   /** Run `fn` against the sim; a wasm trap (Rust panic) shows the overlay. */
@@ -477,18 +526,41 @@ export class RaftLab extends HTMLElement {
     return fresh;
   }
 
-  _checkpoint(now) {
+  /**
+   * Remember a clone() for time travel. travelTo() advances from the nearest
+   * earlier checkpoint, which is only right if no command ran in between: so
+   * after every command (`afterCommand`) a checkpoint is taken (replacing one
+   * at the same instant), and thinning never removes those.
+   */
+  /** Time moves or a command runs from a travelled-to past: the old future no longer applies. */
+  _dropFuture(from = this._sim ? Number(this._sim.time_ms()) : 0) {
     const cps = this._checkpoints;
-    const last = cps.length ? cps[cps.length - 1].time : -Infinity;
-    if (cps.length && now < last) return;
-    if (cps.length && now - last < CHECKPOINT_EVERY_MS) return;
-    cps.push({ time: now, sim: this._guard(() => this._sim.clone()) });
+    if (!cps.length || cps[cps.length - 1].time <= from) return;
+    for (const c of cps) if (c.time > from) c.sim.free();
+    this._checkpoints = cps.filter((c) => c.time <= from);
+  }
+
+  _checkpoint(now, afterCommand = false) {
+    let cps = this._checkpoints;
+    const last = cps.length ? cps[cps.length - 1] : null;
+    if (last && now < last.time) return;
+    if (afterCommand) {
+      if (last && last.time === now) { cps.pop().sim.free(); }
+    } else if (last && now - last.time < CHECKPOINT_EVERY_MS) return;
+    cps.push({ time: now, sim: this._guard(() => this._sim.clone()), cmd: afterCommand });
     if (cps.length > MAX_CHECKPOINTS) {
-      // Thin out: keep the first, then every other one, so the history spans
-      // the whole run at a coarser grain instead of forgetting the start.
-      const keep = [];
-      cps.forEach((c, i) => { if (i === 0 || i % 2 === 1 || i === cps.length - 1) keep.push(c); else c.sim.free(); });
-      this._checkpoints = keep;
+      // Thin out the plain (time-only) checkpoints: keep every other one, so
+      // the history spans the whole run at a coarser grain.
+      let plain = 0;
+      cps = cps.filter((c, i) => {
+        if (c.cmd || i === 0 || i === cps.length - 1) return true;
+        if (plain++ % 2 === 1) return true;
+        c.sim.free();
+        return false;
+      });
+      // Still too many (many commands): the history starts later.
+      while (cps.length > MAX_CHECKPOINTS) cps.shift().sim.free();
+      this._checkpoints = cps;
     }
   }
 
@@ -516,6 +588,7 @@ export class RaftLab extends HTMLElement {
         this._carry += gap * this._speed;
         const whole = Math.floor(this._carry);
         if (whole > 0) {
+          this._dropFuture();
           this._carry -= whole;
           this._sim.advance(whole);
           advanced = true;
@@ -710,6 +783,7 @@ export class RaftLab extends HTMLElement {
   _step() {
     if (!this._sim || this._fatal) return;
     this.pause();
+    this._dropFuture();
     // Advance one ms at a time until something happens (a trace event).
     this._guard(() => {
       const evs = this._sim.events();
@@ -814,7 +888,8 @@ export class RaftLab extends HTMLElement {
     const scrub = els.field('scrub');
     const cps = this._checkpoints;
     scrub.min = String(cps.length ? cps[0].time : 0);
-    scrub.max = String(view.time_ms);
+    // After travelling back, the slider still reaches the end of the run.
+    scrub.max = String(Math.max(view.time_ms, cps.length ? cps[cps.length - 1].time : 0));
     scrub.value = String(view.time_ms);
     scrub.disabled = !cps.length || Number(scrub.min) >= Number(scrub.max);
     els.action('back').disabled = !cps.length;
@@ -1065,6 +1140,25 @@ export function longDuration(text, maxMs) {
     while ((m = re.exec(code))) {
       const ms = Number(m[3]) * (m[4] === 's' ? 1000 : 1);
       if (ms > maxMs) return { line: i + 1, col: m.index + m[1].length + m[2].length + 1 };
+    }
+  }
+  return null;
+}
+
+/**
+ * The `run D` / `within D` in `text` at which the durations, summed from the
+ * top, first exceed `maxMs`, as `{ line, col }` (1-based), or null.
+ */
+export function totalDuration(text, maxMs) {
+  const lines = String(text).split('\n');
+  let total = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const code = lines[i].split('#')[0];
+    const re = /\b(run|within)(\s+)(\d+)(ms|s)\b/g;
+    let m;
+    while ((m = re.exec(code))) {
+      total += Number(m[3]) * (m[4] === 's' ? 1000 : 1);
+      if (total > maxMs) return { line: i + 1, col: m.index + m[1].length + m[2].length + 1 };
     }
   }
   return null;

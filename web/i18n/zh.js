@@ -60,6 +60,7 @@ export const app = {
   'console.run': '执行',
   'console.error': '第 {line} 行第 {col} 列（{line}:{col}）：{message}',
   'console.tooLong': '第 {line} 行第 {col} 列（{line}:{col}）：页面每条命令最多推进 {max} 秒模拟时间；请拆成几次较短的 run（raft-sim 命令行没有此限制）。',
+  'load.tooLong': '场景总共要求超过 {max} 秒的模拟时间，加载时会让页面卡住；请用 raft-sim 命令行运行，或把它缩短',
   'console.failure': '检查未通过（第 {line} 行）：{message}',
 
   'log.copy': '复制',
@@ -157,6 +158,8 @@ export const app = {
   'ev.read-rejected': (p) => `${node(p.node)} 拒绝了一次读取`,
   'ev.transfer-started': (p) => `${node(p.node)} 开始把领导权转移给 ${node(p.to)}`,
   'ev.transfer-aborted': (p) => `${node(p.node)} 放弃了向 ${node(p.to)} 转移领导权`,
+  'ev.snapshot-sent': (p) => `${node(p.node)} 向 ${node(p.to)} 发送快照（到索引 ${p.index}）：它需要的日志条目已被压缩掉`,
+  'ev.membership-changed': (p) => `${node(p.node)} 开始使用条目 ${p.index} 中的配置`,
   'ev.node-added': (p) => `已创建服务器 ${node(p.node)}`,
   'ev.cut': (p) => `链路 ${node(p.from)} → ${node(p.to)} 已断开`,
   'ev.uncut': (p) => `链路 ${node(p.from)} → ${node(p.to)} 已恢复`,

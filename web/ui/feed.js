@@ -8,12 +8,17 @@ const NOTABLE = new Set([
   'commit-advanced', 'snapshot-taken', 'snapshot-installed', 'crash', 'restart', 'partition',
   'heal', 'client-invoke', 'client-return', 'violation', 'failure', 'command', 'message-dropped',
   'proposal-dropped', 'read-rejected', 'transfer-started', 'transfer-aborted', 'node-added', 'cut', 'uncut',
+  'snapshot-sent', 'membership-changed',
 ]);
 const MAX_ITEMS = 60;
 
 export function createFeed(list, t) {
   let items = [];
   let lastCommit = 0; // one line per newly committed index, not one per server
+  let lastConfig = 0; // one line per configuration entry, not one per server
+  // A leader keeps sending to a crashed server every heartbeat: say so once
+  // per link until the receiver restarts, instead of flooding the list.
+  const downLinks = new Set();
 
   function text(e) {
     const p = { ...e, node: e.node ?? e.id, role_from: roleName(e.from), role_to: roleName(e.to) };
@@ -55,6 +60,18 @@ export function createFeed(list, t) {
           if (e.to <= lastCommit) continue;
           lastCommit = e.to;
         }
+        if (e.kind === 'membership-changed') {
+          if (e.index <= lastConfig) continue;
+          lastConfig = e.index;
+        }
+        if (e.kind === 'restart' || e.kind === 'crash') {
+          for (const k of [...downLinks]) if (k.endsWith(`>${e.node}`)) downLinks.delete(k);
+        }
+        if (e.kind === 'message-dropped' && e.why === 'crashed') {
+          const k = `${e.from}>${e.to}`;
+          if (downLinks.has(k)) continue;
+          downLinks.add(k);
+        }
         const el = li(e);
         if (!el) continue;
         items.push(e);
@@ -66,7 +83,7 @@ export function createFeed(list, t) {
         while (list.children.length > MAX_ITEMS) list.lastElementChild.remove();
       }
     },
-    clear() { items = []; lastCommit = 0; list.textContent = ''; },
+    clear() { items = []; lastCommit = 0; lastConfig = 0; downLinks.clear(); list.textContent = ''; },
     relabel() {
       list.textContent = '';
       for (const e of items) { const el = li(e); if (el) list.prepend(el); }
