@@ -340,11 +340,18 @@ export class RaftLab extends HTMLElement {
     this._sim = next;
     // Checkpoints after this instant stay, so the slider can go forward
     // again; they are dropped once the run takes a new course (_dropFuture).
-    const ahead = target - Number(next.time_ms());
-    if (ahead > 0) this._guard(() => next.advance(ahead));
     this._guard(() => next.events()); // history before the checkpoint is not "recent"
     this._recent = [];
     this._feed.clear();
+    const ahead = target - Number(next.time_ms());
+    if (ahead > 0) {
+      // What happened between the checkpoint and the target goes to the
+      // feed and the flashes, so the list is not blank after a jump.
+      this._guard(() => next.advance(ahead));
+      const evs = this._guard(() => next.events()) || [];
+      this._recent.push(...evs);
+      this._feed.push(evs);
+    }
     const v = this._guard(() => next.state());
     this._violationsSeen = v.violations.length;
     this._failuresSeen = v.failures.length;
@@ -852,6 +859,29 @@ export class RaftLab extends HTMLElement {
     this._syncPlay();
   }
 
+  /**
+   * Which of the issue-4 mechanisms this run has switched on, as small chips
+   * beside the leader summary, so a loaded scenario says what it is showing
+   * (the Options panel is folded away).
+   */
+  _updateModes(setup) {
+    const chips = [];
+    if (setup.prevote) chips.push(t('mode.prevote'));
+    if (setup.check_quorum) chips.push(t('mode.checkQuorum'));
+    if (setup.read_mode && setup.read_mode !== 'read-index') chips.push(t('mode.readMode', { mode: setup.read_mode }));
+    if (setup.snapshot_threshold) chips.push(t('mode.snapshot', { n: setup.snapshot_threshold }));
+    const key = chips.join('|');
+    if (key === this._modesKey) return;
+    this._modesKey = key;
+    const box = this._els.root.querySelector('.rl-modes');
+    box.replaceChildren(...chips.map((c) => {
+      const span = document.createElement('span');
+      span.className = 'rl-chip';
+      span.textContent = c;
+      return span;
+    }));
+  }
+
   _latencyLabel(max) {
     const m = /(\d+)ms\.\.(\d+)ms/.exec(commands.latency(max));
     return m ? `${m[1]}–${m[2]} ms` : '';
@@ -869,6 +899,7 @@ export class RaftLab extends HTMLElement {
     const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
     const top = leaders.sort((a, b) => b.term - a.term)[0];
     els.summary.textContent = top ? t('status.leader', { id: top.id, term: top.term }) : t('status.noLeader');
+    this._updateModes(view.setup || {});
     // For screen readers, the canvas says in words what it shows.
     const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
     els.ring.setAttribute('aria-label', t('status.aria', {
@@ -1111,6 +1142,7 @@ export class RaftLab extends HTMLElement {
     this._syncPlay();
     this._buildLegend();
     if (this._feed) this._feed.relabel();
+    this._modesKey = null;
     if (this._view) this._updateStatus(this._view);
     this._closePopover();
     this._needsDraw = true;

@@ -75,6 +75,10 @@ export const app = {
   'status.time': 't = {time} s',
   'status.leader': 'leader n{id}, term {term}',
   'status.aria': 'Cluster of {n} servers; {summary}; crashed: {down}',
+  'mode.prevote': 'Pre-Vote on',
+  'mode.checkQuorum': 'CheckQuorum on',
+  'mode.readMode': 'reads: {mode}',
+  'mode.snapshot': 'snapshot every {n} entries',
   'status.noLeader': 'no leader',
 
   // node popover

@@ -51,6 +51,7 @@ const TEMPLATE = `
     <div class="rl-stage-bar">
       <span class="rl-clock" data-testid="clock"></span>
       <span class="rl-summary"></span>
+      <span class="rl-modes" data-testid="modes"></span>
       <span class="rl-spacer"></span>
       <button type="button" class="rl-btn" data-action="add" data-testid="add" data-i18n="ctl.add" data-i18n-title="ctl.add.title"></button>
       <button type="button" class="rl-btn" data-action="partition-mode" data-testid="partition-mode" data-i18n="ctl.partition" data-i18n-title="ctl.partition.title"></button>
