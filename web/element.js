@@ -340,9 +340,11 @@ export class RaftLab extends HTMLElement {
     this._sim = next;
     // Checkpoints after this instant stay, so the slider can go forward
     // again; they are dropped once the run takes a new course (_dropFuture).
-    this._guard(() => next.events()); // history before the checkpoint is not "recent"
-    this._recent = [];
+    this._guard(() => next.events()); // drained: the checkpoint keeps its own recent events
+    // The checkpoint's recent events refill the feed and the flashes.
+    this._recent = (cp.events || []).slice();
     this._feed.clear();
+    this._feed.push(this._recent);
     const ahead = target - Number(next.time_ms());
     if (ahead > 0) {
       // What happened between the checkpoint and the target goes to the
@@ -403,6 +405,8 @@ export class RaftLab extends HTMLElement {
     }
     this._historyFromPrefixes(text);
     this._afterChange(true);
+    const end = this._checkpoints[this._checkpoints.length - 1];
+    if (end && !end.events) end.events = this._recent.slice();
   }
 
   /**
@@ -431,7 +435,8 @@ export class RaftLab extends HTMLElement {
         // Several commands at one instant: keep the last (it is what time travel to that instant means).
         if (cps.length && cps[cps.length - 1].time === time) cps.pop().sim.free();
         if (cps.length && cps[cps.length - 1].time > time) { sim.free(); continue; }
-        cps.push({ time, sim, cmd: true });
+        const events = (sim.events() || []).filter((e) => e.time_ms >= time - RECENT_EVENTS_MS);
+        cps.push({ time, sim, cmd: true, events });
       }
     } catch (e) {
       for (const c of cps) { try { c.sim.free(); } catch (_) { /* ignore */ } }
@@ -554,7 +559,7 @@ export class RaftLab extends HTMLElement {
     if (afterCommand) {
       if (last && last.time === now) { cps.pop().sim.free(); }
     } else if (last && now - last.time < CHECKPOINT_EVERY_MS) return;
-    cps.push({ time: now, sim: this._guard(() => this._sim.clone()), cmd: afterCommand });
+    cps.push({ time: now, sim: this._guard(() => this._sim.clone()), cmd: afterCommand, events: this._recent.slice() });
     if (cps.length > MAX_CHECKPOINTS) {
       // Thin out the plain (time-only) checkpoints: keep every other one, so
       // the history spans the whole run at a coarser grain.
