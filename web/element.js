@@ -296,7 +296,11 @@ export class RaftLab extends HTMLElement {
   reset(scenarioText) {
     if (!this._wasm) throw new Error(t('err.notReady'));
     const text = scenarioText === undefined || scenarioText === null ? this._base : String(scenarioText);
-    this._start(text);
+    try {
+      this._start(text);
+    } catch (e) {
+      throw withPosition(e); // err.line / err.column, as exec() gives
+    }
     this._syncControls();
   }
 
