@@ -527,12 +527,21 @@ export class RaftLab extends HTMLElement {
       const v = vs[this._violationsSeen];
       this._violationsSeen = vs.length;
       this.pause();
-      const b = this._els.banner;
-      b.querySelector('.rl-banner-title').textContent = t('banner.title', { invariant: t(`inv.${v.invariant}`) === `inv.${v.invariant}` ? v.invariant : t(`inv.${v.invariant}`) });
-      b.querySelector('.rl-banner-text').textContent = t('banner.text', { time: v.time_ms, message: v.message });
-      b.hidden = false;
+      this._bannerViolation = v;
+      this._fillBanner();
+      this._els.banner.hidden = false;
       this.dispatchEvent(new CustomEvent('raft-violation', { detail: v }));
     }
+  }
+
+  /** The banner's words for the last violation, in the current language. */
+  _fillBanner() {
+    const v = this._bannerViolation;
+    if (!v) return;
+    const b = this._els.banner;
+    const name = t(`inv.${v.invariant}`);
+    b.querySelector('.rl-banner-title').textContent = t('banner.title', { invariant: name === `inv.${v.invariant}` ? v.invariant : name });
+    b.querySelector('.rl-banner-text').textContent = t('banner.text', { time: v.time_ms, message: v.message });
   }
 
   _newFailures() {
@@ -1152,6 +1161,7 @@ export class RaftLab extends HTMLElement {
     this._buildLegend();
     if (this._feed) this._feed.relabel();
     this._modesKey = null;
+    this._fillBanner();
     if (this._view) this._updateStatus(this._view);
     this._closePopover();
     this._needsDraw = true;
