@@ -140,6 +140,7 @@ pub struct SetupView {
     pub check_quorum: bool,
     pub snapshot_threshold: u64,
     pub read_mode: &'static str,
+    pub max_entries: u64,
 }
 
 fn node_view(node: &Node) -> NodeView {
@@ -332,6 +333,7 @@ pub fn build(runner: &Runner) -> View {
                 ReadMode::ReadIndex => "read-index",
                 ReadMode::Lease => "lease",
             },
+            max_entries: setup.max_entries,
         },
         members: w.nodes.keys().copied().collect(),
         trace_hash: alloc::format!("{:016x}", w.trace.hash),

@@ -141,7 +141,7 @@ pub struct World {
 impl World {
     /// A fresh cluster `n1..nN` as `setup` describes, at time 0.
     pub fn new(setup: &Setup) -> World {
-        World::with_max_entries(setup, 64)
+        World::with_max_entries(setup, setup.max_entries as usize)
     }
 
     /// Like [`World::new`], with at most `max_entries` entries per AppendEntries.

@@ -9,48 +9,17 @@ use raft_core::EntryKind;
 use raft_sim::scenario::parse::parse_script;
 use raft_sim::{Runner, World};
 
-/// The Raft paper's Figure 8, with a no-op per new leader (§8). One entry per
-/// AppendEntries, so a new leader can see an old-term entry on a majority
-/// before its own no-op gets there: exactly when the unsafe rule "commit by
-/// counting replicas" commits an entry of an older term.
-const FIGURE_8: &str = "
-cluster 5
-seed 1
-set latency 10ms..10ms
-# (a) n1 leads term 1; its entry at index 2 reaches only n2. Both stop.
-timeout n1
-await leader n1 within 1s
-await commit n5 >= 1 within 1s
-partition n1 n2 | n3 n4 n5
-propose n1 x old
-run 50ms
-crash n1
-crash n2
-# (b) n5 wins term 2 with n3 and n4, appends its no-op at index 2, and crashes
-#     before sending it anywhere.
-heal
-timeout n5
-await leader n5 within 1s
-crash n5
-# (c) n1 and n2 return; one of them wins (n3 and n4 lack index 2) and brings
-#     index 2 (term 1) to n3 and n4. Counting replicas, the buggy rule commits
-#     it at once; the correct rule waits for the new term's no-op.
-restart n1
-restart n2
-await leader any within 2s
-await commit leader >= 2 within 1s
-crash n1
-crash n2
-# (d) n5 returns and wins with n3 and n4 (its last term 2 beats their 1), and
-#     overwrites index 2: a committed entry is lost.
-restart n5
-await leader n5 within 3s
-await commit n5 >= 3 within 2s
-";
+/// The scenario file `scenarios/figure-8-commit-rule.raft`: the Raft paper's
+/// Figure 8 with a no-op per new leader (§8) and one entry per AppendEntries
+/// (`set max-entries 1`), so a new leader can see an old-term entry on a
+/// majority before its own no-op gets there: exactly when the unsafe rule
+/// "commit by counting replicas" commits an entry of an older term.
+const FIGURE_8: &str = include_str!("../../scenarios/figure-8-commit-rule.raft");
 
 fn run_figure_8() -> Runner {
     let script = parse_script(FIGURE_8).expect("the Figure 8 scenario parses");
-    let mut runner = Runner::from_world(World::with_max_entries(&script.setup, 1));
+    assert_eq!(script.setup.max_entries, 1, "the file asks for one entry per AppendEntries");
+    let mut runner = Runner::from_world(World::new(&script.setup));
     for cmd in &script.commands {
         let _ = runner.exec_command(cmd);
     }

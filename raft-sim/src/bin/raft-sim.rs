@@ -23,7 +23,7 @@ const USAGE: &str = "usage: raft-sim run FILE [--json] [--seed S] [--trace] [--m
   --json     print the final state as one JSON object (the view model)
   --seed S   override the file's `seed` (an unsigned 64-bit integer)
   --trace    print every trace event as a JSON line while running
-  --max-entries N  at most N entries per AppendEntries (default 64)
+  --max-entries N  at most N entries per AppendEntries (overrides `set max-entries`; default 64)
 
 Exit status: 0 ok, 1 a check failed or an invariant was violated,
 2 the file could not be read or parsed.";
@@ -33,7 +33,7 @@ struct Args {
     json: bool,
     trace: bool,
     seed: Option<u64>,
-    max_entries: usize,
+    max_entries: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -45,7 +45,7 @@ fn parse_args() -> Result<Args, String> {
         None => return Err(String::new()),
     }
     let mut file = None;
-    let (mut json, mut trace, mut seed, mut max_entries) = (false, false, None, 64usize);
+    let (mut json, mut trace, mut seed, mut max_entries) = (false, false, None, None);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--json" => json = true,
@@ -60,7 +60,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--max-entries" => {
                 let v = args.next().ok_or("--max-entries needs a value")?;
-                max_entries = v.parse::<usize>().ok().filter(|n| *n > 0).ok_or(format!("--max-entries: `{}` is not a positive integer", v))?;
+                max_entries = Some(v.parse::<usize>().ok().filter(|n| *n > 0).ok_or(format!("--max-entries: `{}` is not a positive integer", v))?);
             }
             s if s.starts_with('-') => return Err(format!("unknown option `{}`", s)),
             s => {
@@ -103,7 +103,10 @@ fn main() -> ExitCode {
         script.setup.seed = seed;
     }
 
-    let mut runner = Runner::from_world(World::with_max_entries(&script.setup, args.max_entries));
+    if let Some(n) = args.max_entries {
+        script.setup.max_entries = n as u64;
+    }
+    let mut runner = Runner::from_world(World::new(&script.setup));
     runner.expected_violations = raft_sim::expected_violations(&text);
     runner.keep_events(args.trace);
     for cmd in &script.commands {

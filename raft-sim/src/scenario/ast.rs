@@ -40,6 +40,10 @@ pub struct Setup {
     pub snapshot_threshold: u64,         // default 0 = never
     /// Extension: `set read-mode log|read-index|lease`, default read-index.
     pub read_mode: ReadMode,
+    /// Extension: `set max-entries N`, the most entries one AppendEntries
+    /// carries (default 64). `1` makes replication visibly entry by entry and
+    /// lets Figure 8's unsafe commit show up (see scenarios/figure-8-commit-rule.raft).
+    pub max_entries: u64,
 }
 
 impl Default for Setup {
@@ -53,6 +57,7 @@ impl Default for Setup {
             check_quorum: false,
             snapshot_threshold: 0,
             read_mode: ReadMode::ReadIndex,
+            max_entries: 64,
         }
     }
 }

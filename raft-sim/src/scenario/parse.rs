@@ -69,6 +69,8 @@ pub enum SetupCommand {
     SnapshotThreshold(u64),
     /// Extension: `set read-mode log|read-index|lease`.
     ReadMode(ReadMode),
+    /// Extension: `set max-entries N` (1..=10000).
+    MaxEntries(u64),
 }
 
 impl SetupCommand {
@@ -83,6 +85,7 @@ impl SetupCommand {
             SetupCommand::CheckQuorum(on) => setup.check_quorum = on,
             SetupCommand::SnapshotThreshold(n) => setup.snapshot_threshold = n,
             SetupCommand::ReadMode(m) => setup.read_mode = m,
+            SetupCommand::MaxEntries(n) => setup.max_entries = n,
         }
     }
 }
@@ -224,6 +227,7 @@ const COMMANDS: &[&str] = &[
 ];
 const SET_SETUP: &[&str] = &[
     "election-timeout", "heartbeat", "prevote", "check-quorum", "snapshot-threshold", "read-mode",
+    "max-entries",
 ];
 const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate"];
 const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log"];
@@ -633,6 +637,16 @@ fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
             let n = parse_u64(l, w, "a number of entries")?;
             l.no_more(3, usage)?;
             setup(SetupCommand::SnapshotThreshold(n))
+        }
+        "max-entries" => {
+            let usage = "set max-entries N";
+            let w = l.word(2, "a number of entries per AppendEntries", usage)?;
+            let n = parse_u64(l, w, "a number of entries per AppendEntries")?;
+            if !(1..=10_000).contains(&n) {
+                return Err(l.err_at(w, format!("max-entries must be in 1..=10000, found {n}")));
+            }
+            l.no_more(3, usage)?;
+            setup(SetupCommand::MaxEntries(n))
         }
         "read-mode" => {
             let usage = "set read-mode log|read-index|lease";
@@ -1053,8 +1067,12 @@ mod tests {
                 check_quorum: true,
                 snapshot_threshold: 10,
                 read_mode: ReadMode::Lease,
+                max_entries: 64,
             }
         );
+        assert_eq!(parse_script("set max-entries 1").unwrap().setup.max_entries, 1);
+        let e = parse_script("set max-entries 0").unwrap_err();
+        assert_eq!((e.line, e.col), (1, 17), "{}", e.message);
         assert_eq!(parse_script("set read-mode log").unwrap().setup.read_mode, ReadMode::Log);
         assert_eq!(
             parse_script("set read-mode read-index").unwrap().setup.read_mode,
@@ -1346,7 +1364,7 @@ mod tests {
 
         const SOUP: &[&str] = &[
             "cluster", "seed", "set", "election-timeout", "heartbeat", "prevote", "check-quorum",
-            "snapshot-threshold", "read-mode", "latency", "loss", "duplicate", "partition", "|",
+            "snapshot-threshold", "read-mode", "max-entries", "latency", "loss", "duplicate", "partition", "|",
             "cut", "uncut", "->", "<->", "heal", "run", "await", "within", "crash", "restart",
             "timeout", "put", "get", "from", "propose", "expect", "add", "remove", "reconfigure",
             "transfer", "drop", "leader", "any", "none", "role", "term", "commit", "kv", "same-log",
