@@ -49,10 +49,12 @@ export function isWord(s) {
  * settings. Only settings that differ from the v1 defaults are written, so
  * the command log stays short.
  */
-export function setupText({ nodes = 5, seed = 1, prevote = false, checkQuorum = false, readMode = 'read-index' } = {}) {
+export function setupText({ nodes = 5, seed = 1, prevote = false, checkQuorum = false, readMode = 'read-index', snapshotThreshold = 0 } = {}) {
   const lines = [`cluster ${nodes}`, `seed ${seed}`];
   if (prevote) lines.push('set prevote on');
   if (checkQuorum) lines.push('set check-quorum on');
+  // Log compaction (§7): every server snapshots after this many applied entries.
+  if (snapshotThreshold > 0) lines.push(`set snapshot-threshold ${snapshotThreshold}`);
   if (readMode && readMode !== 'read-index') lines.push(`set read-mode ${readMode}`);
   return lines.join('\n') + '\n';
 }

@@ -121,7 +121,7 @@ export class RaftLab extends HTMLElement {
     this._checkpoints = [];        // [{ time, sim }]
     this._frameStats = [];
     this._fatal = false;
-    this._settings = { nodes: 5, seed: '1', prevote: false, checkQuorum: false, readMode: 'read-index' };
+    this._settings = { nodes: 5, seed: '1', prevote: false, checkQuorum: false, readMode: 'read-index', snapshotThreshold: 0 };
     this._base = setupText(this._settings); // the text reset() starts from
     this._ui = { selectedNode: null, hover: null, dragging: null, groups: null, events: [] };
     this._remembered = { key: 'x', value: '1' };
@@ -669,6 +669,7 @@ export class RaftLab extends HTMLElement {
     els.field('prevote').addEventListener('change', (e) => this._changeSetting('prevote', e.target.checked));
     els.field('checkQuorum').addEventListener('change', (e) => this._changeSetting('checkQuorum', e.target.checked));
     els.field('readMode').addEventListener('change', (e) => this._changeSetting('readMode', e.target.value));
+    els.field('snapshotThreshold').addEventListener('change', (e) => this._changeSetting('snapshotThreshold', Number(e.target.value)));
     els.field('lang').addEventListener('change', (e) => setLang(e.target.value));
     els.field('latency').addEventListener('input', (e) => { els.out('latency').textContent = this._latencyLabel(Number(e.target.value)); });
     els.field('latency').addEventListener('change', (e) => this._control(commands.latency(Number(e.target.value))));
@@ -857,11 +858,21 @@ export class RaftLab extends HTMLElement {
     this._settings.prevote = !!s.prevote;
     this._settings.checkQuorum = !!s.check_quorum;
     if (s.read_mode) this._settings.readMode = s.read_mode;
+    this._settings.snapshotThreshold = Number(s.snapshot_threshold) || 0;
     els.field('nodes').value = String(this._settings.nodes);
     els.field('seed').value = this._settings.seed;
     els.field('prevote').checked = this._settings.prevote;
     els.field('checkQuorum').checked = this._settings.checkQuorum;
     els.field('readMode').value = this._settings.readMode;
+    const snap = els.field('snapshotThreshold');
+    const n = String(this._settings.snapshotThreshold);
+    if (![...snap.options].some((o) => o.value === n)) {
+      // A loaded scenario's own threshold: offer it so the select shows the truth.
+      const o = document.createElement('option');
+      o.value = n; o.textContent = n;
+      snap.append(o);
+    }
+    snap.value = n;
     const net = v.network || {};
     if (Array.isArray(net.latency_ms)) {
       els.field('latency').value = String(net.latency_ms[1]);

@@ -29,6 +29,8 @@ export const app = {
   'ctl.readMode.readIndex': 'ReadIndex',
   'ctl.readMode.lease': 'Lease',
   'ctl.readMode.log': 'Through the log',
+  'ctl.snapshot': 'Snapshot every',
+  'ctl.snapshot.off': 'off (no compaction)',
   'ctl.options.hint': 'Changing an option starts a new run.',
   'ctl.lang': 'Language',
   'ctl.add': '+ Server',

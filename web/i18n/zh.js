@@ -29,6 +29,8 @@ export const app = {
   'ctl.readMode.readIndex': 'ReadIndex 读',
   'ctl.readMode.lease': '租约读（Lease）',
   'ctl.readMode.log': '经由日志读',
+  'ctl.snapshot': '快照间隔（条目）',
+  'ctl.snapshot.off': '关闭（不压缩日志）',
   'ctl.options.hint': '修改选项会开始一次新的运行。',
   'ctl.lang': '语言',
   'ctl.add': '+ 服务器',

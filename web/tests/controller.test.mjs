@@ -28,6 +28,7 @@ test('setup text from the controls parses and sets what it says', () => {
     { nodes: 1, seed: '0' },
     { nodes: 15, seed: '18446744073709551615', prevote: true, checkQuorum: true, readMode: 'lease' },
     { nodes: 3, seed: '42', readMode: 'log' },
+    { nodes: 5, seed: '7', snapshotThreshold: 10 },
   ]) {
     const sim = new Simulation(setupText(settings));
     const s = sim.state().setup;
@@ -35,6 +36,7 @@ test('setup text from the controls parses and sets what it says', () => {
     assert.equal(s.prevote, !!settings.prevote);
     assert.equal(s.check_quorum, !!settings.checkQuorum);
     assert.equal(s.read_mode, settings.readMode || 'read-index');
+    assert.equal(s.snapshot_threshold, settings.snapshotThreshold || 0);
     sim.free();
   }
 });

@@ -34,6 +34,11 @@ const TEMPLATE = `
             <option value="lease" data-i18n="ctl.readMode.lease"></option>
             <option value="log" data-i18n="ctl.readMode.log"></option>
           </select></label>
+        <label class="rl-field"><span data-i18n="ctl.snapshot"></span>
+          <select data-field="snapshotThreshold" data-testid="snapshot-threshold">
+            <option value="0" data-i18n="ctl.snapshot.off"></option>
+            <option value="5">5</option><option value="10">10</option><option value="20">20</option><option value="50">50</option>
+          </select></label>
         <p class="rl-hint" data-i18n="ctl.options.hint"></p>
       </div>
     </details>
