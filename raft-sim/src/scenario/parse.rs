@@ -858,8 +858,14 @@ fn parse_duration_str(s: &str) -> Result<Millis, String> {
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(scale))
-        .ok_or_else(|| format!("duration `{s}` is too large"))
+        .filter(|ms| *ms <= MAX_DURATION_MS)
+        .ok_or_else(|| format!("duration `{s}` is too large (at most 86400s, one simulated day)"))
 }
+
+/// The longest duration a file may name. Simulated time is cheap but not free
+/// (a 15-node cluster simulates about a minute in half a second), so a typo
+/// like `run 99999999999s` is refused up front instead of running for days.
+pub const MAX_DURATION_MS: Millis = 86_400_000;
 
 fn parse_duration(l: &Line<'_>, w: Word<'_>) -> Result<Millis, ParseError> {
     parse_duration_str(w.text).map_err(|m| l.err_at(w, m))
@@ -1071,6 +1077,10 @@ mod tests {
             }
         );
         assert_eq!(parse_script("set max-entries 1").unwrap().setup.max_entries, 1);
+        let e = parse_script("run 86401s").unwrap_err();
+        assert_eq!((e.line, e.col), (1, 5), "{}", e.message);
+        assert!(e.message.contains("too large"), "{}", e.message);
+        assert!(parse_script("run 86400s").is_ok());
         let e = parse_script("set max-entries 0").unwrap_err();
         assert_eq!((e.line, e.col), (1, 17), "{}", e.message);
         assert_eq!(parse_script("set read-mode log").unwrap().setup.read_mode, ReadMode::Log);
@@ -1282,7 +1292,7 @@ mod tests {
         assert_eq!(err("seed 18446744073709551616"), (1, 6, "`18446744073709551616` is too large".into()));
         assert_eq!(err("run 5"), (1, 5, "`5` needs a unit: `5ms` or `5s`".into()));
         assert_eq!(err("run 1.5s"), (1, 5, "expected a duration like `250ms` or `2s`, found `1.5s`".into()));
-        assert_eq!(err("run 99999999999999999999s"), (1, 5, "duration `99999999999999999999s` is too large".into()));
+        assert_eq!(err("run 99999999999999999999s"), (1, 5, "duration `99999999999999999999s` is too large (at most 86400s, one simulated day)".into()));
         assert_eq!(err("run"), (1, 4, "missing a duration; usage: `run D`".into()));
         assert_eq!(err("run 1s 2s"), (1, 8, "unexpected `2s`; usage: `run D`".into()));
         assert_eq!(err("set election-timeout 300ms..150ms"), (1, 22, "range `300ms..150ms` is empty: 300ms is more than 150ms".into()));
