@@ -26,6 +26,8 @@ const STEP_LIMIT_MS = 10000;       // "step" gives up after this much quiet sim 
 const CHECKPOINT_EVERY_MS = 500;   // time travel: a clone() every so often…
 const MAX_CHECKPOINTS = 48;        // …thinned out to at most this many
 const FRAME_STATS = 600;
+const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-forwarding
+const MIN_FRAME_BUDGET_MS = 20;    // …but always at least this much sim time per frame
 const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the command box accepts at once
 const MAX_LOADED_RUN_MS = 1800000; // total simulated time a loaded scenario may ask for (it runs before the first frame)
 const HISTORY_PREFIX_MAX_MS = 60000; // a loaded scenario this short gets time-travel checkpoints at each command
@@ -112,6 +114,8 @@ export class RaftLab extends HTMLElement {
     this._playing = false;
     this._speed = DEFAULT_SPEED;
     this._carry = 0;               // fractional sim ms not yet advanced
+    this._frameBudget = Infinity;  // most sim ms one frame may advance (adapts to the machine)
+    this._lastAdvance = 0;
     this._lastFrame = null;
     this._raf = 0;
     this._dirty = true;
@@ -610,12 +614,16 @@ export class RaftLab extends HTMLElement {
     let advanced = false;
     try {
       if (this._playing) {
-        this._carry += gap * this._speed;
+        // Fast-forward with many servers can ask for more simulated time per
+        // frame than the machine simulates in a frame; then the page runs
+        // slower than the speed asks rather than stalling (see _frameBudget).
+        this._carry = Math.min(this._carry + gap * this._speed, this._frameBudget);
         const whole = Math.floor(this._carry);
         if (whole > 0) {
           this._dropFuture();
           this._carry -= whole;
           this._sim.advance(whole);
+          this._lastAdvance = whole;
           advanced = true;
           this._dirty = true;
         }
@@ -629,6 +637,12 @@ export class RaftLab extends HTMLElement {
     }
     this._needsDraw = false;
     const dt = performance.now() - t0;
+    if (advanced) {
+      // Keep a frame's work near FRAME_WORK_MS: shrink the sim time per frame
+      // after a slow frame, let it grow back after quick ones.
+      if (dt > FRAME_WORK_MS) this._frameBudget = Math.max(MIN_FRAME_BUDGET_MS, this._lastAdvance * FRAME_WORK_MS / dt);
+      else if (dt < FRAME_WORK_MS / 2) this._frameBudget = Math.min(Infinity, this._frameBudget * 1.25);
+    }
     this._frameStats.push(dt);
     if (this._frameStats.length > FRAME_STATS) this._frameStats.splice(0, this._frameStats.length - FRAME_STATS);
     if (advanced) this.dispatchEvent(new CustomEvent('raft-state', { detail: this._view }));
