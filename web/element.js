@@ -472,7 +472,10 @@ export class RaftLab extends HTMLElement {
     this._playing = false;
     this._syncPlay();
     const msg = lastPanicMessage || errorText(e);
-    this._showOverlay(msg);
+    // The session is not lost: the command log as last shown replays up to
+    // (about) the failure, for a bug report or to try again.
+    const log = this._els ? this._els.cmdLog.textContent : '';
+    this._showOverlay(log ? `${msg}\n\n${t('overlay.log')}\n${log}` : msg);
     this.dispatchEvent(new CustomEvent('raft-error', { detail: { kind: 'panic', message: msg } }));
   }
 

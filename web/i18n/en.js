@@ -125,6 +125,7 @@ export const app = {
   // error overlay
   'overlay.title': 'The simulator stopped with an internal error',
   'overlay.text': 'This is a bug in Raft Lab, not in your commands. Reset to start a fresh run.',
+  'overlay.log': 'Command log up to the error (.raft, replays the session):',
   'overlay.reset': 'Reset',
   'overlay.loadFailed': 'Could not load the simulator (WebAssembly): {message}',
   'err.notReady': 'The simulator is still loading.',

@@ -121,6 +121,7 @@ export const app = {
 
   'overlay.title': '模拟器因内部错误而停止',
   'overlay.text': '这是 Raft 实验室自身的缺陷，与你输入的命令无关。请重置以开始新的运行。',
+  'overlay.log': '出错前的命令记录（.raft，可重放本次会话）：',
   'overlay.reset': '重置',
   'overlay.loadFailed': '无法加载模拟器（WebAssembly）：{message}',
   'err.notReady': '模拟器仍在加载中。',
