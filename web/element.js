@@ -30,7 +30,11 @@ const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-
 const MIN_FRAME_BUDGET_MS = 20;    // …but always at least this much sim time per frame
 const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the command box accepts at once
 const MAX_LOADED_RUN_MS = 1800000; // total simulated time a loaded scenario may ask for (it runs before the first frame)
-const HISTORY_PREFIX_MAX_MS = 60000; // a loaded scenario this short gets time-travel checkpoints at each command
+// A loaded scenario gets a time-travel checkpoint after each command by
+// replaying each prefix of its text; the replays together may simulate at most
+// this much time (scaled down for clusters over 5 servers), so loading stays
+// well under a second or two. Longer scenarios start their history at the end.
+const HISTORY_REPLAY_BUDGET_MS = 300000;
 const U64_MAX = 18446744073709551615n;
 
 // ---- wasm loading (once per page) -------------------------------------------
@@ -429,13 +433,21 @@ export class RaftLab extends HTMLElement {
     const cmdLines = [];
     lines.forEach((l, i) => { const c = l.split('#')[0].trim(); if (c) cmdLines.push(i); });
     if (cmdLines.length < 2 || cmdLines.length > 400) return;
-    if (totalDuration(text, HISTORY_PREFIX_MAX_MS)) return;
     // Every command must have a checkpoint right after it (travelTo advances
     // from a checkpoint and would skip a command in between), so with many
     // commands the history starts later rather than skipping some.
+    const first = Math.max(0, cmdLines.length - MAX_CHECKPOINTS);
+    const m = /^\s*cluster\s+(\d+)/m.exec(text);
+    const budget = HISTORY_REPLAY_BUDGET_MS * 5 / Math.max(5, m ? Number(m[1]) : 5);
+    let cost = 0;
+    for (let k = first; k < cmdLines.length - 1; k++) {
+      // Upper bound of the simulated time replaying this prefix takes.
+      cost += durationSum(lines.slice(0, cmdLines[k] + 1).join('\n'));
+      if (cost > budget) return;
+    }
     const cps = [];
     try {
-      for (let k = Math.max(0, cmdLines.length - MAX_CHECKPOINTS); k < cmdLines.length - 1; k++) {
+      for (let k = first; k < cmdLines.length - 1; k++) {
         const prefix = lines.slice(0, cmdLines[k] + 1).join('\n') + '\n';
         let sim;
         try { sim = new this._wasm.Simulation(prefix); } catch (_) { continue; } // e.g. setup still incomplete
@@ -1241,6 +1253,17 @@ export function totalDuration(text, maxMs) {
     }
   }
   return null;
+}
+
+/** The sum of every `run D` / `within D` in `text`, in ms (an upper bound of the time it simulates). */
+export function durationSum(text) {
+  let total = 0;
+  for (const line of String(text).split('\n')) {
+    const re = /\b(run|within)\s+(\d+)(ms|s)\b/g;
+    let m;
+    while ((m = re.exec(line.split('#')[0]))) total += Number(m[2]) * (m[3] === 's' ? 1000 : 1);
+  }
+  return total;
 }
 
 /** Give a `line:col: message` Error numeric `line` and `column` properties too. */
