@@ -83,6 +83,12 @@ pub struct ClientOp {
     pub deadline: u64,
     /// Timeouts so far (each doubles the next wait, up to 4×).
     pub retries: u32,
+    /// The server whose answer last timed out. It may be a deposed leader
+    /// cut off in a minority that still believes it leads (and its followers
+    /// there redirect to it), so tries until the given time go elsewhere
+    /// while another server is up. It expires, because the suspect may well
+    /// be elected leader again later.
+    pub suspect: Option<(NodeId, u64)>,
 }
 
 impl ClientOp {
@@ -196,6 +202,7 @@ impl World {
             next_try: self.now,
             deadline: u64::MAX,
             retries: 0,
+            suspect: None,
         });
         self.emit(EventKind::ClientInvoke {
             client,
@@ -278,6 +285,8 @@ impl World {
     /// Let every client whose time has come act (called once per ms).
     pub(crate) fn clients_step(&mut self) {
         let now = self.now;
+        // Long enough for the other side of a partition to elect a leader.
+        let avoid_for = 2 * self.setup.election_timeout.1.max(1);
         let active = self.clients.active.clone();
         for i in active {
             let op = &mut self.clients.ops[i];
@@ -285,13 +294,14 @@ impl World {
                 continue;
             }
             match op.waiting {
-                Waiting::Apply { .. } | Waiting::Read { .. } if op.deadline <= now => {
+                Waiting::Apply { node, .. } | Waiting::Read { node, .. } if op.deadline <= now => {
                     op.retries += 1;
                     op.waiting = Waiting::Idle;
                     op.next_try = now;
                     // The server we waited on may be a deposed leader cut off
                     // in a minority: it still thinks it leads, so asking it
                     // again would never end. Try some other server instead.
+                    op.suspect = Some((node, now + avoid_for));
                     op.target = None;
                 }
                 _ => {}
@@ -306,10 +316,22 @@ impl World {
     fn client_attempt(&mut self, i: usize) {
         let now = self.now;
         let backoff = self.setup.heartbeat.max(1);
+        let suspect = self.clients.ops[i].suspect.filter(|(_, until)| now < *until).map(|(n, _)| n);
+        let others_up = |w: &World, t: NodeId| w.nodes.iter().any(|(id, n)| *id != t && n.is_up());
         let target = match self.clients.ops[i].target {
-            Some(t) if self.is_up(t) => t,
+            // A redirect to the suspect (a minority follower pointing at its
+            // deposed leader) is not followed while some other server is up.
+            Some(t) if self.is_up(t) && (Some(t) != suspect || !others_up(self, t)) => t,
             _ => {
-                let up: Vec<NodeId> = self.nodes.iter().filter(|(_, n)| n.is_up()).map(|(id, _)| *id).collect();
+                let mut up: Vec<NodeId> = self
+                    .nodes
+                    .iter()
+                    .filter(|(id, n)| n.is_up() && Some(**id) != suspect)
+                    .map(|(id, _)| *id)
+                    .collect();
+                if up.is_empty() {
+                    up.extend(suspect.filter(|s| self.is_up(*s)));
+                }
                 if up.is_empty() {
                     self.clients.ops[i].next_try = now + backoff;
                     return;
