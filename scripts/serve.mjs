@@ -63,7 +63,9 @@ async function handle(root, req, res) {
     res.setHeader('Allow', 'GET, HEAD');
     return send(res, 405, 'method not allowed\n');
   }
-  const { pathname } = new URL(req.url, 'http://localhost');
+  // Prefix the origin rather than passing it as a base: a request for `//x`
+  // would otherwise parse as a protocol-relative URL naming host `x`.
+  const { pathname } = new URL('http://localhost' + req.url);
   let file = resolvePath(root, pathname);
   if (file === null) return send(res, 403, 'forbidden\n');
 
