@@ -256,15 +256,29 @@ export class RaftLab extends HTMLElement {
     if (!this._sim) throw new Error(t('err.notReady'));
     if (this._fatal) throw new Error(t('err.crashed'));
     this._carry = 0;
+    const src = String(text);
+    const before = Number(this._sim.time_ms());
+    // Several commands in one exec happen at several instants; time travel
+    // into that span needs the state just before them (see travelTo).
+    const several = src.split('\n').filter((l) => l.split('#')[0].trim()).length > 1;
+    const pre = several ? this._guard(() => this._sim.clone()) : null;
     try {
-      const before = Number(this._sim.time_ms());
-      this._guard(() => this._sim.exec(String(text)));
-      this._dropFuture(before);
+      this._guard(() => this._sim.exec(src));
     } catch (e) {
+      if (pre) pre.free();
       throw withPosition(e);
     }
+    this._dropFuture(before);
+    const spans = pre && Number(this._sim.time_ms()) > before;
+    if (spans) {
+      const cps = this._checkpoints;
+      if (cps.length && cps[cps.length - 1].time === before) cps.pop().sim.free();
+      cps.push({ time: before, sim: pre, cmd: true, events: this._recent.slice() });
+    } else if (pre) {
+      pre.free();
+    }
     this._afterChange(true);
-    this._checkpoint(Number(this._view.time_ms), true);
+    this._checkpoint(Number(this._view.time_ms), true, spans ? { script: src, from: before } : null);
     return this._newFailures();
   }
 
@@ -343,8 +357,11 @@ export class RaftLab extends HTMLElement {
   travelTo(ms) {
     if (!this._sim || !this._checkpoints.length) return false;
     const target = Math.max(0, Math.floor(ms));
-    let cp = null;
-    for (const c of this._checkpoints) if (c.time <= target) cp = c;
+    let cp = null, after = null;
+    for (const c of this._checkpoints) {
+      if (c.time <= target) cp = c;
+      else if (!after) after = c;
+    }
     if (!cp) cp = this._checkpoints[0];
     this.pause();
     const next = this._guard(() => cp.sim.clone());
@@ -357,21 +374,43 @@ export class RaftLab extends HTMLElement {
     this._recent = (cp.events || []).slice();
     this._feed.clear();
     this._feed.push(this._recent);
-    const ahead = target - Number(next.time_ms());
-    if (ahead > 0) {
-      // What happened between the checkpoint and the target goes to the
-      // feed and the flashes, so the list is not blank after a jump.
-      this._guard(() => next.advance(ahead));
-      const evs = this._guard(() => next.events()) || [];
-      this._recent.push(...evs);
-      this._feed.push(evs);
+    if (after && after.script && after.from === cp.time) {
+      // The target lies inside one multi-line exec (`run 3s` / `put x 1` /
+      // `run 1s`): replay its commands one at a time up to the target, as
+      // plain advancing would skip those that fall before it.
+      this._guard(() => this._replayUntil(after.script, target));
     }
-    const v = this._guard(() => next.state());
+    const ahead = target - Number(this._sim.time_ms());
+    if (ahead > 0) {
+      this._guard(() => this._sim.advance(ahead));
+    }
+    // What happened between the checkpoint and the target goes to the feed
+    // and the flashes, so the list is not blank after a jump.
+    const evs = this._guard(() => this._sim.events()) || [];
+    this._recent.push(...evs);
+    this._feed.push(evs);
+    const v = this._guard(() => this._sim.state());
     this._violationsSeen = v.violations.length;
     this._failuresSeen = v.failures.length;
     this._els.banner.hidden = true;
     this._afterChange(false);
     return true;
+  }
+
+  /**
+   * Run the command lines of `script` on this._sim one by one while they end
+   * at or before `target` (a trial clone per line: a `run` or `await` that
+   * would cross the target is left out, and the caller advances the rest).
+   */
+  _replayUntil(script, target) {
+    for (const line of String(script).split('\n')) {
+      if (!line.split('#')[0].trim()) continue;
+      const trial = this._sim.clone();
+      try { trial.exec(line); } catch (_) { trial.free(); break; }
+      if (Number(trial.time_ms()) > target) { trial.free(); break; }
+      this._sim.free();
+      this._sim = trial;
+    }
   }
 
   // ---- simulation plumbing ---------------------------------------------------------
@@ -584,14 +623,14 @@ export class RaftLab extends HTMLElement {
     this._checkpoints = cps.filter((c) => c.time <= from);
   }
 
-  _checkpoint(now, afterCommand = false) {
+  _checkpoint(now, afterCommand = false, extra = null) {
     let cps = this._checkpoints;
     const last = cps.length ? cps[cps.length - 1] : null;
     if (last && now < last.time) return;
     if (afterCommand) {
       if (last && last.time === now) { cps.pop().sim.free(); }
     } else if (last && now - last.time < CHECKPOINT_EVERY_MS) return;
-    cps.push({ time: now, sim: this._guard(() => this._sim.clone()), cmd: afterCommand, events: this._recent.slice() });
+    cps.push({ time: now, sim: this._guard(() => this._sim.clone()), cmd: afterCommand, events: this._recent.slice(), ...extra });
     if (cps.length > MAX_CHECKPOINTS) {
       // Thin out the plain (time-only) checkpoints: keep every other one, so
       // the history spans the whole run at a coarser grain.
