@@ -12,7 +12,7 @@
 // works by issuing a scenario-language command through `exec`, so everything a
 // user does appears in the command log and replays bit for bit.
 import { t, setLang, getLang, detectLang, onLangChange, LANGS } from './i18n/index.js';
-import { commands, setupText, nextNodeId, groupsFromView, isCut } from './controller.js';
+import { commands, setupText, nextNodeId, groupsFromView, isCut, longDuration, totalDuration, durationSum } from './controller.js';
 import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
 import { createFeed } from './ui/feed.js';
@@ -1255,54 +1255,6 @@ function randomSeed(wasm) {
   const a = new Uint32Array(2);
   crypto.getRandomValues(a);
   return String((BigInt(a[0]) << 21n) ^ BigInt(a[1]));
-}
-
-/**
- * The first `run D` / `within D` in `text` longer than `maxMs`, as
- * `{ line, col }` (1-based), or null. Durations: `250ms`, `2s`.
- */
-export function longDuration(text, maxMs) {
-  const lines = String(text).split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const code = lines[i].split('#')[0];
-    const re = /\b(run|within)(\s+)(\d+)(ms|s)\b/g;
-    let m;
-    while ((m = re.exec(code))) {
-      const ms = Number(m[3]) * (m[4] === 's' ? 1000 : 1);
-      if (ms > maxMs) return { line: i + 1, col: m.index + m[1].length + m[2].length + 1 };
-    }
-  }
-  return null;
-}
-
-/**
- * The `run D` / `within D` in `text` at which the durations, summed from the
- * top, first exceed `maxMs`, as `{ line, col }` (1-based), or null.
- */
-export function totalDuration(text, maxMs) {
-  const lines = String(text).split('\n');
-  let total = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const code = lines[i].split('#')[0];
-    const re = /\b(run|within)(\s+)(\d+)(ms|s)\b/g;
-    let m;
-    while ((m = re.exec(code))) {
-      total += Number(m[3]) * (m[4] === 's' ? 1000 : 1);
-      if (total > maxMs) return { line: i + 1, col: m.index + m[1].length + m[2].length + 1 };
-    }
-  }
-  return null;
-}
-
-/** The sum of every `run D` / `within D` in `text`, in ms (an upper bound of the time it simulates). */
-export function durationSum(text) {
-  let total = 0;
-  for (const line of String(text).split('\n')) {
-    const re = /\b(run|within)\s+(\d+)(ms|s)\b/g;
-    let m;
-    while ((m = re.exec(line.split('#')[0]))) total += Number(m[2]) * (m[3] === 's' ? 1000 : 1);
-  }
-  return total;
 }
 
 /** Give a `line:col: message` Error numeric `line` and `column` properties too. */

@@ -97,3 +97,16 @@ test('keys and values must be single words', () => {
   assert.ok(!isWord('a b'));
   assert.ok(!isWord('a#b'));
 });
+
+test('duration guards find the run that crosses the limit, ignoring comments', async () => {
+  const { longDuration, totalDuration, durationSum } = await import('../controller.js');
+  const text = 'cluster 3\n# run 9999s in a comment\nrun 1000s\nawait leader any within 900s\n';
+  assert.equal(durationSum(text), 1900000);
+  // the total first exceeds 1800 s at the `within` on line 4 (column of its number)
+  assert.deepEqual(totalDuration(text, 1800000), { line: 4, col: 25 });
+  assert.equal(totalDuration(text, 1900000), null);
+  // one command over 600 s: the `run 1000s` on line 3
+  assert.deepEqual(longDuration(text, 600000), { line: 3, col: 5 });
+  assert.equal(longDuration('run 600s', 600000), null);
+  assert.deepEqual(longDuration('run 99999999999s', 600000), { line: 1, col: 5 });
+});
