@@ -965,7 +965,10 @@ export class RaftLab extends HTMLElement {
     const chips = [];
     if (setup.prevote) chips.push(t('mode.prevote'));
     if (setup.check_quorum) chips.push(t('mode.checkQuorum'));
-    if (setup.read_mode && setup.read_mode !== 'read-index') chips.push(t('mode.readMode', { mode: setup.read_mode }));
+    if (setup.read_mode && setup.read_mode !== 'read-index') {
+      const key = { lease: 'ctl.readMode.lease', log: 'ctl.readMode.log' }[setup.read_mode];
+      chips.push(t('mode.readMode', { mode: key ? t(key) : setup.read_mode }));
+    }
     if (setup.snapshot_threshold) chips.push(t('mode.snapshot', { n: setup.snapshot_threshold }));
     const key = chips.join('|');
     if (key === this._modesKey) return;

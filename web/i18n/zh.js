@@ -77,7 +77,7 @@ export const app = {
   'status.leader': '领导者 n{id}，任期 {term}',
   'status.aria': '{n} 台服务器组成的集群；{summary}；已崩溃：{down}',
   'mode.prevote': '预投票已开启',
-  'mode.checkQuorum': 'CheckQuorum 已开启',
+  'mode.checkQuorum': '法定人数检查已开启',
   'mode.readMode': '读取方式：{mode}',
   'mode.snapshot': '每 {n} 条日志做一次快照',
   'status.noLeader': '暂无领导者',
