@@ -846,7 +846,10 @@ export class RaftLab extends HTMLElement {
       this._showFailures(fails);
     } catch (e) {
       // Keep the text so the student can fix it; the session goes on.
-      this._showCmdError(formatParseError(errorText(e)));
+      let shown = formatParseError(errorText(e));
+      // Setup lines (cluster, seed, set prevote…) only work at the start of a run.
+      if (/after the first action/.test(errorText(e))) shown += ` — ${t('console.setupHint')}`;
+      this._showCmdError(shown);
       this.dispatchEvent(new CustomEvent('raft-error', { detail: { kind: 'command', message: errorText(e), text } }));
     }
   }

@@ -64,6 +64,7 @@ export const app = {
   'console.error': 'Line {line}, column {col} ({line}:{col}): {message}',
   'console.tooLong': 'Line {line}, column {col} ({line}:{col}): the page moves at most {max} s of simulated time per command; split it into shorter runs (the raft-sim command line has no limit).',
   'load.tooLong': 'the scenario asks for more than {max} s of simulated time in all, which would freeze the page while it loads; run it with the raft-sim command line, or shorten it',
+  'console.setupHint': 'Setup commands shape a run from its start: use Servers, Seed or Options above (they start a new run), or Reset with a scenario.',
   'console.failure': 'Check failed (line {line}): {message}',
 
   'log.copy': 'Copy',

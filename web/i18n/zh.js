@@ -63,6 +63,7 @@ export const app = {
   'console.error': '第 {line} 行第 {col} 列（{line}:{col}）：{message}',
   'console.tooLong': '第 {line} 行第 {col} 列（{line}:{col}）：页面每条命令最多推进 {max} 秒模拟时间；请拆成几次较短的 run（raft-sim 命令行没有此限制）。',
   'load.tooLong': '场景总共要求超过 {max} 秒的模拟时间，加载时会让页面卡住；请用 raft-sim 命令行运行，或把它缩短',
+  'console.setupHint': '设置类命令只能在运行开始时使用：请用上方的“服务器数”“随机种子”或“选项”（会开始新的运行），或用场景重置。',
   'console.failure': '检查未通过（第 {line} 行）：{message}',
 
   'log.copy': '复制',
