@@ -383,20 +383,21 @@ impl Raft {
         }
     }
 
-    /// Thesis §9.6: ask whether we *could* win before disturbing anyone's term.
-    fn become_pre_candidate(&mut self, reason: RoleChangeReason) {
-        let old_role = self.role;
-        self.role = Role::PreCandidate;
+    /// What pre-candidates and candidates share: forget the leader, count our
+    /// own vote, restart the election timer, and say so in the trace.
+    fn start_poll(&mut self, role: Role, reason: RoleChangeReason) {
+        let from = self.role;
+        self.role = role;
         self.leader_id = None;
         self.votes_granted = alloc::vec![self.id];
         self.votes_rejected.clear();
         self.reset_election_timer();
-        self.events.push(CoreEvent::RoleChanged {
-            from: old_role,
-            to: Role::PreCandidate,
-            term: self.current_term,
-            reason,
-        });
+        self.events.push(CoreEvent::RoleChanged { from, to: role, term: self.current_term, reason });
+    }
+
+    /// Thesis §9.6: ask whether we *could* win before disturbing anyone's term.
+    fn become_pre_candidate(&mut self, reason: RoleChangeReason) {
+        self.start_poll(Role::PreCandidate, reason);
         if self.poll_result() == VoteResult::Won {
             self.become_candidate(RoleChangeReason::PreVoteWon, false);
             return;
@@ -415,22 +416,11 @@ impl Raft {
     /// Figure 2, "Candidates": increment currentTerm, vote for self, reset the
     /// election timer, send RequestVote to all other servers.
     fn become_candidate(&mut self, reason: RoleChangeReason, transfer: bool) {
-        let old_role = self.role;
         let term = self.current_term.saturating_add(1);
         self.events.push(CoreEvent::TermChanged { from: self.current_term, to: term });
         self.current_term = term;
         self.voted_for = Some(self.id);
-        self.role = Role::Candidate;
-        self.leader_id = None;
-        self.votes_granted = alloc::vec![self.id];
-        self.votes_rejected.clear();
-        self.reset_election_timer();
-        self.events.push(CoreEvent::RoleChanged {
-            from: old_role,
-            to: Role::Candidate,
-            term: self.current_term,
-            reason,
-        });
+        self.start_poll(Role::Candidate, reason);
         if self.poll_result() == VoteResult::Won {
             self.become_leader();
             return;

@@ -63,3 +63,31 @@ impl Ready {
 
 #[allow(dead_code)]
 fn _assert_message_type(_: &Message) {}
+
+impl crate::types::PersistentState {
+    /// Step 1 of handling a `Ready`, for hosts that keep their durable state in
+    /// a `PersistentState` (the simulator and the tests do): record the hard
+    /// state, the snapshot and the entries exactly as the contract above says.
+    /// A real host writes the same three things to disk (and fsyncs) instead.
+    pub fn persist(&mut self, ready: &Ready) {
+        if let Some(hs) = &ready.hard_state {
+            self.hard_state = hs.clone();
+        }
+        if let Some(snapshot) = &ready.snapshot {
+            if ready.snapshot_install {
+                // From the leader: the whole persisted log goes; whatever
+                // suffix the core kept comes back in `ready.entries`.
+                self.entries.clear();
+            } else {
+                // Taken locally: only the compacted prefix goes.
+                self.entries.retain(|e| e.index > snapshot.last_included_index);
+            }
+            self.snapshot = Some(snapshot.clone());
+        }
+        if let Some(first) = ready.entries.first() {
+            // A conflicting suffix is replaced, never merged.
+            self.entries.retain(|e| e.index < first.index);
+            self.entries.extend(ready.entries.iter().cloned());
+        }
+    }
+}

@@ -109,28 +109,16 @@ impl World {
             }
             let rd = node.ready();
             let p = self.persisted.get_mut(&id).unwrap();
-            if let Some(hs) = &rd.hard_state {
-                p.hard_state = hs.clone();
-            }
-            if let Some(s) = &rd.snapshot {
-                if rd.snapshot_install {
-                    p.entries.clear();
-                    // State machine safety for snapshots: its last entry is the committed one.
-                    if let Some(c) = self.committed.get(&s.last_included_index) {
-                        assert_eq!(c.term, s.last_included_term, "installed snapshot disagrees with committed entry");
-                    }
-                    let a = self.applied_index.get_mut(&id).unwrap();
-                    assert!(s.last_included_index > *a, "snapshot installed behind applied");
-                    *a = s.last_included_index;
-                } else {
-                    p.entries.retain(|e| e.index > s.last_included_index);
+            if let Some(s) = rd.snapshot.as_ref().filter(|_| rd.snapshot_install) {
+                // State machine safety for snapshots: its last entry is the committed one.
+                if let Some(c) = self.committed.get(&s.last_included_index) {
+                    assert_eq!(c.term, s.last_included_term, "installed snapshot disagrees with committed entry");
                 }
-                p.snapshot = Some(s.clone());
+                let a = self.applied_index.get_mut(&id).unwrap();
+                assert!(s.last_included_index > *a, "snapshot installed behind applied");
+                *a = s.last_included_index;
             }
-            if let Some(first) = rd.entries.first() {
-                p.entries.retain(|e| e.index < first.index);
-                p.entries.extend(rd.entries.iter().cloned());
-            }
+            p.persist(&rd);
             for e in &rd.committed_entries {
                 let a = self.applied_index.get_mut(&id).unwrap();
                 assert_eq!(e.index, *a + 1, "node {id} applies in order without gaps");

@@ -374,17 +374,7 @@ impl World {
 
         // 1. Persist: hard state, snapshot, then entries (truncating a
         //    conflicting suffix first). Nothing is sent before this.
-        if let Some(hs) = &rd.hard_state {
-            node.storage.hard_state = hs.clone();
-        }
-        if let Some(snap) = &rd.snapshot {
-            persist_snapshot(&mut node.storage, snap);
-        }
-        if let Some(first) = rd.entries.first() {
-            let first = first.index;
-            node.storage.entries.retain(|e| e.index < first);
-            node.storage.entries.extend(rd.entries.iter().cloned());
-        }
+        node.storage.persist(&rd);
         let new_violations = self.checker.on_persist(now, id, &self.nodes[&id].storage, &rd.entries);
         for v in new_violations {
             self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
@@ -522,17 +512,6 @@ impl World {
 
 /// Persist a snapshot: it replaces the log up to its index. A suffix after it
 /// survives only if the log agrees with the snapshot at its last entry.
-fn persist_snapshot(storage: &mut PersistentState, snap: &Snapshot) {
-    let keep = term_in(storage.snapshot.as_ref(), &storage.entries, snap.last_included_index)
-        == Some(snap.last_included_term);
-    if keep {
-        storage.entries.retain(|e| e.index > snap.last_included_index);
-    } else {
-        storage.entries.clear();
-    }
-    storage.snapshot = Some(snap.clone());
-}
-
 /// A core event as a trace event of node `id`.
 fn core_event(id: NodeId, ev: &CoreEvent) -> EventKind {
     match ev {

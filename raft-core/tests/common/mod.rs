@@ -108,21 +108,7 @@ impl Network {
         while node.has_ready() {
             let rd = node.ready();
             let p = self.persisted.get_mut(&id).unwrap();
-            if let Some(hs) = &rd.hard_state {
-                p.hard_state = hs.clone();
-            }
-            if let Some(s) = &rd.snapshot {
-                if rd.snapshot_install {
-                    p.entries.clear();
-                } else {
-                    p.entries.retain(|e| e.index > s.last_included_index);
-                }
-                p.snapshot = Some(s.clone());
-            }
-            if let Some(first) = rd.entries.first() {
-                p.entries.retain(|e| e.index < first.index);
-                p.entries.extend(rd.entries.iter().cloned());
-            }
+            p.persist(&rd);
             for m in &rd.messages {
                 self.queue.push_back(m.clone());
             }
