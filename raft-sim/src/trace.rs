@@ -159,8 +159,14 @@ impl Trace {
         Trace { hash: FNV_OFFSET, count: 0, keep, pending: Vec::new() }
     }
 
+    /// Record an event. `command` and `failure` events are kept for viewers
+    /// but not hashed: they describe the script (its text and line numbers),
+    /// not the run, so a session typed into the page and the `.raft` file it
+    /// is written out as — with its `run` lines in other places — hash alike
+    /// when the cluster did the same things.
     pub fn record(&mut self, time_ms: u64, kind: EventKind) {
-        self.record_inner(time_ms, kind, true);
+        let hashed = !matches!(kind, EventKind::Command { .. } | EventKind::Failure { .. });
+        self.record_inner(time_ms, kind, hashed);
     }
 
     /// Record an event that is not part of the hash: the report of a check

@@ -148,3 +148,15 @@ fn view_has_the_v1_fields() {
     assert!(v["messages"]["sent"]["AppendEntries"].as_u64().unwrap() > 0);
     assert_eq!(v["nodes"][0]["log"][0]["command"], "noop");
 }
+
+/// The page logs time that passed while playing as coalesced `run` lines, so a
+/// session and its replay split time differently; the trace hash follows what
+/// the cluster did, not how the script was written.
+#[test]
+fn trace_hash_ignores_how_time_was_split_into_commands() {
+    let split = raft_sim::run_text("cluster 3\nrun 100ms\nrun 150ms\n# a comment\nrun 50ms\nput x 1\nrun 200ms\n").unwrap();
+    let whole = raft_sim::run_text("cluster 3\nrun 300ms\nput x 1\nrun 200ms\n").unwrap();
+    assert_eq!(split.trace_hash(), whole.trace_hash());
+    let other = raft_sim::run_text("cluster 3\nrun 301ms\nput x 1\nrun 199ms\n").unwrap();
+    assert_ne!(other.trace_hash(), whole.trace_hash(), "a put at another time is another run");
+}
