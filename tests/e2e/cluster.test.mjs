@@ -209,6 +209,14 @@ test('the command log replays to the same state', async (t) => {
     'run 700ms',
   ];
   for (const line of session) await exec(page, line);
+  // Time that passes while the page plays is logged as `run` lines too.
+  await page.evaluate(async () => {
+    const el = document.querySelector('raft-lab');
+    const t0 = el.state().time_ms;
+    el.play();
+    while (el.state().time_ms < t0 + 100) await new Promise((r) => requestAnimationFrame(r));
+    el.pause();
+  });
   const original = await state(page);
   const log = await commandLog(page);
   for (const line of session) assert.ok(log.includes(line), `command log lacks "${line}":\n${log}`);
@@ -227,6 +235,7 @@ test('the command log replays to the same state', async (t) => {
   assert.deepEqual(replayed.history, original.history);
   assert.deepEqual(replayed.messages, original.messages);
   assert.deepEqual(replayed.in_flight, original.in_flight);
+  assert.equal(replayed.trace_hash, original.trace_hash, 'the same run, event for event');
   assert.equal(await commandLog(replay), log, 'the replayed session logs the same commands');
   assert.deepEqual(replay.errors, []);
 });
