@@ -79,8 +79,10 @@
 //! an entry of its own term, is not transferring, and has no other change
 //! uncommitted. `AddLearner(n)` adds a non-voter; once that entry is committed
 //! and `n` has caught up to the commit index, the leader itself appends
-//! `PromoteVoter(n)`. `EnterJoint(voters)` appends C_old,new (decisions need a
-//! majority of both); once it is committed the leader appends `LeaveJoint`.
+//! `PromoteVoter(n)`. `EnterJoint(voters)` first adds each server new to the
+//! cluster as a learner (one change at a time) and, once all have caught up,
+//! appends C_old,new (decisions need a majority of both); once that is
+//! committed the leader appends `LeaveJoint`.
 //! A leader not in the new configuration steps down when it commits. A server
 //! added later should be created with the cluster's *bootstrap* voters as
 //! `initial_voters` (it is not among them, so it waits to be contacted);

@@ -94,8 +94,11 @@ impl RawNode {
     }
     /// Start a membership change: `AddLearner` / `Remove` for single-server
     /// changes, or `EnterJoint(new voters)` for joint consensus. A learner that
-    /// was added is promoted automatically by the leader once caught up; a
-    /// joint configuration is left (LeaveJoint) automatically once committed.
+    /// was added is promoted automatically by the leader once caught up. For
+    /// `EnterJoint`, servers new to the cluster first join as learners (one
+    /// entry each); C_old,new is appended once they have all caught up, and
+    /// left (LeaveJoint) automatically once committed. The returned index is
+    /// that of the first entry appended.
     pub fn propose_change(&mut self, change: ConfigChange) -> Result<Index, crate::reason::ProposalDropped> {
         self.raft.propose_change(change)
     }

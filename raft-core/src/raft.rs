@@ -90,6 +90,9 @@ pub(crate) struct Raft {
 
     // ---- leaders (Figure 2: volatile state on leaders) ----
     progress: BTreeMap<NodeId, Progress>,
+    /// A joint change whose new servers are first joining as learners (thesis
+    /// §4.2.1): C_old,new is appended once every one of them has caught up.
+    pending_joint: Option<Vec<NodeId>>,
     transfer_target: Option<NodeId>,
     transfer_elapsed: u64,
     /// Heartbeat rounds: a round number travels as `read_ctx` and comes back in
@@ -156,6 +159,7 @@ impl Raft {
             votes_granted: Vec::new(),
             votes_rejected: Vec::new(),
             progress: BTreeMap::new(),
+            pending_joint: None,
             transfer_target: None,
             transfer_elapsed: 0,
             read_round: 0,
@@ -367,6 +371,7 @@ impl Raft {
             self.events.push(CoreEvent::ReadRejected { ctx: r.ctx, reason: ReadRejected::LeadershipLost });
         }
         self.progress.clear();
+        self.pending_joint = None;
         self.transfer_target = None;
         self.round_sent_at.clear();
     }
@@ -1208,12 +1213,24 @@ impl Raft {
             return true;
         }
         let commit = self.commit_index;
-        let ready_learner = self
-            .membership
-            .learners
-            .iter()
-            .copied()
-            .find(|id| self.progress.get(id).is_some_and(|p| p.match_index >= commit));
+        let caught_up = |raft: &Raft, id: &NodeId| raft.progress.get(id).is_some_and(|p| p.match_index >= commit);
+        if let Some(new_voters) = self.pending_joint.clone() {
+            // Joint consensus with servers new to the cluster: add them as
+            // learners one change at a time, and enter C_old,new only when all
+            // have caught up, so they never hold up a commit as voters.
+            if let Some(&missing) = new_voters.iter().find(|id| !membership::is_member(&self.membership, **id)) {
+                self.append_entry(EntryKind::Config(ConfigChange::AddLearner(missing)));
+                return true;
+            }
+            let joining = new_voters.iter().filter(|id| self.membership.learners.contains(id));
+            if joining.clone().all(|id| caught_up(self, id)) {
+                self.pending_joint = None;
+                self.append_entry(EntryKind::Config(ConfigChange::EnterJoint(new_voters)));
+                return true;
+            }
+            return false;
+        }
+        let ready_learner = self.membership.learners.iter().copied().find(|id| caught_up(self, id));
         if let Some(id) = ready_learner {
             // Thesis §4.2.1: a new server joins as a non-voter until it has
             // caught up, so it does not stall commits while it copies the log.
@@ -1253,6 +1270,7 @@ impl Raft {
             return self.drop_proposal(ProposalDropped::TransferInProgress);
         }
         if self.config_index > self.commit_index
+            || self.pending_joint.is_some()
             || (membership::is_joint(&self.membership) && change != ConfigChange::LeaveJoint)
         {
             return self.drop_proposal(ProposalDropped::ChangeInProgress);
@@ -1263,6 +1281,20 @@ impl Raft {
         if !membership::is_valid_change(&self.membership, &change) {
             return self.drop_proposal(ProposalDropped::InvalidChange);
         }
+        let change = match change {
+            // New servers join as learners first (thesis §4.2.1); the joint
+            // entry follows from maybe_auto_config_step once they caught up.
+            ConfigChange::EnterJoint(new_voters) => {
+                match new_voters.iter().copied().find(|id| !membership::is_member(&self.membership, *id)) {
+                    Some(first) => {
+                        self.pending_joint = Some(new_voters);
+                        ConfigChange::AddLearner(first)
+                    }
+                    None => ConfigChange::EnterJoint(new_voters),
+                }
+            }
+            change => change,
+        };
         let index = self.append_entry(EntryKind::Config(change));
         self.broadcast_append();
         self.leader_after_progress();

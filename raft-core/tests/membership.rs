@@ -113,30 +113,47 @@ fn invalid_changes_are_refused() {
     assert_eq!(net.node_mut(2).propose_change(ConfigChange::Remove(3)), Err(ProposalDropped::NotLeader { leader_hint: Some(1) }));
 }
 
-/// Thesis §4.3: C_old,new needs majorities of both; the leader moves on to
-/// C_new by itself once C_old,new is committed.
+/// Thesis §4.2.1 then §4.3: servers new to the cluster first join as learners
+/// and catch up (they hold up no commit meanwhile); only then does the leader
+/// append C_old,new, which needs majorities of both configurations; once it is
+/// committed the leader moves on to C_new by itself.
 #[test]
-fn joint_consensus_needs_both_majorities_then_leaves_automatically() {
+fn joint_consensus_adds_new_servers_as_learners_first_then_leaves_automatically() {
     let mut net = cluster_with_spares(&[4, 5], |_| {});
     net.elect(1);
     net.run(60);
-    // New voters 4 and 5 are down: C_new = {1, 2, 4, 5} has only 2 of 4 up.
+    // The new servers 4 and 5 are down: they join as learners and cannot catch up.
     net.crash(4);
     net.crash(5);
-    let idx = net.node_mut(1).propose_change(ConfigChange::EnterJoint(vec![1, 2, 4, 5])).unwrap();
+    net.node_mut(1).propose_change(ConfigChange::EnterJoint(vec![1, 2, 4, 5])).unwrap();
     net.run(200);
-    let st = net.status(1);
-    assert_eq!((st.membership.voters.clone(), st.membership.voters_outgoing.clone()), (vec![1, 2, 4, 5], vec![1, 2, 3]));
-    assert!(st.commit_index < idx, "a majority of C_old alone cannot commit C_old,new");
+    let m = net.status(1).membership;
+    assert_eq!((m.voters.clone(), m.voters_outgoing.clone(), m.learners.clone()), (vec![1, 2, 3], vec![], vec![4, 5]));
     assert_eq!(net.node_mut(1).propose_change(ConfigChange::AddLearner(6)), Err(ProposalDropped::ChangeInProgress));
+    net.propose(1, b"meanwhile").unwrap();
+    net.run(60);
+    assert_eq!(net.status(1).commit_index, net.status(1).last_index, "learners hold up no commit");
+
+    // They come back and catch up; only now does the leader append C_old,new
+    // (decisions then need majorities of both halves: quorum.rs's joint rules,
+    // tested there), and once that commits, C_new.
     net.restart(4);
+    net.restart(5);
     net.run(300);
     for id in [1, 2, 4] {
         let m = net.status(id).membership;
         assert_eq!((m.voters.clone(), m.voters_outgoing.clone()), (vec![1, 2, 4, 5], vec![]), "node {id}");
     }
     let kinds: Vec<EntryKind> = net.node(1).entries().iter().map(|e| e.kind.clone()).filter(|k| matches!(k, EntryKind::Config(_))).collect();
-    assert_eq!(kinds, vec![EntryKind::Config(ConfigChange::EnterJoint(vec![1, 2, 4, 5])), EntryKind::Config(ConfigChange::LeaveJoint)]);
+    assert_eq!(
+        kinds,
+        vec![
+            EntryKind::Config(ConfigChange::AddLearner(4)),
+            EntryKind::Config(ConfigChange::AddLearner(5)),
+            EntryKind::Config(ConfigChange::EnterJoint(vec![1, 2, 4, 5])),
+            EntryKind::Config(ConfigChange::LeaveJoint),
+        ]
+    );
     // 3 is out: it never campaigns; 1, 2, 4 form a majority of C_new.
     net.crash(3);
     net.propose(1, b"after").unwrap();

@@ -226,15 +226,19 @@ fn membership_changes_go_through_the_expected_configurations() {
 
     let (_, ev) = run("joint-consensus");
     let configs: Vec<String> = applied_on(&ev, 1).into_iter().filter(|c| c.starts_with("config")).collect();
-    assert_eq!(configs, ["config joint n1 n4 n5", "config leave-joint"]);
+    // New servers join as learners and catch up before C_old,new (thesis §4.2.1).
+    assert_eq!(configs, ["config +learner n4", "config +learner n5", "config joint n1 n4 n5", "config leave-joint"]);
 
-    // The failed change: C_old,new reached n1's log only, was never applied
-    // anywhere, and was cut from n1's log when it rejoined.
+    // The failed change: the learners were added (committed, applied), but
+    // C_old,new (index 5) never committed, was never applied anywhere, and
+    // was cut from n1's log when it rejoined.
     let (_, ev) = run("joint-change-leader-crash");
-    assert!(!kinds(&ev).any(|(_, k)| matches!(k, EventKind::EntryApplied { command, .. } if command.starts_with("config"))));
+    let configs: Vec<String> = applied_on(&ev, 2).into_iter().filter(|c| c.starts_with("config")).collect();
+    assert_eq!(configs, ["config +learner n4", "config +learner n5"]);
+    assert!(!kinds(&ev).any(|(_, k)| matches!(k, EventKind::EntryApplied { command, .. } if command.starts_with("config joint"))));
     let crash = command_time(&ev, "crash n1");
-    assert!(kinds(&ev).any(|(t, k)| t <= crash && matches!(k, EventKind::EntriesAppended { node: 1, first_index: 3, .. })));
-    assert!(kinds(&ev).any(|(t, k)| t > crash && matches!(k, EventKind::EntriesTruncated { node: 1, from_index: 3, .. })));
+    assert!(kinds(&ev).any(|(t, k)| t <= crash && matches!(k, EventKind::EntriesAppended { node: 1, first_index: 5, .. })));
+    assert!(kinds(&ev).any(|(t, k)| t > crash && matches!(k, EventKind::EntriesTruncated { node: 1, from_index: 5, .. })));
 }
 
 /// v1: `leader` may stand for a node in network commands too; it is resolved
