@@ -16,6 +16,7 @@ import { commands, setupText, nextNodeId, groupsFromView, isCut, longDuration, t
 import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
 import { createFeed } from './ui/feed.js';
+import { describeQuorum } from './quorum.js';
 
 const DEFAULT_SPEED = 0.1;
 const MIN_SPEED = 0.01;
@@ -985,6 +986,29 @@ export class RaftLab extends HTMLElement {
     }));
   }
 
+  /** The quorum line: what a commit or an election needs now (web/quorum.js). */
+  _quorumText(view) {
+    const q = describeQuorum(view);
+    if (!q) return '';
+    const names = (ids) => ids.map((id) => `n${id}`).join(' ');
+    let text;
+    if (q.joint) {
+      const [o, n] = q.configs;
+      text = t('quorum.joint', {
+        needOld: o.need, nOld: o.ids.length, old: names(o.ids),
+        needNew: n.need, nNew: n.ids.length, new: names(n.ids),
+      });
+    } else {
+      const [c] = q.configs;
+      text = t('quorum.all', { need: c.need, n: c.ids.length, ids: names(c.ids) });
+    }
+    if (q.index !== null && q.index > 0) {
+      const have = q.configs.map((c) => t('quorum.count', { have: c.have, n: c.ids.length })).join(' · ');
+      text += ` — ${t('quorum.have', { index: q.index, have })}`;
+    }
+    return text;
+  }
+
   _latencyLabel(max) {
     const m = /(\d+)ms\.\.(\d+)ms/.exec(commands.latency(max));
     return m ? `${m[1]}–${m[2]} ms` : '';
@@ -1003,6 +1027,7 @@ export class RaftLab extends HTMLElement {
     const top = leaders.sort((a, b) => b.term - a.term)[0];
     els.summary.textContent = top ? t('status.leader', { id: top.id, term: top.term }) : t('status.noLeader');
     this._updateModes(view.setup || {});
+    els.quorum.textContent = this._quorumText(view);
     // For screen readers, the canvas says in words what it shows.
     const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
     els.ring.setAttribute('aria-label', t('status.aria', {

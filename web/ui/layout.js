@@ -62,6 +62,7 @@ const TEMPLATE = `
       <button type="button" class="rl-btn" data-action="partition-mode" data-testid="partition-mode" data-i18n="ctl.partition" data-i18n-title="ctl.partition.title"></button>
       <button type="button" class="rl-btn" data-action="heal" data-testid="heal" data-i18n="ctl.heal" data-i18n-title="ctl.heal.title"></button>
     </div>
+    <div class="rl-quorum" data-testid="quorum"></div>
     <div class="rl-canvas-wrap">
       <canvas class="rl-ring" data-testid="ring" role="img"></canvas>
       <div class="rl-partition-bar" hidden>
@@ -152,6 +153,7 @@ export function buildLayout(host) {
     overlayMsg: q('.rl-overlay-msg'),
     clock: q('.rl-clock'),
     summary: q('.rl-summary'),
+    quorum: q('.rl-quorum'),
     partitionBar: q('.rl-partition-bar'),
     cmdForm: q('form.rl-cmd'),
     cmdError: q('.rl-cmd-error'),
