@@ -337,7 +337,14 @@ export class RaftLab extends HTMLElement {
   render() {
     if (!this._sim) return;
     if (this._dirty) this._refresh();
-    this._draw();
+    // An explicit render is a request for the exact current instant: nodes
+    // that would glide to a new layout are drawn where they end up.
+    this._ui.snap = true;
+    try {
+      this._draw();
+    } finally {
+      this._ui.snap = false;
+    }
   }
 
   /** Per-frame JS + wasm work in ms (advance + state + draw), the last ~600 frames that did work. */

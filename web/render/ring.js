@@ -387,6 +387,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const sim = simTimeMs == null ? view.time_ms : simTimeMs;
     const frac = sim - (view.time_ms || 0); // sub-ms progress since the view was taken
     layout(view, now, ui.groups && ui.groups.length ? ui.groups : null);
+    // `ui.snap` (an explicit render() for a screenshot) and readers who ask
+    // for less motion get the finished layout at once.
+    if (ui.snap || prefersReducedMotion()) for (const p of pos.values()) p.t0 = now - GLIDE_MS;
     glide(now);
     const drag = ui.dragging;
     dragId = drag ? drag.id : null;
@@ -730,6 +733,10 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
   }
 
   return { resize, draw, hitTest, nodePosition };
+}
+
+function prefersReducedMotion() {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
 function isLearnerIn(mem, id) {
