@@ -91,14 +91,16 @@ else
 fi
 
 # --- 4. Chromium and ChromeDriver from Debian -------------------------------
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    skip "chromium and chromedriver already installed"
+# A CJK font too, so the 简体中文 page renders (in screenshots) as readers see it.
+cjk_font_present() { [ -d /usr/share/fonts/truetype/wqy ] || fc-list 2>/dev/null | grep -qiE 'wenquanyi|noto sans cjk'; }
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && cjk_font_present; then
+    skip "chromium, chromedriver and a CJK font already installed"
 else
     command -v apt-get >/dev/null 2>&1 || die "/usr/bin/chromium or /usr/bin/chromedriver missing and no apt-get to install them"
-    say "apt-get install chromium chromium-driver"
+    say "apt-get install chromium chromium-driver fonts-wqy-microhei"
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -q
-    as_root apt-get install -y -q chromium chromium-driver
+    as_root apt-get install -y -q chromium chromium-driver fonts-wqy-microhei
 fi
 
 # --- 5. npm devDependencies -------------------------------------------------
