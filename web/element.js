@@ -999,8 +999,10 @@ export class RaftLab extends HTMLElement {
     if (!q) return '';
     const names = (ids) => ids.map((id) => `n${id}`).join(' ');
     let text;
+    // C_old before C_new, as the sentence names them.
+    const configs = q.joint ? ['old', 'new'].map((r) => q.configs.find((c) => c.role === r)) : q.configs;
     if (q.joint) {
-      const [o, n] = q.configs;
+      const [o, n] = configs;
       text = t('quorum.joint', {
         needOld: o.need, nOld: o.ids.length, old: names(o.ids),
         needNew: n.need, nNew: n.ids.length, new: names(n.ids),
@@ -1009,8 +1011,8 @@ export class RaftLab extends HTMLElement {
       const [c] = q.configs;
       text = t('quorum.all', { need: c.need, n: c.ids.length, ids: names(c.ids) });
     }
-    if (q.index !== null && q.index > 0) {
-      const have = q.configs.map((c) => t('quorum.count', { have: c.have, n: c.ids.length })).join(' · ');
+    if (q.index !== null && q.index > 0 && configs.every((c) => c.have != null)) {
+      const have = configs.map((c) => t('quorum.count', { have: c.have, n: c.ids.length })).join(' · ');
       text += ` — ${t('quorum.have', { index: q.index, have })}`;
     }
     return text;

@@ -102,7 +102,7 @@ pub mod types;
 
 pub use config::Config;
 pub use message::{ConflictHint, Message, MessageBody};
-pub use node::{PeerProgress, ProgressState, RawNode, Status};
+pub use node::{PeerProgress, ProgressState, QuorumStatus, RawNode, Status};
 pub use ready::{ReadState, Ready};
 pub use reason::*;
 pub use types::*;

@@ -36,6 +36,23 @@ pub enum ProgressState {
     Snapshot,
 }
 
+/// One active configuration and what a decision needs from it (thesis §4.3:
+/// during joint consensus there are two, and a decision needs both).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct QuorumStatus {
+    /// The voters of this configuration.
+    pub voters: Vec<NodeId>,
+    /// True for C_old during joint consensus.
+    pub outgoing: bool,
+    /// A majority of `voters`.
+    pub need: u32,
+    /// Leader: voters that store its last entry (itself included).
+    /// Candidate / pre-candidate: votes granted by these voters.
+    /// Otherwise None.
+    pub have: Option<u32>,
+}
+
 /// A read-only picture of one server, for views, checks and tests.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -67,6 +84,9 @@ pub struct Status {
     pub transfer_target: Option<NodeId>,
     /// Votes received in the current (pre-)election, candidates only.
     pub votes_granted: Vec<NodeId>,
+    /// The active configuration(s) — C_new then C_old during joint consensus —
+    /// with the majority each decision needs and how close this server is.
+    pub quorum: Vec<QuorumStatus>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

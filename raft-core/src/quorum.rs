@@ -23,6 +23,11 @@ pub enum VoteResult {
     Pending,
 }
 
+/// How many of `voters` servers make a majority.
+pub fn majority(voters: usize) -> usize {
+    voters / 2 + 1
+}
+
 /// The highest index stored on a majority, given one `match_index` per voter
 /// (the leader includes its own last index). Sorting descending, the entry at
 /// position `n / 2` is held by that server and every server before it:
@@ -50,10 +55,10 @@ pub fn vote_result(voters: &[NodeId], granted: &[NodeId], rejected: &[NodeId]) -
     }
     let yes = voters.iter().filter(|v| granted.contains(v)).count();
     let no = voters.iter().filter(|v| rejected.contains(v) && !granted.contains(v)).count();
-    let majority = voters.len() / 2 + 1;
-    if yes >= majority {
+    let need = majority(voters.len());
+    if yes >= need {
         VoteResult::Won
-    } else if voters.len() - no < majority {
+    } else if voters.len() - no < need {
         VoteResult::Lost
     } else {
         VoteResult::Pending
@@ -80,6 +85,11 @@ pub fn joint_vote_result(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn majority_of_n_voters() {
+        assert_eq!([1, 2, 3, 4, 5, 15].map(majority), [1, 2, 2, 3, 3, 8]);
+    }
 
     #[test]
     fn majority_commit_index_picks_the_median_from_the_top() {

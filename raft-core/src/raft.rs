@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::log::RaftLog;
 use crate::membership;
 use crate::message::{ConflictHint, Message, MessageBody};
-use crate::node::{PeerProgress, ProgressState, Status};
+use crate::node::{PeerProgress, ProgressState, QuorumStatus, Status};
 use crate::progress::Progress;
 use crate::quorum::{self, VoteResult};
 use crate::ready::{ReadState, Ready};
@@ -1550,6 +1550,27 @@ impl Raft {
             Role::Candidate | Role::PreCandidate => self.votes_granted.clone(),
             _ => Vec::new(),
         };
+        let have = |voters: &[NodeId]| -> Option<u32> {
+            let count = |f: &dyn Fn(&NodeId) -> bool| voters.iter().filter(|v| f(v)).count() as u32;
+            match self.role {
+                Role::Leader => {
+                    let last = self.log.last_index();
+                    Some(count(&|v| *v == self.id || self.progress.get(v).is_some_and(|p| p.match_index >= last)))
+                }
+                Role::Candidate | Role::PreCandidate => Some(count(&|v| self.votes_granted.contains(v))),
+                Role::Follower => None,
+            }
+        };
+        let quorum = [(&self.membership.voters, false), (&self.membership.voters_outgoing, true)]
+            .into_iter()
+            .filter(|(voters, _)| !voters.is_empty())
+            .map(|(voters, outgoing)| QuorumStatus {
+                voters: voters.clone(),
+                outgoing,
+                need: quorum::majority(voters.len()) as u32,
+                have: have(voters),
+            })
+            .collect();
         Status {
             id: self.id,
             role: self.role,
@@ -1568,6 +1589,7 @@ impl Raft {
             progress,
             transfer_target: self.transfer_target,
             votes_granted,
+            quorum,
         }
     }
 

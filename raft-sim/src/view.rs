@@ -53,6 +53,18 @@ pub struct LogEntryView {
     pub command: String,
 }
 
+/// One active configuration and what a decision needs from it, as raft-core
+/// reports it (`Status::quorum`): `role` is `all`, or `new` / `old` during
+/// joint consensus; `have` counts (leader) voters storing its newest entry or
+/// (candidate) votes granted, and is null otherwise.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct QuorumView {
+    pub role: &'static str,
+    pub ids: Vec<NodeId>,
+    pub need: u32,
+    pub have: Option<u32>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MembershipView {
     pub voters: Vec<NodeId>,
@@ -91,6 +103,8 @@ pub struct NodeView {
     pub progress: Vec<ProgressView>,
     pub transfer_target: Option<NodeId>,
     pub votes_granted: Vec<NodeId>,
+    /// Empty while the node is down.
+    pub quorum: Vec<QuorumView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -192,6 +206,20 @@ fn node_view(node: &Node) -> NodeView {
                     .collect(),
                 transfer_target: s.transfer_target,
                 votes_granted: s.votes_granted.clone(),
+                quorum: s
+                    .quorum
+                    .iter()
+                    .map(|q| QuorumView {
+                        role: match (q.outgoing, s.quorum.len()) {
+                            (true, _) => "old",
+                            (false, 1) => "all",
+                            (false, _) => "new",
+                        },
+                        ids: q.voters.clone(),
+                        need: q.need,
+                        have: q.have,
+                    })
+                    .collect(),
             }
         }
         None => {
@@ -221,6 +249,7 @@ fn node_view(node: &Node) -> NodeView {
                 progress: Vec::new(),
                 transfer_target: None,
                 votes_granted: Vec::new(),
+                quorum: Vec::new(),
             }
         }
     }

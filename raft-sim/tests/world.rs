@@ -160,3 +160,17 @@ fn trace_hash_ignores_how_time_was_split_into_commands() {
     let other = raft_sim::run_text("cluster 3\nrun 301ms\nput x 1\nrun 199ms\n").unwrap();
     assert_ne!(other.trace_hash(), whole.trace_hash(), "a put at another time is another run");
 }
+
+/// The view carries raft-core's quorum picture, so the page computes no
+/// majorities itself.
+#[test]
+fn view_reports_what_each_decision_needs() {
+    let mut runner = raft_sim::run_text("cluster 3\ntimeout n1\nawait leader n1 within 1s\nrun 200ms\n").unwrap();
+    let view = runner.view();
+    let leader = view.nodes.iter().find(|n| n.id == 1).unwrap();
+    let q = &leader.quorum;
+    assert_eq!(q.len(), 1);
+    assert_eq!((q[0].role, q[0].ids.clone(), q[0].need, q[0].have), ("all", vec![1, 2, 3], 2, Some(3)));
+    let follower = view.nodes.iter().find(|n| n.id == 2).unwrap();
+    assert_eq!(follower.quorum[0].have, None);
+}

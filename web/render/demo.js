@@ -60,6 +60,8 @@ function node(id, o) {
     progress: o.progress || [],
     transfer_target: o.transfer_target ?? null,
     votes_granted: o.votes_granted || [],
+    // Fake data in the shape raft-core reports (Status::quorum).
+    quorum: o.quorum || [{ role: 'all', ids: o.voters || [1, 2, 3, 4, 5], need: 3, have: o.votes_granted ? o.votes_granted.length : null }],
   };
 }
 

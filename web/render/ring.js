@@ -33,11 +33,6 @@ export function referenceNode(view) {
   return best;
 }
 
-/** Quorum size of a voter set (majority). */
-function quorum(voters) {
-  return Math.floor(voters.length / 2) + 1;
-}
-
 export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {}) {
   const ctx = canvas.getContext('2d');
   let W = 0;
@@ -675,9 +670,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     // Label: name, then the vote (followers) or the tally (campaigners).
     let sub = null;
     if (!down) {
-      if ((role === 'candidate' || role === 'pre-candidate') && node.votes_granted) {
-        const voters = (node.membership && node.membership.voters) || (mem && mem.voters) || lastMembers;
-        sub = t('render.votes', { got: node.votes_granted.length, need: quorum(voters) });
+      if ((role === 'candidate' || role === 'pre-candidate') && node.quorum && node.quorum.length) {
+        // raft-core's tally per active configuration (two during joint consensus).
+        sub = node.quorum.map((q) => t('render.votes', { got: q.have ?? 0, need: q.need })).join(' · ');
       } else if (role !== 'leader' && node.voted_for != null && node.voted_for !== node.id &&
           node.voted_for !== node.leader_id) {
         // Once the node follows the leader it voted for, "voted nX" is noise:
