@@ -2,11 +2,12 @@
 // wasm build inside Debian's chromium, driven through the `<raft-lab>` element
 // in simulated time (autoplay off; time moves only by `run` / `await`).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  startLab,
+  useLab,
+  requireReleaseBuild,
   openLab,
   exec,
   state,
@@ -16,23 +17,15 @@ import {
   leaderOf,
   nodeById,
   describe,
-  requireReleaseBuild,
   sha256,
   WASM_PATH,
 } from './lib/page.mjs';
 
-let lab;
-before(async () => {
-  requireReleaseBuild();
-  lab = await startLab();
-});
-after(async () => {
-  await lab?.close();
-});
+const fixture = useLab();
 
 /** Open a fresh 5-node page (seed 1) and let it elect a leader. */
 async function openWithLeader(t) {
-  const page = await openLab(lab, 'nodes=5&seed=1');
+  const page = await openLab(fixture.lab, 'nodes=5&seed=1');
   t.after(() => page.context().close());
   const view = await exec(page, 'await leader any within 2s');
   assert.equal(view.failures.length, 0, `await leader failed: ${JSON.stringify(view.failures)}`);
@@ -43,11 +36,11 @@ async function openWithLeader(t) {
 
 test('smoke: the release build loads and a leader is elected', async (t) => {
   const info = requireReleaseBuild();
-  const page = await openLab(lab, 'nodes=5&seed=1');
+  const page = await openLab(fixture.lab, 'nodes=5&seed=1');
   t.after(() => page.context().close());
 
   // The page fetched exactly the optimized release binary build-wasm.sh wrote.
-  const served = await fetch(`${lab.url}web/pkg/raft_wasm_bg.wasm`);
+  const served = await fetch(`${fixture.lab.url}web/pkg/raft_wasm_bg.wasm`);
   assert.equal(served.headers.get('content-type'), 'application/wasm');
   const bytes = Buffer.from(await served.arrayBuffer());
   assert.equal(info.profile, 'release');
@@ -222,7 +215,7 @@ test('the command log replays to the same state', async (t) => {
   for (const line of session) assert.ok(log.includes(line), `command log lacks "${line}":\n${log}`);
 
   // A fresh page, loaded from the log alone.
-  const replay = await openLab(lab, 'nodes=3&seed=99');
+  const replay = await openLab(fixture.lab, 'nodes=3&seed=99');
   t.after(() => replay.context().close());
   const replayed = await replay.evaluate((text) => {
     const el = document.querySelector('raft-lab');

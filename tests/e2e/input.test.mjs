@@ -2,10 +2,10 @@
 // the JS API and typed into the page's console), a bad URL parameter, and
 // switching the page to Simplified Chinese.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startLab,
+  useLab,
   openLab,
   exec,
   execExpectingError,
@@ -15,22 +15,14 @@ import {
   canvasColourCount,
   leaderOf,
   describe,
-  requireReleaseBuild,
 } from './lib/page.mjs';
 
-let lab;
-before(async () => {
-  requireReleaseBuild();
-  lab = await startLab();
-});
-after(async () => {
-  await lab?.close();
-});
+const fixture = useLab();
 
 const CJK = /[\u4e00-\u9fff]/;
 
 test('a bad command throws with line:col, shows the message, and keeps the session', async (t) => {
-  const page = await openLab(lab, 'nodes=5&seed=1');
+  const page = await openLab(fixture.lab, 'nodes=5&seed=1');
   t.after(() => page.context().close());
   await exec(page, 'await leader any within 2s');
   await exec(page, 'put x 1');
@@ -80,7 +72,7 @@ test('a bad command throws with line:col, shows the message, and keeps the sessi
 });
 
 test('a bad URL parameter shows a clear message and the canvas still draws', async (t) => {
-  const page = await openLab(lab, 'nodes=abc&seed=1');
+  const page = await openLab(fixture.lab, 'nodes=abc&seed=1');
   t.after(() => page.context().close());
 
   // The page still runs a default cluster …
@@ -99,7 +91,7 @@ test('a bad URL parameter shows a clear message and the canvas still draws', asy
 });
 
 test('a bad scenario in the URL shows line:col and the canvas still draws', async (t) => {
-  const page = await openLab(lab, `scenario=${encodeURIComponent('cluster 3\nfly n1\n')}&seed=1`);
+  const page = await openLab(fixture.lab, `scenario=${encodeURIComponent('cluster 3\nfly n1\n')}&seed=1`);
   t.after(() => page.context().close());
   const notice = page.locator('[role="alert"], [aria-live]').filter({ hasText: /\b2:1\b/ });
   await notice.first().waitFor({ state: 'visible', timeout: 5000 });
@@ -109,7 +101,7 @@ test('a bad scenario in the URL shows line:col and the canvas still draws', asyn
 });
 
 test('switching the language to 中文 changes the visible text', async (t) => {
-  const page = await openLab(lab, 'nodes=5&seed=1');
+  const page = await openLab(fixture.lab, 'nodes=5&seed=1');
   t.after(() => page.context().close());
   await exec(page, 'await leader any within 2s');
 

@@ -2,18 +2,11 @@
 // each canvas's backing store has devicePixelRatio pixels per CSS pixel, and
 // nothing overflows the viewport sideways.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startLab, openLab, exec, screenshot, canvasColourCount, leaderOf, describe, requireReleaseBuild } from './lib/page.mjs';
+import { useLab, openLab, exec, screenshot, canvasColourCount, leaderOf, describe } from './lib/page.mjs';
 
-let lab;
-before(async () => {
-  requireReleaseBuild();
-  lab = await startLab();
-});
-after(async () => {
-  await lab?.close();
-});
+const fixture = useLab();
 
 /** Size of every visible canvas in CSS pixels and in backing-store pixels. */
 async function canvasSizes(page) {
@@ -32,7 +25,7 @@ for (const { name, viewport, dpr, mobile } of [
   { name: 'laptop-hidpi', viewport: { width: 1366, height: 768 }, dpr: 2, mobile: false },
 ]) {
   test(`${name}: fits the viewport and canvases are crisp at ${dpr}x`, async (t) => {
-    const page = await openLab(lab, 'nodes=7&seed=1', { viewport, deviceScaleFactor: dpr, isMobile: mobile });
+    const page = await openLab(fixture.lab, 'nodes=7&seed=1', { viewport, deviceScaleFactor: dpr, isMobile: mobile });
     t.after(() => page.context().close());
     const view = await exec(page, 'await leader any within 2s\nput x 1\nrun 300ms');
     assert.ok(leaderOf(view), describe(view));

@@ -10,7 +10,7 @@
 // When logs are longer than the panel is wide, the right end (the news) stays
 // visible and a "…" stands for the hidden prefix.
 
-import { INK, canvasBackground, termColor, textOn } from './theme.js';
+import { INK, fitCanvas, termColor, textOn } from './theme.js';
 import {
   cellPath, drawAppliedBar, drawCell, drawCrown, drawNode, drawProgressMarker,
   drawSnapshotBlock, font,
@@ -46,14 +46,7 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
   let lastSlot = 0;
 
   function resize() {
-    const rect = canvas.getBoundingClientRect();
-    dpr = window.devicePixelRatio || 1;
-    W = Math.max(1, rect.width);
-    H = Math.max(1, rect.height);
-    canvas.width = Math.round(W * dpr);
-    canvas.height = Math.round(H * dpr);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    bg = canvasBackground(canvas);
+    ({ W, H, dpr, bg } = fitCanvas(canvas, ctx));
   }
 
   /** CSS height that shows n rows comfortably (the app may size the canvas with it). */

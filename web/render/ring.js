@@ -7,7 +7,7 @@
 // (a partition regroups the ring), and the send/deliver times of recently seen
 // messages, so a dropped message can "puff" exactly where it was lost.
 
-import { INK, MESSAGE, canvasBackground, messageStyle, roleStyle, termColor } from './theme.js';
+import { INK, MESSAGE, fitCanvas, messageStyle, roleStyle, termColor } from './theme.js';
 import {
   NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
   drawNode, drawPuff, drawSelection, drawTimerArc, drawTransfer, drawWall, font, roundRect,
@@ -65,14 +65,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
   let pruneCountdown = 0;
 
   function resize() {
-    const rect = canvas.getBoundingClientRect();
-    dpr = window.devicePixelRatio || 1;
-    W = Math.max(1, rect.width);
-    H = Math.max(1, rect.height);
-    canvas.width = Math.round(W * dpr);
-    canvas.height = Math.round(H * dpr);
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    bg = canvasBackground(canvas);
+    ({ W, H, dpr, bg } = fitCanvas(canvas, ctx));
     layoutKey = ''; // force a new layout, snapped (no glide across a resize)
     pos.clear();
   }

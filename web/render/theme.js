@@ -50,6 +50,22 @@ export const ROLE = {
 export const ROLE_ORDER = ['follower', 'pre-candidate', 'candidate', 'leader', 'down'];
 
 /**
+ * Size `canvas`'s backing store to its CSS box × devicePixelRatio and scale
+ * `ctx` so drawing code works in CSS pixels (crisp on high-DPI screens).
+ * Returns { W, H, dpr, bg } — the CSS size, the ratio and the background.
+ */
+export function fitCanvas(canvas, ctx) {
+  const rect = canvas.getBoundingClientRect();
+  const dpr = window.devicePixelRatio || 1;
+  const W = Math.max(1, rect.width);
+  const H = Math.max(1, rect.height);
+  canvas.width = Math.round(W * dpr);
+  canvas.height = Math.round(H * dpr);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return { W, H, dpr, bg: canvasBackground(canvas) };
+}
+
+/**
  * The canvas background: the page's `--rl-canvas-bg` or `--rl-panel` custom
  * property when set (so the canvas blends into its card), else INK.background.
  */

@@ -6,6 +6,7 @@
 // only with `exec('run …')` / `exec('await … within …')`, so each run sees the
 // same cluster history and the assertions never depend on the machine's speed.
 
+import { before, after } from 'node:test';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +44,23 @@ export function requireReleaseBuild() {
 
 export function sha256(buf) {
   return createHash('sha256').update(buf).digest('hex');
+}
+
+/**
+ * Register before/after hooks that require the release build, start one
+ * served lab for the file, and close it afterwards. Returns a holder whose
+ * `lab` is set once the hooks have run.
+ */
+export function useLab() {
+  const holder = { lab: null };
+  before(async () => {
+    requireReleaseBuild();
+    holder.lab = await startLab();
+  });
+  after(async () => {
+    await holder.lab?.close();
+  });
+  return holder;
 }
 
 /**
