@@ -33,7 +33,7 @@ pub struct Ready {
     /// index >= `entries[0].index` (a truncated conflicting suffix), then appends.
     pub entries: Vec<Entry>,
     /// Messages to send once the above is durable.
-    pub messages: Vec<crate::message::Message>,
+    pub messages: Vec<Message>,
     /// Newly committed entries to apply, in index order.
     pub committed_entries: Vec<Entry>,
     /// Reads confirmed by the leader: serve `ctx` once applied >= `index`.
@@ -61,8 +61,6 @@ impl Ready {
     }
 }
 
-#[allow(dead_code)]
-fn _assert_message_type(_: &Message) {}
 
 impl crate::types::PersistentState {
     /// Step 1 of handling a `Ready`, for hosts that keep their durable state in
