@@ -29,6 +29,44 @@ pub struct Config {
     pub seed: u64,
     /// Most entries carried by one AppendEntries.
     pub max_entries_per_message: usize,
+    /// Deliberate bugs, all off by default: never switch one on in a real system.
+    pub bugs: Bugs,
+}
+
+/// "Break Raft" switches: each removes one rule of the paper or the thesis at
+/// run time, so that a test (or a reader) can watch the invariant checker
+/// catch the damage. A checker that is never seen to fire proves nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Bugs {
+    /// Count learners' acknowledgements toward a commit, against a majority
+    /// of the voters alone. Learners never count (thesis §4.2.1).
+    pub commit_counts_learners: bool,
+    /// During joint consensus, commit on a majority of C_new alone. Thesis
+    /// §4.3: commitment needs separate majorities of C_old *and* C_new.
+    pub commit_one_half_of_joint: bool,
+}
+
+impl Bugs {
+    /// The switches by name, as the scenario language writes them (`set bug NAME on`).
+    pub const NAMES: &'static [&'static str] = &["commit-counts-learners", "commit-one-half-of-joint"];
+
+    /// Turn the switch `name` on or off; false for an unknown name.
+    pub fn set(&mut self, name: &str, on: bool) -> bool {
+        let flag = match name {
+            "commit-counts-learners" => &mut self.commit_counts_learners,
+            "commit-one-half-of-joint" => &mut self.commit_one_half_of_joint,
+            _ => return false,
+        };
+        *flag = on;
+        true
+    }
+
+    /// The names of the switches that are on.
+    pub fn enabled(&self) -> Vec<&'static str> {
+        let on = [self.commit_counts_learners, self.commit_one_half_of_joint];
+        Self::NAMES.iter().zip(on).filter(|(_, on)| *on).map(|(n, _)| *n).collect()
+    }
 }
 
 impl Config {
@@ -45,6 +83,7 @@ impl Config {
             read_mode: ReadMode::ReadIndex,
             seed,
             max_entries_per_message: 64,
+            bugs: Bugs::default(),
         }
     }
 }

@@ -237,10 +237,36 @@ impl Raft {
         self.leader_id.is_some() && self.election_elapsed < self.cfg.election_timeout_min
     }
 
-    /// Under CheckQuorum (and lease reads, whose safety depends on it) a server
-    /// ignores RequestVote while it believes a leader is alive (thesis §4.2.3).
-    fn in_leader_lease(&self) -> bool {
-        (self.cfg.check_quorum || self.cfg.read_mode == ReadMode::Lease) && self.leader_recently_heard()
+    /// Thesis §4.2.3: "if a server receives a RequestVote request within the
+    /// minimum election timeout of hearing from a current leader, it does not
+    /// update its term or grant its vote." Should `candidate`'s RequestVote be
+    /// ignored so?
+    ///
+    /// - A candidate that is not a voter in our configuration: always. This is
+    ///   the case §4.2.3 is about — a removed server that no leader tracks any
+    ///   more (so none will tell it it is removed), and that after a restart
+    ///   cannot know its removal was committed (the commit index is volatile),
+    ///   times out again and again with ever higher terms. Were the rule
+    ///   optional, it would depose every new leader before that leader could
+    ///   commit anything (the randomized test found such a livelock, seed
+    ///   112347). Refusing it is safe for liveness: it is in no quorum of ours,
+    ///   and we refuse only while a leader of our configuration is alive.
+    /// - Any candidate, under CheckQuorum (and lease reads, which rely on the
+    ///   same promise): there a leader that loses its quorum steps down, so a
+    ///   server that still hears one really is in a working cluster. Without
+    ///   CheckQuorum a leader cut off from its followers' replies (a one-way
+    ///   fault) would lead on forever, and servers that still hear it must
+    ///   stay able to elect someone else (etcd ties the rule to CheckQuorum
+    ///   for the same reason).
+    ///
+    /// The deadlock that lets a removed server campaign at all (`promotable`)
+    /// stays solved: a C_new that reached only the servers it removes has no
+    /// live leader behind it, so nobody hears one, and nobody refuses.
+    fn ignores_vote_request_from(&self, candidate: NodeId) -> bool {
+        if !self.leader_recently_heard() {
+            return false;
+        }
+        self.cfg.check_quorum || self.cfg.read_mode == ReadMode::Lease || !membership::is_voter(&self.membership, candidate)
     }
 
     fn mark_unpersisted(&mut self, from: Index) {
@@ -277,16 +303,7 @@ impl Raft {
 
     /// The configuration as of `index` (for a snapshot taken there).
     fn membership_at(&self, index: Index) -> Membership {
-        let mut m = match &self.log.snapshot {
-            Some(s) => s.membership.clone(),
-            None => self.initial_membership.clone(),
-        };
-        for e in self.log.entries.iter().take_while(|e| e.index <= index) {
-            if let EntryKind::Config(c) = &e.kind {
-                membership::apply_change(&mut m, c);
-            }
-        }
-        m
+        membership::membership_at(self.log.snapshot.as_ref(), &self.initial_membership.voters, &self.log.entries, index)
     }
 
     /// Leader: one Progress per member other than ourselves. A server removed by
@@ -552,7 +569,7 @@ impl Raft {
                 MessageBody::RequestVoteResponse { pre_vote: true, vote_granted: true, .. } => {}
                 // §4.2.3: while a leader is alive, ignore (deny) disruptive
                 // RequestVotes without adopting their term.
-                MessageBody::RequestVote { pre_vote: false, transfer: false, .. } if self.in_leader_lease() => {
+                MessageBody::RequestVote { pre_vote: false, transfer: false, .. } if self.ignores_vote_request_from(m.from) => {
                     let leader = self.leader_id.unwrap_or(self.id);
                     self.deny_vote(&m, false, VoteDenied::LeaderAlive { leader });
                     return;
@@ -1155,8 +1172,20 @@ impl Raft {
             }
         };
         let incoming: Vec<Index> = self.membership.voters.iter().map(match_of).collect();
-        let outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(match_of).collect();
-        let n = quorum::joint_commit_index(&incoming, &outgoing);
+        let mut outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(match_of).collect();
+        let mut n = quorum::joint_commit_index(&incoming, &outgoing);
+        // Deliberate bugs (Config::bugs), for tests of the checker.
+        let bugs = self.cfg.bugs;
+        if bugs.commit_one_half_of_joint {
+            outgoing.clear();
+            n = quorum::joint_commit_index(&incoming, &outgoing);
+        }
+        if bugs.commit_counts_learners {
+            // The index held by majority(voters) servers of voters + learners.
+            let mut acks: Vec<Index> = incoming.iter().copied().chain(self.membership.learners.iter().map(match_of)).collect();
+            acks.sort_unstable_by(|a, b| b.cmp(a));
+            n = n.max(acks[quorum::majority(incoming.len()) - 1]);
+        }
         if n == Index::MAX || n <= self.commit_index {
             return false;
         }

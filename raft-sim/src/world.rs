@@ -173,6 +173,7 @@ impl World {
         c.pre_vote = self.setup.prevote;
         c.check_quorum = self.setup.check_quorum;
         c.max_entries_per_message = self.max_entries_per_message;
+        c.bugs = self.setup.bugs;
         c.read_mode = match self.setup.read_mode {
             ReadMode::Lease => CoreReadMode::Lease,
             ReadMode::ReadIndex | ReadMode::Log => CoreReadMode::ReadIndex,
@@ -376,6 +377,11 @@ impl World {
         //    conflicting suffix first). Nothing is sent before this.
         node.storage.persist(&rd);
         let new_violations = self.checker.on_persist(now, id, &self.nodes[&id].storage, &rd.entries);
+        for v in new_violations {
+            self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
+        }
+
+        let new_violations = self.checker.on_ready_events(now, id, &rd.events, &self.nodes);
         for v in new_violations {
             self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
         }
