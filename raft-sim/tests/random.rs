@@ -7,7 +7,8 @@
 //! Each case is generated as scenario-language text, so a failing seed prints
 //! a `.raft` file that `raft-sim run FILE --max-entries N` replays exactly (N
 //! is in the file's comment).
-//! `RAFT_SIM_RANDOM_SEEDS=N` changes the number of seeds (default 120).
+//! `RAFT_SIM_RANDOM_SEEDS=N` changes the number of seeds (default 120) and
+//! `RAFT_SIM_FIRST_SEED=S` the first one (default 1), for long runs in chunks.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -178,9 +179,10 @@ fn run_generated(seed: u64, text: &str) -> Runner {
 #[test]
 fn random_faults_never_break_an_invariant() {
     let seeds: u64 = std::env::var("RAFT_SIM_RANDOM_SEEDS").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
+    let first: u64 = std::env::var("RAFT_SIM_FIRST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
     let mut bad = Vec::new();
     let mut simulated_ms = 0;
-    for seed in 1..=seeds {
+    for seed in first..first + seeds {
         let (text, final_line) = generate(seed);
         let runner = run_generated(seed, &text);
         simulated_ms += runner.world.now;
