@@ -36,6 +36,10 @@
 //! - **persist-before-send**: a message never promises what is not durable yet
 //!   (its term, a granted vote, the entries an AppendEntries success
 //!   acknowledges), checked on the host's durable storage at send time.
+//! - **exactly-once**: a client command (client id, sequence number) takes
+//!   effect at most once on each server's state machine, however often it was
+//!   retried into the log (paper §8). Within one up-period: a restart
+//!   rebuilds the state machine and applies the log again.
 //! - **linearizability** of the client history (crate::linearizability),
 //!   checked on demand because it is costly.
 //!
@@ -117,6 +121,9 @@ pub struct Checker {
     committed: BTreeMap<Index, Committed>,
     max_committed: Index,
     watch: BTreeMap<NodeId, Watch>,
+    /// Exactly-once: (node, client) → (incarnation, highest sequence number
+    /// that took effect).
+    took_effect: BTreeMap<(NodeId, u64), (u64, u64)>,
     /// History length at the last linearizability check (skip if unchanged).
     lin_checked: Option<usize>,
 }
@@ -204,6 +211,23 @@ impl Checker {
 
     /// Node `id` installed a snapshot through `index`: it resumes applying after it.
     pub fn on_install(&mut self, _id: NodeId, _index: Index) {}
+
+    /// A client command `(client, seq)` took effect (`fresh`) or was
+    /// recognised as a retry on node `id` in its up-period `incarnation`.
+    pub fn on_command_applied(&mut self, now: u64, id: NodeId, incarnation: u64, client: u64, seq: u64, fresh: bool) -> Option<Violation> {
+        if !fresh {
+            return None;
+        }
+        let seen = self.took_effect.insert((id, client), (incarnation, seq));
+        match seen {
+            Some((inc, last)) if inc == incarnation && seq <= last => self.report(
+                now,
+                "exactly-once",
+                format!("n{} applied command {} of client {} again (it had applied up to {})", id, seq, client, last),
+            ),
+            _ => None,
+        }
+    }
 
     /// Node `id` applied `entry`; `expected` is the index it should have applied next.
     pub fn on_apply(&mut self, now: u64, id: NodeId, expected: Index, entry: &Entry) -> Vec<Violation> {

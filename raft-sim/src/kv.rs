@@ -93,8 +93,14 @@ impl Kv {
     /// client's last applied one is a retry: it has no effect and answers with
     /// the result recorded the first time.
     pub fn apply(&mut self, cmd: &KvCommand) -> Applied {
+        self.apply_checked(cmd, true)
+    }
+
+    /// [`Kv::apply`], or with `dedup` false (raft-core's `no-dedup` bug
+    /// switch) applying a retry again as if it were new.
+    pub fn apply_checked(&mut self, cmd: &KvCommand, dedup: bool) -> Applied {
         let (client, seq) = cmd.client();
-        if let Some((last_seq, last_result)) = self.sessions.get(&client) {
+        if let Some((last_seq, last_result)) = self.sessions.get(&client).filter(|_| dedup) {
             if seq <= *last_seq {
                 let result = if seq == *last_seq { last_result.clone() } else { None };
                 return Applied { client, seq, result, fresh: false };

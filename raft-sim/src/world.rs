@@ -453,13 +453,16 @@ impl World {
         let node = self.nodes.get_mut(&id).expect("exists");
         let expected = node.applied + 1;
         let mut applied_result = None;
+        let mut vs = Vec::new();
         if let EntryKind::Command(data) = &entry.kind {
             if let Some(cmd) = KvCommand::decode(data) {
-                applied_result = Some((cmd.clone(), node.kv.apply(&cmd)));
+                let applied = node.kv.apply_checked(&cmd, !self.setup.bugs.no_dedup);
+                vs.extend(self.checker.on_command_applied(now, id, node.incarnation, applied.client, applied.seq, applied.fresh));
+                applied_result = Some((cmd.clone(), applied));
             }
         }
         node.applied = node.applied.max(entry.index);
-        let vs = self.checker.on_apply(now, id, expected, entry);
+        vs.extend(self.checker.on_apply(now, id, expected, entry));
         for v in vs {
             self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
         }
