@@ -132,7 +132,7 @@ FEATURES=(
 )
 OPT_LEVEL=-Oz
 BINARYEN_VERSION="$(node -p "require('./node_modules/binaryen/package.json').version")"
-say "wasm-opt $OPT_LEVEL (npm binaryen $BINARYEN_VERSION)"
+say "wasm-opt $OPT_LEVEL (npm binaryen $BINARYEN_VERSION) — on every build, about 30 s"
 "$WASM_OPT" "$OPT_LEVEL" "${FEATURES[@]}" "$STAGE/${NAME}_bg.wasm" -o "$STAGE/${NAME}_bg.wasm.opt" ||
     die "wasm-opt failed (see above); \`npm ci\` reinstalls binaryen"
 mv "$STAGE/${NAME}_bg.wasm.opt" "$STAGE/${NAME}_bg.wasm"

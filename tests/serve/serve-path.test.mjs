@@ -58,13 +58,24 @@ function sha256(buf) {
   return createHash('sha256').update(buf).digest('hex');
 }
 
-function buildWasm(args) {
-  return spawnSync('bash', ['scripts/build-wasm.sh', ...args], {
+/**
+ * Run bash with PATH = the reduced directory. `--norc` and a stdin that is
+ * not a socket: bash run with its stdin on a socket (as node's default pipes
+ * are) reads ~/.bashrc even for `-c`, and a .bashrc that puts ~/.cargo/bin
+ * back on PATH would bring wasm-pack back.
+ */
+function bashWithout(args, timeout = 15 * 60 * 1000) {
+  return spawnSync('bash', ['--norc', ...args], {
     cwd: ROOT,
     env: { ...process.env, PATH: shimBin },
+    stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
-    timeout: 15 * 60 * 1000,
+    timeout,
   });
+}
+
+function buildWasm(args) {
+  return bashWithout(['scripts/build-wasm.sh', ...args]);
 }
 
 function describeRun(r) {
@@ -83,12 +94,12 @@ after(() => {
 
 test('the hidden tools really are out of reach on the reduced PATH', () => {
   for (const tool of HIDDEN) {
-    const r = spawnSync('bash', ['-c', `command -v ${tool}`], { env: { PATH: shimBin }, encoding: 'utf8' });
+    const r = bashWithout(['-c', `command -v ${tool}`]);
     assert.notEqual(r.status, 0, `${tool} is still on PATH: ${r.stdout}`);
   }
   // …while what the build needs is there.
   for (const tool of ['cargo', 'wasm-bindgen', 'node']) {
-    const r = spawnSync('bash', ['-c', `command -v ${tool}`], { env: { PATH: shimBin }, encoding: 'utf8' });
+    const r = bashWithout(['-c', `command -v ${tool}`]);
     assert.equal(r.status, 0, `${tool} is missing from the reduced PATH`);
   }
 });
