@@ -69,8 +69,13 @@ fn parse_error(line: u32, col: u32, message: &str) -> JsError {
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     // Through JSON rather than serde-wasm-bindgen: the view model holds u64
     // seeds that may exceed 2^53 and maps (kv) that must become plain objects,
-    // and JSON.parse gives exactly what `raft-sim --json` prints.
-    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    // and JSON.parse gives exactly what `raft-sim --json` prints. One
+    // serializer for everything (state and events) also keeps the wasm small:
+    // each serializer gets its own copy of every type's serialize code.
+    // Serializing these types cannot fail (no maps with non-string keys); a
+    // fixed message keeps serde_json's error texts out of the wasm.
+    let text = serde_json::to_string(value)
+        .map_err(|_| JsError::new("internal error: the view model cannot be written as JSON"))?;
     js_sys::JSON::parse(&text)
         .map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
 }
@@ -163,8 +168,7 @@ impl Simulation {
     /// The trace events since the last call, oldest first.
     pub fn events(&mut self) -> Result<JsValue, JsError> {
         let events = self.runner.take_events();
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        serde::Serialize::serialize(&events, &ser).map_err(|e| JsError::new(&e.to_string()))
+        to_js(&events)
     }
 
     /// The trace hash so far, 16 lower-case hex digits.
