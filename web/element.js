@@ -479,6 +479,9 @@ export class RaftLab extends HTMLElement {
 
   get playing() { return this._playing; }
 
+  /** Advance to the next trace event (a message, a timeout, a vote…); pauses. */
+  step() { this._step(); }
+
   /** Simulated ms per real ms (1 = real time, 0.1 = ten times slower). */
   get speed() { return this._speed; }
   set speed(v) {
@@ -1412,7 +1415,10 @@ export class RaftLab extends HTMLElement {
     this._els.field('embed-element').value = element;
     this._els.field('embed-iframe').value = iframe;
     this._els.dialog.hidden = false;
-    this._els.field('embed-element').focus();
+    const box = this._els.field('embed-element');
+    box.focus();
+    box.setSelectionRange(0, 0);
+    box.scrollTop = 0;
   }
 
   _closeDialog() {

@@ -22,7 +22,12 @@ retitle();
 lab.addEventListener('raft-lang', retitle);
 const t = translator(lab.lang);
 for (const name of unknown) lab.notify(t('param.unknown', { name, known: KNOWN_PARAMS.join(', ') }));
-// Space and "." work at once: the ring has the keyboard focus.
-lab.ready.then(() => { if (document.activeElement === document.body) lab.focus({ preventScroll: true }); });
+// The element's shortcuts act only while the focus is inside it. On the lab
+// page, where it is the whole window, they also work with nothing focused.
+document.addEventListener('keydown', (e) => {
+  if (e.target !== document.body || e.ctrlKey || e.metaKey || e.altKey || !lab.loaded) return;
+  if (e.key === ' ') { e.preventDefault(); if (lab.playing) lab.pause(); else lab.play(); }
+  else if (e.key === '.') { e.preventDefault(); lab.step(); }
+});
 // For the console and tests: window.raftLab is the element.
 window.raftLab = lab;

@@ -220,6 +220,9 @@ for (const { name, viewport, isMobile, dpr } of [
 
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: shot(`20-blog-${name}`), fullPage: true });
+    // What a reader sees around the compact element and the figure.
+    await page.evaluate(() => document.getElementById('compact').scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: shot(`21-blog-${name}-compact`) });
     assert.deepEqual(page.errors, [], 'uncaught page errors');
     assert.deepEqual(page.consoleErrors, [], 'console errors');
   });
@@ -358,4 +361,81 @@ test('npm pack ships dist/ (element, renderer, i18n, wasm) and the README with t
     'the package holds only dist/ and the README');
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
   assert.equal(pkg.exports['.'], './dist/element.js');
+});
+
+test('lab page: reduced motion holds autoplay with a plain play button; keyboard reaches the servers; Embed gives working snippets', async (t) => {
+  const context = await fixture.lab.browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce', locale: 'en-US' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${fixture.lab.url}index.html?seed=4&autoplay=1`);
+  await page.evaluate(async () => { await customElements.whenDefined('raft-lab'); await document.querySelector('raft-lab').ready; });
+  const held = await page.evaluate(() => {
+    const el = document.querySelector('raft-lab');
+    const b = el.shadowRoot.querySelector('[data-testid="playover"]');
+    return { playing: el.playing, hidden: b.hidden, text: b.textContent };
+  });
+  assert.deepEqual({ playing: held.playing, hidden: held.hidden }, { playing: false, hidden: false }, 'autoplay must wait for the reader');
+  assert.match(held.text, /reduced motion/);
+  await page.locator('[data-testid="playover"]').click();
+  assert.equal(await page.evaluate(() => document.querySelector('raft-lab').playing), true);
+  await page.evaluate(() => document.querySelector('raft-lab').pause());
+
+  // Keyboard: Tab reaches the ring; → picks n1; Enter opens its popover with the focus inside; Escape closes it.
+  await page.evaluate(() => { const el = document.querySelector('raft-lab'); el.exec('await leader any within 2s'); el.focus(); });
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  const pop = await page.evaluate(() => {
+    const sr = document.querySelector('raft-lab').shadowRoot;
+    const p = sr.querySelector('.rl-popover');
+    return { hidden: p.hidden, node: p.dataset.node, focusInside: p.contains(sr.activeElement) };
+  });
+  assert.deepEqual(pop, { hidden: false, node: '1', focusInside: true });
+  const ring = await page.evaluate(() => getComputedStyle(document.querySelector('raft-lab').shadowRoot.querySelector('.rl-ring')).outlineStyle);
+  assert.ok(ring === 'none' || ring === 'solid');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.evaluate(() => document.querySelector('raft-lab').shadowRoot.querySelector('.rl-popover').hidden), true);
+
+  // Embed: the dialog's snippets replay this session elsewhere.
+  await page.evaluate(() => document.querySelector('raft-lab').exec('put e 7\nrun 300ms'));
+  await page.locator('[data-testid="embed"]').click();
+  const snippets = await page.evaluate(() => {
+    const sr = document.querySelector('raft-lab').shadowRoot;
+    return { open: !sr.querySelector('[data-testid="embed-dialog"]').hidden,
+      element: sr.querySelector('[data-testid="embed-element"]').value, iframe: sr.querySelector('[data-testid="embed-iframe"]').value,
+      hash: document.querySelector('raft-lab').state().trace_hash, time: document.querySelector('raft-lab').state().time_ms };
+  });
+  assert.equal(snippets.open, true);
+  assert.match(snippets.element, /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/web\/element\.js"><\/script>/);
+  assert.match(snippets.element, /<script type="text\/raft">[\s\S]*put e 7[\s\S]*<\/script>\s*<\/raft-lab>$/);
+  await page.screenshot({ path: shot('22-embed-dialog') });
+
+  // The element snippet, dropped into another page, replays to the same run.
+  const other = await context.newPage();
+  await other.goto(`${fixture.lab.url}${BLOG}?only-below`);
+  const replayed = await other.evaluate(async (html) => {
+    await customElements.whenDefined('raft-lab');
+    const box = document.createElement('div');
+    box.innerHTML = html; // the <script src> does not run this way; element.js is already on this page
+    document.getElementById('column').prepend(box);
+    const el = box.querySelector('raft-lab');
+    await el.load();
+    return { hash: el.state().trace_hash, time: el.state().time_ms, view: el.getAttribute('view') };
+  }, snippets.element);
+  assert.deepEqual(replayed, { hash: snippets.hash, time: snippets.time, view: 'compact' });
+
+  // The iframe snippet's URL loads the same session.
+  const src = /src="([^"]+)"/.exec(snippets.iframe)[1].replace(/&amp;/g, '&');
+  const framed = await context.newPage();
+  await framed.goto(src);
+  const inFrame = await framed.evaluate(async () => {
+    await customElements.whenDefined('raft-lab');
+    const el = document.querySelector('raft-lab');
+    await el.ready;
+    return { hash: el.state().trace_hash, time: el.state().time_ms };
+  });
+  assert.deepEqual(inFrame, { hash: snippets.hash, time: snippets.time });
+  assert.deepEqual(errors, []);
 });
