@@ -158,6 +158,22 @@ test('blog post: languages, page CSS kept out, the column respected, keys per el
   });
   assert.match(await page.evaluate(() => document.getElementById('compact').commandLog()), /^crash n\d+$/m);
 
+  // `height` fixes the element's height; the ring takes what the bars leave.
+  const sized = await page.evaluate(async () => {
+    const el = document.getElementById('figure');
+    const before = el.getBoundingClientRect().height;
+    el.setAttribute('height', '300');
+    await new Promise((r) => requestAnimationFrame(r));
+    const h = el.getBoundingClientRect().height;
+    const ring = el.shadowRoot.querySelector('canvas.rl-ring').getBoundingClientRect().height;
+    el.removeAttribute('height');
+    await new Promise((r) => requestAnimationFrame(r));
+    return { before, h, ring, after: el.getBoundingClientRect().height };
+  });
+  assert.equal(sized.h, 300, `height="300" gave ${sized.h} px`);
+  assert.ok(sized.ring > 250 && sized.ring <= 300, `the ring fills it: ${sized.ring} px`);
+  assert.equal(sized.after, sized.before, 'without the attribute the natural height comes back');
+
   // The screen-reader text alternative says who leads.
   const live = await page.evaluate(() => document.getElementById('full').shadowRoot.querySelector('[data-testid="live"]').textContent);
   assert.ok(live.length > 0, 'the live region has a text');
