@@ -25,14 +25,14 @@
 import { translate, hasKey, detectLang, langFromTag, LANGS } from './i18n/index.js';
 import { commands, setupText, nextNodeId, groupsFromView, isCut, longestCommand, overTotal } from './controller.js';
 import { History } from './history.js';
+import { VIEWS, CONTROLS, MIN_SPEED, MAX_SPEED, parseNodes, parseSeed, parseSpeed, parseHeight, parseControls } from './attrs.js';
+import { embedSnippets } from './snippets.js';
 import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
 import { createFeed } from './ui/feed.js';
 import { describeQuorum } from './quorum.js';
 
 const DEFAULT_SPEED = 0.1;
-const MIN_SPEED = 0.01;
-const MAX_SPEED = 100;
 const MAX_FRAME_GAP_MS = 100;      // a frame after a long pause (hidden tab) advances at most this much real time
 const RECENT_EVENTS_MS = 2000;     // sim time of trace events handed to the renderer for flashes
 const STEP_LIMIT_MS = 10000;       // "step" gives up after this much quiet sim time
@@ -50,11 +50,6 @@ const LOAD_MARGIN = '400px';       // the wasm is fetched when the element comes
 // this much time (scaled down for clusters over 5 servers), so loading stays
 // well under a second or two. Longer scenarios start their history at the end.
 const HISTORY_REPLAY_BUDGET_MS = 300000;
-const U64_MAX = 18446744073709551615n;
-
-export const VIEWS = ['full', 'compact', 'figure'];
-/** What `controls="…"` may list for the compact view (web/README.md). */
-export const CONTROLS = ['crash', 'partition', 'put', 'add', 'speed', 'history', 'lang', 'log', 'command', 'events'];
 
 // ---- shared, load-once resources (the only module-level state) ---------------
 
@@ -116,43 +111,6 @@ async function loadRenderer() {
     console.warn('Raft Lab: using the fallback renderer:', e);
     return import('./ui/fallback-render.js');
   }
-}
-
-/** Validate a `nodes` value: an integer 1..15, else null. */
-export function parseNodes(s) {
-  if (typeof s === 'number') s = String(s);
-  if (typeof s !== 'string' || !/^\s*\d+\s*$/.test(s)) return null;
-  const n = Number(s);
-  return n >= 1 && n <= 15 ? n : null;
-}
-
-/** Validate a `seed` value: a decimal u64, else null. Returns the decimal string. */
-export function parseSeed(s) {
-  if (typeof s === 'number') s = String(s);
-  if (typeof s !== 'string' || !/^\s*\d{1,20}\s*$/.test(s)) return null;
-  const v = BigInt(s.trim());
-  return v <= U64_MAX ? v.toString() : null;
-}
-
-/** Validate a speed multiplier, else null. */
-export function parseSpeed(s) {
-  const v = typeof s === 'number' ? s : (typeof s === 'string' && s.trim() !== '' ? Number(s) : NaN);
-  return Number.isFinite(v) && v >= MIN_SPEED && v <= MAX_SPEED ? v : null;
-}
-
-/** A `height` attribute: a number (px) or a CSS length; null when it is neither. */
-export function parseHeight(s) {
-  if (typeof s !== 'string') return null;
-  const v = s.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return `${v}px`;
-  if (/^\d+(\.\d+)?(px|em|rem|vh|svh|dvh|%)$/.test(v)) return v;
-  return null;
-}
-
-/** `controls="crash put speed"` → the known names, and the unknown ones (reported). */
-export function parseControls(s) {
-  const names = String(s || '').split(/[\s,]+/).filter(Boolean);
-  return { known: names.filter((n) => CONTROLS.includes(n)), unknown: names.filter((n) => !CONTROLS.includes(n)) };
 }
 
 export class RaftLab extends HTMLElement {
@@ -1391,23 +1349,15 @@ export class RaftLab extends HTMLElement {
     this._els.live.textContent = text;
   }
 
-  /** Copy-ready HTML for this session: `{ element, iframe }` (the "Embed" dialog shows them). */
+  /** Copy-ready HTML for this session: `{ element, iframe }` (the "Embed" dialog shows them; web/snippets.js). */
   embedSnippets() {
-    const log = this._sim ? this.commandLog() : this._base;
-    const elementUrl = new URL('./element.js', import.meta.url).href;
-    // `</script` cannot appear inside the inline script; it could only be in a comment.
-    const inline = log.replace(/<\/(script)/gi, '<\\/$1').trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
-    const attrs = `view="compact" controls="crash partition put speed log" lang="${this._lang}" speed="${this._speed}"`;
-    const element = `<script type="module" src="${elementUrl}"></script>\n` +
-      `<raft-lab ${attrs}>\n  <script type="text/raft">\n${inline}\n  </script>\n</raft-lab>`;
-    const u = new URL('./embed.html', import.meta.url);
-    u.searchParams.set('view', 'compact');
-    u.searchParams.set('lang', this._lang);
-    u.searchParams.set('speed', String(this._speed));
-    u.searchParams.set('scenario', log);
-    const iframe = `<iframe src="${escAttr(u.href)}" title="${escAttr(this._t('app.label'))}" ` +
-      'style="width:100%;height:480px;border:0" loading="lazy"></iframe>';
-    return { element, iframe };
+    return embedSnippets({
+      log: this._sim ? this.commandLog() : this._base,
+      lang: this._lang,
+      speed: this._speed,
+      base: new URL('.', import.meta.url).href,
+      title: this._t('app.label'),
+    });
   }
 
   _openEmbed() {
@@ -1570,10 +1520,6 @@ function leaderOf(view) {
   let best = null;
   for (const n of view.nodes) if (n.up && n.role === 'leader' && (!best || n.term > best.term)) best = n;
   return best;
-}
-
-function escAttr(s) {
-  return String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 /** Give a `line:col: message` Error numeric `line` and `column` properties too. */
