@@ -103,12 +103,21 @@ function reducedMotion() {
 
 async function loadRenderer() {
   try {
-    const [ring, logpanel, legend] = await Promise.all([
-      import('./render/ring.js'), import('./render/logpanel.js'), import('./render/legend.js'),
-    ]);
-    return { createRingRenderer: ring.createRingRenderer, createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
+    const ring = await import('./render/ring.js');
+    return { createRingRenderer: ring.createRingRenderer };
   } catch (e) {
     console.warn('Raft Lab: using the fallback renderer:', e);
+    return import('./ui/fallback-render.js');
+  }
+}
+
+/** The log panel and the legend: only the full view shows them, so only it loads them. */
+async function loadPanels() {
+  try {
+    const [logpanel, legend] = await Promise.all([import('./render/logpanel.js'), import('./render/legend.js')]);
+    return { createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
+  } catch (e) {
+    console.warn('Raft Lab: using the fallback log panel:', e);
     return import('./ui/fallback-render.js');
   }
 }
@@ -295,6 +304,7 @@ export class RaftLab extends HTMLElement {
     root.style.setProperty('--rl-height', height || '');
     if (!height) root.style.removeProperty('--rl-height');
     root.classList.toggle('rl-fixed-height', !!height);
+    this._ensurePanels();
     const theme = this.getAttribute('theme');
     if (theme !== null && !['light', 'dark', 'auto'].includes(theme)) this._notice('param', this._t('param.theme', { value: theme }));
     this._applyScheme();
@@ -330,8 +340,7 @@ export class RaftLab extends HTMLElement {
     this._renderMod = renderMod;
     const t = this._t;
     this._ring = renderMod.createRingRenderer(this._els.ring, { t });
-    this._logPanel = renderMod.createLogPanel ? renderMod.createLogPanel(this._els.log, { t }) : null;
-    this._buildLegend();
+    if (this._viewName === 'full') await this._ensurePanels();
     this._resize();
 
     // Settings from attributes; a bad one is reported and replaced by the default.
@@ -1482,9 +1491,24 @@ export class RaftLab extends HTMLElement {
     this._toastTimer = setTimeout(() => { el.hidden = true; }, 2500);
   }
 
+  /** Load and make the log panel and the legend, once, when the view is full. */
+  _ensurePanels() {
+    if (this._viewName !== 'full' || !this._renderMod) return Promise.resolve();
+    if (!this._panelsLoading) {
+      const mod = this._renderMod.createLogPanel ? Promise.resolve(this._renderMod) : loadPanels();
+      this._panelsLoading = mod.then((m) => {
+        this._panels = m;
+        this._logPanel = m.createLogPanel ? m.createLogPanel(this._els.log, { t: this._t }) : null;
+        this._buildLegend();
+        this._resize();
+      });
+    }
+    return this._panelsLoading;
+  }
+
   _buildLegend() {
-    if (!this._renderMod || !this._renderMod.buildLegend) return;
-    try { this._renderMod.buildLegend(this._els.legend, { t: this._t }); } catch (e) { console.error(e); }
+    if (!this._panels || !this._panels.buildLegend) return;
+    try { this._panels.buildLegend(this._els.legend, { t: this._t }); } catch (e) { console.error(e); }
   }
 
   _relabel() {

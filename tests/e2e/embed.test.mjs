@@ -234,6 +234,29 @@ for (const { name, viewport, isMobile, dpr } of [
     const inner = await frame.locator('raft-lab').evaluate((el) => Math.ceil(el.getBoundingClientRect().height));
     assert.equal(reported, inner, 'the height posted to the parent is the element\'s height');
 
+    if (isMobile) {
+      // Touch: a tap on a server opens its popover.
+      const at = await page.evaluate(async () => {
+        const el = document.getElementById('compact');
+        el.scrollIntoView({ block: 'center' });
+        await new Promise((r) => requestAnimationFrame(r));
+        const r = el.shadowRoot.querySelector('canvas.rl-ring').getBoundingClientRect();
+        const p = el._ring.nodePosition(2);
+        return { x: r.left + p.x, y: r.top + p.y };
+      });
+      await page.touchscreen.tap(at.x, at.y);
+      const pop = await page.evaluate(() => {
+        const p = document.getElementById('compact').shadowRoot.querySelector('.rl-popover');
+        const r = p.getBoundingClientRect();
+        return { hidden: p.hidden, node: p.dataset.node, left: r.left, right: r.right };
+      });
+      assert.equal(pop.hidden, false, 'a tap opened no popover');
+      assert.equal(pop.node, '2');
+      assert.ok(pop.left >= 0 && pop.right <= viewport.width, `the popover [${pop.left}, ${pop.right}] is on screen`);
+      await page.screenshot({ path: shot(`21-blog-${name}-popover`) });
+      await page.evaluate(() => document.getElementById('compact').shadowRoot.querySelector('[data-pop="close"]').click());
+    }
+
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: shot(`20-blog-${name}`), fullPage: true });
     // What a reader sees around the compact element and the figure.
