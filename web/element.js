@@ -848,7 +848,14 @@ export class RaftLab extends HTMLElement {
     // unless the focus is in a field or on a button (which use those keys).
     // On the focused ring, ←/→ pick a server and Enter opens its popover.
     els.root.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') { this._closePopover(); this._closeDialog(); return; }
+      if (e.key === 'Escape') {
+        // Back to the ring the popover was opened from, so the keyboard user is not lost.
+        const fromPopover = els.popover.contains(e.target); // (its own handler may have closed it already)
+        this._closePopover();
+        this._closeDialog();
+        if (fromPopover) els.ring.focus();
+        return;
+      }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const target = e.target;
       const tag = target && target.tagName;

@@ -435,7 +435,10 @@ test('lab page: reduced motion holds autoplay with a plain play button; keyboard
   const ring = await page.evaluate(() => getComputedStyle(document.querySelector('raft-lab').shadowRoot.querySelector('.rl-ring')).outlineStyle);
   assert.ok(ring === 'none' || ring === 'solid');
   await page.keyboard.press('Escape');
-  assert.equal(await page.evaluate(() => document.querySelector('raft-lab').shadowRoot.querySelector('.rl-popover').hidden), true);
+  assert.deepEqual(await page.evaluate(() => {
+    const sr = document.querySelector('raft-lab').shadowRoot;
+    return { hidden: sr.querySelector('.rl-popover').hidden, focus: sr.activeElement && sr.activeElement.dataset.testid };
+  }), { hidden: true, focus: 'ring' }, 'Escape closes the popover and gives the focus back to the ring');
 
   // Embed: the dialog's snippets replay this session elsewhere.
   await page.evaluate(() => document.querySelector('raft-lab').exec('put e 7\nrun 300ms'));
@@ -477,4 +480,30 @@ test('lab page: reduced motion holds autoplay with a plain play button; keyboard
   });
   assert.deepEqual(inFrame, { hash: snippets.hash, time: snippets.time });
   assert.deepEqual(errors, []);
+});
+
+test('theme: dark and auto (on a dark system) switch the palette; light stays light', async (t) => {
+  const context = await fixture.lab.browser.newContext({ viewport: { width: 800, height: 700 }, colorScheme: 'dark' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${fixture.lab.url}${BLOG}?only-below`);
+  const looks = await page.evaluate(async () => {
+    await customElements.whenDefined('raft-lab');
+    const out = {};
+    for (const theme of ['light', 'dark', 'auto']) {
+      const el = document.createElement('raft-lab');
+      el.setAttribute('view', 'compact');
+      el.setAttribute('theme', theme);
+      el.setAttribute('loading', 'eager');
+      document.getElementById('column').prepend(el);
+      await el.ready;
+      const app = el.shadowRoot.querySelector('.rl-app');
+      out[theme] = { dark: app.classList.contains('rl-dark'), bg: getComputedStyle(app).backgroundColor };
+      el.remove();
+    }
+    return out;
+  });
+  assert.deepEqual([looks.light.dark, looks.dark.dark, looks.auto.dark], [false, true, true]);
+  assert.notEqual(looks.light.bg, looks.dark.bg);
+  assert.equal(looks.auto.bg, looks.dark.bg);
 });
