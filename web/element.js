@@ -1467,6 +1467,8 @@ export class RaftLab extends HTMLElement {
   // ---- notices, language -------------------------------------------------------------
 
   _notice(kind, text) {
+    // The same bad attribute is re-read when another attribute changes: say it once.
+    if (this._notices.some((m) => m.kind === kind && m.text === text)) return;
     const n = { kind, text };
     this._notices.push(n);
     if (this._els) this._renderNotice(n);
