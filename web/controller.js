@@ -78,6 +78,32 @@ export function groupsFromView(view) {
   return [ids, []];
 }
 
+/**
+ * Partition editor: the group (0 = left, 1 = right) a server dropped at (x, y)
+ * joins — that of the nearest other server within 60 px, else the side of the
+ * ring it was dropped on. `positionOf(id)` gives a server's { x, y } or null.
+ */
+export function dropGroup(groups, id, x, y, positionOf, width) {
+  let best = null, bestD = Infinity;
+  for (const other of groups.flat()) {
+    if (other === id) continue;
+    const p = positionOf(other);
+    if (!p) continue;
+    const d = Math.hypot(p.x - x, p.y - y);
+    if (d < bestD) { bestD = d; best = other; }
+  }
+  if (best !== null && bestD < 60) return groups[0].includes(best) ? 0 : 1;
+  return x < width / 2 ? 0 : 1;
+}
+
+/** Partition editor: `groups` with server `id` moved into group `g` (0 or 1), each sorted. */
+export function moveToGroup(groups, id, g) {
+  const a = groups[0].filter((x) => x !== id), b = groups[1].filter((x) => x !== id);
+  (g === 0 ? a : b).push(id);
+  a.sort((p, q) => p - q); b.sort((p, q) => p - q);
+  return [a, b];
+}
+
 /** Is the link a<->b cut in both directions (so a click should uncut it)? */
 export function isCut(view, a, b) {
   const cuts = (view.network && view.network.cuts) || [];

@@ -23,7 +23,8 @@
 // works by issuing a scenario-language command through `exec`, so everything a
 // user does appears in the command log and replays bit for bit.
 import { translate, hasKey, detectLang, langFromTag, LANGS } from './i18n/index.js';
-import { commands, setupText, nextNodeId, groupsFromView, isCut, longestCommand, overTotal } from './controller.js';
+import { commands, setupText, nextNodeId, groupsFromView, isCut, longestCommand, overTotal, dropGroup, moveToGroup } from './controller.js';
+import { wireCanvasInput } from './ui/canvas-input.js';
 import { History } from './history.js';
 import { VIEWS, CONTROLS, MIN_SPEED, MAX_SPEED, parseNodes, parseSeed, parseSpeed, parseHeight, parseControls } from './attrs.js';
 import { embedSnippets } from './snippets.js';
@@ -1207,51 +1208,30 @@ export class RaftLab extends HTMLElement {
   // ---- canvas interaction ---------------------------------------------------------
 
   _wireCanvas() {
-    const canvas = this._els.ring;
-    const pos = (e) => {
-      const r = canvas.getBoundingClientRect();
-      return [e.clientX - r.left, e.clientY - r.top];
-    };
-    let down = null; // { x, y, hit, moved }
-    canvas.addEventListener('pointerdown', (e) => {
-      if (!this._ring || !this._view) return;
-      const [x, y] = pos(e);
-      down = { x, y, hit: this._ring.hitTest(x, y), moved: false };
-      if (this._partitionMode && down.hit && down.hit.kind === 'node') canvas.setPointerCapture(e.pointerId);
-    });
-    canvas.addEventListener('pointermove', (e) => {
-      if (!this._ring || !this._view) return;
-      const [x, y] = pos(e);
-      if (down && this._partitionMode && down.hit && down.hit.kind === 'node') {
-        if (Math.hypot(x - down.x, y - down.y) > 4) down.moved = true;
-        if (down.moved) { this._ui.dragging = { id: down.hit.id, x, y }; this._needsDraw = true; }
-        return;
-      }
-      let hit = this._ring.hitTest(x, y);
-      // The open popover already says what the tooltip would about its node.
-      if (hit && hit.kind === 'node' && !this._els.popover.hidden && hit.id === this._ui.selectedNode) hit = null;
-      const same = JSON.stringify(hit) === JSON.stringify(this._ui.hover);
-      if (!same) { this._ui.hover = hit; this._needsDraw = true; }
-      canvas.style.cursor = hit ? 'pointer' : 'default';
-    });
-    canvas.addEventListener('pointerleave', () => { if (!down) { this._ui.hover = null; this._needsDraw = true; } });
-    canvas.addEventListener('pointerup', (e) => {
-      if (!down) return;
-      const d = down;
-      down = null;
-      const [x, y] = pos(e);
-      if (this._partitionMode && d.hit && d.hit.kind === 'node') {
-        const id = d.hit.id;
-        this._ui.dragging = null;
-        if (d.moved) this._setGroup(id, this._dropGroup(id, x, y));
-        else this._setGroup(id, this._ui.groups[0].includes(id) ? 1 : 0);
+    // Pointer input on the ring (web/ui/canvas-input.js): clicks and taps,
+    // hover, and dragging servers into groups in partition mode.
+    wireCanvasInput(this._els.ring, {
+      ring: () => (this._view ? this._ring : null),
+      partitioning: () => !!this._partitionMode,
+      hover: (hit) => {
+        // The open popover already says what the tooltip would about its node.
+        if (hit && hit.kind === 'node' && !this._els.popover.hidden && hit.id === this._ui.selectedNode) hit = null;
+        if (JSON.stringify(hit) === JSON.stringify(this._ui.hover)) return;
+        this._ui.hover = hit;
         this._needsDraw = true;
-        return;
-      }
-      if (Math.hypot(x - d.x, y - d.y) > 6) return;
-      this._click(d.hit, x, y);
+      },
+      drag: (d) => { this._ui.dragging = d; this._needsDraw = true; },
+      drop: (id, x, y, moved) => {
+        const groups = this._ui.groups;
+        if (!groups) return;
+        const g = moved
+          ? dropGroup(groups, id, x, y, (other) => (this._ring.nodePosition ? this._ring.nodePosition(other) : null), this._els.ring.clientWidth)
+          : (groups[0].includes(id) ? 1 : 0);
+        this._ui.groups = moveToGroup(groups, id, g);
+        this._needsDraw = true;
+      },
+      click: (hit, x, y) => this._click(hit, x, y),
     });
-    canvas.addEventListener('pointercancel', () => { down = null; this._ui.dragging = null; this._needsDraw = true; });
   }
 
   _click(hit, x, y) {
@@ -1291,32 +1271,6 @@ export class RaftLab extends HTMLElement {
     this._ui.dragging = null;
     this._closePopover();
     this._needsDraw = true;
-  }
-
-  /** Dropped near another server: join its group; elsewhere: the group on that side of the ring. */
-  _dropGroup(id, x, y) {
-    const groups = this._ui.groups;
-    let best = null, bestD = Infinity;
-    if (this._ring.nodePosition) {
-      for (const other of groups.flat()) {
-        if (other === id) continue;
-        const p = this._ring.nodePosition(other);
-        if (!p) continue;
-        const d = Math.hypot(p.x - x, p.y - y);
-        if (d < bestD) { bestD = d; best = other; }
-      }
-    }
-    if (best !== null && bestD < 60) return groups[0].includes(best) ? 0 : 1;
-    return x < this._els.ring.clientWidth / 2 ? 0 : 1;
-  }
-
-  _setGroup(id, g) {
-    const groups = this._ui.groups;
-    if (!groups) return;
-    const a = groups[0].filter((x) => x !== id), b = groups[1].filter((x) => x !== id);
-    (g === 0 ? a : b).push(id);
-    a.sort((p, q) => p - q); b.sort((p, q) => p - q);
-    this._ui.groups = [a, b];
   }
 
   // ---- compact view, screen readers, embedding ----------------------------------------

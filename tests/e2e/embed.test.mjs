@@ -440,6 +440,26 @@ test('lab page: reduced motion holds autoplay with a plain play button; keyboard
     return { hidden: sr.querySelector('.rl-popover').hidden, focus: sr.activeElement && sr.activeElement.dataset.testid };
   }), { hidden: true, focus: 'ring' }, 'Escape closes the popover and gives the focus back to the ring');
 
+  // Pointer: in partition mode, dragging n1 to the empty right-hand side and applying partitions the cluster.
+  await page.locator('[data-testid="partition-mode"]').click();
+  const drag = await page.evaluate(() => {
+    const el = document.querySelector('raft-lab');
+    el.render();
+    const r = el.shadowRoot.querySelector('canvas.rl-ring').getBoundingClientRect();
+    const p1 = el._ring.nodePosition(1);
+    return { from: { x: r.left + p1.x, y: r.top + p1.y }, to: { x: r.left + r.width * 0.97, y: r.top + r.height * 0.05 } }; // far from every server, right half
+  });
+  await page.mouse.move(drag.from.x, drag.from.y);
+  await page.mouse.down();
+  await page.mouse.move((drag.from.x + drag.to.x) / 2, (drag.from.y + drag.to.y) / 2, { steps: 4 });
+  await page.mouse.move(drag.to.x, drag.to.y, { steps: 4 });
+  await page.mouse.up();
+  await page.locator('[data-action="partition-apply"]').click();
+  const part = await page.evaluate(() => document.querySelector('raft-lab').state().network.partition);
+  assert.ok(Array.isArray(part) && part.length === 2, `a two-group partition: ${JSON.stringify(part)}`);
+  assert.ok(part.some((g) => g.length === 1 && g[0] === 1), `n1 alone on its side: ${JSON.stringify(part)}`);
+  await page.evaluate(() => document.querySelector('raft-lab').exec('heal'));
+
   // Embed: the dialog's snippets replay this session elsewhere.
   await page.evaluate(() => document.querySelector('raft-lab').exec('put e 7\nrun 300ms'));
   await page.locator('[data-testid="embed"]').click();

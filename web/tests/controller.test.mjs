@@ -92,6 +92,20 @@ test('the partition editor starts from the current partition', () => {
   assert.deepEqual(groupsFromView({ members: [2, 1], network: { partition: null } }), [[1, 2], []]);
 });
 
+test('the partition editor: a dropped server joins its nearest neighbour\'s group, else its side', async () => {
+  const { dropGroup, moveToGroup } = await import('../controller.js');
+  const groups = [[1, 2, 3], [4, 5]];
+  const at = { 1: { x: 50, y: 50 }, 2: { x: 60, y: 150 }, 3: { x: 40, y: 250 }, 4: { x: 350, y: 80 }, 5: { x: 360, y: 200 } };
+  const positionOf = (id) => at[id] || null;
+  assert.equal(dropGroup(groups, 1, 340, 90, positionOf, 400), 1, 'next to n4: the right group');
+  assert.equal(dropGroup(groups, 4, 70, 140, positionOf, 400), 0, 'next to n2: the left group');
+  assert.equal(dropGroup(groups, 1, 300, 350, positionOf, 400), 1, 'far from everyone, right half');
+  assert.deepEqual(moveToGroup(groups, 1, 1), [[2, 3], [1, 4, 5]]);
+  assert.deepEqual(moveToGroup(groups, 5, 0), [[1, 2, 3, 5], [4]]);
+  // The result is what commands.partition turns into a command.
+  assert.equal(commands.partition(moveToGroup(groups, 3, 1)), 'partition n1 n2 | n3 n4 n5');
+});
+
 test('keys and values must be single words', () => {
   assert.ok(isWord('x'));
   assert.ok(!isWord(''));
