@@ -289,6 +289,26 @@ test('below the fold: nothing is fetched or advanced until the reader scrolls th
   assert.ok(t1 > t0, `an autoplaying element on screen advances (${t0} → ${t1})`);
   assert.equal(await page.evaluate(() => document.getElementById('below').playing), true);
 
+  // The screen-reader summary keeps up, but at a readable rate: at most one change per 4 s of real time.
+  const live = await page.evaluate(async () => {
+    const el = document.getElementById('below');
+    el.speed = 20; // much happens: an election, commits
+    const region = el.shadowRoot.querySelector('[data-testid="live"]');
+    let changes = 0;
+    const mo = new MutationObserver(() => changes++);
+    mo.observe(region, { childList: true, characterData: true, subtree: true });
+    const t0 = performance.now(), sim0 = el.simTime;
+    // Watch a little over 4 s of real time (counted in frames, until performance.now says so).
+    while (performance.now() - t0 < 4500) await new Promise((r) => requestAnimationFrame(r));
+    mo.disconnect();
+    el.speed = 0.1;
+    return { changes, elapsed: performance.now() - t0, simulated: el.simTime - sim0, text: region.textContent };
+  });
+  assert.ok(live.simulated > 500, `time moved (${live.simulated} ms simulated)`);
+  assert.ok(live.changes >= 1, 'the live region never changed while the cluster did');
+  assert.ok(live.changes <= 1 + Math.floor(live.elapsed / 4000), `${live.changes} announcements in ${live.elapsed} ms`);
+  assert.match(live.text, /leader n\d, term \d|no leader/);
+
   // Scrolled away again: it stays "playing" but neither advances nor draws.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForFunction(() => !document.getElementById('below').looping);
