@@ -191,7 +191,9 @@ export class RaftLab extends HTMLElement {
     this._wasm = wasm;
     this._renderMod = renderMod;
     this._ring = renderMod.createRingRenderer(this._els.ring, { t });
-    this._logPanel = renderMod.createLogPanel ? renderMod.createLogPanel(this._els.log, { t }) : null;
+    this._logPanel = renderMod.createLogPanel
+      ? renderMod.createLogPanel(this._els.log, { t, logWindow: (id, from, count) => (this._sim ? this._sim.log_window(id, from, count) : []) })
+      : null;
     this._buildLegend();
     this._ro = new ResizeObserver(() => this._resize());
     this._ro.observe(this._els.ringWrap);

@@ -103,6 +103,14 @@ impl Runner {
         view::build(self)
     }
 
+    /// The page's view model: like [`Runner::view`], with only the newest
+    /// entries of each log and the newest client operations
+    /// ([`view::Limits::PAGE`]), so it costs the same however long the run.
+    pub fn page_view(&mut self) -> View {
+        self.world.check_linearizability_bounded(Some(VIEW_LINEARIZABILITY_STEPS));
+        view::build_limited(self, view::Limits::PAGE)
+    }
+
     /// Execute one command. On failure the failure is recorded (with its line)
     /// and also returned.
     pub fn exec_command(&mut self, cmd: &Located<Command>) -> Result<(), String> {
