@@ -377,7 +377,7 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
             dropped: w.network.dropped.clone(),
         },
         nodes: w.nodes.values().map(|n| node_view(n, limits)).collect(),
-        history_total: w.clients.ops.len() as u64,
+        history_total: w.clients.total(),
         history: ops
             .iter()
             .map(|op| HistoryView {

@@ -206,3 +206,30 @@ fn page_view_carries_a_window_and_log_window_serves_the_rest() {
     }
     assert!(log_window(&runner.world, 99, 1, 5).is_empty(), "no such node");
 }
+
+/// A long loaded run keeps flat records: the client list keeps the newest
+/// operations (ids go on counting), and the linearizability check holds only
+/// what is not settled.
+#[test]
+fn client_history_and_checker_records_stay_bounded() {
+    use raft_sim::client::KEEP_DONE;
+    let mut runner = run_text("cluster 3\nawait leader any within 2s\n").unwrap();
+    let n = 2 * KEEP_DONE as u64 + 500;
+    for i in 0..n {
+        // 50 puts/s over 5 keys: each key's puts rarely overlap.
+        runner.world.client_put(&format!("k{}", i % 5), &format!("v{i}"));
+        runner.advance(20);
+        if i % 100 == 0 {
+            runner.page_view(); // the page checks as it goes
+        }
+    }
+    runner.advance(2_000);
+    runner.finish();
+    assert!(runner.ok(), "{:?}", runner.world.checker.violations);
+    let clients = &runner.world.clients;
+    assert_eq!(clients.total(), n);
+    assert!(clients.ops.len() < 2 * KEEP_DONE, "{} ops kept", clients.ops.len());
+    assert_eq!(clients.ops.last().map(|o| o.client), Some(n), "ids count the whole run");
+    assert!(runner.world.checker.history_held() < 50, "{} held", runner.world.checker.history_held());
+    assert_eq!(runner.page_view().history_total, n);
+}
