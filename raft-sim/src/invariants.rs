@@ -670,8 +670,8 @@ mod tests {
     #[test]
     fn different_commands_at_one_index_and_term_break_log_matching() {
         let mut c = Checker::default();
-        let a = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 1 1#1".to_vec()) };
-        let b = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 2 2#1".to_vec()) };
+        let a = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 1 1#1".as_slice().into()) };
+        let b = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 2 2#1".as_slice().into()) };
         let mut s = PersistentState::default();
         s.entries.push(a.clone());
         assert!(c.on_persist(1, 1, &s, &[a]).is_empty());
