@@ -18,7 +18,8 @@ fn error(text: &str) -> (u32, u32, String) {
 
 #[test]
 fn parses_rate_duration_and_keys() {
-    assert_eq!(one("load put 100/s for 2s"), Command::Load { rate: 100, duration: 2000, keys: 5 });
+    assert_eq!(one("load put 20/s for 2s"), Command::Load { rate: 20, duration: 2000, keys: 5 });
+    assert_eq!(one("load put 1000/s for 2s"), Command::Load { rate: 1000, duration: 2000, keys: 100 }, "a put per key per 100 ms");
     assert_eq!(one("load put 1000/s for 500ms keys 3"), Command::Load { rate: 1000, duration: 500, keys: 3 });
 }
 

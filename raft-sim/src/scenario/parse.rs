@@ -860,7 +860,10 @@ fn parse_load(l: &Line<'_>) -> Result<Command, ParseError> {
     let d = l.word(4, "a duration", usage)?;
     let duration = parse_duration(l, d)?;
     let keys = match l.words.get(5) {
-        None => 5,
+        // By default each key gets a put every 100 ms or less often: longer
+        // than a put takes, so each key's history has quiet moments where
+        // the linearizability check settles it (invariants.rs, KeyHistory).
+        None => rate.div_ceil(10).clamp(5, MAX_LOAD_KEYS) as u32,
         Some(w) if w.text == "keys" => {
             let n = l.word(6, "a number of keys", usage)?;
             let keys = parse_u64(l, n, "a number of keys")?;
