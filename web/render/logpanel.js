@@ -44,7 +44,8 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
       let entries = [];
       try { entries = logWindow(nd.id, from, to - from + 1) || []; } catch { entries = []; }
       got = { key, from: entries.length ? entries[0].index : from, entries };
-      older.set(nd.id, got);
+      // Nothing came back (no simulation yet, a range being compacted): ask again next frame.
+      if (entries.length) older.set(nd.id, got);
     }
     return got;
   }
