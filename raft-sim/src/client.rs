@@ -207,7 +207,7 @@ impl Clients {
 
 /// Done client operations kept for the view model's `history` (which shows
 /// at most the newest few hundred) beyond those still in flight.
-pub const KEEP_DONE: usize = 1000;
+pub const KEEP_DONE: usize = 500;
 
 impl World {
     fn retry_timeout(&self, retries: u32) -> u64 {
