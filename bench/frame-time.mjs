@@ -4,7 +4,10 @@
 // client load, plus the size of the release wasm.
 //
 //   npm run bench                       (builds the release wasm first)
-//   node bench/frame-time.mjs [--seconds 4] [--nodes 5,15]
+//   node bench/frame-time.mjs [--seconds 4] [--nodes 5,15] [--history 5000]
+//
+// --history N first writes N entries (`load put 500/s`), so the frames are
+// measured with that much history behind them (issue 9).
 //
 // Per-frame work is what `<raft-lab>.frameStats()` records: the time spent in
 // the element's requestAnimationFrame callback (advancing the wasm simulation,
@@ -23,6 +26,7 @@ const SECONDS = Number(arg('seconds', '4'));
 const WARMUP_SECONDS = 1;
 const PUTS_PER_SECOND = 20;
 const SIZES = arg('nodes', '5,15').split(',').map(Number);
+const HISTORY = Number(arg('history', '0'));
 
 function quantile(sorted, q) {
   if (sorted.length === 0) return NaN;
@@ -33,7 +37,8 @@ function quantile(sorted, q) {
 async function measure(lab, nodes) {
   const page = await openLab(lab, `nodes=${nodes}&seed=1`);
   try {
-    const view = await exec(page, 'await leader any within 3s');
+    let view = await exec(page, 'await leader any within 3s');
+    if (HISTORY > 0) view = await exec(page, `load put 500/s for ${Math.ceil((HISTORY / 500) * 1000)}ms\nrun 2s`);
     if (!view.nodes.some((n) => n.role === 'leader')) throw new Error(`no leader with ${nodes} nodes`);
 
     // Play at 1x with a client writing PUTS_PER_SECOND keys per real second;
@@ -90,7 +95,7 @@ const info = requireReleaseBuild();
 const lab = await startLab();
 try {
   console.log(`frame-time benchmark: release wasm (${info.wasm_opt}), ${SECONDS} s at 1x after ${WARMUP_SECONDS} s warm-up,`);
-  console.log(`client load ${PUTS_PER_SECOND} puts/s; per-frame JS+wasm work from <raft-lab>.frameStats()`);
+  console.log(`client load ${PUTS_PER_SECOND} puts/s${HISTORY ? `, after ${HISTORY} puts of history` : ''}; per-frame JS+wasm work from <raft-lab>.frameStats()`);
   for (const nodes of SIZES) {
     const r = await measure(lab, nodes);
     const sorted = [...r.stats].sort((a, b) => a - b);

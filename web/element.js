@@ -1461,7 +1461,9 @@ export class RaftLab extends HTMLElement {
       const mod = this._renderMod.createLogPanel ? Promise.resolve(this._renderMod) : loadPanels();
       this._panelsLoading = mod.then((m) => {
         this._panels = m;
-        this._logPanel = m.createLogPanel ? m.createLogPanel(this._els.log, { t: this._t }) : null;
+        // Entries older than state()'s window come from the wasm on demand.
+        const logWindow = (id, from, count) => (this._sim ? this._sim.log_window(id, from, count) : []);
+        this._logPanel = m.createLogPanel ? m.createLogPanel(this._els.log, { t: this._t, logWindow }) : null;
         this._buildLegend();
         this._resize();
       });

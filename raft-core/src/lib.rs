@@ -48,7 +48,7 @@
 //!         inbox.extend(ready.messages.iter().cloned());
 //!         for e in &ready.committed_entries {
 //!             if let EntryKind::Command(data) = &e.kind {
-//!                 applied[i].push(data.clone());
+//!                 applied[i].push(data.to_vec());
 //!             }
 //!         }
 //!         node.advance(&ready);

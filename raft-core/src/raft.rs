@@ -1314,7 +1314,7 @@ impl Raft {
         if self.transfer_target.is_some() {
             return self.drop_proposal(ProposalDropped::TransferInProgress);
         }
-        let index = self.append_entry(EntryKind::Command(data));
+        let index = self.append_entry(EntryKind::Command(data.into()));
         self.broadcast_append();
         self.leader_after_progress();
         Ok(index)

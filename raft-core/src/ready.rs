@@ -78,14 +78,51 @@ impl crate::types::PersistentState {
                 self.entries.clear();
             } else {
                 // Taken locally: only the compacted prefix goes.
-                self.entries.retain(|e| e.index > snapshot.last_included_index);
+                let compacted = self.entries.partition_point(|e| e.index <= snapshot.last_included_index);
+                self.entries.drain(..compacted);
             }
             self.snapshot = Some(snapshot.clone());
         }
         if let Some(first) = ready.entries.first() {
-            // A conflicting suffix is replaced, never merged.
-            self.entries.retain(|e| e.index < first.index);
+            // A conflicting suffix is replaced, never merged. The persisted
+            // entries are in index order, so the cut point is a binary search
+            // and the cost is that of the new entries, not of the whole log.
+            let keep = self.entries.partition_point(|e| e.index < first.index);
+            self.entries.truncate(keep);
             self.entries.extend(ready.entries.iter().cloned());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::{EntryKind, PersistentState};
+
+    fn entries(range: core::ops::RangeInclusive<Index>, term: u64) -> Vec<Entry> {
+        range.map(|index| Entry { index, term, kind: EntryKind::Noop }).collect()
+    }
+
+    fn indexes_terms(p: &PersistentState) -> Vec<(Index, u64)> {
+        p.entries.iter().map(|e| (e.index, e.term)).collect()
+    }
+
+    #[test]
+    fn persist_appends_replaces_a_conflicting_suffix_and_drops_a_compacted_prefix() {
+        let mut p = PersistentState::default();
+        p.persist(&Ready { entries: entries(1..=5, 1), ..Ready::default() });
+        assert_eq!(p.entries.len(), 5);
+        // A leader of term 2 overwrites 4..: 4 and 5 of term 1 go, 4..6 of term 2 come.
+        p.persist(&Ready { entries: entries(4..=6, 2), ..Ready::default() });
+        assert_eq!(indexes_terms(&p), [(1, 1), (2, 1), (3, 1), (4, 2), (5, 2), (6, 2)]);
+        // A local snapshot through 3 drops 1..=3 only.
+        let snap = Snapshot { last_included_index: 3, last_included_term: 1, ..Default::default() };
+        p.persist(&Ready { snapshot: Some(snap), ..Ready::default() });
+        assert_eq!(indexes_terms(&p), [(4, 2), (5, 2), (6, 2)]);
+        // A leader's snapshot replaces the whole log; the kept suffix comes back in `entries`.
+        let snap = Snapshot { last_included_index: 5, last_included_term: 2, ..Default::default() };
+        p.persist(&Ready { snapshot: Some(snap), snapshot_install: true, entries: entries(6..=6, 2), ..Ready::default() });
+        assert_eq!(indexes_terms(&p), [(6, 2)]);
+        assert_eq!(p.snapshot.as_ref().map(|s| s.last_included_index), Some(5));
     }
 }

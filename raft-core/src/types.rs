@@ -1,6 +1,7 @@
 //! Plain data types shared by every part of the core: ids, log entries,
 //! configurations, the persistent state of Figure 2, snapshots.
 
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// A server's id. The simulator numbers servers n1..n15 as 1..=15.
@@ -17,8 +18,11 @@ pub enum EntryKind {
     /// The entry a new leader appends at the start of its term (paper §8), so it
     /// can commit entries of earlier terms and serve reads.
     Noop,
-    /// An opaque state-machine command. The core never looks inside.
-    Command(Vec<u8>),
+    /// An opaque state-machine command. The core never looks inside. Shared,
+    /// not copied, when an entry is cloned (into a message, a Ready, the
+    /// host's storage, a checkpoint of the whole host): a clone of a long log
+    /// costs one copy of its index/term slots, not one allocation per entry.
+    Command(Arc<[u8]>),
     /// A membership change (paper §6, thesis ch. 4). Takes effect on a server as
     /// soon as it is in that server's log, committed or not (thesis §4.1).
     Config(ConfigChange),

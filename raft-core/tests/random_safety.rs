@@ -371,7 +371,7 @@ fn run_seed(seed: u64, steps: u64) -> usize {
             }
         }
         w.step_time();
-        if w.committed.values().any(|e| e.kind == EntryKind::Command(b"final".to_vec())) {
+        if w.committed.values().any(|e| e.kind == EntryKind::Command(b"final".as_slice().into())) {
             done = true;
             break;
         }

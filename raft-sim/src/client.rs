@@ -107,8 +107,13 @@ impl ClientOp {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Clients {
-    /// Every operation, in invocation order; client id = position + 1.
+    /// The newest operations (every one not done, and at least the newest
+    /// [`KEEP_DONE`] done ones), in invocation order; client id = `trimmed` +
+    /// position + 1. The linearizability checker keeps its own (settled)
+    /// copy, so older operations are dropped to keep memory flat.
     pub ops: Vec<ClientOp>,
+    /// Operations dropped from the front of `ops`.
+    pub trimmed: u64,
     /// Indexes into `ops` of operations not yet done.
     active: Vec<usize>,
     next_ctx: u64,
@@ -177,7 +182,32 @@ impl Clients {
     pub fn pending(&self) -> usize {
         self.active.len()
     }
+
+    /// Operations in the whole run, including those dropped from `ops`.
+    pub fn total(&self) -> u64 {
+        self.trimmed + self.ops.len() as u64
+    }
+
+    /// Drop the oldest done operations once twice [`KEEP_DONE`] pile up
+    /// (amortized O(1) per operation); none that is still active.
+    fn trim(&mut self) {
+        if self.ops.len() < 2 * KEEP_DONE {
+            return;
+        }
+        let first_active = self.active.iter().copied().min().unwrap_or(self.ops.len());
+        let n = (self.ops.len() - KEEP_DONE).min(first_active);
+        if n == 0 {
+            return;
+        }
+        self.ops.drain(..n);
+        self.active.iter_mut().for_each(|i| *i -= n);
+        self.trimmed += n as u64;
+    }
 }
+
+/// Done client operations kept for the view model's `history` (which shows
+/// at most the newest few hundred) beyond those still in flight.
+pub const KEEP_DONE: usize = 500;
 
 impl World {
     fn retry_timeout(&self, retries: u32) -> u64 {
@@ -186,7 +216,9 @@ impl World {
     }
 
     fn new_op(&mut self, op: Op, key: &str, value: Option<&str>, mode: Mode, node: Option<NodeId>) -> usize {
-        let client = self.clients.ops.len() as u64 + 1;
+        // Safe here: no caller holds an index into `ops` across this call.
+        self.clients.trim();
+        let client = self.clients.total() + 1;
         self.clients.ops.push(ClientOp {
             client,
             seq: 1,
@@ -203,6 +235,15 @@ impl World {
             deadline: u64::MAX,
             retries: 0,
             suspect: None,
+        });
+        self.checker.on_client_invoke(Operation {
+            client,
+            op: match op {
+                Op::Put => LinOp::Put { key: key.to_string(), value: value.unwrap_or_default().to_string() },
+                Op::Get => LinOp::Get { key: key.to_string(), result: None },
+            },
+            invoked_ms: self.now,
+            returned_ms: None,
         });
         self.emit(EventKind::ClientInvoke {
             client,
@@ -224,6 +265,8 @@ impl World {
         op.returned_ms = Some(now);
         op.result = result.clone();
         let ev = EventKind::ClientReturn { client: op.client, op: op.op.name().to_string(), key: op.key.clone(), result };
+        let read = if op.op == Op::Get { op.result.clone() } else { None };
+        self.checker.on_client_return(op.client, &op.key, now, read);
         self.clients.active.retain(|&j| j != i);
         self.emit(ev);
     }
@@ -234,7 +277,7 @@ impl World {
         self.clients.active.push(i);
         self.client_attempt(i);
         self.drain_all();
-        i as u64 + 1
+        self.clients.ops[i].client
     }
 
     /// `get KEY`: a linearizable read through the cluster.
@@ -243,7 +286,7 @@ impl World {
         self.clients.active.push(i);
         self.client_attempt(i);
         self.drain_all();
-        i as u64 + 1
+        self.clients.ops[i].client
     }
 
     /// `get KEY from nK`: read nK's applied state at once (may be stale).

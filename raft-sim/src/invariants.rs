@@ -54,7 +54,7 @@ use raft_core::membership::membership_at;
 use raft_core::{CoreEvent, Entry, EntryKind, Index, Membership, Message, MessageBody, NodeId, PersistentState, Role, Term};
 use serde::Serialize;
 
-use crate::linearizability::{self, Operation, Outcome};
+use crate::linearizability::{self, OpKind, Operation, Outcome};
 use crate::trace::fnv1a;
 use crate::world::{entry_in, term_in, Node};
 
@@ -121,11 +121,69 @@ pub struct Checker {
     committed: BTreeMap<Index, Committed>,
     max_committed: Index,
     watch: BTreeMap<NodeId, Watch>,
-    /// Exactly-once: (node, client) → (incarnation, highest sequence number
-    /// that took effect).
-    took_effect: BTreeMap<(NodeId, u64), (u64, u64)>,
-    /// History length at the last linearizability check (skip if unchanged).
-    lin_checked: Option<usize>,
+    /// Exactly-once: (client, node) → (incarnation, highest sequence number
+    /// that took effect). Bounded like the store's own sessions
+    /// (`kv::MAX_SESSIONS` per node): the oldest clients are forgotten first.
+    took_effect: BTreeMap<(u64, NodeId), (u64, u64)>,
+    /// The client history for the linearizability check, per key, with each
+    /// key's settled prefix collapsed (see [`KeyHistory`]).
+    lin: BTreeMap<String, KeyHistory>,
+}
+
+/// One key's client history as the linearizability check needs it: the
+/// operations not yet settled, after (possibly) one synthetic `put` that
+/// stands for everything settled before them.
+///
+/// A prefix is *settled* when it has been checked linearizable, every
+/// operation in it returned, every later operation was invoked after all of
+/// them returned (so any linearization puts the whole prefix first), and one
+/// of them was invoked after all the others returned (so it is last in every
+/// linearization, and the register's value after the prefix is known: what
+/// it wrote or read). Such a prefix is replaced by a put of that value that
+/// returned before the rest began: the rest is linearizable after it exactly
+/// when it is after the prefix. So the check's work and memory follow the
+/// operations still in flight, not the length of the run.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct KeyHistory {
+    ops: Vec<Operation>,
+    /// Changed since the last decided check.
+    dirty: bool,
+}
+
+impl KeyHistory {
+    /// Collapse the longest settled prefix, if any, at time `now` (an
+    /// operation invoked from now on comes after one that returned before).
+    fn settle(&mut self, now: u64) {
+        let mut max_ret = 0;
+        let mut cut = None; // (ops in the prefix, the value after it, its time)
+        for (i, op) in self.ops.iter().enumerate() {
+            let Some(ret) = op.returned_ms else { break };
+            max_ret = max_ret.max(ret);
+            let next_invoked = self.ops.get(i + 1).map_or(now, |o| o.invoked_ms);
+            if next_invoked <= max_ret {
+                continue; // the next operation may overlap the prefix
+            }
+            // The prefix 0..=i is closed; is its last operation forced?
+            let last = &self.ops[..=i];
+            let forced = last.iter().enumerate().find(|(j, o)| {
+                last.iter().enumerate().all(|(k, p)| k == *j || p.returned_ms.is_some_and(|r| r < o.invoked_ms))
+            });
+            if let Some((_, o)) = forced {
+                let value = match &o.op {
+                    OpKind::Put { value, .. } => Some(value.clone()),
+                    OpKind::Get { result, .. } => result.clone(),
+                };
+                cut = Some((i + 1, value, max_ret));
+            }
+        }
+        let Some((n, value, at)) = cut else { return };
+        let key = String::from(self.ops[0].op.key());
+        self.ops.drain(..n);
+        if let Some(value) = value {
+            let base = Operation { client: 0, op: OpKind::Put { key, value }, invoked_ms: at, returned_ms: Some(at) };
+            self.ops.insert(0, base);
+        }
+    }
 }
 
 impl Checker {
@@ -218,7 +276,10 @@ impl Checker {
         if !fresh {
             return None;
         }
-        let seen = self.took_effect.insert((id, client), (incarnation, seq));
+        let seen = self.took_effect.insert((client, id), (incarnation, seq));
+        while self.took_effect.len() > crate::kv::MAX_SESSIONS * 16 {
+            self.took_effect.pop_first();
+        }
         match seen {
             Some((inc, last)) if inc == incarnation && seq <= last => self.report(
                 now,
@@ -290,14 +351,20 @@ impl Checker {
         out
     }
 
-    /// Forget what no check can need again: entries below every server's
-    /// durable snapshot can never be persisted, applied or led again (a
-    /// restarted server resumes after its snapshot; a new one is sent a
-    /// snapshot). Keeps memory bounded in long runs with compaction on.
+    /// Forget what no check can need again: entries every server has applied
+    /// (an up server) or compacted into its durable snapshot (any server).
+    /// Such an entry sits in every log for good — removing it would itself
+    /// break leader-completeness or state-machine-safety on a later entry —
+    /// so it can never be persisted, applied or led anew, only re-applied by
+    /// a restarted server from a log that log-matching already checked. Keeps
+    /// the checker's memory flat in long runs, with compaction on or off.
     fn prune(&mut self, nodes: &BTreeMap<NodeId, Node>) {
         let floor = nodes
             .values()
-            .map(|n| n.storage.snapshot.as_ref().map_or(0, |s| s.last_included_index))
+            .map(|n| {
+                let snap = n.storage.snapshot.as_ref().map_or(0, |s| s.last_included_index);
+                if n.is_up() { snap.max(n.applied) } else { snap }
+            })
             .min()
             .unwrap_or(0);
         if floor == 0 {
@@ -464,39 +531,80 @@ impl Checker {
         out
     }
 
-    /// Would a linearizability check of a history of this size (see
-    /// [`history_size`]) be news?
-    pub fn history_changed(&self, size: usize) -> bool {
-        self.lin_checked != Some(size) && !self.reported.contains("linearizability")
+    /// A client invoked `op`: it joins its key's history.
+    pub fn on_client_invoke(&mut self, op: Operation) {
+        let key = self.lin.entry(String::from(op.op.key())).or_default();
+        key.ops.push(op);
+        key.dirty = true;
     }
 
-    /// Linearizability of the client history (skipped if it did not change).
-    /// With `max_steps`, the search gives up after about that many steps
-    /// (for a viewer that must stay responsive) and reports nothing.
-    pub fn check_history(&mut self, now: u64, history: &[Operation], max_steps: Option<u64>) -> Option<Violation> {
-        let size = history_size(history);
-        if !self.history_changed(size) {
+    /// Client `client`'s operation on `key` returned at `now` (`result`: the
+    /// value a get read, `None` for absent; ignored for a put).
+    pub fn on_client_return(&mut self, client: u64, key: &str, now: u64, result: Option<String>) {
+        let Some(history) = self.lin.get_mut(key) else { return };
+        // In flight operations sit at the end: search from there.
+        if let Some(op) = history.ops.iter_mut().rev().find(|o| o.client == client) {
+            op.returned_ms = Some(now);
+            if let OpKind::Get { result: r, .. } = &mut op.op {
+                *r = result;
+            }
+            history.dirty = true;
+        }
+    }
+
+    /// Would a linearizability check be news (some key changed, nothing reported yet)?
+    pub fn history_changed(&self) -> bool {
+        !self.reported.contains("linearizability") && self.lin.values().any(|k| k.dirty)
+    }
+
+    /// Operations the linearizability check still holds (settled prefixes
+    /// collapsed): a measure of its memory.
+    pub fn history_held(&self) -> usize {
+        self.lin.values().map(|k| k.ops.len()).sum()
+    }
+
+    /// Check every key whose history changed since its last decided check,
+    /// in key order, and settle what can be settled. With `max_steps`, the
+    /// search gives up after about that many steps in all (for a viewer that
+    /// must stay responsive); an undecided key stays to be checked again.
+    pub fn check_linearizability(&mut self, now: u64, max_steps: Option<u64>) -> Option<Violation> {
+        if !self.history_changed() {
             return None;
         }
-        let outcome = match max_steps {
-            None => match linearizability::check(history) {
-                Ok(()) => Outcome::Linearizable,
-                Err(v) => Outcome::NotLinearizable(v),
-            },
-            Some(steps) => linearizability::check_bounded(history, steps),
-        };
-        match outcome {
-            Outcome::Linearizable => {
-                self.lin_checked = Some(size);
-                None
+        let mut budget = max_steps.unwrap_or(u64::MAX);
+        let mut found = None;
+        for history in self.lin.values_mut().filter(|k| k.dirty) {
+            let outcome = if max_steps.is_none() {
+                match linearizability::check(&history.ops) {
+                    Ok(()) => Outcome::Linearizable,
+                    Err(v) => Outcome::NotLinearizable(v),
+                }
+            } else if budget == 0 {
+                Outcome::Unknown
+            } else {
+                // Each key may use what is left. The search does not say how
+                // much it used, so charge a decided key a typical few steps
+                // per operation, and an undecided one everything.
+                let outcome = linearizability::check_bounded(&history.ops, budget);
+                let used = if outcome == Outcome::Unknown { budget } else { 1 + history.ops.len() as u64 * 4 };
+                budget = budget.saturating_sub(used);
+                outcome
+            };
+            match outcome {
+                Outcome::Linearizable => {
+                    history.dirty = false;
+                    history.settle(now);
+                }
+                Outcome::NotLinearizable(v) => {
+                    history.dirty = false;
+                    found = Some(v);
+                    break;
+                }
+                Outcome::Unknown => {}
             }
-            Outcome::NotLinearizable(v) => {
-                self.lin_checked = Some(size);
-                self.report(now, "linearizability", format!("key {}: {}", v.key, v.message))
-            }
-            // Undecided: a later (unbounded) check will decide.
-            Outcome::Unknown => None,
         }
+        let v = found?;
+        self.report(now, "linearizability", format!("key {}: {}", v.key, v.message))
     }
 }
 
@@ -609,6 +717,61 @@ mod tests {
         assert!(c.on_send(1, 2, &durable, &ack(5)).is_some());
     }
 
+    fn put(client: u64, value: &str, t: (u64, u64)) -> Operation {
+        Operation { client, op: OpKind::Put { key: "x".into(), value: value.into() }, invoked_ms: t.0, returned_ms: Some(t.1) }
+    }
+
+    fn get(client: u64, result: Option<&str>, t: (u64, u64)) -> Operation {
+        Operation { client, op: OpKind::Get { key: "x".into(), result: result.map(Into::into) }, invoked_ms: t.0, returned_ms: Some(t.1) }
+    }
+
+    fn feed(c: &mut Checker, op: Operation) {
+        let returned = op.returned_ms;
+        let result = match &op.op {
+            OpKind::Get { result, .. } => result.clone(),
+            OpKind::Put { .. } => None,
+        };
+        let client = op.client;
+        c.on_client_invoke(Operation { returned_ms: None, ..op });
+        if let Some(t) = returned {
+            c.on_client_return(client, "x", t, result);
+        }
+    }
+
+    #[test]
+    fn a_settled_prefix_is_collapsed_and_a_stale_read_after_it_is_still_caught() {
+        let mut c = Checker::default();
+        for i in 0..100u64 {
+            feed(&mut c, put(2 * i + 1, &format!("v{i}"), (10 * i, 10 * i + 5)));
+            feed(&mut c, get(2 * i + 2, Some(&format!("v{i}")), (10 * i + 6, 10 * i + 8)));
+            assert!(c.check_linearizability(10 * i + 9, Some(10_000)).is_none());
+        }
+        assert!(c.history_held() <= 2, "sequential history settles: {} held", c.history_held());
+        // Overlapping writes: nothing after them settles until one is forced last.
+        feed(&mut c, put(300, "a", (2000, 2010)));
+        feed(&mut c, put(301, "b", (2001, 2009)));
+        assert!(c.check_linearizability(2011, Some(10_000)).is_none());
+        // A read of the value written long ago (settled away) is stale.
+        feed(&mut c, get(302, Some("v98"), (2020, 2021)));
+        let v = c.check_linearizability(2022, None).expect("stale read across a settled prefix");
+        assert_eq!(v.invariant, "linearizability");
+    }
+
+    #[test]
+    fn concurrent_writes_leave_either_value_possible() {
+        let mut c = Checker::default();
+        feed(&mut c, put(1, "a", (0, 10)));
+        feed(&mut c, put(2, "b", (1, 9)));
+        // No operation is forced last, so nothing settles; both reads are fine.
+        feed(&mut c, get(3, Some("a"), (20, 21)));
+        assert!(c.check_linearizability(22, None).is_none());
+        let mut d = Checker::default();
+        feed(&mut d, put(1, "a", (0, 10)));
+        feed(&mut d, put(2, "b", (1, 9)));
+        feed(&mut d, get(3, Some("b"), (20, 21)));
+        assert!(d.check_linearizability(22, None).is_none());
+    }
+
     #[test]
     fn a_commit_is_judged_where_the_log_ended_at_that_instant() {
         use raft_core::RoleChangeReason;
@@ -645,8 +808,8 @@ mod tests {
     #[test]
     fn different_commands_at_one_index_and_term_break_log_matching() {
         let mut c = Checker::default();
-        let a = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 1 1#1".to_vec()) };
-        let b = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 2 2#1".to_vec()) };
+        let a = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 1 1#1".as_slice().into()) };
+        let b = Entry { term: 2, index: 1, kind: EntryKind::Command(b"put x 2 2#1".as_slice().into()) };
         let mut s = PersistentState::default();
         s.entries.push(a.clone());
         assert!(c.on_persist(1, 1, &s, &[a]).is_empty());

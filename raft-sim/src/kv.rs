@@ -84,6 +84,13 @@ pub struct Kv {
     pub sessions: BTreeMap<u64, (u64, Option<String>)>,
 }
 
+/// Client sessions each state machine remembers. Every simulated operation is
+/// a new client, so the table would otherwise grow with the run (and every
+/// checkpoint would copy it). A client retries for a few seconds at most;
+/// 4,096 newer clients applied in the meantime takes more than 4 s even at
+/// 1,000 puts/s, so an expired session is one that will not be retried.
+pub const MAX_SESSIONS: usize = 4096;
+
 impl Kv {
     pub fn new() -> Kv {
         Kv::default()
@@ -114,6 +121,13 @@ impl Kv {
             KvCommand::Get { key, .. } => self.map.get(key).cloned(),
         };
         self.sessions.insert(client, (seq, result.clone()));
+        // Expire the oldest session beyond the limit (thesis §6.3: sessions
+        // must expire, and every replica must expire the same ones, so the
+        // rule depends only on the commands applied). Client ids grow, so the
+        // smallest id is the oldest client.
+        if self.sessions.len() > MAX_SESSIONS {
+            self.sessions.pop_first();
+        }
         Applied { client, seq, result, fresh: true }
     }
 
@@ -299,6 +313,17 @@ mod tests {
         let again = kv.apply(&g);
         assert!(!again.fresh);
         assert_eq!(again.result.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn the_oldest_sessions_expire_beyond_the_limit() {
+        let mut kv = Kv::new();
+        for client in 1..=(MAX_SESSIONS as u64 + 10) {
+            assert!(kv.apply(&put("a", "1", client, 1)).fresh);
+        }
+        assert_eq!(kv.sessions.len(), MAX_SESSIONS);
+        assert_eq!(kv.sessions.keys().next(), Some(&11), "the 10 oldest clients expired");
+        assert!(!kv.apply(&put("a", "2", 11, 1)).fresh, "a live session still deduplicates");
     }
 
     #[test]

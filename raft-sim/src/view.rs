@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 
 use serde::Serialize;
 
-use raft_core::{MessageBody, NodeId, ProgressState};
+use raft_core::{Entry, MessageBody, NodeId, ProgressState};
 
 use crate::client::Op;
 use crate::invariants::Violation;
@@ -16,7 +16,7 @@ use crate::network::Counts;
 use crate::scenario::ast::ReadMode;
 use crate::scenario::run::{Failure, Runner};
 use crate::trace::role_name;
-use crate::world::{describe_entry, Node};
+use crate::world::{describe_entry, Node, World};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct View {
@@ -29,6 +29,9 @@ pub struct View {
     pub nodes: Vec<NodeView>,
     pub history: Vec<HistoryView>,
     // extensions
+    /// Client operations in the whole run; `history` holds the newest of them
+    /// (all of them in the CLI's view, a bounded tail in the page's).
+    pub history_total: u64,
     pub in_flight: Vec<InFlightView>,
     pub network: NetworkView,
     pub setup: SetupView,
@@ -95,6 +98,10 @@ pub struct NodeView {
     pub log: Vec<LogEntryView>,
     pub kv: BTreeMap<String, String>,
     // extensions
+    /// Index of `log[0]`: the log holds `log_from ..= last_index` (the whole
+    /// log after the snapshot in the CLI's view; the newest entries in the
+    /// page's, which fetches any other range with `log_window`).
+    pub log_from: u64,
     pub snapshot_term: u64,
     pub leader_id: Option<NodeId>,
     pub timer_elapsed_ms: u64,
@@ -157,12 +164,62 @@ pub struct SetupView {
     pub max_entries: u64,
 }
 
-fn node_view(node: &Node) -> NodeView {
+/// How much history a view carries. The CLI's `--json` view (v1) carries
+/// everything; the page's carries what it draws, so that building it costs
+/// the same after an hour as after a second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The newest entries of each log (None: the whole log).
+    pub log_tail: Option<usize>,
+    /// The newest client operations (None: all of them).
+    pub history_tail: Option<usize>,
+}
+
+impl Limits {
+    pub const ALL: Limits = Limits { log_tail: None, history_tail: None };
+    /// The page's view: enough entries for the widest log panel at its
+    /// smallest cell; older ones come from [`log_window`] on demand.
+    pub const PAGE: Limits = Limits { log_tail: Some(PAGE_LOG_TAIL), history_tail: Some(PAGE_HISTORY_TAIL) };
+}
+
+/// Entries of each log in the page's view model.
+pub const PAGE_LOG_TAIL: usize = 96;
+/// Client operations in the page's view model.
+pub const PAGE_HISTORY_TAIL: usize = 200;
+/// Most entries one [`log_window`] call returns.
+pub const MAX_LOG_WINDOW: u64 = 1024;
+
+fn entry_views(entries: &[Entry]) -> Vec<LogEntryView> {
+    entries.iter().map(|e| LogEntryView { index: e.index, term: e.term, command: describe_entry(&e.kind) }).collect()
+}
+
+/// Entries `from .. from + count` of node `id`'s log, as far as it holds them
+/// (at most [`MAX_LOG_WINDOW`]): what the page's log panel fetches when it
+/// scrolls back past the tail carried by the view model. Empty for an
+/// unknown node or a range outside the log.
+pub fn log_window(world: &World, id: NodeId, from: u64, count: u64) -> Vec<LogEntryView> {
+    let Some(node) = world.nodes.get(&id) else { return Vec::new() };
+    let (_, entries) = node.log();
+    let Some(first) = entries.first().map(|e| e.index) else { return Vec::new() };
+    let lo = from.max(first);
+    let hi = from.saturating_add(count.min(MAX_LOG_WINDOW)).min(first + entries.len() as u64);
+    if lo >= hi {
+        return Vec::new();
+    }
+    entry_views(&entries[(lo - first) as usize..(hi - first) as usize])
+}
+
+fn node_view(node: &Node, limits: Limits) -> NodeView {
     let (snap, entries) = node.log();
-    let log: Vec<LogEntryView> = entries
-        .iter()
-        .map(|e| LogEntryView { index: e.index, term: e.term, command: describe_entry(&e.kind) })
-        .collect();
+    let shown = match limits.log_tail {
+        Some(tail) => &entries[entries.len().saturating_sub(tail)..],
+        None => entries,
+    };
+    let log = entry_views(shown);
+    let log_from = shown.first().map_or_else(
+        || snap.map_or(0, |s| s.last_included_index) + entries.len() as u64 + 1,
+        |e| e.index,
+    );
     let snapshot_index = snap.map_or(0, |s| s.last_included_index);
     let snapshot_term = snap.map_or(0, |s| s.last_included_term);
     match &node.raw {
@@ -180,6 +237,7 @@ fn node_view(node: &Node) -> NodeView {
                 snapshot_index: s.snapshot_index,
                 log,
                 kv: node.kv.map.clone(),
+                log_from,
                 snapshot_term: s.snapshot_term,
                 leader_id: s.leader_id,
                 timer_elapsed_ms: s.timer_elapsed,
@@ -237,6 +295,7 @@ fn node_view(node: &Node) -> NodeView {
                 snapshot_index,
                 log,
                 kv: BTreeMap::new(),
+                log_from,
                 snapshot_term,
                 leader_id: None,
                 timer_elapsed_ms: 0,
@@ -291,10 +350,20 @@ fn message_detail(body: &MessageBody) -> (Option<u64>, Option<bool>, String) {
     }
 }
 
-/// Build the view model of a runner's world (call `Runner::view`, which runs
-/// the linearizability check first).
+/// Build the whole view model of a runner's world (call `Runner::view`, which
+/// runs the linearizability check first).
 pub fn build(runner: &Runner) -> View {
+    build_limited(runner, Limits::ALL)
+}
+
+/// Build the view model with at most `limits` of history.
+pub fn build_limited(runner: &Runner, limits: Limits) -> View {
     let w = &runner.world;
+    let ops = &w.clients.ops;
+    let ops = match limits.history_tail {
+        Some(tail) => &ops[ops.len().saturating_sub(tail)..],
+        None => &ops[..],
+    };
     let setup = &w.setup;
     View {
         ok: runner.ok(),
@@ -307,10 +376,9 @@ pub fn build(runner: &Runner) -> View {
             delivered: w.network.delivered.clone(),
             dropped: w.network.dropped.clone(),
         },
-        nodes: w.nodes.values().map(node_view).collect(),
-        history: w
-            .clients
-            .ops
+        nodes: w.nodes.values().map(|n| node_view(n, limits)).collect(),
+        history_total: w.clients.total(),
+        history: ops
             .iter()
             .map(|op| HistoryView {
                 client: op.client,

@@ -73,7 +73,7 @@ fn corrupted_committed_entry_is_caught() {
         .iter_mut()
         .find(|e| matches!(e.kind, EntryKind::Command(_)))
         .expect("a command entry was persisted");
-    entry.kind = EntryKind::Command(b"put x 666 99#1".to_vec());
+    entry.kind = EntryKind::Command(b"put x 666 99#1".as_slice().into());
     let mut restart = crash.clone();
     restart.value = raft_sim::scenario::ast::Command::Restart(raft_sim::scenario::ast::NodeRef::Node(victim));
     runner.exec_command(&restart).unwrap();

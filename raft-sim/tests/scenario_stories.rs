@@ -19,6 +19,7 @@ fn run(name: &str) -> (Runner, Vec<TraceEvent>) {
     let script = parse_script(&text).unwrap_or_else(|e| panic!("{name}:{}:{}: {}", e.line, e.col, e.message));
     let mut runner = Runner::new(&script.setup);
     runner.keep_events(true);
+    runner.world.trace.limit = usize::MAX; // the stories read every event
     let mut events = Vec::new();
     for cmd in &script.commands {
         let _ = runner.exec_command(cmd);

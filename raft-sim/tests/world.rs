@@ -174,3 +174,62 @@ fn view_reports_what_each_decision_needs() {
     let follower = view.nodes.iter().find(|n| n.id == 2).unwrap();
     assert_eq!(follower.quorum[0].have, None);
 }
+
+/// The page's view carries the newest entries of each log and the newest
+/// client operations, whatever the length of the run; `log_window` serves the
+/// rest, and agrees with the CLI's whole view.
+#[test]
+fn page_view_carries_a_window_and_log_window_serves_the_rest() {
+    use raft_sim::view::{log_window, PAGE_HISTORY_TAIL, PAGE_LOG_TAIL};
+    let mut text = String::from("cluster 3\nawait leader any within 2s\n");
+    for i in 0..300 {
+        text.push_str(&format!("put k{} v{}\nrun 5ms\n", i % 7, i));
+    }
+    text.push_str("run 2s\n");
+    let mut runner = run_text(&text).unwrap();
+    let full = runner.view();
+    let page = runner.page_view();
+    assert_eq!(page.history_total, 300);
+    assert_eq!(page.history.len(), PAGE_HISTORY_TAIL);
+    assert_eq!(page.history.last(), full.history.last());
+    for (f, p) in full.nodes.iter().zip(&page.nodes) {
+        assert!(f.log.len() > PAGE_LOG_TAIL, "the run is long enough to need a window");
+        assert_eq!(f.log_from, 1);
+        assert_eq!(p.log.len(), PAGE_LOG_TAIL);
+        assert_eq!(p.log_from, p.last_index + 1 - PAGE_LOG_TAIL as u64);
+        assert_eq!(p.log[..], f.log[f.log.len() - PAGE_LOG_TAIL..]);
+        // Any other range, as the log panel scrolls back.
+        let w = log_window(&runner.world, f.id, 10, 20);
+        assert_eq!(w[..], f.log[9..29]);
+        assert!(log_window(&runner.world, f.id, f.last_index + 1, 5).is_empty());
+        assert_eq!(log_window(&runner.world, f.id, 0, 3).first().map(|e| e.index), Some(1));
+    }
+    assert!(log_window(&runner.world, 99, 1, 5).is_empty(), "no such node");
+}
+
+/// A long loaded run keeps flat records: the client list keeps the newest
+/// operations (ids go on counting), and the linearizability check holds only
+/// what is not settled.
+#[test]
+fn client_history_and_checker_records_stay_bounded() {
+    use raft_sim::client::KEEP_DONE;
+    let mut runner = run_text("cluster 3\nawait leader any within 2s\n").unwrap();
+    let n = 2 * KEEP_DONE as u64 + 500;
+    for i in 0..n {
+        // 50 puts/s over 5 keys: each key's puts rarely overlap.
+        runner.world.client_put(&format!("k{}", i % 5), &format!("v{i}"));
+        runner.advance(20);
+        if i % 100 == 0 {
+            runner.page_view(); // the page checks as it goes
+        }
+    }
+    runner.advance(2_000);
+    runner.finish();
+    assert!(runner.ok(), "{:?}", runner.world.checker.violations);
+    let clients = &runner.world.clients;
+    assert_eq!(clients.total(), n);
+    assert!(clients.ops.len() <= 2 * KEEP_DONE, "{} ops kept", clients.ops.len());
+    assert_eq!(clients.ops.last().map(|o| o.client), Some(n), "ids count the whole run");
+    assert!(runner.world.checker.history_held() < 50, "{} held", runner.world.checker.history_held());
+    assert_eq!(runner.page_view().history_total, n);
+}

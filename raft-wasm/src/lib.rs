@@ -14,6 +14,7 @@
 //! sim.exec('crash n1\nrun 500ms');                    // throws on a parse error; nothing runs then
 //! sim.advance(16);                                    // simulated ms
 //! sim.state(); sim.events(); sim.time_ms(); sim.trace_hash();
+//! sim.log_window(2, 1, 50);                            // n2's entries 1..=50 (state() holds the newest)
 //! sim.command_log();                                  // .raft text that replays this session
 //! const checkpoint = sim.clone();                     // an independent identical copy
 //! sim.inspect('run 2s\ncrash n1');  // { cluster, commands: [{ line, col, kind, ms }] }, nothing runs
@@ -162,10 +163,22 @@ impl Simulation {
         self.runner.world.now as f64
     }
 
-    /// The view model (docs/view-model.md) as a plain JS object.
+    /// The view model (docs/view-model.md) as a plain JS object. Each log
+    /// holds its newest entries (`log_from ..= last_index`) and `history` the
+    /// newest client operations, so this costs the same however long the run
+    /// has been going; `log_window` fetches older entries.
     pub fn state(&mut self) -> Result<JsValue, JsError> {
-        let view = self.runner.view();
+        let view = self.runner.page_view();
         to_js(&view)
+    }
+
+    /// Entries `from .. from + count` (at most 1024) of node `node`'s log, as
+    /// `[{ index, term, command }]`: as far as the node holds them (not
+    /// compacted, not beyond its last index); empty for an unknown node.
+    pub fn log_window(&self, node: u32, from: f64, count: f64) -> Result<JsValue, JsError> {
+        // Negative, NaN or huge numbers clamp to 0 / u64::MAX: an empty window.
+        let entries = raft_sim::view::log_window(&self.runner.world, u64::from(node), from as u64, count as u64);
+        to_js(&entries)
     }
 
     /// The trace events since the last call, oldest first.

@@ -185,3 +185,39 @@ fn events_are_taken_once_and_carry_time_and_kind() {
     let again = js_sys::Array::from(&sim.events().expect("events"));
     assert_eq!(again.length(), 0, "events() must return only what is new");
 }
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(v, &key.into()).expect(key)
+}
+
+/// state() carries the newest entries of each log (`log_from ..= last_index`);
+/// log_window serves any other range, in the same shape.
+#[wasm_bindgen_test]
+fn state_carries_the_log_tail_and_log_window_serves_older_entries() {
+    let mut script = String::from("cluster 3\nseed 2\nawait leader any within 2s\n");
+    for i in 0..150 {
+        script.push_str(&format!("put k{} v{}\nrun 5ms\n", i % 5, i));
+    }
+    script.push_str("run 1s\n");
+    let mut sim = new_sim(&script);
+    let state = sim.state().expect("state");
+    let node = js_sys::Array::from(&get(&state, "nodes")).get(0);
+    let id = get(&node, "id").as_f64().expect("id") as u32;
+    let last = get(&node, "last_index").as_f64().expect("last_index");
+    let from = get(&node, "log_from").as_f64().expect("log_from");
+    let log = js_sys::Array::from(&get(&node, "log"));
+    assert!(last > 150.0, "every put is in the log");
+    assert!(from > 1.0, "a long log is windowed");
+    assert_eq!(f64::from(log.length()), last - from + 1.0);
+    // The window's first entries, fetched again, are the same objects' JSON.
+    let again = sim.log_window(id, from, 3.0).expect("log_window");
+    let head = log.slice(0, 3);
+    assert_eq!(json(again), json(head.into()));
+    // The oldest entries, which state() no longer carries.
+    let oldest = js_sys::Array::from(&sim.log_window(id, 1.0, 5.0).expect("log_window"));
+    assert_eq!(oldest.length(), 5);
+    assert_eq!(get(&oldest.get(0), "index").as_f64(), Some(1.0));
+    assert_eq!(get(&oldest.get(0), "command").as_string().as_deref(), Some("noop"));
+    let none = js_sys::Array::from(&sim.log_window(99, 1.0, 5.0).expect("log_window"));
+    assert_eq!(none.length(), 0, "unknown node: empty");
+}

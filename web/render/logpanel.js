@@ -1,6 +1,12 @@
 // The log panel: one row per server, one cell per log entry.
 //
-// createLogPanel(canvas, { t }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y) }
+// createLogPanel(canvas, { t, logWindow }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y) }
+//
+// The view model carries only the newest entries of each log (`log_from ..=
+// last_index`, docs/view-model.md). When the panel shows older ones (scrolled
+// back, or a very wide panel), it asks `logWindow(id, from, count)` (the
+// simulation's `log_window`) for exactly the visible range, once per change
+// of that node's log, so a frame costs what it shows, not the run's length.
 //
 // Cells are coloured by the term that created them (the same colours as the
 // term disc on the ring), solid once committed and hatched while not, so the
@@ -24,8 +30,25 @@ const MAX_ROW = 30;
 const HEADER = 18;
 const PAD = 6;
 
-export function createLogPanel(canvas, { t = (k) => k } = {}) {
+export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) {
   const ctx = canvas.getContext('2d');
+
+  // Older entries fetched for the visible range, per node id:
+  // { key, from, entries }; refetched when the range or the log changes.
+  const older = new Map();
+  function olderEntries(nd, from, to) {
+    if (!logWindow || to < from) return null;
+    const key = `${from}|${to}|${nd.last_index}|${nd.commit}|${nd.term}|${nd.snapshot_index}|${nd.up}`;
+    let got = older.get(nd.id);
+    if (!got || got.key !== key) {
+      let entries = [];
+      try { entries = logWindow(nd.id, from, to - from + 1) || []; } catch { entries = []; }
+      got = { key, from: entries.length ? entries[0].index : from, entries };
+      // Nothing came back (no simulation yet, a range being compacted): ask again next frame.
+      if (entries.length) older.set(nd.id, got);
+    }
+    return got;
+  }
   let W = 0;
   let H = 0;
   let dpr = 1;
@@ -196,15 +219,18 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
       // Entries.
       ctx.font = cellFont;
       const log = nd.log || [];
-      const base = log.length ? log[0].index : snap + 1;
+      const base = log.length ? log[0].index : (nd.log_from ?? snap + 1);
       const from = Math.max(first, snap + 1);
       const to = Math.min(nd.last_index, lastVisible);
+      // Visible entries older than the view model's window come from logWindow.
+      const old = olderEntries(nd, from, Math.min(to, base - 1));
+      const entryAt = (i) => (i >= base ? log[i - base] : old && old.entries[i - old.from]);
       const textRoom = cw - 5;
       // Pass 1, shapes: runs of committed cells of one term become one path
       // and one fill (hundreds of cells, a few dozen draw calls).
       let runTerm = -1;
       for (let i = from; i <= to; i++) {
-        const e = log[i - base];
+        const e = entryAt(i);
         if (!e) continue;
         const x = cx0 + (i - first) * cw;
         if (i <= nd.commit) {
@@ -226,7 +252,7 @@ export function createLogPanel(canvas, { t = (k) => k } = {}) {
         ctx.textBaseline = 'middle';
         let ink = '';
         for (let i = from; i <= to; i++) {
-          const e = log[i - base];
+          const e = entryAt(i);
           if (!e) continue;
           const text = shortCommand(e.command, textRoom);
           if (!text) continue;

@@ -255,7 +255,7 @@ impl Network {
         self.applied[&id]
             .iter()
             .filter_map(|e| match &e.kind {
-                EntryKind::Command(d) => Some(d.clone()),
+                EntryKind::Command(d) => Some(d.to_vec()),
                 _ => None,
             })
             .collect()
@@ -272,7 +272,7 @@ pub fn msg(from: NodeId, to: NodeId, term: Term, body: MessageBody) -> Message {
 }
 
 pub fn entry(index: Index, term: Term) -> Entry {
-    Entry { index, term, kind: EntryKind::Command(vec![index as u8, term as u8]) }
+    Entry { index, term, kind: EntryKind::Command(vec![index as u8, term as u8].into()) }
 }
 
 pub fn append(prev_log_index: Index, prev_log_term: Term, entries: Vec<Entry>, leader_commit: Index) -> MessageBody {

@@ -109,6 +109,8 @@ fn main() -> ExitCode {
     let mut runner = Runner::from_world(World::new(&script.setup));
     runner.expected_violations = raft_sim::expected_violations(&text);
     runner.keep_events(args.trace);
+    // Every event is printed, however long a `run` is.
+    runner.world.trace.limit = usize::MAX;
     for cmd in &script.commands {
         let _ = runner.exec_command(cmd);
         if args.trace {

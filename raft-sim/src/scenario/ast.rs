@@ -122,6 +122,11 @@ pub enum Command {
     PartitionRef(Vec<Vec<NodeRef>>),
     CutRef { from: NodeRef, to: NodeRef, both_ways: bool },
     UncutRef { from: NodeRef, to: NodeRef, both_ways: bool },
+    /// Extension (issue 9): `load put RATE/s for D [keys N]`, an open-loop
+    /// client load: `rate` puts per second, evenly spaced, over keys
+    /// `k0..k(N-1)` in turn (default N: rate/10, at least 5), while `duration`
+    /// ms of time pass (like `run`).
+    Load { rate: u64, duration: Millis, keys: u32 },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

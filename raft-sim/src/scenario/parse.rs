@@ -499,6 +499,7 @@ fn parse_words(
                 _ => Command::Timeout(node),
             })
         }
+        "load" => cmd_item(parse_load(l)?),
         "put" => {
             let usage = "put KEY VALUE";
             let key = l.word(1, "a key", usage)?.text.to_string();
@@ -849,6 +850,52 @@ fn parse_cond(
 
 fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Most puts per second `load` issues (ten per simulated millisecond).
+pub const MAX_LOAD_RATE: u64 = 10_000;
+/// Most keys `load` spreads its puts over.
+pub const MAX_LOAD_KEYS: u64 = 1_000;
+
+/// `load put RATE/s for D [keys N]` (issue 9): an open-loop write load.
+fn parse_load(l: &Line<'_>) -> Result<Command, ParseError> {
+    let usage = "load put RATE/s for D` or `load put RATE/s for D keys N";
+    let op = l.word(1, "`put`", usage)?;
+    if op.text != "put" {
+        return Err(l.err_at(op, format!("expected `put` (the only load so far), found `{}`", op.text)));
+    }
+    let r = l.word(2, "a rate like `100/s`", usage)?;
+    let rate = r
+        .text
+        .strip_suffix("/s")
+        .and_then(|n| n.parse::<u64>().ok())
+        .filter(|n| (1..=MAX_LOAD_RATE).contains(n))
+        .ok_or_else(|| {
+            l.err_at(r, format!("expected a rate like `100/s` (1/s to {MAX_LOAD_RATE}/s), found `{}`", r.text))
+        })?;
+    let f = l.word(3, "`for`", usage)?;
+    if f.text != "for" {
+        return Err(l.err_at(f, format!("expected `for D`, found `{}`", f.text)));
+    }
+    let d = l.word(4, "a duration", usage)?;
+    let duration = parse_duration(l, d)?;
+    let keys = match l.words.get(5) {
+        // By default each key gets a put every 100 ms or less often: longer
+        // than a put takes, so each key's history has quiet moments where
+        // the linearizability check settles it (invariants.rs, KeyHistory).
+        None => rate.div_ceil(10).clamp(5, MAX_LOAD_KEYS) as u32,
+        Some(w) if w.text == "keys" => {
+            let n = l.word(6, "a number of keys", usage)?;
+            let keys = parse_u64(l, n, "a number of keys")?;
+            if !(1..=MAX_LOAD_KEYS).contains(&keys) {
+                return Err(l.err_at(n, format!("keys must be 1 to {MAX_LOAD_KEYS}, found {keys}")));
+            }
+            l.no_more(7, usage)?;
+            keys as u32
+        }
+        Some(w) => return Err(l.err_at(*w, format!("expected `keys N`, found `{}`", w.text))),
+    };
+    Ok(Command::Load { rate, duration, keys })
 }
 
 fn parse_u64(l: &Line<'_>, w: Word<'_>, what: &str) -> Result<u64, ParseError> {

@@ -103,6 +103,14 @@ impl Runner {
         view::build(self)
     }
 
+    /// The page's view model: like [`Runner::view`], with only the newest
+    /// entries of each log and the newest client operations
+    /// ([`view::Limits::PAGE`]), so it costs the same however long the run.
+    pub fn page_view(&mut self) -> View {
+        self.world.check_linearizability_bounded(Some(VIEW_LINEARIZABILITY_STEPS));
+        view::build_limited(self, view::Limits::PAGE)
+    }
+
     /// Execute one command. On failure the failure is recorded (with its line)
     /// and also returned.
     pub fn exec_command(&mut self, cmd: &Located<Command>) -> Result<(), String> {
@@ -205,6 +213,7 @@ impl Runner {
             Command::Put { key, value } => {
                 w.client_put(key, value);
             }
+            Command::Load { rate, duration, keys } => run_load(w, *rate, *duration, *keys),
             Command::Get { key, from: None } => {
                 w.client_get(key);
             }
@@ -279,6 +288,22 @@ fn change(w: &mut World, leader: NodeId, change: ConfigChange) -> Result<(), Str
 }
 
 /// A proposal's refusal in words.
+/// `load put RATE/s for D keys N`: put number i (0, 1, ...) is invoked at
+/// `floor(i * 1000 / rate)` ms after the start, on key `k(i mod N)`, with the
+/// value `START.i` (unique in the run: loads do not overlap in time), whether
+/// or not earlier puts returned (open loop); `duration` ms pass meanwhile.
+fn run_load(w: &mut World, rate: u64, duration: u64, keys: u32) {
+    let start = w.now;
+    let mut issued: u64 = 0;
+    for t in 0..duration {
+        while issued * 1000 / rate <= t {
+            w.client_put(&format!("k{}", issued % u64::from(keys.max(1))), &format!("{start}.{issued}"));
+            issued += 1;
+        }
+        w.advance(1);
+    }
+}
+
 pub fn dropped_text(e: &ProposalDropped) -> String {
     match e {
         ProposalDropped::NotLeader { leader_hint: Some(l) } => format!("not leader (leader is n{})", l),

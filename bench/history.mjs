@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// History benchmark (not a test, issue 9): how the wasm build's costs grow
+// with the length of a run, in node's V8 (the engine of Chrome), loading the
+// release package the page loads (web/pkg).
+//
+//   npm run bench                  (builds the release wasm, runs every benchmark)
+//   node bench/history.mjs [--minutes 10,60] [--quick]
+//
+// Prints: state() (the view model, as the page calls it every frame), one
+// frame (a put, 16 ms simulated, events(), state()) and clone() (a
+// time-travel checkpoint) after 0 / 1,000 / 5,000 puts with 5 and 15 servers;
+// the wasm linear memory after N simulated minutes idle and at 10 client
+// ops/s; and the simulated-seconds-per-second at 1,000 puts/s.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const PKG = fileURLToPath(new URL('../web/pkg/', import.meta.url));
+function arg(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const QUICK = process.argv.includes('--quick');
+const MINUTES = arg('minutes', QUICK ? '1,5' : '10,60').split(',').map(Number);
+
+function median(n, f) {
+  const t = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    f();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(n / 2)];
+}
+
+// A fresh module instance per measurement, so linear memory starts small
+// (wasm memory never shrinks).
+async function load() {
+  const mod = await import(`${new URL('../web/pkg/raft_wasm.js', import.meta.url).href}?${Math.random()}`);
+  const exports = await mod.default({ module_or_path: readFileSync(`${PKG}raft_wasm_bg.wasm`) });
+  return { Simulation: mod.Simulation, memory: exports.memory };
+}
+
+const mib = (bytes) => (bytes / (1024 * 1024)).toFixed(1);
+
+async function stateAndClone() {
+  console.log('state() / frame (a put, 16 ms, events(), state()) / clone(), median ms; wasm in node');
+  console.log(`${'servers'.padStart(7)} ${'puts'.padStart(6)} ${'state()'.padStart(9)} ${'frame'.padStart(9)} ${'clone()'.padStart(9)}`);
+  const { Simulation } = await load();
+  for (const nodes of [5, 15]) {
+    const sim = new Simulation(`cluster ${nodes}\nseed 7\n`);
+    sim.exec('await leader any within 3s');
+    sim.events();
+    let done = 0;
+    for (const puts of QUICK ? [0, 1000] : [0, 1000, 5000]) {
+      // 500 puts/s (over the default 50 keys), then 2 s to settle.
+      if (puts > done) sim.exec(`load put 500/s for ${((puts - done) / 500) * 1000}ms\nrun 2s`);
+      done = puts;
+      sim.events();
+      const state = median(9, () => sim.state());
+      const clone = median(9, () => sim.clone().free());
+      const copy = sim.clone();
+      let i = 0;
+      const frame = median(9, () => {
+        copy.exec(`put k${i % 10} f${i++}`);
+        copy.advance(16);
+        copy.events();
+        copy.state();
+      });
+      copy.free();
+      console.log(
+        `${String(nodes).padStart(7)} ${String(puts).padStart(6)} ${state.toFixed(3).padStart(9)} ` +
+          `${frame.toFixed(3).padStart(9)} ${clone.toFixed(3).padStart(9)}`,
+      );
+    }
+    sim.free();
+  }
+}
+
+async function memory() {
+  console.log(`wasm linear memory (MiB) of one 5-server simulation after N simulated minutes (events taken every simulated second)`);
+  for (const [label, load10] of [['idle', false], ['10 ops/s', true]]) {
+    const { Simulation, memory } = await load();
+    const sim = new Simulation('cluster 5\nseed 7\n');
+    let line = `${label.padStart(10)}:`;
+    let at = 0;
+    const t0 = performance.now();
+    for (const m of MINUTES) {
+      for (let s = at * 60; s < m * 60; s++) {
+        if (load10) sim.exec('load put 10/s for 1s');
+        else sim.advance(1000);
+        sim.events();
+      }
+      at = m;
+      sim.state();
+      line += ` ${String(m).padStart(3)} min ${mib(memory.buffer.byteLength).padStart(6)}`;
+    }
+    const clone = median(5, () => sim.clone().free());
+    console.log(`${line}   (clone() then ${clone.toFixed(2)} ms; ${((performance.now() - t0) / 1000).toFixed(0)} s wall)`);
+    sim.free();
+  }
+}
+
+async function realTime() {
+  const { Simulation } = await load();
+  const seconds = QUICK ? 5 : 10;
+  const sim = new Simulation('cluster 5\nseed 7\n');
+  sim.exec('await leader any within 3s');
+  const t0 = performance.now();
+  sim.exec(`load put 1000/s for ${seconds}s`);
+  sim.state();
+  const wall = (performance.now() - t0) / 1000;
+  const v = sim.state();
+  console.log(
+    `1,000 puts/s, 5 servers, every check on: ${seconds} s simulated in ${wall.toFixed(2)} s wall = ` +
+      `${(seconds / wall).toFixed(1)}x real time; ${v.violations.length} violations`,
+  );
+  sim.free();
+}
+
+await stateAndClone();
+await memory();
+await realTime();
