@@ -99,6 +99,11 @@ pub enum Item {
 
 /// Parses a whole file. The first error stops parsing.
 pub fn parse_script(text: &str) -> Result<Script, ParseError> {
+    // A lesson (docs/scenario-language.md, "Lessons") runs as its commands
+    // with every task solved by its `solution`; narration is checked, then set aside.
+    if super::lesson::is_lesson(text) {
+        return super::lesson::parse_lesson(text).map(|lesson| lesson.script);
+    }
     let mut setup = Setup::default();
     let mut ctx = ParseContext::new();
     let mut state = ScriptState::new(&ctx);
