@@ -246,7 +246,11 @@ export class RaftLab extends HTMLElement {
     if (!started) this._start(this._base);
     this._syncControls();
     this._resolveReady(this);
-    if (this.hasAttribute('autoplay')) this.play();
+    // lesson="slug": the lesson player (web/lesson/, its own module) drives
+    // this element through the public API; nothing else here knows of lessons.
+    const lesson = this.getAttribute('lesson');
+    if (lesson) import('./lesson/player.js').then((m) => m.attachLesson(this, lesson)).catch((e) => console.warn(e));
+    else if (this.hasAttribute('autoplay')) this.play();
     this._startLoop();
   }
 

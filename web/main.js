@@ -5,7 +5,7 @@
 //
 // A bad value never blanks the page: the element reports which parameter is
 // wrong and why, and falls back to the default.
-const KNOWN = ['nodes', 'seed', 'lang', 'speed', 'scenario', 'autoplay'];
+const KNOWN = ['nodes', 'seed', 'lang', 'speed', 'scenario', 'autoplay', 'lesson'];
 
 function boot() {
   const lab = document.querySelector('raft-lab') || document.body.appendChild(document.createElement('raft-lab'));
@@ -18,6 +18,9 @@ function boot() {
       case 'lang':
       case 'speed':
         lab.setAttribute(name, value);
+        break;
+      case 'lesson': // a lesson from lessons/ (web/lesson/player.js); it starts paused
+        lab.setAttribute('lesson', value);
         break;
       case 'autoplay':
         if (value === '0' || value === 'false') lab.removeAttribute('autoplay');

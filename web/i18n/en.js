@@ -218,4 +218,6 @@ export const app = {
   'reason.up-to-date': 'candidate is up to date',
 };
 
-export default { ...render, ...app };
+// The lesson player's and course page's strings (web/lesson/).
+import lesson from './lesson-en.js';
+export default { ...render, ...app, ...lesson };

@@ -211,4 +211,6 @@ export const app = {
   'reason.up-to-date': '候选人的日志足够新',
 };
 
-export default { ...render, ...app };
+// The lesson player's and course page's strings (web/lesson/).
+import lesson from './lesson-zh.js';
+export default { ...render, ...app, ...lesson };

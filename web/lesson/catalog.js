@@ -1,0 +1,40 @@
+// The course in order: every lesson the issue plans, by slug, with the part of
+// the course it belongs to. `file` is set for the lessons that exist in
+// lessons/ (a unit test checks this list against the folder); the others are
+// shown on lessons.html as "coming". Titles, summaries and sections are NOT
+// repeated here: they live in each lesson's header and are read from it.
+export const GROUPS = ['basics', 'safety', 'operating', 'beyond'];
+
+export const COURSE = [
+  { slug: 'replicated-state-machine', group: 'basics', file: '01-replicated-state-machine.raft' },
+  { slug: 'roles-and-terms', group: 'basics', file: '02-roles-and-terms.raft' },
+  { slug: 'leader-election', group: 'basics', file: '03-leader-election.raft' },
+  { slug: 'split-vote', group: 'basics', file: '04-split-vote.raft' },
+  { slug: 'quorums', group: 'basics', file: '05-quorums.raft' },
+  { slug: 'split-brain', group: 'basics', file: '06-split-brain.raft' },
+  { slug: 'log-replication', group: 'basics', file: null },
+  { slug: 'repairing-logs', group: 'safety', file: null },
+  { slug: 'election-restriction', group: 'safety', file: null },
+  { slug: 'figure-8', group: 'safety', file: null },
+  { slug: 'crash-and-restart', group: 'safety', file: null },
+  { slug: 'clients', group: 'operating', file: null },
+  { slug: 'reads', group: 'operating', file: null },
+  { slug: 'snapshots', group: 'operating', file: null },
+  { slug: 'adding-and-removing-servers', group: 'operating', file: null },
+  { slug: 'joint-consensus', group: 'operating', file: null },
+  { slug: 'disruptive-servers', group: 'beyond', file: null },
+  { slug: 'leadership-transfer', group: 'beyond', file: null },
+  { slug: 'timing', group: 'beyond', file: null },
+  { slug: 'performance', group: 'beyond', file: null },
+  { slug: 'etcd', group: 'beyond', file: null },
+];
+
+/** The course entry for a slug, or null. */
+export function lessonBySlug(slug) {
+  return COURSE.find((l) => l.slug === slug) || null;
+}
+
+/** The URL of a lesson file, relative to this module (works from any page). */
+export function lessonUrl(file) {
+  return new URL(`../../lessons/${file}`, import.meta.url).href;
+}
