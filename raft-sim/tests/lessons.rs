@@ -40,7 +40,7 @@ fn every_lesson_passes_headless_and_is_deterministic() {
         let stem = name.trim_end_matches(".raft");
         let (nn, slug) = stem.split_once('-').unwrap_or(("", ""));
         assert!(nn.len() == 2 && nn.chars().all(|c| c.is_ascii_digit()), "{name}: not NN-slug.raft");
-        assert!(!slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{name}: bad slug");
+        assert!(!slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{name}: bad slug");
         assert!(!numbers.contains(&nn.to_string()), "{name}: lesson number {nn} used twice");
         numbers.push(nn.to_string());
 
