@@ -1215,6 +1215,12 @@ export class RaftLab extends HTMLElement {
   }
 
   /** A URL that replays this session: the command log as the scenario. */
+  /** Ring server `id` as if selected (null clears): a lesson's `highlight nK`. */
+  highlightNode(id) {
+    this._ui.selectedNode = id == null ? null : Number(id);
+    this._dirty = true;
+  }
+
   permalink() {
     const u = new URL(location.href);
     u.search = '';

@@ -216,7 +216,7 @@ test('lessons.html lists every lesson by group and each opens without an error',
   assert.deepEqual(cards.map((c) => c.slug).sort(), LESSON_FILES.map(slugOf).sort(), 'every lesson file is listed');
   assert.deepEqual([...new Set(cards.map((c) => c.group))], ['basics', 'safety', 'operating', 'beyond']);
   for (const c of cards) {
-    assert.match(c.meta, /\d+ steps · \d+ tasks? · .*§/, `${c.slug}: length and section`);
+    assert.match(c.meta, /^\d+ steps · \d+ tasks? · .*§/, `${c.slug}: length and section`);
     assert.ok(c.embed.includes(`<raft-lab lesson="${c.slug}">`), `${c.slug}: embed snippet`);
   }
   await screenshot(page, 'lessons-page-en', { fullPage: true }).catch(() => page.screenshot({ path: join(ROOT, 'test-output', 'screenshots', 'lessons-page-en.png'), fullPage: true }));

@@ -1,7 +1,7 @@
 // lessons.html: the course. Reads every lesson's own header (title, summary,
 // section, steps) through the same parser `raft-sim run` uses, groups the
 // lessons as the catalog says, and offers each full-page and as an embed.
-import { t, setLang, getLang, detectLang, onLangChange, LANGS } from '../i18n/index.js';
+import { t, has, setLang, getLang, detectLang, onLangChange, LANGS } from '../i18n/index.js';
 import { COURSE, GROUPS, lessonUrl } from './catalog.js';
 import { parseLesson } from './player.js';
 
@@ -44,14 +44,15 @@ function render() {
       n += 1;
       const lesson = loaded.get(c.slug);
       if (!lesson) {
-        return `<li class="rl-lesson-card rl-coming" data-slug="${c.slug}"><h3><span class="rl-num">${n}.</span>${escapeHtml(c.slug)}</h3><p class="rl-lesson-meta">${escapeHtml(t('course.coming'))}</p></li>`;
+        const name = has(`course.soon.${c.slug}`) ? t(`course.soon.${c.slug}`) : c.slug;
+        return `<li class="rl-lesson-card rl-coming" data-slug="${c.slug}"><h3><span class="rl-num">${n}.</span>${escapeHtml(name)}</h3><p class="rl-lesson-meta">${escapeHtml(t('course.coming'))}</p></li>`;
       }
       const tasks = lesson.steps.filter((s) => s.task).length;
       const href = `index.html?lesson=${encodeURIComponent(c.slug)}&lang=${getLang()}`;
       return `<li class="rl-lesson-card" data-testid="course-lesson" data-slug="${c.slug}">
         <h3><span class="rl-num">${n}.</span><a href="${href}" data-testid="course-open">${escapeHtml(L(lesson.title))}</a></h3>
         <p>${escapeHtml(L(lesson.summary))}</p>
-        <p class="rl-lesson-meta">${escapeHtml(t('course.steps', { n: lesson.steps.length }))} · ${escapeHtml(t('course.tasks', { n: tasks }))} · ${escapeHtml(lesson.section)}</p>
+        <p class="rl-lesson-meta">${escapeHtml(t('course.steps', { n: lesson.steps.length }))} · ${escapeHtml(tasks === 1 ? t('course.task1') : t('course.tasks', { n: tasks }))} · ${escapeHtml(lesson.section)}</p>
         <details><summary>${escapeHtml(t('course.embed'))}</summary><pre>${escapeHtml(snippet(c.slug))}</pre></details>
       </li>`;
     }).join('');

@@ -215,11 +215,17 @@ export class LessonPlayer {
     else if (e.key === 'ArrowLeft') { e.preventDefault(); this.back(); }
   }
 
-  /** Point the element's selection at a highlighted server, when the element offers it. */
+  /** Ring the first highlighted server on the canvas (`leader` = the leader now). */
   _applyHighlight() {
-    const node = (this.step.highlights || []).find((h) => h.kind === 'node');
-    if (typeof this.el.highlight === 'function') this.el.highlight(this.step.highlights || []);
-    else if (node && node.node != null && this.el.dataset) this.el.dataset.lessonFocus = `n${node.node}`;
+    if (typeof this.el.highlightNode !== 'function') return;
+    const h = (this.step.highlights || []).find((x) => x.kind === 'node');
+    let id = h ? h.node : null;
+    if (h && id == null) {
+      const s = this.el.state();
+      const leaders = s.nodes.filter((n) => n.role === 'leader').sort((a, b) => b.term - a.term);
+      id = leaders.length ? leaders[0].id : null;
+    }
+    this.el.highlightNode(id);
   }
 
   _build() {
