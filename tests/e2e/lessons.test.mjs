@@ -41,6 +41,9 @@ async function openLesson(slug, lang = 'en') {
 
 /** What the panel shows now, and the cluster's state. */
 async function shown(page) {
+  // A step's span replays in slow motion (a couple of seconds at most); the
+  // state is read once it has landed on the step's final instant.
+  await page.waitForFunction(() => document.querySelector('[data-testid="lesson"]')?.dataset.animating !== 'true', null, { timeout: 15000 });
   return page.evaluate(() => {
     const el = document.querySelector('raft-lab');
     const panel = document.querySelector('[data-testid="lesson"]');
@@ -182,6 +185,36 @@ test('split-vote through ←/→: Back restores the previous step exactly', asyn
   const again = await shown(page);
   assert.equal(again.hash, record[1].hash);
   assert.deepEqual(page.errors, []);
+});
+
+test('a step plays its span in slow motion and lands on the state the commands left', async (t) => {
+  const page = await openLesson('split-vote');
+  t.after(() => page.context().close());
+  await click(page, 'lesson-next'); // step 2: the two timeouts (no time passes)
+  const before = await shown(page);
+  // Step 3 runs 40 ms of simulated time: shown over about a second.
+  const mid = await page.evaluate(() => {
+    document.querySelector('[data-testid="lesson-next"]').click();
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve({
+      animating: document.querySelector('[data-testid="lesson"]').dataset.animating,
+      time: document.querySelector('raft-lab').state().time_ms,
+    }))));
+  });
+  assert.equal(mid.animating, 'true');
+  const after = await shown(page);
+  assert.ok(mid.time < after.time, `mid-way (${mid.time} ms) before the end (${after.time} ms)`);
+  assert.ok(mid.time >= before.time);
+  assert.equal(after.time, before.time + 40);
+  assert.deepEqual(after.failures, []);
+  // The same instant reached without the replay: a fresh walk with animation off.
+  const p2 = await openLesson('split-vote');
+  t.after(() => p2.context().close());
+  await p2.evaluate(() => { document.querySelector('raft-lab').lessonPlayer.animate = false; });
+  await click(p2, 'lesson-next');
+  await click(p2, 'lesson-next');
+  const direct = await shown(p2);
+  assert.equal(direct.hash, after.hash, 'the slow-motion replay ends on exactly the executed state');
+  assert.deepEqual(direct.nodes, after.nodes);
 });
 
 test('a lesson step in English and in Chinese, on screen', async (t) => {

@@ -89,6 +89,8 @@ export class LessonPlayer {
     this.status = '';       // a task message key + params
     this.hintShown = false;
     this.finished = false;
+    this.animate = true;    // replay each step's span in slow motion (see _replay)
+    this._anim = null;
     this._build();
     this._unsubLang = onLangChange(() => this.render());
     this._onKey = (e) => this._key(e);
@@ -109,11 +111,13 @@ export class LessonPlayer {
 
   /** Run step k's commands on the current state and show it. */
   _enter(k) {
+    this._settle();
     const step = this.lesson.steps[k];
     this.k = k;
     this.hintShown = false;
     this.status = '';
     this.done[k] = false;
+    const t0 = this.el.state().time_ms;
     if (step.commands.length) {
       const failures = this.el.exec(step.commands.join('\n'));
       if (failures && failures.length) this.status = { key: 'lesson.drift', params: { message: failures[0].message }, kind: 'bad' };
@@ -122,6 +126,46 @@ export class LessonPlayer {
     this.el.pause();
     this._applyHighlight();
     this.render();
+    this._replay(t0);
+  }
+
+  /**
+   * Play the span just run (t0 → now) again on screen, in slow motion, using
+   * the element's time travel: the commands already ran (instantly, exactly
+   * as headless), and travelTo() walks the recorded history, ending on the
+   * very checkpoint the exec left. Skipped with prefers-reduced-motion, and
+   * by the next action (which first jumps to the end).
+   */
+  _replay(t0) {
+    const t1 = this.el.state().time_ms;
+    const reduced = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (!this.animate || reduced || t1 <= t0 || typeof this.el.travelTo !== 'function') return;
+    // Short steps in slow motion, long ones sped up: at most ~2.5 s of real time.
+    const rate = Math.max(0.04, (t1 - t0) / 2500);
+    this._anim = { t0, t1, start: performance.now(), raf: 0 };
+    this.panel.dataset.animating = 'true';
+    this.el.travelTo(t0);
+    const tick = (now) => {
+      const a = this._anim;
+      if (!a) return;
+      const t = a.t0 + (now - a.start) * rate;
+      if (t >= a.t1) { this._settle(); return; }
+      this.el.travelTo(t);
+      a.raf = requestAnimationFrame(tick);
+    };
+    this._anim.raf = requestAnimationFrame(tick);
+  }
+
+  /** End a slow-motion replay at once: back on the step's final state. */
+  _settle() {
+    const a = this._anim;
+    if (!a) return;
+    this._anim = null;
+    cancelAnimationFrame(a.raf);
+    this.el.travelTo(a.t1);
+    this.el.pause();
+    this._applyHighlight();
+    this.panel.dataset.animating = 'false';
   }
 
   /** Next: only once the task (if any) is done. */
@@ -150,6 +194,7 @@ export class LessonPlayer {
   }
 
   _restore(k) {
+    this._settle();
     this.el.reset(this.logs[k]);
     this.el.pause();
     this.k = k;
@@ -166,6 +211,7 @@ export class LessonPlayer {
   check() {
     const task = this.step && this.step.task;
     if (!task || this.done[this.k]) return;
+    this._settle();
     const failures = this.el.exec(task.until);
     this.el.pause();
     if (!failures || failures.length === 0) {
@@ -184,7 +230,9 @@ export class LessonPlayer {
   showMe() {
     const task = this.step && this.step.task;
     if (!task || this.done[this.k]) return;
+    this._settle();
     this.el.reset(this.logs[this.k]);
+    const t0 = this.el.state().time_ms;
     this.el.exec(task.solution.join('\n'));
     const failures = this.el.exec(task.until);
     this.el.pause();
@@ -192,11 +240,14 @@ export class LessonPlayer {
     this.status = failures && failures.length
       ? { key: 'lesson.drift', params: { message: failures[0].message }, kind: 'bad' }
       : { key: 'lesson.shown', kind: 'good' };
+    this._applyHighlight();
     this.render();
+    this._replay(t0);
   }
 
   /** Keep playing: leave the lesson, the sandbox goes on from here. */
   keepPlaying() {
+    this._settle();
     this.destroy();
     this.el.play();
   }
