@@ -1215,9 +1215,21 @@ export class RaftLab extends HTMLElement {
   }
 
   /** A URL that replays this session: the command log as the scenario. */
-  /** Ring server `id` as if selected (null clears): a lesson's `highlight nK`. */
-  highlightNode(id) {
-    this._ui.selectedNode = id == null ? null : Number(id);
+  /**
+   * Emphasise what a lesson step talks about (web/lesson/player.js): a list of
+   * `{kind: 'node', node}` (ringed as if selected), `{kind: 'message', message}`
+   * (every message of that type in flight gets a halo), `{kind: 'entry', node,
+   * index}` (that log cell, in every log when `node` is null) and `{kind:
+   * 'quorum'}` (the quorum line). `[]` clears.
+   */
+  highlight(list = []) {
+    const node = list.find((h) => h.kind === 'node' && h.node != null);
+    this._ui.selectedNode = node ? Number(node.node) : null;
+    this._ui.emphasis = {
+      messages: list.filter((h) => h.kind === 'message').map((h) => h.message),
+      entries: list.filter((h) => h.kind === 'entry'),
+    };
+    if (this._els && this._els.quorum) this._els.quorum.classList.toggle('rl-emph', list.some((h) => h.kind === 'quorum'));
     this._dirty = true;
   }
 

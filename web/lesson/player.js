@@ -248,6 +248,7 @@ export class LessonPlayer {
   /** Keep playing: leave the lesson, the sandbox goes on from here. */
   keepPlaying() {
     this._settle();
+    if (typeof this.el.highlight === 'function') this.el.highlight([]);
     this.destroy();
     this.el.play();
   }
@@ -266,17 +267,15 @@ export class LessonPlayer {
     else if (e.key === 'ArrowLeft') { e.preventDefault(); this.back(); }
   }
 
-  /** Ring the first highlighted server on the canvas (`leader` = the leader now). */
+  /** Emphasise on the canvas what the step points at (`leader` = the leader now). */
   _applyHighlight() {
-    if (typeof this.el.highlightNode !== 'function') return;
-    const h = (this.step.highlights || []).find((x) => x.kind === 'node');
-    let id = h ? h.node : null;
-    if (h && id == null) {
-      const s = this.el.state();
-      const leaders = s.nodes.filter((n) => n.role === 'leader').sort((a, b) => b.term - a.term);
-      id = leaders.length ? leaders[0].id : null;
-    }
-    this.el.highlightNode(id);
+    if (typeof this.el.highlight !== 'function') return;
+    const list = (this.step.highlights || []).map((h) => {
+      if (h.kind !== 'node' || h.node != null) return h;
+      const leaders = this.el.state().nodes.filter((n) => n.role === 'leader').sort((a, b) => b.term - a.term);
+      return { kind: 'node', node: leaders.length ? leaders[0].id : null };
+    });
+    this.el.highlight(this.finished ? [] : list);
   }
 
   _build() {
@@ -345,7 +344,7 @@ export class LessonPlayer {
     e.text.innerHTML = this.finished ? escapeHtml(t('lesson.end')) : richText(L(step.text));
     const hl = step.highlights || [];
     e.look.hidden = hl.length === 0 || this.finished;
-    e.look.innerHTML = `<span>${escapeHtml(t('lesson.look'))}</span> ` + hl.map((h) => `<span class="rl-chip rl-chip-${h.kind}">${escapeHtml(highlightLabel(h))}</span>`).join(' ');
+    e.look.innerHTML = `<span>${escapeHtml(t('lesson.look'))}</span> ` + hl.map((h) => `<span class="rl-lesson-chip rl-lesson-chip-${h.kind}">${escapeHtml(highlightLabel(h))}</span>`).join(' ');
     const task = step.task;
     e.task.hidden = !task || this.finished;
     if (task) {
