@@ -228,6 +228,17 @@ test('a lesson step in English and in Chinese, on screen', async (t) => {
     assert.ok(readFileSync(path).length > 10000, 'a real picture');
     await page.context().close();
   }
+  // Lesson 1, step 3: an AppendEntries carrying entry 2, both emphasised.
+  const page = await openLesson('replicated-state-machine');
+  t.after(() => page.context().close());
+  await click(page, 'lesson-next');
+  await click(page, 'lesson-next');
+  const s = await shown(page);
+  assert.equal(s.step, 2);
+  const emph = await page.evaluate(() => document.querySelector('raft-lab')._ui.emphasis);
+  assert.deepEqual(emph.messages, ['AppendEntries']);
+  assert.deepEqual(emph.entries.map((e) => e.index), [2]);
+  await screenshot(page, 'lesson-replicated-state-machine-step3-en', { fullPage: false });
 });
 
 test('lessons.html lists every lesson by group and each opens without an error', async (t) => {
