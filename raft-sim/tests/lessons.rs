@@ -203,3 +203,23 @@ fn narration_is_set_aside_and_solutions_run() {
     assert!(r.ok(), "{:?}", r.failures);
     assert!(r.world.status(1).is_none(), "the solution ran headless: n1 is down");
 }
+
+#[test]
+fn the_sent_condition_counts_messages_and_names_its_type() {
+    let r = run_text("cluster 3\nseed 2\ntimeout n1\nawait leader n1 within 1s\nexpect sent RequestVote == 2\nexpect sent TimeoutNow == 0\ntransfer n2\nawait leader n2 within 1s\nexpect sent TimeoutNow == 1\nexpect sent AppendEntries > 0\n").unwrap();
+    assert!(r.ok(), "{:?}", r.failures);
+    // A message to a crashed server is sent but never delivered.
+    let r = run_text("cluster 3\nseed 2\ntimeout n1\nawait leader n1 within 1s\ncrash n3\nrun 200ms\nexpect sent AppendEntries > 4\n").unwrap();
+    assert!(r.ok(), "{:?}", r.failures);
+    let sent = r.world.network.sent["AppendEntries"];
+    let delivered = r.world.network.delivered["AppendEntries"];
+    assert!(delivered < sent);
+    let check = format!("cluster 3\nseed 2\ntimeout n1\nawait leader n1 within 1s\ncrash n3\nrun 200ms\nexpect delivered AppendEntries == {delivered}\nexpect sent AppendEntries == {sent}\n");
+    assert!(run_text(&check).unwrap().ok());
+    let bad = run_text("cluster 3\nexpect sent TimeoutNow >= 1\n").unwrap();
+    assert_eq!(bad.failures.len(), 1);
+    assert!(bad.failures[0].message.contains("0 TimeoutNow sent"), "{}", bad.failures[0].message);
+    let e = parse_script("cluster 3\nexpect sent Heartbeat > 1\n").unwrap_err();
+    assert_eq!((e.line, e.col), (2, 13));
+    assert!(e.message.contains("unknown message type `Heartbeat`"), "{}", e.message);
+}

@@ -60,11 +60,7 @@ pub enum Highlight {
     Quorum,
 }
 
-/// Message types a step may highlight: raft-core's `MessageBody::kind_name`.
-pub const MESSAGE_TYPES: &[&str] = &[
-    "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse", "AppendEntries",
-    "AppendEntriesResponse", "InstallSnapshot", "InstallSnapshotResponse", "TimeoutNow",
-];
+pub use super::ast::MESSAGE_TYPES;
 
 /// A task: what the reader is asked to do, and how the lesson checks it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
