@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { useLab, openLab, state, screenshot, ROOT } from './lib/page.mjs';
+import { useLab, openLab, screenshot, ROOT } from './lib/page.mjs';
 
 const fixture = useLab();
 const CJK = /[\u4e00-\u9fff]/;
@@ -239,6 +239,17 @@ test('a lesson step in English and in Chinese, on screen', async (t) => {
   assert.deepEqual(emph.messages, ['AppendEntries']);
   assert.deepEqual(emph.entries.map((e) => e.index), [2]);
   await screenshot(page, 'lesson-replicated-state-machine-step3-en', { fullPage: false });
+});
+
+test('an unknown lesson slug says so and leaves a working sandbox', async (t) => {
+  const page = await openLab(fixture.lab, 'lesson=no-such-lesson');
+  t.after(() => page.context().close());
+  await page.waitForFunction(() => /no-such-lesson/.test(document.querySelector('.rl-notices')?.textContent || ''), null, { timeout: 20000 });
+  assert.match(await page.textContent('.rl-notices'), /There is no lesson “no-such-lesson”/);
+  assert.equal(await page.locator('[data-testid="lesson"]').count(), 0, 'no panel');
+  const s = await page.evaluate(() => { const el = document.querySelector('raft-lab'); el.exec('await leader any within 2s'); return el.state(); });
+  assert.ok(s.nodes.some((n) => n.role === 'leader'), 'the sandbox still works');
+  assert.deepEqual(page.errors, []);
 });
 
 test('lessons.html lists every lesson by group and each opens without an error', async (t) => {
