@@ -127,18 +127,49 @@ export function startServer(port = 0, { root = ROOT } = {}) {
   });
 }
 
+/**
+ * Like startServer, but when `port` is taken, try the next ones (up to
+ * `tries` in all) and report each busy port through `onBusy(port)`.
+ * Port 0 (any free port) never needs a second try.
+ */
+export async function startServerOnFreePort(port, { tries = 20, onBusy = () => {}, ...options } = {}) {
+  const last = port === 0 ? 0 : Math.min(port + tries - 1, 65535);
+  for (let p = port; ; p++) {
+    try {
+      return await startServer(p, options);
+    } catch (err) {
+      if (err.code !== 'EADDRINUSE' || p >= last) throw err;
+      onBusy(p);
+    }
+  }
+}
+
 // Run as a program (not when imported by tests).
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const arg = process.argv[2] ?? process.env.PORT ?? '8080';
   const port = Number(arg);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`serve: bad port ${JSON.stringify(arg)} (want 0..65535)`);
+  if (!/^\d+$/.test(String(arg).trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`serve: bad port ${JSON.stringify(arg)} (want a number 0..65535, e.g. PORT=9000 npm start)`);
     process.exit(2);
   }
-  startServer(port).then(
-    ({ url }) => console.log(`Raft Lab is served at ${url}  (Ctrl+C to stop)`),
+  const TRIES = 20;
+  startServerOnFreePort(port, {
+    tries: TRIES,
+    onBusy: (p) => console.log(`serve: port ${p} is already in use (another Raft Lab, or another server?); trying ${p + 1}`),
+  }).then(
+    ({ url, port: actual }) => {
+      const note = actual !== port && port !== 0 ? `  — port ${port} was in use` : '';
+      console.log(`Raft Lab is served at ${url}${note}  (Ctrl+C to stop)`);
+    },
     (err) => {
-      console.error(`serve: cannot listen on 127.0.0.1:${port}: ${err.message}`);
+      if (err.code === 'EADDRINUSE') {
+        const last = Math.min(port + TRIES - 1, 65535);
+        console.error(`serve: ports ${port}–${last} are all in use: stop the other server, or choose another port (PORT=9000 npm start)`);
+      } else if (err.code === 'EACCES') {
+        console.error(`serve: not allowed to listen on port ${port} (ports below 1024 need root): choose another port (PORT=8080 npm start)`);
+      } else {
+        console.error(`serve: cannot listen on 127.0.0.1:${port}: ${err.message}`);
+      }
       process.exit(1);
     },
   );

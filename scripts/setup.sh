@@ -1,27 +1,44 @@
 #!/usr/bin/env bash
-# Install everything `npm start` and `npm test` need, and nothing twice.
+# Install what Raft Lab needs, and nothing twice.
+#
+#   bash scripts/setup.sh --serve   only what serving the page needs (`npm start`)
+#   bash scripts/setup.sh           everything the tests need too (`npm test`)
 #
 # Idempotent: every step first checks whether its work is already done and
-# prints "skip" if so, so on a warm machine this takes a couple of seconds.
-# On a fresh machine (CI) it installs:
-#   - rustup targets wasm32-unknown-unknown (the browser build) and
-#     wasm32v1-none (proves raft-core / raft-sim build without std),
-#   - wasm-bindgen-cli at exactly the version Cargo.lock pins (wasm-pack only
-#     uses a wasm-bindgen on PATH when the versions match; otherwise it
-#     compiles its own copy on every fresh machine),
-#   - wasm-pack,
-#   - Debian's chromium + chromium-driver (tools may not download browsers
-#     here, so Playwright and wasm-pack test both drive this one),
-#   - the npm devDependencies (playwright-core, binaryen) from package-lock.json.
+# prints "skip" if so, so on a warm machine this takes a second or two.
+#
+# For serving (`--serve`), on a fresh machine it installs:
+#   - the rustup target wasm32-unknown-unknown (the browser build),
+#   - wasm-bindgen-cli at exactly the version Cargo.lock pins (the CLI refuses
+#     a module built by another version of the wasm-bindgen crate),
+#   - the npm devDependencies from package-lock.json (binaryen's wasm-opt;
+#     playwright-core is a few MB of JavaScript and downloads no browser).
+# For the tests (no flag), also:
+#   - the rustup target wasm32v1-none (proves raft-core / raft-sim build without std),
+#   - wasm-pack (only `wasm-pack test` uses it),
+#   - Debian's chromium + chromium-driver and a CJK font (tools may not
+#     download browsers here, so Playwright and wasm-pack test both drive this one).
+#
+# Long steps (the `cargo install`s, apt) print a progress line instead of their
+# output; the full output is in target/logs/ (see scripts/lib/step.sh).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
-export PATH="$HOME/.cargo/bin:$PATH"
+# Tools installed by `cargo install` live in ~/.cargo/bin; add it only when
+# cargo is not already on PATH, so a caller's PATH is respected.
+command -v cargo >/dev/null 2>&1 || export PATH="$HOME/.cargo/bin:$PATH"
 
-say()  { printf '[setup] %s\n' "$*"; }
-skip() { printf '[setup] skip: %s\n' "$*"; }
-die()  { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+STEP_TAG=setup
+# shellcheck source=lib/step.sh
+. scripts/lib/step.sh
+
+MODE=test
+case "${1:-}" in
+    --serve) MODE=serve ;;
+    "" | --test) MODE=test ;;
+    *) die "unknown option '$1' (use --serve for what serving needs, or nothing for everything)" ;;
+esac
 
 # Run a command as root: directly when we are root, else through sudo.
 as_root() {
@@ -34,19 +51,23 @@ as_root() {
     fi
 }
 
-command -v cargo  >/dev/null 2>&1 || die "cargo not found: install the Rust toolchain (rustup) first"
-command -v rustup >/dev/null 2>&1 || die "rustup not found: it is needed to add the wasm targets"
+command -v cargo  >/dev/null 2>&1 || die "cargo not found: install the Rust toolchain with rustup (https://rustup.rs), then run this again"
+command -v rustup >/dev/null 2>&1 || die "rustup not found: it is needed to add the wasm32 targets (install Rust with rustup)"
 command -v node   >/dev/null 2>&1 || die "node not found: install Node.js 20 or newer"
-command -v npm    >/dev/null 2>&1 || die "npm not found: install npm"
+command -v npm    >/dev/null 2>&1 || die "npm not found: install npm (it comes with Node.js)"
 
 # --- 1. Rust targets -------------------------------------------------------
+targets=(wasm32-unknown-unknown)
+[ "$MODE" = test ] && targets+=(wasm32v1-none)
 installed_targets="$(rustup target list --installed)"
-for target in wasm32-unknown-unknown wasm32v1-none; do
+for target in "${targets[@]}"; do
     if grep -qx "$target" <<<"$installed_targets"; then
         skip "rust target $target already installed"
     else
-        say "rustup target add $target"
-        rustup target add "$target"
+        run_step "rustup-$target" "rustup target add $target" \
+            "once per toolchain, a download of about 30 MB (seconds)" \
+            "check the network, or run \`rustup target add $target\` yourself" \
+            -- rustup target add "$target"
     fi
 done
 
@@ -68,39 +89,55 @@ if [ -z "$WB_VERSION" ]; then
 fi
 [ -n "$WB_VERSION" ] || die "could not find the wasm-bindgen version in Cargo.lock (nor an exact =X.Y.Z pin in raft-wasm/Cargo.toml)"
 
-have_wb="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
-if [ "$have_wb" = "$WB_VERSION" ]; then
-    skip "wasm-bindgen $WB_VERSION already installed"
-else
-    say "cargo install wasm-bindgen-cli --version $WB_VERSION --locked (found: ${have_wb:-none}; takes a few minutes)"
+install_wasm_bindgen() {
     # --locked reproduces the CLI's own Cargo.lock, but a crate that lock pins
     # may have been yanked from crates.io since (wasm-bindgen-cli 0.2.130 pins
     # webpki-roots 1.0.11, which can no longer be selected); then resolve afresh.
     if ! cargo install wasm-bindgen-cli --version "$WB_VERSION" --locked --force; then
-        say "the --locked install failed (a yanked dependency?); retrying without --locked"
+        echo "[setup] the --locked install failed (a yanked dependency?); retrying without --locked"
         cargo install wasm-bindgen-cli --version "$WB_VERSION" --force
+    fi
+}
+have_wb="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$have_wb" = "$WB_VERSION" ]; then
+    skip "wasm-bindgen $WB_VERSION already installed"
+else
+    run_step wasm-bindgen-cli "compiling wasm-bindgen-cli $WB_VERSION (found: ${have_wb:-none})" \
+        "once per machine, about 4 minutes on 2 cores" \
+        "read the log above; a network error means crates.io is unreachable — run \`cargo install wasm-bindgen-cli --version $WB_VERSION\` yourself once it is" \
+        -- install_wasm_bindgen
+fi
+
+# --- 3. wasm-pack (tests only) ---------------------------------------------
+if [ "$MODE" = test ]; then
+    if command -v wasm-pack >/dev/null 2>&1; then
+        skip "$(wasm-pack --version) already installed"
+    else
+        run_step wasm-pack "compiling wasm-pack (for \`wasm-pack test\`)" \
+            "once per machine, about 5 minutes on 2 cores" \
+            "read the log above; or run \`cargo install wasm-pack --locked\` yourself" \
+            -- cargo install wasm-pack --locked
     fi
 fi
 
-# --- 3. wasm-pack ----------------------------------------------------------
-if command -v wasm-pack >/dev/null 2>&1; then
-    skip "$(wasm-pack --version) already installed"
-else
-    say "cargo install wasm-pack --locked (takes a few minutes)"
-    cargo install wasm-pack --locked
-fi
-
-# --- 4. Chromium and ChromeDriver from Debian -------------------------------
+# --- 4. Chromium and ChromeDriver from Debian (tests only) ------------------
 # A CJK font too, so the 简体中文 page renders (in screenshots) as readers see it.
 cjk_font_present() { [ -d /usr/share/fonts/truetype/wqy ] || fc-list 2>/dev/null | grep -qiE 'wenquanyi|noto sans cjk'; }
-if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && cjk_font_present; then
-    skip "chromium, chromedriver and a CJK font already installed"
-else
-    command -v apt-get >/dev/null 2>&1 || die "/usr/bin/chromium or /usr/bin/chromedriver missing and no apt-get to install them"
-    say "apt-get install chromium chromium-driver fonts-wqy-microhei"
+apt_install_browser() {
     export DEBIAN_FRONTEND=noninteractive
     as_root apt-get update -q
     as_root apt-get install -y -q chromium chromium-driver fonts-wqy-microhei
+}
+if [ "$MODE" = test ]; then
+    if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] && cjk_font_present; then
+        skip "chromium, chromedriver and a CJK font already installed"
+    else
+        command -v apt-get >/dev/null 2>&1 || die "/usr/bin/chromium or /usr/bin/chromedriver missing and no apt-get to install them: install Chromium and its ChromeDriver yourself"
+        run_step apt-chromium "apt-get install chromium chromium-driver fonts-wqy-microhei (for the browser tests)" \
+            "once per machine, a download of about 100 MB (a minute or two)" \
+            "read the log above; run \`apt-get install chromium chromium-driver fonts-wqy-microhei\` as root yourself" \
+            -- apt_install_browser
+    fi
 fi
 
 # --- 5. npm devDependencies -------------------------------------------------
@@ -116,15 +153,19 @@ if [ -d node_modules ] && [ "$have_stamp" = "$want_stamp" ]; then
     skip "node_modules is up to date"
 else
     if [ -f package-lock.json ]; then
-        say "npm ci"
-        npm ci --no-audit --no-fund
+        run_step npm-ci "npm ci (binaryen's wasm-opt, playwright-core)" \
+            "again only when package-lock.json changes, a few seconds" \
+            "check that the npm registry is reachable, then run \`npm ci\` yourself" \
+            -- npm ci --no-audit --no-fund
     else
-        say "npm install (no package-lock.json yet)"
-        npm install --no-audit --no-fund
+        run_step npm-install "npm install (no package-lock.json yet)" \
+            "again only when package.json changes, a few seconds" \
+            "check that the npm registry is reachable, then run \`npm install\` yourself" \
+            -- npm install --no-audit --no-fund
     fi
     # Hash again: `npm install` may just have written package-lock.json.
     # shellcheck disable=SC2086
     cat package.json $( [ -f package-lock.json ] && echo package-lock.json ) | sha256sum | awk '{print $1}' >"$stamp_file"
 fi
 
-say "ok ($ROOT)"
+say "ok ($MODE: $ROOT)"

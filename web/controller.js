@@ -78,58 +78,56 @@ export function groupsFromView(view) {
   return [ids, []];
 }
 
+/**
+ * Partition editor: the group (0 = left, 1 = right) a server dropped at (x, y)
+ * joins — that of the nearest other server within 60 px, else the side of the
+ * ring it was dropped on. `positionOf(id)` gives a server's { x, y } or null.
+ */
+export function dropGroup(groups, id, x, y, positionOf, width) {
+  let best = null, bestD = Infinity;
+  for (const other of groups.flat()) {
+    if (other === id) continue;
+    const p = positionOf(other);
+    if (!p) continue;
+    const d = Math.hypot(p.x - x, p.y - y);
+    if (d < bestD) { bestD = d; best = other; }
+  }
+  if (best !== null && bestD < 60) return groups[0].includes(best) ? 0 : 1;
+  return x < width / 2 ? 0 : 1;
+}
+
+/** Partition editor: `groups` with server `id` moved into group `g` (0 or 1), each sorted. */
+export function moveToGroup(groups, id, g) {
+  const a = groups[0].filter((x) => x !== id), b = groups[1].filter((x) => x !== id);
+  (g === 0 ? a : b).push(id);
+  a.sort((p, q) => p - q); b.sort((p, q) => p - q);
+  return [a, b];
+}
+
 /** Is the link a<->b cut in both directions (so a click should uncut it)? */
 export function isCut(view, a, b) {
   const cuts = (view.network && view.network.cuts) || [];
   return cuts.some(([f, t]) => f === a && t === b) && cuts.some(([f, t]) => f === b && t === a);
 }
 
-// ---- durations in scenario text (the page's guards against a frozen tab) ----
+// ---- the page's guards against a frozen tab ----
+//
+// These read what the real parser reports about a text (raft-wasm
+// `inspect_script` / `Simulation.inspect`: `{ commands: [{ line, col, kind,
+// ms }] }`, `ms` = the most simulated time a command moves), never the text.
 
-/**
- * The first `run D` / `within D` in `text` longer than `maxMs`, as
- * `{ line, col }` (1-based), or null. Durations: `250ms`, `2s`.
- */
-export function longDuration(text, maxMs) {
-  const lines = String(text).split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const code = lines[i].split('#')[0];
-    const re = /\b(run|within)(\s+)(\d+)(ms|s)\b/g;
-    let m;
-    while ((m = re.exec(code))) {
-      const ms = Number(m[3]) * (m[4] === 's' ? 1000 : 1);
-      if (ms > maxMs) return { line: i + 1, col: m.index + m[1].length + m[2].length + 1 };
-    }
-  }
-  return null;
+/** The first command that may move more than `maxMs` at once, as `{ line, col }`, or null. */
+export function longestCommand(info, maxMs) {
+  const c = info.commands.find((cmd) => cmd.ms > maxMs);
+  return c ? { line: c.line, col: c.col } : null;
 }
 
-/**
- * The `run D` / `within D` in `text` at which the durations, summed from the
- * top, first exceed `maxMs`, as `{ line, col }` (1-based), or null.
- */
-export function totalDuration(text, maxMs) {
-  const lines = String(text).split('\n');
+/** The command at which the durations, summed from the top, first exceed `maxMs`, as `{ line, col }`, or null. */
+export function overTotal(info, maxMs) {
   let total = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const code = lines[i].split('#')[0];
-    const re = /\b(run|within)(\s+)(\d+)(ms|s)\b/g;
-    let m;
-    while ((m = re.exec(code))) {
-      total += Number(m[3]) * (m[4] === 's' ? 1000 : 1);
-      if (total > maxMs) return { line: i + 1, col: m.index + m[1].length + m[2].length + 1 };
-    }
+  for (const c of info.commands) {
+    total += c.ms;
+    if (total > maxMs) return { line: c.line, col: c.col };
   }
   return null;
-}
-
-/** The sum of every `run D` / `within D` in `text`, in ms (an upper bound of the time it simulates). */
-export function durationSum(text) {
-  let total = 0;
-  for (const line of String(text).split('\n')) {
-    const re = /\b(run|within)\s+(\d+)(ms|s)\b/g;
-    let m;
-    while ((m = re.exec(line.split('#')[0]))) total += Number(m[2]) * (m[3] === 's' ? 1000 : 1);
-  }
-  return total;
 }

@@ -1,26 +1,42 @@
-// <raft-lab>: the whole explainer as one custom element, and the public
-// JavaScript API for embedders and tests (documented in the README).
+// <raft-lab>: the whole explainer as one self-contained custom element, and
+// the public JavaScript API for embedders and tests (documented in
+// web/README.md).
 //
-//   attributes: nodes, seed, scenario (URL of a .raft file; or inline text in a
-//               <script type="text/raft"> child), autoplay, lang, speed
-//   API:        ready, exec(text), state(), play(), pause(), playing, speed,
-//               reset(text?), commandLog(), render(), frameStats(), lang
-//   events:     raft-state, raft-violation, raft-error
+//   attributes: view (full | compact | figure), controls (compact view's
+//               tools), nodes, seed, scenario (URL of a .raft file; or inline
+//               text in a <script type="text/raft"> child), autoplay, lang,
+//               speed, theme (light | dark | auto), height, loading (lazy | eager),
+//               lesson (a lesson slug: web/lesson/player.js plays it)
+//   API:        ready, load(), exec(text), state(), play(), pause(), playing,
+//               speed, reset(text?), commandLog(), render(), frameStats(),
+//               lang, travelTo(ms), permalink(), embedSnippets(), notify(text),
+//               highlight(list), lessonPlayer
+//   events:     raft-state, raft-violation, raft-error, raft-lang
+//
+// An embedding page loads this one module. It finds everything else (the
+// stylesheet, the renderer, the message tables, the wasm) relative to its own
+// URL, renders into a shadow root with its own stylesheet, and keeps all of
+// its state on the instance: any number of elements, each with its own
+// simulation, clock, speed, language, history and keys. Only the loaded wasm
+// module and the parsed stylesheet are shared, fetched once per page.
 //
 // The element owns the animation loop and the UI state; the simulation lives
 // in wasm (raft-wasm `Simulation`), the drawing in web/render/. Every control
 // works by issuing a scenario-language command through `exec`, so everything a
 // user does appears in the command log and replays bit for bit.
-import { t, setLang, getLang, detectLang, onLangChange, LANGS } from './i18n/index.js';
-import { commands, setupText, nextNodeId, groupsFromView, isCut, longDuration, totalDuration, durationSum } from './controller.js';
+import { translate, hasKey, detectLang, langFromTag, LANGS } from './i18n/index.js';
+import { commands, setupText, nextNodeId, groupsFromView, isCut, longestCommand, overTotal, dropGroup, moveToGroup } from './controller.js';
+import { wireCanvasInput } from './ui/canvas-input.js';
+import { History } from './history.js';
+import { VIEWS, CONTROLS, MIN_SPEED, MAX_SPEED, parseNodes, parseSeed, parseSpeed, parseHeight, parseControls } from './attrs.js';
+import { embedSnippets } from './snippets.js';
 import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
 import { createFeed } from './ui/feed.js';
 import { describeQuorum } from './quorum.js';
+import { loadWasm, loadSheet } from './load.js';
 
 const DEFAULT_SPEED = 0.1;
-const MIN_SPEED = 0.01;
-const MAX_SPEED = 100;
 const MAX_FRAME_GAP_MS = 100;      // a frame after a long pause (hidden tab) advances at most this much real time
 const RECENT_EVENTS_MS = 2000;     // sim time of trace events handed to the renderer for flashes
 const STEP_LIMIT_MS = 10000;       // "step" gives up after this much quiet sim time
@@ -31,36 +47,16 @@ const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-
 const MIN_FRAME_BUDGET_MS = 20;    // …but always at least this much sim time per frame
 const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the command box accepts at once
 const MAX_LOADED_RUN_MS = 1800000; // total simulated time a loaded scenario may ask for (it runs before the first frame)
+const LIVE_EVERY_MS = 4000;        // the screen-reader summary changes at most this often (real time)
+const LOAD_MARGIN = '400px';       // the wasm is fetched when the element comes this close to the viewport
 // A loaded scenario gets a time-travel checkpoint after each command by
 // replaying each prefix of its text; the replays together may simulate at most
 // this much time (scaled down for clusters over 5 servers), so loading stays
 // well under a second or two. Longer scenarios start their history at the end.
 const HISTORY_REPLAY_BUDGET_MS = 300000;
-const U64_MAX = 18446744073709551615n;
 
-// ---- wasm loading (once per page) -------------------------------------------
-
-let wasmPromise = null;
-/** The last Rust panic message console_error_panic_hook printed. */
-let lastPanicMessage = '';
-
-function loadWasm() {
-  if (!wasmPromise) {
-    // console_error_panic_hook reports a panic through console.error just
-    // before the wasm traps; keep the text so the overlay can show it.
-    const origError = console.error.bind(console);
-    console.error = (...args) => {
-      const s = args.map(String).join(' ');
-      if (s.includes('panicked at')) lastPanicMessage = s;
-      origError(...args);
-    };
-    wasmPromise = import(new URL('./pkg/raft_wasm.js', import.meta.url).href).then(async (mod) => {
-      await mod.default();
-      return mod;
-    });
-  }
-  return wasmPromise;
-}
+// The shared, load-once resources (the wasm module, the stylesheets) live in
+// web/load.js: the lesson player loads them too.
 
 function isPanic(e) {
   return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) ||
@@ -72,44 +68,35 @@ function errorText(e) {
   return String(e);
 }
 
+function reducedMotion() {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
 // ---- renderer loading (web/render/ may be missing while it is being written) --
 
 async function loadRenderer() {
   try {
-    const [ring, logpanel, legend] = await Promise.all([
-      import('./render/ring.js'), import('./render/logpanel.js'), import('./render/legend.js'),
-    ]);
-    return { createRingRenderer: ring.createRingRenderer, createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
+    const ring = await import('./render/ring.js');
+    return { createRingRenderer: ring.createRingRenderer };
   } catch (e) {
     console.warn('Raft Lab: using the fallback renderer:', e);
     return import('./ui/fallback-render.js');
   }
 }
 
-/** Validate a `nodes` value: an integer 1..15, else null. */
-export function parseNodes(s) {
-  if (typeof s === 'number') s = String(s);
-  if (typeof s !== 'string' || !/^\s*\d+\s*$/.test(s)) return null;
-  const n = Number(s);
-  return n >= 1 && n <= 15 ? n : null;
-}
-
-/** Validate a `seed` value: a decimal u64, else null. Returns the decimal string. */
-export function parseSeed(s) {
-  if (typeof s === 'number') s = String(s);
-  if (typeof s !== 'string' || !/^\s*\d{1,20}\s*$/.test(s)) return null;
-  const v = BigInt(s.trim());
-  return v <= U64_MAX ? v.toString() : null;
-}
-
-/** Validate a speed multiplier, else null. */
-export function parseSpeed(s) {
-  const v = typeof s === 'number' ? s : (typeof s === 'string' && s.trim() !== '' ? Number(s) : NaN);
-  return Number.isFinite(v) && v >= MIN_SPEED && v <= MAX_SPEED ? v : null;
+/** The log panel and the legend: only the full view shows them, so only it loads them. */
+async function loadPanels() {
+  try {
+    const [logpanel, legend] = await Promise.all([import('./render/logpanel.js'), import('./render/legend.js')]);
+    return { createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
+  } catch (e) {
+    console.warn('Raft Lab: using the fallback log panel:', e);
+    return import('./ui/fallback-render.js');
+  }
 }
 
 export class RaftLab extends HTMLElement {
-  static get observedAttributes() { return ['lang']; }
+  static get observedAttributes() { return ['lang', 'view', 'controls', 'theme', 'height']; }
 
   constructor() {
     super();
@@ -127,9 +114,10 @@ export class RaftLab extends HTMLElement {
     this._recent = [];             // trace events of the last RECENT_EVENTS_MS
     this._violationsSeen = 0;
     this._failuresSeen = 0;
-    this._checkpoints = [];        // [{ time, sim }]
+    this._history = null;          // time travel (web/history.js)
     this._frameStats = [];
     this._fatal = false;
+    this._panicMessage = '';
     this._settings = { nodes: 5, seed: '1', prevote: false, checkQuorum: false, readMode: 'read-index', snapshotThreshold: 0 };
     this._base = setupText(this._settings); // the text reset() starts from
     this._ui = { selectedNode: null, hover: null, dragging: null, groups: null, events: [] };
@@ -137,6 +125,16 @@ export class RaftLab extends HTMLElement {
     this._logShownAt = -1;
     this._notices = [];
     this._pendingNotices = [];
+    this._lang = 'en';
+    // One stable translator for the renderer, feed and popover: it reads the
+    // element's language at call time, so a language switch needs no rebuild.
+    this._t = (key, params) => translate(this._lang, key, params);
+    this._t.has = (key) => hasKey(this._lang, key);
+    this._visible = false;         // on screen (IntersectionObserver)
+    this._liveText = '';
+    this._liveAt = -Infinity;
+    this._booting = null;
+    this.permalinkBase = null;     // the lab page sets its own URL; else embed.html beside this module
     let resolve, reject;
     this.ready = new Promise((res, rej) => { resolve = res; reject = rej; });
     this.ready.catch(() => {}); // a load failure is shown in the overlay; don't also report it as unhandled
@@ -146,59 +144,176 @@ export class RaftLab extends HTMLElement {
   }
 
   // ---- lifecycle ---------------------------------------------------------------
+  //
+  // connected: shadow root + stylesheet + layout at once (so the element has
+  // its size before anything heavy loads); observers and the page listeners
+  // (visibility, resize) are added here and removed in disconnectedCallback.
+  // The wasm is fetched when the element first comes near the viewport.
 
   connectedCallback() {
-    if (this._started) {
-      // Moved in the document: observe sizes again and restart the clock.
-      if (this._ro) { this._ro.observe(this._els.ringWrap); this._ro.observe(this._els.logWrap); }
-      if (this._onWindowResize) window.addEventListener('resize', this._onWindowResize);
-      this._lastFrame = null;
-      this._startLoop();
-      return;
+    if (!this._started) {
+      this._started = true;
+      // Read the inline scenario before anything else can change the children.
+      const inline = this.querySelector('script[type="text/raft"]');
+      this._inlineScenario = inline ? inline.textContent : null;
+      this._lang = this._resolveLang(true);
+      this._shadow = this.attachShadow({ mode: 'open' });
+      this._layoutReady = loadSheet('./element.css').then((sheet) => {
+        this._shadow.adoptedStyleSheets = [sheet];
+        if (!this._els) this._buildUi();
+      });
+      this._layoutReady.catch((e) => this._rejectReady(e));
     }
-    this._started = true;
-    // Read the inline scenario before the layout replaces the children.
-    const inline = this.querySelector('script[type="text/raft"]');
-    this._inlineScenario = inline ? inline.textContent : null;
-    const langAttr = this.getAttribute('lang');
-    setLang(langAttr && LANGS.includes(langAttr) ? langAttr : detectLang());
-    if (langAttr && !LANGS.includes(langAttr)) this._notice('param', t('param.lang', { value: langAttr }));
-    this._els = buildLayout(this);
+    this._connect();
+  }
+
+  disconnectedCallback() {
+    // Everything this element hung on the page goes: no loop, no observer,
+    // no listener on document or window outlives it.
+    this._stopLoop();
+    if (this._ro) this._ro.disconnect();
+    if (this._io) { this._io.disconnect(); this._io = null; }
+    if (this._loadIo) { this._loadIo.disconnect(); this._loadIo = null; }
+    window.removeEventListener('resize', this._onWindowResize);
+    document.removeEventListener('visibilitychange', this._onVisibility);
+    if (this._darkQuery) this._darkQuery.removeEventListener('change', this._onScheme);
+    clearTimeout(this._toastTimer);
+    this._visible = false;
+  }
+
+  _connect() {
+    this._onWindowResize ||= () => this._resize(); // zooming changes devicePixelRatio without resizing the boxes
+    this._onVisibility ||= () => this._updateLoop();
+    this._onScheme ||= () => this._applyScheme();
+    window.addEventListener('resize', this._onWindowResize);
+    document.addEventListener('visibilitychange', this._onVisibility);
+    if (typeof matchMedia === 'function') {
+      this._darkQuery = matchMedia('(prefers-color-scheme: dark)');
+      this._darkQuery.addEventListener('change', this._onScheme);
+      this._applyScheme();
+    }
+    if (this._ro && this._els) { this._ro.observe(this._els.ringWrap); this._ro.observe(this._els.logWrap); }
+    // Advance and draw only while on screen.
+    this._io = new IntersectionObserver((entries) => {
+      this._visible = entries[entries.length - 1].isIntersecting;
+      this._updateLoop();
+    });
+    this._io.observe(this);
+    if (!this._sim && !this._booting) {
+      if (this.getAttribute('loading') === 'eager') this.load();
+      else {
+        this._loadIo = new IntersectionObserver((entries) => {
+          if (entries.some((e) => e.isIntersecting)) this.load();
+        }, { rootMargin: LOAD_MARGIN });
+        this._loadIo.observe(this);
+      }
+    }
+    this._lastFrame = null;
+    this._updateLoop();
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this._started || old === value) return;
+    if (name === 'lang') {
+      const lang = this._resolveLang(true);
+      if (lang !== this._lang) { this._lang = lang; this._relabel(); this._emitLang(); }
+    } else if (this._els) {
+      this._applyPresentation();
+    }
+  }
+
+  /** The element's language: its `lang`, else the nearest ancestor's, else the browser's. */
+  _resolveLang(report = false) {
+    const own = this.getAttribute('lang');
+    if (own !== null && own.trim() !== '') {
+      const l = langFromTag(own);
+      if (l) return l;
+      if (report) this._notice('param', this._t('param.lang', { value: own }));
+    }
+    // Up through ancestors (and out of enclosing shadow roots).
+    for (let n = this.parentNode; n; n = n.parentNode || n.host) {
+      if (n.nodeType === 1 && n.hasAttribute('lang')) {
+        const l = langFromTag(n.getAttribute('lang'));
+        if (l) return l;
+        break; // an ancestor in another language: the browser's choice is the better guess
+      }
+    }
+    return detectLang();
+  }
+
+  _emitLang() {
+    this.dispatchEvent(new CustomEvent('raft-lang', { detail: { lang: this._lang } }));
+  }
+
+  /** The shadow DOM, built once the stylesheet is in (so nothing shows unstyled). */
+  _buildUi() {
+    this._els = buildLayout(this._shadow);
+    this._applyPresentation();
     for (const n of this._pendingNotices) this._renderNotice(n);
     this._pendingNotices = [];
     this._wire();
     this._relabel();
-    this._unsubLang = onLangChange(() => this._relabel());
-    this._boot().catch((e) => {
-      this._showOverlay(t('overlay.loadFailed', { message: errorText(e) }));
-      this._rejectReady(e);
-    });
+    this._els.summary.textContent = this._t('status.loading');
+    this._ro = new ResizeObserver(() => this._resize());
+    if (this.isConnected) { this._ro.observe(this._els.ringWrap); this._ro.observe(this._els.logWrap); }
   }
 
-  disconnectedCallback() {
-    cancelAnimationFrame(this._raf);
-    this._raf = 0;
-    if (this._ro) this._ro.disconnect();
-    if (this._onWindowResize) window.removeEventListener('resize', this._onWindowResize);
+  /** view, controls, theme and height attributes → classes and properties inside the shadow root. */
+  _applyPresentation() {
+    const root = this._els.root;
+    let view = this.getAttribute('view') || 'full';
+    if (!VIEWS.includes(view)) {
+      this._notice('param', this._t('param.view', { value: view }));
+      view = 'full';
+    }
+    this._viewName = view;
+    for (const v of VIEWS) root.classList.toggle(`rl-view-${v}`, v === view);
+    const { known, unknown } = parseControls(this.getAttribute('controls'));
+    for (const c of CONTROLS) root.classList.toggle(`rl-has-${c}`, known.includes(c));
+    if (unknown.length) this._notice('param', this._t('param.controls', { names: unknown.join(' '), known: CONTROLS.join(' ') }));
+    const h = this.getAttribute('height');
+    const height = h === null ? null : parseHeight(h);
+    if (h !== null && height === null) this._notice('param', this._t('param.height', { value: h }));
+    root.style.setProperty('--rl-height', height || '');
+    if (!height) root.style.removeProperty('--rl-height');
+    root.classList.toggle('rl-fixed-height', !!height);
+    this._ensurePanels();
+    const theme = this.getAttribute('theme');
+    if (theme !== null && !['light', 'dark', 'auto'].includes(theme)) this._notice('param', this._t('param.theme', { value: theme }));
+    this._applyScheme();
+    this._syncPlay();
+    this._needsDraw = true;
   }
 
-  attributeChangedCallback(name, _old, value) {
-    if (name === 'lang' && this._started && value && LANGS.includes(value)) setLang(value);
+  /** theme="dark", or "auto" while the system is dark: the element's dark palette. */
+  _applyScheme() {
+    if (!this._els) return;
+    const theme = this.getAttribute('theme');
+    const dark = theme === 'dark' || (theme === 'auto' && !!this._darkQuery && this._darkQuery.matches);
+    this._els.root.classList.toggle('rl-dark', dark);
+    if (this._ring) this._resize(); // the canvases repaint their background
+  }
+
+  /** Fetch the wasm and start the simulation now (normally done when the element nears the viewport). */
+  load() {
+    if (!this._layoutReady) { this.setAttribute('loading', 'eager'); return this.ready; } // not connected yet
+    if (this._loadIo) { this._loadIo.disconnect(); this._loadIo = null; }
+    if (!this._booting) {
+      this._booting = this._layoutReady.then(() => this._boot()).catch((e) => {
+        this._showOverlay(this._t('overlay.loadFailed', { message: errorText(e) }));
+        this._rejectReady(e);
+      });
+    }
+    return this.ready;
   }
 
   async _boot() {
     const [wasm, renderMod] = await Promise.all([loadWasm(), loadRenderer()]);
     this._wasm = wasm;
     this._renderMod = renderMod;
+    const t = this._t;
     this._ring = renderMod.createRingRenderer(this._els.ring, { t });
-    this._logPanel = renderMod.createLogPanel ? renderMod.createLogPanel(this._els.log, { t }) : null;
-    this._buildLegend();
-    this._ro = new ResizeObserver(() => this._resize());
-    this._ro.observe(this._els.ringWrap);
-    this._ro.observe(this._els.logWrap);
-    // Zooming changes devicePixelRatio without resizing the boxes.
-    this._onWindowResize = () => this._resize();
-    window.addEventListener('resize', this._onWindowResize);
+    if (this._viewName === 'full') await this._ensurePanels();
     this._resize();
 
     // Settings from attributes; a bad one is reported and replaced by the default.
@@ -246,56 +361,54 @@ export class RaftLab extends HTMLElement {
     if (!started) this._start(this._base);
     this._syncControls();
     this._resolveReady(this);
-    // lesson="slug": the lesson player (web/lesson/, its own module) drives
-    // this element through the public API; nothing else here knows of lessons.
+    // lesson="slug": the lesson player (web/lesson/, its own module, loaded
+    // only then) drives this element through the public API and starts paused.
     const lesson = this.getAttribute('lesson');
     if (lesson) import('./lesson/player.js').then((m) => m.attachLesson(this, lesson)).catch((e) => console.warn(e));
-    else if (this.hasAttribute('autoplay')) this.play();
-    this._startLoop();
+    else if (this.hasAttribute('autoplay')) {
+      // Reduced motion: start paused, with the play button in plain view.
+      if (reducedMotion()) this._heldByReducedMotion = true;
+      else this.play();
+    }
+    this._syncPlay();
+    this._updateLoop();
   }
 
   // ---- public API ----------------------------------------------------------------
 
   /** Run scenario commands now. Throws an Error (`line:col: message`) on bad input; nothing runs then. */
   exec(text) {
-    if (!this._sim) throw new Error(t('err.notReady'));
-    if (this._fatal) throw new Error(t('err.crashed'));
+    if (!this._sim) throw new Error(this._t('err.notReady'));
+    if (this._fatal) throw new Error(this._t('err.crashed'));
     this._carry = 0;
     const src = String(text);
     const before = Number(this._sim.time_ms());
-    // Several commands in one exec happen at several instants; time travel
-    // into that span needs the state just before them (see travelTo).
-    const several = src.split('\n').filter((l) => l.split('#')[0].trim()).length > 1;
-    const pre = several ? this._guard(() => this._sim.clone()) : null;
+    const recentBefore = this._recent.slice();
+    let pre = null;
     try {
+      // Several commands in one exec happen at several instants; time travel
+      // into that span needs the state just before them (web/history.js).
+      pre = this._guard(() => this._history.beforeExec(this._sim, src));
       this._guard(() => this._sim.exec(src));
     } catch (e) {
       if (pre) pre.free();
       throw withPosition(e);
     }
-    this._dropFuture(before);
-    const spans = pre && Number(this._sim.time_ms()) > before;
-    if (spans) {
-      const cps = this._checkpoints;
-      if (cps.length && cps[cps.length - 1].time === before) cps.pop().sim.free();
-      cps.push({ time: before, sim: pre, cmd: true, events: this._recent.slice() });
-    } else if (pre) {
-      pre.free();
-    }
     this._afterChange(true);
-    this._checkpoint(Number(this._view.time_ms), true, spans ? { script: src, from: before } : null);
+    this._guard(() => this._history.afterExec(this._sim, src, before, pre, recentBefore, this._recent));
     return this._newFailures();
   }
 
   /** The view model (docs/view-model.md) at the current simulated instant. */
   state() {
-    if (!this._sim) throw new Error(t('err.notReady'));
+    if (!this._sim) throw new Error(this._t('err.notReady'));
     return this._guard(() => this._sim.state());
   }
 
   play() {
     if (this._fatal || this._playing) return;
     this._playing = true;
+    this._heldByReducedMotion = false;
     this._lastFrame = null;
     this._syncPlay();
   }
@@ -310,18 +423,21 @@ export class RaftLab extends HTMLElement {
 
   get playing() { return this._playing; }
 
+  /** Advance to the next trace event (a message, a timeout, a vote…); pauses. */
+  step() { this._step(); }
+
   /** Simulated ms per real ms (1 = real time, 0.1 = ten times slower). */
   get speed() { return this._speed; }
   set speed(v) {
     const s = parseSpeed(v);
-    if (s === null) throw new RangeError(t('param.speed', { value: v, min: MIN_SPEED, max: MAX_SPEED }));
+    if (s === null) throw new RangeError(this._t('param.speed', { value: v, min: MIN_SPEED, max: MAX_SPEED }));
     this._speed = s;
     if (this._els) this._syncSpeed();
   }
 
   /** Start over from `scenarioText`, or from the current starting point. Throws on a parse error (and keeps the old run). */
   reset(scenarioText) {
-    if (!this._wasm) throw new Error(t('err.notReady'));
+    if (!this._wasm) throw new Error(this._t('err.notReady'));
     const text = scenarioText === undefined || scenarioText === null ? this._base : String(scenarioText);
     try {
       this._start(text);
@@ -333,7 +449,7 @@ export class RaftLab extends HTMLElement {
 
   /** The .raft text that replays this session. */
   commandLog() {
-    if (!this._sim) throw new Error(t('err.notReady'));
+    if (!this._sim) throw new Error(this._t('err.notReady'));
     return this._guard(() => this._sim.command_log());
   }
 
@@ -354,9 +470,17 @@ export class RaftLab extends HTMLElement {
   /** Per-frame JS + wasm work in ms (advance + state + draw), the last ~600 frames that did work. */
   frameStats() { return this._frameStats.slice(); }
 
-  get lang() { return getLang(); }
+  /** 'en' or 'zh'. Setting it sets the `lang` attribute (this element only). */
+  get lang() { return this._lang; }
   set lang(v) {
-    if (!setLang(v)) throw new RangeError(t('param.lang', { value: v }));
+    const l = langFromTag(String(v));
+    if (!l) throw new RangeError(this._t('param.lang', { value: v }));
+    this.setAttribute('lang', l);
+  }
+
+  /** Put the keyboard focus on the ring (the element's shortcuts act while focus is inside it). */
+  focus(options) {
+    if (this._els) this._els.ring.focus(options);
   }
 
   /** Show a message above the canvas (main.js uses it for bad URL parameters). */
@@ -365,42 +489,19 @@ export class RaftLab extends HTMLElement {
   /** Simulated time (ms) the renderer draws, fractional while playing. */
   get simTime() { return this._sim ? Number(this._sim.time_ms()) + this._carry : 0; }
 
-  /** Time travel: go back to simulated time `ms` (restores the nearest checkpoint, then advances). */
+  /** Time travel: go to simulated time `ms`, back or forward within the recorded run (web/history.js). */
   travelTo(ms) {
-    if (!this._sim || !this._checkpoints.length) return false;
-    const target = Math.max(0, Math.floor(ms));
-    let cp = null, after = null;
-    for (const c of this._checkpoints) {
-      if (c.time <= target) cp = c;
-      else if (!after) after = c;
-    }
-    if (!cp) cp = this._checkpoints[0];
+    if (!this._sim || !this._history || !this._history.length) return false;
     this.pause();
-    const next = this._guard(() => cp.sim.clone());
+    const got = this._guard(() => this._history.travel(ms));
+    if (!got) return false;
     this._sim.free();
-    this._sim = next;
-    // Checkpoints after this instant stay, so the slider can go forward
-    // again; they are dropped once the run takes a new course (_dropFuture).
-    this._guard(() => next.events()); // drained: the checkpoint keeps its own recent events
-    // The checkpoint's recent events refill the feed and the flashes.
-    this._recent = (cp.events || []).slice();
+    this._sim = got.sim;
+    // The checkpoint's recent events and those up to the target refill the
+    // feed and the flashes, so the list is not blank after a jump.
+    this._recent = got.recent.concat(got.events);
     this._feed.clear();
     this._feed.push(this._recent);
-    if (after && after.script && after.from === cp.time) {
-      // The target lies inside one multi-line exec (`run 3s` / `put x 1` /
-      // `run 1s`): replay its commands one at a time up to the target, as
-      // plain advancing would skip those that fall before it.
-      this._guard(() => this._replayUntil(after.script, target));
-    }
-    const ahead = target - Number(this._sim.time_ms());
-    if (ahead > 0) {
-      this._guard(() => this._sim.advance(ahead));
-    }
-    // What happened between the checkpoint and the target goes to the feed
-    // and the flashes, so the list is not blank after a jump.
-    const evs = this._guard(() => this._sim.events()) || [];
-    this._recent.push(...evs);
-    this._feed.push(evs);
     const v = this._guard(() => this._sim.state());
     this._violationsSeen = v.violations.length;
     this._failuresSeen = v.failures.length;
@@ -409,31 +510,17 @@ export class RaftLab extends HTMLElement {
     return true;
   }
 
-  /**
-   * Run the command lines of `script` on this._sim one by one while they end
-   * at or before `target` (a trial clone per line: a `run` or `await` that
-   * would cross the target is left out, and the caller advances the rest).
-   */
-  _replayUntil(script, target) {
-    for (const line of String(script).split('\n')) {
-      if (!line.split('#')[0].trim()) continue;
-      const trial = this._sim.clone();
-      try { trial.exec(line); } catch (_) { trial.free(); break; }
-      if (Number(trial.time_ms()) > target) { trial.free(); break; }
-      this._sim.free();
-      this._sim = trial;
-    }
-  }
-
   // ---- simulation plumbing ---------------------------------------------------------
 
   /** Make a fresh Simulation from `text` (throws with line:col on a parse error). */
   _start(text) {
     // A loaded scenario runs to its end before the first frame: refuse one
-    // that asks for so much simulated time that the tab would freeze.
-    const tooLong = totalDuration(text, MAX_LOADED_RUN_MS);
+    // that asks for so much simulated time that the tab would freeze. The
+    // real parser says which commands move time and by how much.
+    const info = this._guard(() => this._wasm.inspect_script(text)); // throws line:col on a parse error
+    const tooLong = overTotal(info, MAX_LOADED_RUN_MS);
     if (tooLong) {
-      throw withPosition(new Error(`${tooLong.line}:${tooLong.col}: ${t('load.tooLong', { max: MAX_LOADED_RUN_MS / 1000 })}`));
+      throw withPosition(new Error(`${tooLong.line}:${tooLong.col}: ${this._t('load.tooLong', { max: MAX_LOADED_RUN_MS / 1000 })}`));
     }
     let sim;
     try {
@@ -445,12 +532,14 @@ export class RaftLab extends HTMLElement {
     if (this._sim && !this._fatal) { try { this._sim.free(); } catch (_) { /* ignore */ } }
     // A fresh simulation exists again: leave the panic state (if any).
     this._fatal = false;
-    lastPanicMessage = '';
+    this._panicMessage = '';
     if (this._els) this._els.overlay.hidden = true;
-    for (const c of this._checkpoints) { try { c.sim.free(); } catch (_) { /* ignore */ } }
+    if (this._history) this._history.clear();
+    this._history = new History(this._wasm, {
+      everyMs: CHECKPOINT_EVERY_MS, max: MAX_CHECKPOINTS, recentMs: RECENT_EVENTS_MS, replayBudgetMs: HISTORY_REPLAY_BUDGET_MS,
+    });
     this._sim = sim;
     this._base = text;
-    this._checkpoints = [];
     this._recent = [];
     this._carry = 0;
     this._violationsSeen = 0;
@@ -466,57 +555,17 @@ export class RaftLab extends HTMLElement {
       this._feed.clear();
       this._showCmdError(null);
     }
-    this._historyFromPrefixes(text);
     this._afterChange(true);
-    const end = this._checkpoints[this._checkpoints.length - 1];
-    if (end && !end.events) end.events = this._recent.slice();
-  }
-
-  /**
-   * A scenario runs to its end when loaded, so the interesting moments (a
-   * snapshot in flight, the joint configuration) lie in the past. Give the
-   * history slider a checkpoint after each command by loading each prefix of
-   * the text: `Simulation(prefix)` is exactly the state after that command,
-   * with the same line numbers and the prefix as its command log.
-   */
-  _historyFromPrefixes(text) {
-    const lines = String(text).split('\n');
-    const cmdLines = [];
-    lines.forEach((l, i) => { const c = l.split('#')[0].trim(); if (c) cmdLines.push(i); });
-    if (cmdLines.length < 2 || cmdLines.length > 400) return;
-    // Every command must have a checkpoint right after it (travelTo advances
-    // from a checkpoint and would skip a command in between), so with many
-    // commands the history starts later rather than skipping some.
-    const first = Math.max(0, cmdLines.length - MAX_CHECKPOINTS);
-    const m = /^\s*cluster\s+(\d+)/m.exec(text);
-    const budget = HISTORY_REPLAY_BUDGET_MS * 5 / Math.max(5, m ? Number(m[1]) : 5);
-    let cost = 0;
-    for (let k = first; k < cmdLines.length - 1; k++) {
-      // Upper bound of the simulated time replaying this prefix takes.
-      cost += durationSum(lines.slice(0, cmdLines[k] + 1).join('\n'));
-      if (cost > budget) return;
-    }
-    const cps = [];
+    // A scenario runs to its end when loaded, so the interesting moments (a
+    // snapshot in flight, the joint configuration) lie in the past: the
+    // history gets a checkpoint after each of its commands.
     try {
-      for (let k = first; k < cmdLines.length - 1; k++) {
-        const prefix = lines.slice(0, cmdLines[k] + 1).join('\n') + '\n';
-        let sim;
-        try { sim = new this._wasm.Simulation(prefix); } catch (_) { continue; } // e.g. setup still incomplete
-        const time = Number(sim.time_ms());
-        // Several commands at one instant: keep the last (it is what time travel to that instant means).
-        if (cps.length && cps[cps.length - 1].time === time) cps.pop().sim.free();
-        if (cps.length && cps[cps.length - 1].time > time) { sim.free(); continue; }
-        const events = (sim.events() || []).filter((e) => e.time_ms >= time - RECENT_EVENTS_MS);
-        cps.push({ time, sim, cmd: true, events });
-      }
+      this._history.fromScenario(text, sim, this._recent);
     } catch (e) {
-      for (const c of cps) { try { c.sim.free(); } catch (_) { /* ignore */ } }
-      if (isPanic(e)) this._onPanic(e);
-      return;
+      if (isPanic(e)) { this._onPanic(e); return; }
+      this._history.clear();
+      this._history.record(sim, this._recent, true);
     }
-    const end = Number(this._sim.time_ms());
-    this._checkpoints = cps.filter((c) => c.time < end || (c.sim.free(), false));
-    this._checkpoints.push({ time: end, sim: this._guard(() => this._sim.clone()), cmd: true });
   }
 
   /** Run `fn` against the sim; a wasm trap (Rust panic) shows the overlay. */
@@ -534,11 +583,15 @@ export class RaftLab extends HTMLElement {
     this._fatal = true;
     this._playing = false;
     this._syncPlay();
-    const msg = lastPanicMessage || errorText(e);
+    // raft-wasm's panic hook kept the message for us (capture_panics / take_panic).
+    let msg = '';
+    try { msg = (this._wasm && this._wasm.take_panic && this._wasm.take_panic()) || ''; } catch (_) { /* the instance is gone */ }
+    msg = msg || errorText(e);
+    this._panicMessage = msg;
     // The session is not lost: the command log as last shown replays up to
     // (about) the failure, for a bug report or to try again.
     const log = this._els ? this._els.cmdLog.textContent : '';
-    this._showOverlay(log ? `${msg}\n\n${t('overlay.log')}\n${log}` : msg);
+    this._showOverlay(log ? `${msg}\n\n${this._t('overlay.log')}\n${log}` : msg);
     this.dispatchEvent(new CustomEvent('raft-error', { detail: { kind: 'panic', message: msg } }));
   }
 
@@ -551,15 +604,15 @@ export class RaftLab extends HTMLElement {
   _recoverFromPanic() {
     this._els.overlay.hidden = true;
     this._fatal = false;
-    lastPanicMessage = '';
+    this._panicMessage = '';
     this._sim = null; // the old instance may be poisoned; don't touch it again
-    this._checkpoints = [];
+    this._history = null;
     try {
       this._start(setupText(this._settings));
       this._syncControls();
     } catch (e) {
-      // The wasm instance itself is unusable: a page reload gets a fresh one.
-      location.reload();
+      // The wasm instance itself is unusable: only a page reload gets a fresh one.
+      this._showOverlay(`${this._panicMessage || errorText(e)}\n\n${this._t('overlay.reload')}`);
     }
   }
 
@@ -587,7 +640,7 @@ export class RaftLab extends HTMLElement {
     if (drop) this._recent.splice(0, drop);
     this._ui.events = this._recent;
     this._checkViolations(view);
-    this._checkpoint(now);
+    if (this._history) this._history.record(this._sim, this._recent);
     this._updateStatus(view);
   }
 
@@ -609,9 +662,9 @@ export class RaftLab extends HTMLElement {
     const v = this._bannerViolation;
     if (!v) return;
     const b = this._els.banner;
-    const name = t(`inv.${v.invariant}`);
-    b.querySelector('.rl-banner-title').textContent = t('banner.title', { invariant: name === `inv.${v.invariant}` ? v.invariant : name });
-    b.querySelector('.rl-banner-text').textContent = t('banner.text', { time: v.time_ms, message: v.message });
+    const name = this._t(`inv.${v.invariant}`);
+    b.querySelector('.rl-banner-title').textContent = this._t('banner.title', { invariant: name === `inv.${v.invariant}` ? v.invariant : name });
+    b.querySelector('.rl-banner-text').textContent = this._t('banner.text', { time: v.time_ms, message: v.message });
   }
 
   _newFailures() {
@@ -621,54 +674,45 @@ export class RaftLab extends HTMLElement {
     return fresh;
   }
 
-  /**
-   * Remember a clone() for time travel. travelTo() advances from the nearest
-   * earlier checkpoint, which is only right if no command ran in between: so
-   * after every command (`afterCommand`) a checkpoint is taken (replacing one
-   * at the same instant), and thinning never removes those.
-   */
   /** Time moves or a command runs from a travelled-to past: the old future no longer applies. */
-  _dropFuture(from = this._sim ? Number(this._sim.time_ms()) : 0) {
-    const cps = this._checkpoints;
-    if (!cps.length || cps[cps.length - 1].time <= from) return;
-    for (const c of cps) if (c.time > from) c.sim.free();
-    this._checkpoints = cps.filter((c) => c.time <= from);
-  }
-
-  _checkpoint(now, afterCommand = false, extra = null) {
-    let cps = this._checkpoints;
-    const last = cps.length ? cps[cps.length - 1] : null;
-    if (last && now < last.time) return;
-    if (afterCommand) {
-      if (last && last.time === now) { cps.pop().sim.free(); }
-    } else if (last && now - last.time < CHECKPOINT_EVERY_MS) return;
-    cps.push({ time: now, sim: this._guard(() => this._sim.clone()), cmd: afterCommand, events: this._recent.slice(), ...extra });
-    if (cps.length > MAX_CHECKPOINTS) {
-      // Thin out the plain (time-only) checkpoints: keep every other one, so
-      // the history spans the whole run at a coarser grain.
-      let plain = 0;
-      cps = cps.filter((c, i) => {
-        if (c.cmd || i === 0 || i === cps.length - 1) return true;
-        if (plain++ % 2 === 1) return true;
-        c.sim.free();
-        return false;
-      });
-      // Still too many (many commands): the history starts later.
-      while (cps.length > MAX_CHECKPOINTS) cps.shift().sim.free();
-      this._checkpoints = cps;
-    }
+  _dropFuture() {
+    if (this._history && this._sim) this._history.dropFuture(Number(this._sim.time_ms()));
   }
 
   // ---- animation loop -----------------------------------------------------------
 
+  /**
+   * The loop runs only while it can show something: connected, loaded, on
+   * screen and in a visible tab. Off screen a simulation neither advances nor
+   * draws (its clock holds still); it resumes where it was.
+   */
+  _updateLoop() {
+    const run = this.isConnected && this._visible && !!this._sim &&
+      !(typeof document !== 'undefined' && document.hidden);
+    if (run) this._startLoop();
+    else this._stopLoop();
+  }
+
   _startLoop() {
     if (this._raf || !this._sim) return;
+    this._lastFrame = null;
     const frame = (now) => {
       this._raf = requestAnimationFrame(frame);
       this._frame(now);
     };
     this._raf = requestAnimationFrame(frame);
   }
+
+  _stopLoop() {
+    if (this._raf) cancelAnimationFrame(this._raf);
+    this._raf = 0;
+  }
+
+  /** True once the wasm is loaded and the simulation exists (see `loading` / load()). */
+  get loaded() { return !!this._sim; }
+
+  /** Is the animation loop scheduled (tests: a removed or off-screen element has none)? */
+  get looping() { return this._raf !== 0; }
 
   _frame(now) {
     if (!this._sim || this._fatal) return;
@@ -719,13 +763,16 @@ export class RaftLab extends HTMLElement {
     const simTime = Number(this._view.time_ms) + this._carry;
     this._ring.draw(this._view, simTime, this._ui);
     if (this._logPanel) this._logPanel.draw(this._view, this._ui);
-    this._els.clock.textContent = t('status.time', { time: (simTime / 1000).toFixed(3) });
+    this._els.clock.textContent = this._t('status.time', { time: (simTime / 1000).toFixed(3) });
   }
 
   _resize() {
     try {
       if (this._ring) this._ring.resize();
       if (this._logPanel) this._logPanel.resize();
+      // Resizing cleared the canvases: paint them again now, even off screen
+      // (where the loop does not run), so they are never blank.
+      if (this._view && !this._fatal) this._draw();
     } catch (e) { console.error(e); }
     this._needsDraw = true;
   }
@@ -734,7 +781,7 @@ export class RaftLab extends HTMLElement {
 
   _wire() {
     const els = this._els;
-    this._feed = createFeed(els.feed, t);
+    this._feed = createFeed(els.feed, this._t);
     els.root.addEventListener('click', (e) => {
       const b = e.target.closest('[data-action]');
       if (b && els.root.contains(b)) this._action(b.dataset.action);
@@ -743,14 +790,14 @@ export class RaftLab extends HTMLElement {
     els.field('nodes').addEventListener('change', (e) => this._changeSetting('nodes', Number(e.target.value)));
     els.field('seed').addEventListener('change', (e) => {
       const s = parseSeed(e.target.value);
-      if (s === null) { this._toast(t('param.seed', { value: e.target.value })); e.target.value = this._settings.seed; return; }
+      if (s === null) { this._toast(this._t('param.seed', { value: e.target.value })); e.target.value = this._settings.seed; return; }
       this._changeSetting('seed', s);
     });
     els.field('prevote').addEventListener('change', (e) => this._changeSetting('prevote', e.target.checked));
     els.field('checkQuorum').addEventListener('change', (e) => this._changeSetting('checkQuorum', e.target.checked));
     els.field('readMode').addEventListener('change', (e) => this._changeSetting('readMode', e.target.value));
     els.field('snapshotThreshold').addEventListener('change', (e) => this._changeSetting('snapshotThreshold', Number(e.target.value)));
-    els.field('lang').addEventListener('change', (e) => setLang(e.target.value));
+    els.field('lang').addEventListener('change', (e) => { this.lang = e.target.value; });
     els.field('latency').addEventListener('input', (e) => { els.out('latency').textContent = this._latencyLabel(Number(e.target.value)); });
     els.field('latency').addEventListener('change', (e) => this._control(commands.latency(Number(e.target.value))));
     els.field('loss').addEventListener('input', (e) => { els.out('loss').textContent = `${e.target.value}%`; });
@@ -772,16 +819,53 @@ export class RaftLab extends HTMLElement {
       }
     });
     this._wireCanvas();
-    // Keyboard: Escape closes the popover; Space plays/pauses and "." steps,
+    // Keyboard, only while the focus is inside this element (the listener is
+    // on the shadow root's content, so another element's keys never reach
+    // it): Escape closes the popover; Space plays/pauses and "." steps,
     // unless the focus is in a field or on a button (which use those keys).
-    document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') { this._closePopover(); return; }
+    // On the focused ring, ←/→ pick a server and Enter opens its popover.
+    els.root.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') {
+        // Back to the ring the popover was opened from, so the keyboard user is not lost.
+        const fromPopover = els.popover.contains(e.target); // (its own handler may have closed it already)
+        this._closePopover();
+        this._closeDialog();
+        if (fromPopover) els.ring.focus();
+        return;
+      }
       if (e.ctrlKey || e.metaKey || e.altKey) return;
-      const tag = e.target && e.target.tagName;
-      if (['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'SUMMARY'].includes(tag) || (e.target && e.target.isContentEditable)) return;
+      const target = e.target;
+      const tag = target && target.tagName;
+      if (['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'SUMMARY'].includes(tag) || (target && target.isContentEditable)) return;
       if (e.key === ' ') { e.preventDefault(); this._action('play'); }
       else if (e.key === '.') { e.preventDefault(); this._action('step'); }
+      else if (target === els.ring && (e.key === 'ArrowRight' || e.key === 'ArrowLeft')) { e.preventDefault(); this._keySelect(e.key === 'ArrowRight' ? 1 : -1); }
+      else if (target === els.ring && e.key === 'Enter' && this._ui.keyNode != null) { e.preventDefault(); this._openPopoverFor(this._ui.keyNode); }
     });
+    els.ring.addEventListener('blur', () => { this._ui.keyNode = null; this._needsDraw = true; });
+  }
+
+  /** ←/→ on the focused ring: move the keyboard selection round the servers. */
+  _keySelect(dir) {
+    if (!this._view || this._viewName === 'figure') return;
+    const ids = this._view.nodes.map((n) => n.id);
+    if (!ids.length) return;
+    const at = ids.indexOf(this._ui.keyNode);
+    const next = ids[at < 0 ? (dir > 0 ? 0 : ids.length - 1) : (at + dir + ids.length) % ids.length];
+    this._ui.keyNode = next;
+    this._ui.hover = { kind: 'node', id: next }; // the renderer's tooltip says what the server is doing
+    this._needsDraw = true;
+  }
+
+  /** The popover of server `id`, placed beside the server (keyboard) or at the tap (pointer). */
+  _openPopoverFor(id, x, y) {
+    if (x === undefined && this._ring.nodePosition) {
+      const p = this._ring.nodePosition(id);
+      if (p) { x = p.x; y = p.y; }
+    }
+    this._click({ kind: 'node', id }, x || 0, y || 0);
+    const first = this._els.popover.querySelector('button:not([data-pop="close"]):not(:disabled)');
+    if (first) first.focus();
   }
 
   _action(name) {
@@ -793,7 +877,7 @@ export class RaftLab extends HTMLElement {
       case 'random-seed': this._changeSetting('seed', randomSeed(this._wasm)); break;
       case 'add': {
         const id = this._view ? nextNodeId(this._view) : null;
-        if (id === null) this._toast(t('ctl.add.full'));
+        if (id === null) this._toast(this._t('ctl.add.full'));
         else this._control(commands.add(id));
         break;
       }
@@ -816,6 +900,21 @@ export class RaftLab extends HTMLElement {
       case 'permalink': this._copyPermalink(); break;
       case 'dismiss-banner': this._els.banner.hidden = true; break;
       case 'overlay-reset': this._recoverFromPanic(); break;
+      case 'crash-leader': {
+        // The compact view's one failure button: restart a crashed server, else crash the leader.
+        const cmd = this._crashLeaderCommand();
+        if (cmd) this._control(cmd);
+        break;
+      }
+      case 'quick-put': {
+        const n = this._quickPut = (this._quickPut || 0) + 1;
+        this._control(commands.put('x', String(n)));
+        break;
+      }
+      case 'embed': this._openEmbed(); break;
+      case 'embed-close': this._closeDialog(); break;
+      case 'embed-copy-element': this._copyText(this._els.field('embed-element').value, this._els.field('embed-element')); break;
+      case 'embed-copy-iframe': this._copyText(this._els.field('embed-iframe').value, this._els.field('embed-iframe')); break;
       default: break;
     }
   }
@@ -844,9 +943,11 @@ export class RaftLab extends HTMLElement {
     if (!text.trim()) return;
     // A typo like `run 100000s` would freeze the tab for minutes: the page
     // refuses to move more than MAX_TYPED_RUN_MS of simulated time at once.
-    const tooLong = longDuration(text, MAX_TYPED_RUN_MS);
+    let info = null;
+    try { info = this._sim ? this._guard(() => this._sim.inspect(text)) : null; } catch (_) { /* exec below reports it */ }
+    const tooLong = info && longestCommand(info, MAX_TYPED_RUN_MS);
     if (tooLong) {
-      this._showCmdError(t('console.tooLong', { line: tooLong.line, col: tooLong.col, max: MAX_TYPED_RUN_MS / 1000 }));
+      this._showCmdError(this._t('console.tooLong', { line: tooLong.line, col: tooLong.col, max: MAX_TYPED_RUN_MS / 1000 }));
       return;
     }
     try {
@@ -858,9 +959,9 @@ export class RaftLab extends HTMLElement {
       this._showFailures(fails);
     } catch (e) {
       // Keep the text so the student can fix it; the session goes on.
-      let shown = formatParseError(errorText(e));
+      let shown = formatParseError(errorText(e), this._t);
       // Setup lines (cluster, seed, set prevote…) only work at the start of a run.
-      if (/after the first action/.test(errorText(e))) shown += ` — ${t('console.setupHint')}`;
+      if (/after the first action/.test(errorText(e))) shown += ` — ${this._t('console.setupHint')}`;
       this._showCmdError(shown);
       this.dispatchEvent(new CustomEvent('raft-error', { detail: { kind: 'command', message: errorText(e), text } }));
     }
@@ -876,7 +977,7 @@ export class RaftLab extends HTMLElement {
   _showFailures(fails) {
     const el = this._els.cmdInfo;
     if (!fails || !fails.length) { el.hidden = true; return; }
-    el.textContent = fails.map((f) => t('console.failure', { line: f.line, message: f.message })).join('\n');
+    el.textContent = fails.map((f) => this._t('console.failure', { line: f.line, message: f.message })).join('\n');
     el.hidden = false;
   }
 
@@ -912,8 +1013,13 @@ export class RaftLab extends HTMLElement {
   _syncPlay() {
     if (!this._els) return;
     const b = this._els.action('play');
-    b.textContent = t(this._playing ? 'ctl.pause' : 'ctl.play');
+    b.textContent = this._t(this._playing ? 'ctl.pause' : 'ctl.play');
     b.setAttribute('aria-pressed', String(this._playing));
+    // A big play button over the canvas: on a paused live figure (it has no
+    // other controls), and wherever autoplay was held for reduced motion.
+    const over = this._els.playover;
+    over.hidden = this._playing || !this._sim || !(this._viewName === 'figure' || this._heldByReducedMotion);
+    over.textContent = this._t(this._heldByReducedMotion ? 'ctl.playReduced' : 'ctl.play');
   }
 
   _syncSpeed() {
@@ -978,13 +1084,13 @@ export class RaftLab extends HTMLElement {
    */
   _updateModes(setup) {
     const chips = [];
-    if (setup.prevote) chips.push(t('mode.prevote'));
-    if (setup.check_quorum) chips.push(t('mode.checkQuorum'));
+    if (setup.prevote) chips.push(this._t('mode.prevote'));
+    if (setup.check_quorum) chips.push(this._t('mode.checkQuorum'));
     if (setup.read_mode && setup.read_mode !== 'read-index') {
       const key = { lease: 'ctl.readMode.lease', log: 'ctl.readMode.log' }[setup.read_mode];
-      chips.push(t('mode.readMode', { mode: key ? t(key) : setup.read_mode }));
+      chips.push(this._t('mode.readMode', { mode: key ? this._t(key) : setup.read_mode }));
     }
-    if (setup.snapshot_threshold) chips.push(t('mode.snapshot', { n: setup.snapshot_threshold }));
+    if (setup.snapshot_threshold) chips.push(this._t('mode.snapshot', { n: setup.snapshot_threshold }));
     const key = chips.join('|');
     if (key === this._modesKey) return;
     this._modesKey = key;
@@ -1007,17 +1113,17 @@ export class RaftLab extends HTMLElement {
     const configs = q.joint ? ['old', 'new'].map((r) => q.configs.find((c) => c.role === r)) : q.configs;
     if (q.joint) {
       const [o, n] = configs;
-      text = t('quorum.joint', {
+      text = this._t('quorum.joint', {
         needOld: o.need, nOld: o.ids.length, old: names(o.ids),
         needNew: n.need, nNew: n.ids.length, new: names(n.ids),
       });
     } else {
       const [c] = q.configs;
-      text = t('quorum.all', { need: c.need, n: c.ids.length, ids: names(c.ids) });
+      text = this._t('quorum.all', { need: c.need, n: c.ids.length, ids: names(c.ids) });
     }
     if (q.index !== null && q.index > 0 && configs.every((c) => c.have != null)) {
-      const have = configs.map((c) => t('quorum.count', { have: c.have, n: c.ids.length })).join(' · ');
-      text += ` — ${t('quorum.have', { index: q.index, have })}`;
+      const have = configs.map((c) => this._t('quorum.count', { have: c.have, n: c.ids.length })).join(' · ');
+      text += ` — ${this._t('quorum.have', { index: q.index, have })}`;
     }
     return text;
   }
@@ -1038,16 +1144,18 @@ export class RaftLab extends HTMLElement {
     }
     const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
     const top = leaders.sort((a, b) => b.term - a.term)[0];
-    els.summary.textContent = top ? t('status.leader', { id: top.id, term: top.term }) : t('status.noLeader');
+    els.summary.textContent = top ? this._t('status.leader', { id: top.id, term: top.term }) : this._t('status.noLeader');
     this._updateModes(view.setup || {});
     els.quorum.textContent = this._quorumText(view);
     // For screen readers, the canvas says in words what it shows.
     const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
-    els.ring.setAttribute('aria-label', t('status.aria', {
+    els.ring.setAttribute('aria-label', this._t('status.aria', {
       n: view.nodes.length, summary: els.summary.textContent, down: down.length ? down.join(' ') : '—',
     }));
-    // The command log text changes with every advance; refresh it a few times a second.
     const now = performance.now();
+    this._updateCompact(view);
+    this._announce(view, now);
+    // The command log text changes with every advance; refresh it a few times a second.
     if (!this._playing || now - this._logShownAt > 250) {
       this._logShownAt = now;
       const text = this._sim.command_log();
@@ -1058,78 +1166,59 @@ export class RaftLab extends HTMLElement {
       }
     }
     const scrub = els.field('scrub');
-    const cps = this._checkpoints;
-    scrub.min = String(cps.length ? cps[0].time : 0);
+    const span = this._history ? this._history.span() : null;
+    scrub.min = String(span ? span.min : 0);
     // After travelling back, the slider still reaches the end of the run.
-    scrub.max = String(Math.max(view.time_ms, cps.length ? cps[cps.length - 1].time : 0));
+    scrub.max = String(Math.max(view.time_ms, span ? span.max : 0));
     scrub.value = String(view.time_ms);
-    scrub.disabled = !cps.length || Number(scrub.min) >= Number(scrub.max);
-    els.action('back').disabled = !cps.length;
+    scrub.disabled = !span || Number(scrub.min) >= Number(scrub.max);
+    els.action('back').disabled = !span;
     if (this._ui.selectedNode !== null && !els.popover.hidden) {
       // keep the popover header (role, term) current
       const head = els.popover.querySelector('.rl-pop-head span');
       const n = view.nodes.find((m) => m.id === this._ui.selectedNode);
-      if (head && n) head.textContent = `${t(`role.${n.role}`)} · ${t('pop.term', { term: n.term })}`;
+      if (head && n) head.textContent = `${this._t(`role.${n.role}`)} · ${this._t('pop.term', { term: n.term })}`;
     }
   }
 
   // ---- canvas interaction ---------------------------------------------------------
 
   _wireCanvas() {
-    const canvas = this._els.ring;
-    const pos = (e) => {
-      const r = canvas.getBoundingClientRect();
-      return [e.clientX - r.left, e.clientY - r.top];
-    };
-    let down = null; // { x, y, hit, moved }
-    canvas.addEventListener('pointerdown', (e) => {
-      if (!this._ring || !this._view) return;
-      const [x, y] = pos(e);
-      down = { x, y, hit: this._ring.hitTest(x, y), moved: false };
-      if (this._partitionMode && down.hit && down.hit.kind === 'node') canvas.setPointerCapture(e.pointerId);
-    });
-    canvas.addEventListener('pointermove', (e) => {
-      if (!this._ring || !this._view) return;
-      const [x, y] = pos(e);
-      if (down && this._partitionMode && down.hit && down.hit.kind === 'node') {
-        if (Math.hypot(x - down.x, y - down.y) > 4) down.moved = true;
-        if (down.moved) { this._ui.dragging = { id: down.hit.id, x, y }; this._needsDraw = true; }
-        return;
-      }
-      let hit = this._ring.hitTest(x, y);
-      // The open popover already says what the tooltip would about its node.
-      if (hit && hit.kind === 'node' && !this._els.popover.hidden && hit.id === this._ui.selectedNode) hit = null;
-      const same = JSON.stringify(hit) === JSON.stringify(this._ui.hover);
-      if (!same) { this._ui.hover = hit; this._needsDraw = true; }
-      canvas.style.cursor = hit ? 'pointer' : 'default';
-    });
-    canvas.addEventListener('pointerleave', () => { if (!down) { this._ui.hover = null; this._needsDraw = true; } });
-    canvas.addEventListener('pointerup', (e) => {
-      if (!down) return;
-      const d = down;
-      down = null;
-      const [x, y] = pos(e);
-      if (this._partitionMode && d.hit && d.hit.kind === 'node') {
-        const id = d.hit.id;
-        this._ui.dragging = null;
-        if (d.moved) this._setGroup(id, this._dropGroup(id, x, y));
-        else this._setGroup(id, this._ui.groups[0].includes(id) ? 1 : 0);
+    // Pointer input on the ring (web/ui/canvas-input.js): clicks and taps,
+    // hover, and dragging servers into groups in partition mode.
+    wireCanvasInput(this._els.ring, {
+      ring: () => (this._view ? this._ring : null),
+      partitioning: () => !!this._partitionMode,
+      hover: (hit) => {
+        // The open popover already says what the tooltip would about its node.
+        if (hit && hit.kind === 'node' && !this._els.popover.hidden && hit.id === this._ui.selectedNode) hit = null;
+        if (JSON.stringify(hit) === JSON.stringify(this._ui.hover)) return;
+        this._ui.hover = hit;
         this._needsDraw = true;
-        return;
-      }
-      if (Math.hypot(x - d.x, y - d.y) > 6) return;
-      this._click(d.hit, x, y);
+      },
+      drag: (d) => { this._ui.dragging = d; this._needsDraw = true; },
+      drop: (id, x, y, moved) => {
+        const groups = this._ui.groups;
+        if (!groups) return;
+        const g = moved
+          ? dropGroup(groups, id, x, y, (other) => (this._ring.nodePosition ? this._ring.nodePosition(other) : null), this._els.ring.clientWidth)
+          : (groups[0].includes(id) ? 1 : 0);
+        this._ui.groups = moveToGroup(groups, id, g);
+        this._needsDraw = true;
+      },
+      click: (hit, x, y) => this._click(hit, x, y),
     });
-    canvas.addEventListener('pointercancel', () => { down = null; this._ui.dragging = null; this._needsDraw = true; });
   }
 
   _click(hit, x, y) {
+    // A live figure has no controls: a tap plays or pauses it.
+    if (this._viewName === 'figure') { this._action('play'); return; }
     if (!hit) { this._closePopover(); return; }
     if (hit.kind === 'node') {
       this._ui.selectedNode = hit.id;
       this._ui.hover = null;
       openNodePopover(this._els.popover, {
-        id: hit.id, view: this._view, x, y, t, remembered: this._remembered,
+        id: hit.id, view: this._view, x, y, t: this._t, remembered: this._remembered,
         run: (cmd) => this._control(cmd),
         close: () => this._closePopover(),
       });
@@ -1160,31 +1249,93 @@ export class RaftLab extends HTMLElement {
     this._needsDraw = true;
   }
 
-  /** Dropped near another server: join its group; elsewhere: the group on that side of the ring. */
-  _dropGroup(id, x, y) {
-    const groups = this._ui.groups;
-    let best = null, bestD = Infinity;
-    if (this._ring.nodePosition) {
-      for (const other of groups.flat()) {
-        if (other === id) continue;
-        const p = this._ring.nodePosition(other);
-        if (!p) continue;
-        const d = Math.hypot(p.x - x, p.y - y);
-        if (d < bestD) { bestD = d; best = other; }
-      }
-    }
-    if (best !== null && bestD < 60) return groups[0].includes(best) ? 0 : 1;
-    return x < this._els.ring.clientWidth / 2 ? 0 : 1;
+  // ---- compact view, screen readers, embedding ----------------------------------------
+
+  /** The compact view's failure button: restart the first crashed server, else crash the leader. */
+  _crashLeaderCommand() {
+    const v = this._view;
+    if (!v) return null;
+    const down = v.nodes.find((n) => !n.up);
+    if (down) return commands.restart(down.id);
+    const leader = leaderOf(v);
+    return leader ? commands.crash(leader.id) : null;
   }
 
-  _setGroup(id, g) {
-    const groups = this._ui.groups;
-    if (!groups) return;
-    const a = groups[0].filter((x) => x !== id), b = groups[1].filter((x) => x !== id);
-    (g === 0 ? a : b).push(id);
-    a.sort((p, q) => p - q); b.sort((p, q) => p - q);
-    this._ui.groups = [a, b];
+  _updateCompact(view) {
+    const els = this._els;
+    const crash = els.action('crash-leader');
+    const down = view.nodes.find((n) => !n.up);
+    crash.textContent = down ? this._t('ctl.restartNode', { id: down.id }) : this._t('ctl.crashLeader');
+    crash.disabled = !down && !leaderOf(view);
+    els.action('quick-put').textContent = this._t('ctl.quickPut', { key: 'x', value: (this._quickPut || 0) + 1 });
+    // The caption: the newest notable event, in words.
+    const latest = this._feed ? this._feed.latest() : null;
+    const caption = latest ? latest.text : this._t('caption.none');
+    if (caption !== this._lastCaption) { this._lastCaption = caption; els.caption.textContent = caption; els.caption.title = caption; }
   }
+
+  /**
+   * The text alternative of the canvas for screen readers: who leads, the
+   * term, what was just committed. A polite live region, changed at most every
+   * LIVE_EVERY_MS while playing (immediately after a command or a step).
+   */
+  _announce(view, now) {
+    const leader = leaderOf(view);
+    const commit = Math.max(0, ...view.nodes.filter((n) => n.up).map((n) => n.commit));
+    const entry = leader && leader.log ? leader.log.find((e) => e.index === commit) : null;
+    const parts = [leader ? this._t('status.leader', { id: leader.id, term: leader.term }) : this._t('status.noLeader')];
+    if (commit > 0) parts.push(this._t('live.commit', { index: commit, command: entry && entry.command !== 'noop' ? `(${entry.command})` : '' }).trim());
+    const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
+    if (down.length) parts.push(this._t('live.down', { ids: down.join(' ') }));
+    const text = parts.join('; ');
+    if (text === this._liveText) return;
+    if (this._playing && now - this._liveAt < LIVE_EVERY_MS) return;
+    this._liveText = text;
+    this._liveAt = now;
+    this._els.live.textContent = text;
+  }
+
+  /** Copy-ready HTML for this session: `{ element, iframe }` (the "Embed" dialog shows them; web/snippets.js). */
+  embedSnippets() {
+    return embedSnippets({
+      log: this._sim ? this.commandLog() : this._base,
+      lang: this._lang,
+      speed: this._speed,
+      base: new URL('.', import.meta.url).href,
+      title: this._t('app.label'),
+    });
+  }
+
+  _openEmbed() {
+    const { element, iframe } = this.embedSnippets();
+    this._els.field('embed-element').value = element;
+    this._els.field('embed-iframe').value = iframe;
+    this._els.dialog.hidden = false;
+    const box = this._els.field('embed-element');
+    box.focus();
+    box.setSelectionRange(0, 0);
+    box.scrollTop = 0;
+  }
+
+  _closeDialog() {
+    if (this._els && !this._els.dialog.hidden) {
+      this._els.dialog.hidden = true;
+      this._els.action('embed').focus();
+    }
+  }
+
+  /** Copy `text`; where the clipboard is refused, select it in `field` for Ctrl+C. */
+  async _copyText(text, field) {
+    try {
+      await navigator.clipboard.writeText(text);
+      this._toast(this._t('embed.copied'));
+    } catch (_) {
+      field.focus();
+      field.select();
+      this._toast(this._t('log.selected'));
+    }
+  }
+
 
   // ---- command log export -----------------------------------------------------------
 
@@ -1192,14 +1343,14 @@ export class RaftLab extends HTMLElement {
     const text = this.commandLog();
     try {
       await navigator.clipboard.writeText(text);
-      this._toast(t('log.copied'));
+      this._toast(this._t('log.copied'));
     } catch (_) {
       const sel = window.getSelection();
       const range = document.createRange();
       range.selectNodeContents(this._els.cmdLog);
       sel.removeAllRanges();
       sel.addRange(range);
-      this._toast(t('log.selected'));
+      this._toast(this._t('log.selected'));
     }
   }
 
@@ -1208,13 +1359,12 @@ export class RaftLab extends HTMLElement {
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `raft-lab-seed${this._settings.seed}.raft`;
-    document.body.append(a);
+    this._els.root.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
-  /** A URL that replays this session: the command log as the scenario. */
   /**
    * Emphasise what a lesson step talks about (web/lesson/player.js): a list of
    * `{kind: 'node', node}` (ringed as if selected), `{kind: 'message', message}`
@@ -1233,10 +1383,12 @@ export class RaftLab extends HTMLElement {
     this._dirty = true;
   }
 
+  /** A URL that replays this session: the command log as the scenario. */
   permalink() {
-    const u = new URL(location.href);
+    const u = new URL(this.permalinkBase || new URL('./embed.html', import.meta.url).href, location.href);
     u.search = '';
-    u.searchParams.set('lang', getLang());
+    if (!this.permalinkBase) u.searchParams.set('view', this._viewName || 'full');
+    u.searchParams.set('lang', this._lang);
     u.searchParams.set('speed', String(this._speed));
     u.searchParams.set('scenario', this.commandLog());
     return u.href;
@@ -1246,16 +1398,25 @@ export class RaftLab extends HTMLElement {
     const href = this.permalink();
     try {
       await navigator.clipboard.writeText(href);
-      this._toast(t('log.linkCopied'));
+      this._toast(this._t('log.linkCopied'));
     } catch (_) {
-      history.replaceState(null, '', href);
-      this._toast(t('log.linkInAddress'));
+      if (this.permalinkBase) {
+        // The lab page itself: the address bar is this page's to change.
+        history.replaceState(null, '', href);
+        this._toast(this._t('log.linkInAddress'));
+      } else {
+        // Embedded: never touch the host page's address; show the link instead.
+        this._els.cmdInfo.textContent = href;
+        this._els.cmdInfo.hidden = false;
+      }
     }
   }
 
   // ---- notices, language -------------------------------------------------------------
 
   _notice(kind, text) {
+    // The same bad attribute is re-read when another attribute changes: say it once.
+    if (this._notices.some((m) => m.kind === kind && m.text === text)) return;
     const n = { kind, text };
     this._notices.push(n);
     if (this._els) this._renderNotice(n);
@@ -1273,7 +1434,7 @@ export class RaftLab extends HTMLElement {
     close.type = 'button';
     close.className = 'rl-btn rl-icon';
     close.textContent = '×';
-    close.setAttribute('aria-label', t('banner.dismiss'));
+    close.setAttribute('aria-label', this._t('banner.dismiss'));
     close.onclick = () => div.remove();
     div.append(span, close);
     this._els.notices.append(div);
@@ -1287,17 +1448,33 @@ export class RaftLab extends HTMLElement {
     this._toastTimer = setTimeout(() => { el.hidden = true; }, 2500);
   }
 
+  /** Load and make the log panel and the legend, once, when the view is full. */
+  _ensurePanels() {
+    if (this._viewName !== 'full' || !this._renderMod) return Promise.resolve();
+    if (!this._panelsLoading) {
+      const mod = this._renderMod.createLogPanel ? Promise.resolve(this._renderMod) : loadPanels();
+      this._panelsLoading = mod.then((m) => {
+        this._panels = m;
+        this._logPanel = m.createLogPanel ? m.createLogPanel(this._els.log, { t: this._t }) : null;
+        this._buildLegend();
+        this._resize();
+      });
+    }
+    return this._panelsLoading;
+  }
+
   _buildLegend() {
-    if (!this._renderMod || !this._renderMod.buildLegend) return;
-    try { this._renderMod.buildLegend(this._els.legend, { t }); } catch (e) { console.error(e); }
+    if (!this._panels || !this._panels.buildLegend) return;
+    try { this._panels.buildLegend(this._els.legend, { t: this._t }); } catch (e) { console.error(e); }
   }
 
   _relabel() {
     const els = this._els;
     if (!els) return;
-    applyTexts(els.root, t);
-    els.field('lang').value = getLang();
-    if (this.getAttribute('lang') !== null && this.getAttribute('lang') !== getLang()) this.setAttribute('lang', getLang());
+    applyTexts(els.root, this._t);
+    els.field('lang').value = this._lang;
+    els.root.setAttribute('aria-label', this._t('app.label'));
+    if (this._lastCaption) this._lastCaption = null;
     this._syncPlay();
     this._buildLegend();
     if (this._feed) this._feed.relabel();
@@ -1319,6 +1496,13 @@ function randomSeed(wasm) {
   return String((BigInt(a[0]) << 21n) ^ BigInt(a[1]));
 }
 
+/** The up node that is leader in the highest term, or null (the scenario language's `leader`). */
+function leaderOf(view) {
+  let best = null;
+  for (const n of view.nodes) if (n.up && n.role === 'leader' && (!best || n.term > best.term)) best = n;
+  return best;
+}
+
 /** Give a `line:col: message` Error numeric `line` and `column` properties too. */
 function withPosition(e) {
   const err = e instanceof Error ? e : new Error(String(e));
@@ -1328,7 +1512,7 @@ function withPosition(e) {
 }
 
 /** "2:5: unknown command" → "line 2, column 5: unknown command" in the current language. */
-export function formatParseError(msg) {
+export function formatParseError(msg, t) {
   const m = /^(?:.*?:)?(\d+):(\d+):\s*(.*)$/s.exec(msg);
   return m ? t('console.error', { line: m[1], col: m[2], message: m[3] }) : msg;
 }

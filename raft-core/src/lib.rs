@@ -100,7 +100,7 @@ pub mod ready;
 pub mod reason;
 pub mod types;
 
-pub use config::Config;
+pub use config::{Bugs, Config};
 pub use message::{ConflictHint, Message, MessageBody};
 pub use node::{PeerProgress, ProgressState, QuorumStatus, RawNode, Status};
 pub use ready::{ReadState, Ready};
@@ -109,7 +109,7 @@ pub use types::*;
 
 // Implementation modules:
 mod log; // RaftLog: the snapshot plus the entries after it
-mod membership; // how config entries turn one configuration into the next
+pub mod membership; // how config entries turn one configuration into the next
 mod progress; // per-peer replication tracking (leader)
 pub mod quorum; // pure functions: majority/joint commit index, vote result
 mod raft; // the protocol: step per role, timers, Ready

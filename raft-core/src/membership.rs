@@ -5,7 +5,31 @@
 
 use alloc::vec::Vec;
 
-use crate::types::{ConfigChange, Membership, NodeId};
+use crate::types::{ConfigChange, Entry, EntryKind, Index, Membership, NodeId, Snapshot};
+
+/// The configuration in force on a server whose log is `snapshot` + `entries`
+/// and ends at `index`: the snapshot's configuration (or, without one,
+/// `initial_voters`) with every config entry up to `index` applied in order.
+/// Thesis §4.1: a server uses the latest configuration in its log, committed
+/// or not — so this is also what a leader counts votes and commits against
+/// while its log ends at `index`. (The invariant checker uses it too.)
+pub fn membership_at(snapshot: Option<&Snapshot>, initial_voters: &[NodeId], entries: &[Entry], index: Index) -> Membership {
+    let mut m = match snapshot {
+        Some(s) => s.membership.clone(),
+        None => {
+            let mut voters = initial_voters.to_vec();
+            voters.sort_unstable();
+            voters.dedup();
+            Membership { voters, ..Default::default() }
+        }
+    };
+    for e in entries.iter().take_while(|e| e.index <= index) {
+        if let EntryKind::Config(c) = &e.kind {
+            apply_change(&mut m, c);
+        }
+    }
+    m
+}
 
 /// Apply one logged change to `m`.
 pub(crate) fn apply_change(m: &mut Membership, change: &ConfigChange) {

@@ -237,10 +237,36 @@ impl Raft {
         self.leader_id.is_some() && self.election_elapsed < self.cfg.election_timeout_min
     }
 
-    /// Under CheckQuorum (and lease reads, whose safety depends on it) a server
-    /// ignores RequestVote while it believes a leader is alive (thesis §4.2.3).
-    fn in_leader_lease(&self) -> bool {
-        (self.cfg.check_quorum || self.cfg.read_mode == ReadMode::Lease) && self.leader_recently_heard()
+    /// Thesis §4.2.3: "if a server receives a RequestVote request within the
+    /// minimum election timeout of hearing from a current leader, it does not
+    /// update its term or grant its vote." Should `candidate`'s RequestVote be
+    /// ignored so?
+    ///
+    /// - A candidate that is not a voter in our configuration: always. This is
+    ///   the case §4.2.3 is about — a removed server that no leader tracks any
+    ///   more (so none will tell it it is removed), and that after a restart
+    ///   cannot know its removal was committed (the commit index is volatile),
+    ///   times out again and again with ever higher terms. Were the rule
+    ///   optional, it would depose every new leader before that leader could
+    ///   commit anything (the randomized test found such a livelock, seed
+    ///   112347). Refusing it is safe for liveness: it is in no quorum of ours,
+    ///   and we refuse only while a leader of our configuration is alive.
+    /// - Any candidate, under CheckQuorum (and lease reads, which rely on the
+    ///   same promise): there a leader that loses its quorum steps down, so a
+    ///   server that still hears one really is in a working cluster. Without
+    ///   CheckQuorum a leader cut off from its followers' replies (a one-way
+    ///   fault) would lead on forever, and servers that still hear it must
+    ///   stay able to elect someone else (etcd ties the rule to CheckQuorum
+    ///   for the same reason).
+    ///
+    /// The deadlock that lets a removed server campaign at all (`promotable`)
+    /// stays solved: a C_new that reached only the servers it removes has no
+    /// live leader behind it, so nobody hears one, and nobody refuses.
+    fn ignores_vote_request_from(&self, candidate: NodeId) -> bool {
+        if !self.leader_recently_heard() {
+            return false;
+        }
+        self.cfg.check_quorum || self.cfg.read_mode == ReadMode::Lease || !membership::is_voter(&self.membership, candidate)
     }
 
     fn mark_unpersisted(&mut self, from: Index) {
@@ -277,16 +303,7 @@ impl Raft {
 
     /// The configuration as of `index` (for a snapshot taken there).
     fn membership_at(&self, index: Index) -> Membership {
-        let mut m = match &self.log.snapshot {
-            Some(s) => s.membership.clone(),
-            None => self.initial_membership.clone(),
-        };
-        for e in self.log.entries.iter().take_while(|e| e.index <= index) {
-            if let EntryKind::Config(c) = &e.kind {
-                membership::apply_change(&mut m, c);
-            }
-        }
-        m
+        membership::membership_at(self.log.snapshot.as_ref(), &self.initial_membership.voters, &self.log.entries, index)
     }
 
     /// Leader: one Progress per member other than ourselves. A server removed by
@@ -552,7 +569,7 @@ impl Raft {
                 MessageBody::RequestVoteResponse { pre_vote: true, vote_granted: true, .. } => {}
                 // §4.2.3: while a leader is alive, ignore (deny) disruptive
                 // RequestVotes without adopting their term.
-                MessageBody::RequestVote { pre_vote: false, transfer: false, .. } if self.in_leader_lease() => {
+                MessageBody::RequestVote { pre_vote: false, transfer: false, .. } if self.ignores_vote_request_from(m.from) => {
                     let leader = self.leader_id.unwrap_or(self.id);
                     self.deny_vote(&m, false, VoteDenied::LeaderAlive { leader });
                     return;
@@ -629,11 +646,13 @@ impl Raft {
         // One vote per term: we can vote for this candidate if we already did,
         // or if we voted for nobody and follow no leader in this term. A
         // Pre-Vote for a later term commits us to nothing.
-        let can_vote = self.voted_for == Some(m.from)
-            || (self.voted_for.is_none() && self.leader_id.is_none())
+        // (Bug `vote-twice` forgets whom we voted for.)
+        let voted_for = if self.cfg.bugs.vote_twice { None } else { self.voted_for };
+        let can_vote = voted_for == Some(m.from)
+            || (voted_for.is_none() && self.leader_id.is_none())
             || (pre_vote && m.term > self.current_term);
         if !can_vote {
-            let reason = match (self.voted_for, self.leader_id) {
+            let reason = match (voted_for, self.leader_id) {
                 (Some(v), _) => VoteDenied::AlreadyVoted { voted_for: v },
                 (None, Some(l)) => VoteDenied::LeaderAlive { leader: l },
                 (None, None) => VoteDenied::NotVoter,
@@ -641,8 +660,8 @@ impl Raft {
             self.deny_vote(m, pre_vote, reason);
             return;
         }
-        // §5.4.1 election restriction.
-        if !self.log.is_up_to_date(last_log_index, last_log_term) {
+        // §5.4.1 election restriction. (Bug `no-election-restriction` skips it.)
+        if !self.log.is_up_to_date(last_log_index, last_log_term) && !self.cfg.bugs.no_election_restriction {
             let reason = VoteDenied::LogBehind {
                 candidate_last_term: last_log_term,
                 candidate_last_index: last_log_index,
@@ -843,6 +862,11 @@ impl Raft {
                         // log (Leader Completeness); refuse rather than lose it.
                         return;
                     }
+                    if self.cfg.bugs.no_truncate {
+                        self.bug_overwrite_in_place(&entries[i..]);
+                        truncated = true; // the configuration may have changed
+                        break;
+                    }
                     let to_index = self.log.last_index();
                     self.log.truncate_from(e.index);
                     self.events.push(CoreEvent::EntriesTruncated { from_index: e.index, to_index });
@@ -874,6 +898,8 @@ impl Raft {
             if config_appended || truncated {
                 self.recompute_membership();
             }
+        } else if truncated {
+            self.recompute_membership();
         }
         // Rule 5: commitIndex = min(leaderCommit, index of last new entry).
         if leader_commit > self.commit_index {
@@ -883,6 +909,23 @@ impl Raft {
             }
         }
         self.respond_append(leader, true, last_new, None, None, read_ctx);
+    }
+
+    /// Bug `no-truncate`: write the leader's entries over ours where they
+    /// conflict, but keep whatever of our old suffix lies beyond them — the
+    /// rule "delete the existing entry and all that follow it" left out.
+    fn bug_overwrite_in_place(&mut self, entries: &[Entry]) {
+        for e in entries {
+            let offset = (e.index - self.log.snapshot_index() - 1) as usize;
+            match self.log.entries.get_mut(offset) {
+                Some(slot) => *slot = e.clone(),
+                None => self.log.push(e.clone()),
+            }
+        }
+        if let (Some(first), Some(last)) = (entries.first(), entries.last()) {
+            self.events.push(CoreEvent::EntriesAppended { first_index: first.index, last_index: last.index });
+            self.mark_unpersisted(first.index);
+        }
     }
 
     fn respond_append(
@@ -1155,22 +1198,28 @@ impl Raft {
             }
         };
         let incoming: Vec<Index> = self.membership.voters.iter().map(match_of).collect();
-        let outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(match_of).collect();
-        let n = quorum::joint_commit_index(&incoming, &outgoing);
+        let mut outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(match_of).collect();
+        let mut n = quorum::joint_commit_index(&incoming, &outgoing);
+        // Deliberate bugs (Config::bugs), for tests of the checker.
+        let bugs = self.cfg.bugs;
+        if bugs.commit_one_half_of_joint {
+            outgoing.clear();
+            n = quorum::joint_commit_index(&incoming, &outgoing);
+        }
+        if bugs.commit_counts_learners {
+            // The index held by majority(voters) servers of voters + learners.
+            let mut acks: Vec<Index> = incoming.iter().copied().chain(self.membership.learners.iter().map(match_of)).collect();
+            acks.sort_unstable_by(|a, b| b.cmp(a));
+            n = n.max(acks[quorum::majority(incoming.len()) - 1]);
+        }
         if n == Index::MAX || n <= self.commit_index {
             return false;
         }
-        #[cfg(not(feature = "bug-commit-old-term"))]
-        {
-            // Figure 8: counting replicas never commits an entry of an older term.
-            if self.log.term_at(n) != Some(self.current_term) {
-                return false;
-            }
+        // Figure 8: counting replicas never commits an entry of an older term.
+        // (Bug `commit-old-term` skips this: the unsafe rule Figure 8 warns against.)
+        if self.log.term_at(n) != Some(self.current_term) && !bugs.commit_old_term {
+            return false;
         }
-        // TEST-ONLY BUG (feature `bug-commit-old-term`): the check above is
-        // skipped, so an old-term entry on a majority is committed — the unsafe
-        // rule Figure 8 warns against. Exists so tests can show the invariant
-        // checker catching it.
         self.commit_to(n);
         true
     }
@@ -1202,6 +1251,14 @@ impl Raft {
         }
     }
 
+    /// Bug `joint-skip`: leave C_old,new in the same step it was entered, so
+    /// the configuration goes from C_old to C_new at once (thesis §4.3 shows
+    /// how two disjoint majorities can then decide apart). Returns the index
+    /// of the C_new entry it appended.
+    fn bug_joint_skip(&mut self) -> Option<Index> {
+        self.cfg.bugs.joint_skip.then(|| self.append_entry(EntryKind::Config(ConfigChange::LeaveJoint)))
+    }
+
     /// The leader's own membership steps. Returns whether it appended one.
     fn maybe_auto_config_step(&mut self) -> bool {
         if self.transfer_target.is_some() || self.config_index > self.commit_index || !self.current_term_committed() {
@@ -1226,6 +1283,7 @@ impl Raft {
             if joining.clone().all(|id| caught_up(self, id)) {
                 self.pending_joint = None;
                 self.append_entry(EntryKind::Config(ConfigChange::EnterJoint(new_voters)));
+                self.bug_joint_skip();
                 return true;
             }
             return false;
@@ -1295,7 +1353,11 @@ impl Raft {
             }
             change => change,
         };
-        let index = self.append_entry(EntryKind::Config(change));
+        let joint = matches!(change, ConfigChange::EnterJoint(_));
+        let mut index = self.append_entry(EntryKind::Config(change));
+        if joint {
+            index = self.bug_joint_skip().unwrap_or(index);
+        }
         self.broadcast_append();
         self.leader_after_progress();
         Ok(index)
@@ -1358,7 +1420,8 @@ impl Raft {
             return;
         }
         let index = self.commit_index;
-        if self.cfg.read_mode == ReadMode::Lease && self.lease_valid() {
+        // (Bug `stale-leader-read`: serve at once, as if leadership were certain.)
+        if (self.cfg.read_mode == ReadMode::Lease && self.lease_valid()) || self.cfg.bugs.stale_leader_read {
             self.read_states.push(ReadState { ctx, index });
             return;
         }
@@ -1462,8 +1525,11 @@ impl Raft {
     // Ready
     // ------------------------------------------------------------------
 
+    /// What the host must persist. (Bug `volatile-vote` leaves the vote out,
+    /// so a restarted server may vote again in the same term.)
     fn hard_state(&self) -> HardState {
-        HardState { current_term: self.current_term, voted_for: self.voted_for }
+        let voted_for = if self.cfg.bugs.volatile_vote { None } else { self.voted_for };
+        HardState { current_term: self.current_term, voted_for }
     }
 
     pub(crate) fn has_ready(&self) -> bool {

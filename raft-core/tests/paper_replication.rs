@@ -112,7 +112,6 @@ fn follower_commit_is_min_of_leader_commit_and_last_new_entry() {
 /// Figure 8 / §5.4.2: "Raft never commits log entries from previous terms by
 /// counting replicas." An entry of an older term stored on a majority stays
 /// uncommitted until an entry of the leader's current term is.
-#[cfg(not(feature = "bug-commit-old-term"))]
 #[test]
 fn old_term_entry_on_a_majority_is_not_committed_by_counting() {
     // S1 has [1, 2] and becomes leader in term 4; S2 also has [1, 2].
@@ -130,12 +129,11 @@ fn old_term_entry_on_a_majority_is_not_committed_by_counting() {
     assert_eq!(leader.status().commit_index, 3);
 }
 
-/// The test-only bug switch really does commit the old-term entry (so the
-/// simulator's checker can be shown to catch it).
-#[cfg(feature = "bug-commit-old-term")]
+/// The `commit-old-term` bug switch really does commit the old-term entry (so
+/// the simulator's checker can be shown to catch it).
 #[test]
 fn bug_switch_commits_old_term_entries_by_counting() {
-    let mut net = Network::with_logs(3, &[&[1, 2], &[1, 2], &[1]], |_| {});
+    let mut net = Network::with_logs(3, &[&[1, 2], &[1, 2], &[1]], |c| c.bugs.commit_old_term = true);
     net.node_mut(1).campaign();
     net.deliver_filtered(|m| !matches!(m.body, MessageBody::AppendEntries { .. }));
     let leader = net.node_mut(1);
@@ -286,12 +284,15 @@ fn append_entries_carry_at_most_max_entries_per_message() {
 /// The full Figure 8 story on five servers. (c) S1, leader of term 4, gets its
 /// term-2 entry onto a majority (S1, S2, S3) but not yet its own no-op; then
 /// (d) S1 crashes and S5 (last term 3) is elected and overwrites index 2.
-/// With the correct rule nothing was committed, so nothing is lost. Built with
-/// the test-only `bug-commit-old-term` switch, S1 commits and applies index 2
+/// With the correct rule nothing was committed, so nothing is lost. With the
+/// `commit-old-term` bug switch on, S1 commits and applies index 2
 /// (term 2) and S5's cluster later applies a different entry at index 2: the
 /// state machine safety violation the paper warns about.
-fn figure_8() -> Network {
-    let mut net = Network::with_logs(3, &[&[1, 2], &[1, 2], &[1], &[1], &[1, 3]], |c| c.max_entries_per_message = 1);
+fn figure_8(bug_commit_old_term: bool) -> Network {
+    let mut net = Network::with_logs(3, &[&[1, 2], &[1, 2], &[1], &[1], &[1, 3]], |c| {
+        c.max_entries_per_message = 1;
+        c.bugs.commit_old_term = bug_commit_old_term;
+    });
     // (c) S1 is elected in term 4 by S2, S3, S4 (S5's log is more up to date).
     net.node_mut(1).campaign();
     // Replication: S4 and S5 hear nothing; S3 gets index 2 but not the no-op
@@ -312,10 +313,9 @@ fn figure_8() -> Network {
     net
 }
 
-#[cfg(not(feature = "bug-commit-old-term"))]
 #[test]
 fn figure_8_story_loses_nothing_committed() {
-    let mut net = figure_8();
+    let mut net = figure_8(false);
     assert_eq!(net.status(1).commit_index, 0, "index 2 is on a majority but of term 2: not committed");
     // (d) S1 crashes; S5 wins with S3's and S4's votes and overwrites index 2.
     net.crash(1);
@@ -330,10 +330,9 @@ fn figure_8_story_loses_nothing_committed() {
     assert!(at2.iter().all(|&t| t == 3));
 }
 
-#[cfg(feature = "bug-commit-old-term")]
 #[test]
 fn figure_8_story_with_the_bug_switch_breaks_state_machine_safety() {
-    let mut net = figure_8();
+    let mut net = figure_8(true);
     assert_eq!(net.status(1).commit_index, 2, "the buggy rule commits the term-2 entry");
     let s1_at_2 = net.applied[&1].iter().find(|e| e.index == 2).cloned().expect("S1 applied index 2");
     net.crash(1);

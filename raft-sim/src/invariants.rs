@@ -18,11 +18,28 @@
 //! - **monotonic-term** (across restarts: the term is persisted),
 //!   **monotonic-commit** and **monotonic-applied** (within one up-period:
 //!   both are volatile).
-//! - **committed-on-quorum**: when a leader's commit index advances, the entry
-//!   is in the *persisted* log of a majority of every active configuration.
+//! - **committed-on-quorum**: when a leader advances its commit index to N,
+//!   entry N is in the *persisted* log of a majority of the voters of the
+//!   configuration the leader was using at that instant — of C_old *and* of
+//!   C_new while that configuration is joint (thesis §4.3: "agreement (for
+//!   elections and entry commitment) requires separate majorities from both").
+//!   The configuration it was using is the latest one in its log at that
+//!   instant, committed or not (thesis §4.1). That is not necessarily the
+//!   latest one by the time anything is checked: in one step a leader may
+//!   commit N and *then* append a new configuration (C_old,new once its new
+//!   servers caught up, C_new once C_old,new committed). So the check reads
+//!   the core's events in the order it made its decisions (checked per
+//!   `Ready`, see [`Checker::on_ready_events`]) to find where the log ended
+//!   when the commit happened. It fires on a commit that counted a learner's
+//!   acknowledgement or a majority of only one half of a joint configuration
+//!   (scenarios/expect-violation-commit-*.raft plant both).
 //! - **persist-before-send**: a message never promises what is not durable yet
 //!   (its term, a granted vote, the entries an AppendEntries success
 //!   acknowledges), checked on the host's durable storage at send time.
+//! - **exactly-once**: a client command (client id, sequence number) takes
+//!   effect at most once on each server's state machine, however often it was
+//!   retried into the log (paper §8). Within one up-period: a restart
+//!   rebuilds the state machine and applies the log again.
 //! - **linearizability** of the client history (crate::linearizability),
 //!   checked on demand because it is costly.
 //!
@@ -33,7 +50,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use raft_core::{Entry, EntryKind, Index, Message, MessageBody, NodeId, PersistentState, Role, Term};
+use raft_core::membership::membership_at;
+use raft_core::{CoreEvent, Entry, EntryKind, Index, Membership, Message, MessageBody, NodeId, PersistentState, Role, Term};
 use serde::Serialize;
 
 use crate::linearizability::{self, Operation, Outcome};
@@ -103,6 +121,9 @@ pub struct Checker {
     committed: BTreeMap<Index, Committed>,
     max_committed: Index,
     watch: BTreeMap<NodeId, Watch>,
+    /// Exactly-once: (node, client) → (incarnation, highest sequence number
+    /// that took effect).
+    took_effect: BTreeMap<(NodeId, u64), (u64, u64)>,
     /// History length at the last linearizability check (skip if unchanged).
     lin_checked: Option<usize>,
 }
@@ -191,6 +212,23 @@ impl Checker {
     /// Node `id` installed a snapshot through `index`: it resumes applying after it.
     pub fn on_install(&mut self, _id: NodeId, _index: Index) {}
 
+    /// A client command `(client, seq)` took effect (`fresh`) or was
+    /// recognised as a retry on node `id` in its up-period `incarnation`.
+    pub fn on_command_applied(&mut self, now: u64, id: NodeId, incarnation: u64, client: u64, seq: u64, fresh: bool) -> Option<Violation> {
+        if !fresh {
+            return None;
+        }
+        let seen = self.took_effect.insert((id, client), (incarnation, seq));
+        match seen {
+            Some((inc, last)) if inc == incarnation && seq <= last => self.report(
+                now,
+                "exactly-once",
+                format!("n{} applied command {} of client {} again (it had applied up to {})", id, seq, client, last),
+            ),
+            _ => None,
+        }
+    }
+
     /// Node `id` applied `entry`; `expected` is the index it should have applied next.
     pub fn on_apply(&mut self, now: u64, id: NodeId, expected: Index, entry: &Entry) -> Vec<Violation> {
         let mut out = Vec::new();
@@ -217,6 +255,36 @@ impl Checker {
             }
             None => {
                 self.applied.insert(entry.index, (entry.term, fp, id));
+            }
+        }
+        out
+    }
+
+    /// Node `id` handed its host a `Ready` whose `events` are in the order
+    /// the core made its decisions; `nodes` hold what every server has made
+    /// durable (node `id`'s own entries of this Ready included). Checks
+    /// committed-on-quorum at the instant of each commit a leader made.
+    pub fn on_ready_events(&mut self, now: u64, id: NodeId, events: &[CoreEvent], nodes: &BTreeMap<NodeId, Node>) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let Some(node) = nodes.get(&id) else { return out };
+        let Some(raw) = &node.raw else { return out };
+        for (k, ev) in events.iter().enumerate() {
+            let CoreEvent::CommitAdvanced { to, .. } = *ev else { continue };
+            // Followers learn commits from their leader; only a leader counts.
+            if role_at(events, k, raw.role()) != Role::Leader {
+                continue;
+            }
+            let Some(term) = node.term_at(to) else { continue };
+            let (snap, entries) = node.log();
+            let end = log_end_at(events, k, raw.last_index());
+            let config = membership_at(snap, &node.initial_voters, entries, end);
+            let holds = |v: &NodeId| nodes.get(v).is_some_and(|n| persisted_has(&n.storage, to, term));
+            if let Err(why) = committed_on_quorum(&config, holds) {
+                let message = format!(
+                    "leader n{} committed index {} (term {}) while its log ended at {}, but {}",
+                    id, to, term, end, why
+                );
+                out.extend(self.report(now, "committed-on-quorum", message));
             }
         }
         out
@@ -350,26 +418,6 @@ impl Checker {
                 self.max_committed = s.commit_index;
                 let c_index = s.commit_index;
                 let c_term = node.term_at(c_index);
-                if let (Role::Leader, Some(c_term)) = (s.role, c_term) {
-                    // Committed on a quorum of every active configuration (durably).
-                    let membership = raw.status().membership;
-                    for (name, set) in [("", &membership.voters), (" outgoing", &membership.voters_outgoing)] {
-                        if set.is_empty() {
-                            continue;
-                        }
-                        let holders = set.iter().filter(|v| nodes.get(v).is_some_and(|n| persisted_has(&n.storage, c_index, c_term))).count();
-                        if holders * 2 <= set.len() {
-                            out.extend(self.report(
-                                now,
-                                "committed-on-quorum",
-                                format!(
-                                    "leader n{} committed index {} (term {}) but only {} of the {} voters{} {:?} persisted it",
-                                    id, c_index, c_term, holders, set.len(), name, set
-                                ),
-                            ));
-                        }
-                    }
-                }
                 // Leaders of later terms must already hold it.
                 for (&other, other_node) in nodes {
                     if other == id {
@@ -458,6 +506,59 @@ pub fn history_size(history: &[Operation]) -> usize {
     history.len() + history.iter().filter(|o| o.returned_ms.is_some()).count()
 }
 
+/// Is the entry on a quorum of `m` — a majority of its voters, and of its
+/// outgoing voters too while it is joint (thesis §4.3)? `Err` says who holds it.
+fn committed_on_quorum(m: &Membership, holds: impl Fn(&NodeId) -> bool) -> Result<(), String> {
+    let mut why = String::new();
+    for (name, set) in [("voters", &m.voters), ("outgoing voters", &m.voters_outgoing)] {
+        if set.is_empty() {
+            continue;
+        }
+        let holders: Vec<NodeId> = set.iter().copied().filter(|v| holds(v)).collect();
+        if holders.len() * 2 <= set.len() {
+            if !why.is_empty() {
+                why.push_str(" and ");
+            }
+            why.push_str(&format!("only {} of the {} {} {:?} persisted it ({:?})", holders.len(), set.len(), name, set, holders));
+        }
+    }
+    if m.voters.is_empty() {
+        why.push_str("its configuration has no voters");
+    }
+    if why.is_empty() {
+        Ok(())
+    } else {
+        Err(why)
+    }
+}
+
+/// Where a leader's log ended when it made the decision at `events[k]`: the
+/// end of the last append before it in this Ready; without one, the log as it
+/// was before this Ready's first append; without any, the log as it is now.
+/// (Every change to a log emits an event, and a leader only appends.)
+fn log_end_at(events: &[CoreEvent], k: usize, last_index_now: Index) -> Index {
+    let appended = |e: &CoreEvent| match e {
+        CoreEvent::EntriesAppended { first_index, last_index } => Some((*first_index, *last_index)),
+        _ => None,
+    };
+    if let Some((_, last)) = events[..k].iter().rev().find_map(appended) {
+        return last;
+    }
+    events[k..].iter().find_map(appended).map_or(last_index_now, |(first, _)| first - 1)
+}
+
+/// The role a node had when it made the decision at `events[k]`: what the
+/// next role change after it changed *from*, or its role now.
+fn role_at(events: &[CoreEvent], k: usize, role_now: Role) -> Role {
+    events[k..]
+        .iter()
+        .find_map(|e| match e {
+            CoreEvent::RoleChanged { from, .. } => Some(*from),
+            _ => None,
+        })
+        .unwrap_or(role_now)
+}
+
 /// Does this durable storage hold entry `index` with `term` (or a snapshot past it)?
 fn persisted_has(storage: &PersistentState, index: Index, term: Term) -> bool {
     let snap_index = storage.snapshot.as_ref().map_or(0, |s| s.last_included_index);
@@ -506,6 +607,39 @@ mod tests {
         };
         assert!(c.on_send(1, 2, &durable, &ack(4)).is_none());
         assert!(c.on_send(1, 2, &durable, &ack(5)).is_some());
+    }
+
+    #[test]
+    fn a_commit_is_judged_where_the_log_ended_at_that_instant() {
+        use raft_core::RoleChangeReason;
+        let appended = |a, b| CoreEvent::EntriesAppended { first_index: a, last_index: b };
+        let commit = |to| CoreEvent::CommitAdvanced { from: 0, to };
+        // Commit 6, then append the joint configuration at 9: the log ended at 8.
+        let evs = [appended(7, 8), commit(6), appended(9, 9)];
+        assert_eq!(log_end_at(&evs, 1, 9), 8);
+        // No append before the commit in this Ready: the log as it was before it.
+        let evs = [commit(6), appended(9, 9)];
+        assert_eq!(log_end_at(&evs, 0, 9), 8);
+        assert_eq!(log_end_at(&[commit(6)], 0, 7), 7);
+        // The role when deciding: a leader that steps down after committing.
+        let step_down = CoreEvent::RoleChanged {
+            from: Role::Leader,
+            to: Role::Follower,
+            term: 3,
+            reason: RoleChangeReason::LostQuorum,
+        };
+        assert_eq!(role_at(&[commit(6), step_down], 0, Role::Follower), Role::Leader);
+        assert_eq!(role_at(&[commit(6)], 0, Role::Follower), Role::Follower);
+    }
+
+    #[test]
+    fn a_quorum_of_a_joint_configuration_needs_both_halves() {
+        let joint = Membership { voters: alloc::vec![1, 4, 5], voters_outgoing: alloc::vec![1, 2, 3], learners: alloc::vec![] };
+        assert!(committed_on_quorum(&joint, |v| [1, 2, 4].contains(v)).is_ok());
+        let why = committed_on_quorum(&joint, |v| [1, 4, 5].contains(v)).unwrap_err();
+        assert!(why.contains("only 1 of the 3 outgoing voters"), "{why}");
+        let with_learner = Membership { voters: alloc::vec![1, 2, 3], voters_outgoing: alloc::vec![], learners: alloc::vec![4] };
+        assert!(committed_on_quorum(&with_learner, |v| [1, 4].contains(v)).is_err(), "a learner never counts");
     }
 
     #[test]

@@ -93,8 +93,14 @@ impl Kv {
     /// client's last applied one is a retry: it has no effect and answers with
     /// the result recorded the first time.
     pub fn apply(&mut self, cmd: &KvCommand) -> Applied {
+        self.apply_checked(cmd, true)
+    }
+
+    /// [`Kv::apply`], or with `dedup` false (raft-core's `no-dedup` bug
+    /// switch) applying a retry again as if it were new.
+    pub fn apply_checked(&mut self, cmd: &KvCommand, dedup: bool) -> Applied {
         let (client, seq) = cmd.client();
-        if let Some((last_seq, last_result)) = self.sessions.get(&client) {
+        if let Some((last_seq, last_result)) = self.sessions.get(&client).filter(|_| dedup) {
             if seq <= *last_seq {
                 let result = if seq == *last_seq { last_result.clone() } else { None };
                 return Applied { client, seq, result, fresh: false };
@@ -115,9 +121,10 @@ impl Kv {
         self.map.get(key)
     }
 
-    /// Serialized state for a Raft snapshot (map + dedup table).
+    /// Serialized state for a Raft snapshot (map + dedup table), in the
+    /// small length-prefixed format of `snapshot_codec` below.
     pub fn snapshot(&self) -> Vec<u8> {
-        serde_json::to_vec(self).unwrap_or_default()
+        snapshot_codec::encode(self)
     }
 
     /// The state a snapshot describes; an unreadable snapshot yields `None`.
@@ -125,7 +132,127 @@ impl Kv {
         if bytes.is_empty() {
             return Some(Kv::new());
         }
-        serde_json::from_slice(bytes).ok()
+        snapshot_codec::decode(bytes)
+    }
+}
+
+/// The snapshot bytes: every number as decimal digits ended by `;`, every
+/// string as its byte length (a number) followed by its bytes:
+///
+/// ```text
+/// <map len>; { <key> <value> }   <sessions len>; { <client>; <seq>; (- | + <result>) }
+/// ```
+///
+/// Hand-written rather than JSON so that the browser build carries no JSON
+/// *parser* (serde_json's deserializer and the float formatting its error
+/// messages pull in are a fifth of the wasm). Snapshot bytes never reach the
+/// trace or the view model, so the format does not affect trace hashes.
+mod snapshot_codec {
+    use super::Kv;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    pub fn encode(kv: &Kv) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_num(&mut out, kv.map.len() as u64);
+        for (key, value) in &kv.map {
+            put_str(&mut out, key);
+            put_str(&mut out, value);
+        }
+        put_num(&mut out, kv.sessions.len() as u64);
+        for (client, (seq, result)) in &kv.sessions {
+            put_num(&mut out, *client);
+            put_num(&mut out, *seq);
+            match result {
+                None => out.push(b'-'),
+                Some(r) => {
+                    out.push(b'+');
+                    put_str(&mut out, r);
+                }
+            }
+        }
+        out
+    }
+
+    fn put_num(out: &mut Vec<u8>, n: u64) {
+        // Decimal digits, most significant first.
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(&digits[i..]);
+        out.push(b';');
+    }
+
+    fn put_str(out: &mut Vec<u8>, s: &str) {
+        put_num(out, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    }
+
+    /// `None` for anything `encode` cannot have written (truncated, trailing
+    /// bytes, bad digits, invalid UTF-8, counts that overflow).
+    pub fn decode(bytes: &[u8]) -> Option<Kv> {
+        let mut r = Reader { bytes, at: 0 };
+        let mut kv = Kv::new();
+        for _ in 0..r.num()? {
+            let key = r.string()?;
+            let value = r.string()?;
+            kv.map.insert(key, value);
+        }
+        for _ in 0..r.num()? {
+            let client = r.num()?;
+            let seq = r.num()?;
+            let result = match r.byte()? {
+                b'-' => None,
+                b'+' => Some(r.string()?),
+                _ => return None,
+            };
+            kv.sessions.insert(client, (seq, result));
+        }
+        (r.at == bytes.len()).then_some(kv)
+    }
+
+    struct Reader<'a> {
+        bytes: &'a [u8],
+        at: usize,
+    }
+
+    impl Reader<'_> {
+        fn byte(&mut self) -> Option<u8> {
+            let b = *self.bytes.get(self.at)?;
+            self.at += 1;
+            Some(b)
+        }
+
+        fn num(&mut self) -> Option<u64> {
+            let mut n: u64 = 0;
+            let mut digits = 0;
+            loop {
+                match self.byte()? {
+                    b';' if digits > 0 => return Some(n),
+                    d @ b'0'..=b'9' => {
+                        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+                        digits += 1;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+
+        fn string(&mut self) -> Option<String> {
+            let len = usize::try_from(self.num()?).ok()?;
+            let end = self.at.checked_add(len)?;
+            let text = core::str::from_utf8(self.bytes.get(self.at..end)?).ok()?;
+            self.at = end;
+            Some(String::from(text))
+        }
     }
 }
 
@@ -182,6 +309,31 @@ mod tests {
         assert_eq!(back, kv);
         let mut back = back;
         assert!(!back.apply(&put("a", "2", 1, 5)).fresh, "dedup survives a snapshot");
-        assert_eq!(Kv::restore(b"not json"), None);
+        assert_eq!(Kv::restore(b"not a snapshot"), None);
+    }
+
+    #[test]
+    fn snapshot_round_trip_awkward_strings() {
+        let mut kv = Kv::new();
+        // Keys and values with the format's own delimiters, spaces, non-ASCII.
+        kv.map.insert("k;1".into(), "v+-;2".into());
+        kv.map.insert(String::new(), "空 格".into());
+        kv.sessions.insert(7, (3, Some("12;+".into())));
+        kv.sessions.insert(u64::MAX, (u64::MAX, None));
+        kv.sessions.insert(0, (0, Some(String::new())));
+        let bytes = kv.snapshot();
+        assert_eq!(Kv::restore(&bytes), Some(kv.clone()));
+        assert_eq!(Kv::restore(&Kv::new().snapshot()), Some(Kv::new()));
+        assert_eq!(Kv::restore(&[]), Some(Kv::new()));
+        // Every strict prefix is truncated, and trailing bytes are refused.
+        for end in 1..bytes.len() {
+            assert_eq!(Kv::restore(&bytes[..end]), None, "prefix of {end} bytes accepted");
+        }
+        let mut longer = bytes.clone();
+        longer.push(b'0');
+        assert_eq!(Kv::restore(&longer), None);
+        // A count too large for u64, and invalid UTF-8 in a string.
+        assert_eq!(Kv::restore(b"99999999999999999999999;"), None);
+        assert_eq!(Kv::restore(b"1;1;\xff1;a0;"), None);
     }
 }

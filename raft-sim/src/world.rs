@@ -173,6 +173,7 @@ impl World {
         c.pre_vote = self.setup.prevote;
         c.check_quorum = self.setup.check_quorum;
         c.max_entries_per_message = self.max_entries_per_message;
+        c.bugs = self.setup.bugs;
         c.read_mode = match self.setup.read_mode {
             ReadMode::Lease => CoreReadMode::Lease,
             ReadMode::ReadIndex | ReadMode::Log => CoreReadMode::ReadIndex,
@@ -380,6 +381,11 @@ impl World {
             self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
         }
 
+        let new_violations = self.checker.on_ready_events(now, id, &rd.events, &self.nodes);
+        for v in new_violations {
+            self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
+        }
+
         // The core's own account of what happened (before the messages it
         // led to), for the trace.
         for ev in &rd.events {
@@ -447,13 +453,16 @@ impl World {
         let node = self.nodes.get_mut(&id).expect("exists");
         let expected = node.applied + 1;
         let mut applied_result = None;
+        let mut vs = Vec::new();
         if let EntryKind::Command(data) = &entry.kind {
             if let Some(cmd) = KvCommand::decode(data) {
-                applied_result = Some((cmd.clone(), node.kv.apply(&cmd)));
+                let applied = node.kv.apply_checked(&cmd, !self.setup.bugs.no_dedup);
+                vs.extend(self.checker.on_command_applied(now, id, node.incarnation, applied.client, applied.seq, applied.fresh));
+                applied_result = Some((cmd.clone(), applied));
             }
         }
         node.applied = node.applied.max(entry.index);
-        let vs = self.checker.on_apply(now, id, expected, entry);
+        vs.extend(self.checker.on_apply(now, id, expected, entry));
         for v in vs {
             self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
         }

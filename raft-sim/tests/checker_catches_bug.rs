@@ -1,9 +1,6 @@
 //! The invariant checker can fail: it catches a real Raft bug and a corrupted
-//! log. (A checker that never fires proves nothing.)
-//!
-//! The Figure 8 test needs raft-core built with its test-only bug, so it runs
-//! in its own invocation:
-//! `cargo test -p raft-sim --features bug-commit-old-term --test checker_catches_bug`.
+//! log. (A checker that never fires proves nothing.) The Figure 8 bug is
+//! raft-core's run-time switch `commit-old-term` (`set bug commit-old-term on`).
 
 use raft_core::EntryKind;
 use raft_sim::scenario::parse::parse_script;
@@ -16,8 +13,9 @@ use raft_sim::{Runner, World};
 /// "commit by counting replicas" commits an entry of an older term.
 const FIGURE_8: &str = include_str!("../../scenarios/figure-8-commit-rule.raft");
 
-fn run_figure_8() -> Runner {
-    let script = parse_script(FIGURE_8).expect("the Figure 8 scenario parses");
+fn run_figure_8(bug: bool) -> Runner {
+    let mut script = parse_script(FIGURE_8).expect("the Figure 8 scenario parses");
+    script.setup.bugs.commit_old_term = bug;
     assert_eq!(script.setup.max_entries, 1, "the file asks for one entry per AppendEntries");
     let mut runner = Runner::from_world(World::new(&script.setup));
     for cmd in &script.commands {
@@ -27,10 +25,9 @@ fn run_figure_8() -> Runner {
     runner
 }
 
-#[cfg(feature = "bug-commit-old-term")]
 #[test]
 fn figure_8_with_the_old_term_commit_bug_is_caught() {
-    let runner = run_figure_8();
+    let runner = run_figure_8(true);
     eprintln!("violations: {:?}\nfailures: {:?}", runner.world.checker.violations, runner.failures);
     let names: Vec<&str> = runner.world.checker.violations.iter().map(|v| v.invariant.as_str()).collect();
     assert!(
@@ -42,10 +39,9 @@ fn figure_8_with_the_old_term_commit_bug_is_caught() {
     assert!(!runner.ok());
 }
 
-#[cfg(not(feature = "bug-commit-old-term"))]
 #[test]
 fn figure_8_with_the_correct_rule_is_safe() {
-    let runner = run_figure_8();
+    let runner = run_figure_8(false);
     eprintln!("failures: {:?}", runner.failures);
     assert!(
         runner.world.checker.violations.is_empty(),

@@ -16,6 +16,9 @@
 //! sim.state(); sim.events(); sim.time_ms(); sim.trace_hash();
 //! sim.command_log();                                  // .raft text that replays this session
 //! const checkpoint = sim.clone();                     // an independent identical copy
+//! sim.inspect('run 2s\ncrash n1');  // { cluster, commands: [{ line, col, kind, ms }] }, nothing runs
+//! inspect_script(text);              // the same for a whole scenario file (setup lines excluded)
+//! capture_panics(); take_panic();    // keep panic messages for the page instead of the console
 //! ```
 //!
 //! The command log is kept here, beside the simulation, so that it always
@@ -69,8 +72,13 @@ fn parse_error(line: u32, col: u32, message: &str) -> JsError {
 fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     // Through JSON rather than serde-wasm-bindgen: the view model holds u64
     // seeds that may exceed 2^53 and maps (kv) that must become plain objects,
-    // and JSON.parse gives exactly what `raft-sim --json` prints.
-    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    // and JSON.parse gives exactly what `raft-sim --json` prints. One
+    // serializer for everything (state and events) also keeps the wasm small:
+    // each serializer gets its own copy of every type's serialize code.
+    // Serializing these types cannot fail (no maps with non-string keys); a
+    // fixed message keeps serde_json's error texts out of the wasm.
+    let text = serde_json::to_string(value)
+        .map_err(|_| JsError::new("internal error: the view model cannot be written as JSON"))?;
     js_sys::JSON::parse(&text)
         .map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
 }
@@ -163,8 +171,7 @@ impl Simulation {
     /// The trace events since the last call, oldest first.
     pub fn events(&mut self) -> Result<JsValue, JsError> {
         let events = self.runner.take_events();
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        serde::Serialize::serialize(&events, &ser).map_err(|e| JsError::new(&e.to_string()))
+        to_js(&events)
     }
 
     /// The trace hash so far, 16 lower-case hex digits.
@@ -204,4 +211,104 @@ pub fn lesson_steps(text: &str) -> Result<JsValue, JsError> {
     let lesson = raft_sim::scenario::lesson::parse_lesson(text)
         .map_err(|e| parse_error(e.line, e.col, &e.message))?;
     to_js(&lesson)
+}
+
+// ---- for embedding pages (issue 7): panics reported to the element, and what
+// the page needs to know about a scenario text, read by the one real parser --
+
+std::thread_local! {
+    /// The message of the last Rust panic, until the page takes it.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keep Rust panic messages for `take_panic()` instead of printing them to the
+/// console: each `<raft-lab>` element that sees a call trap asks for the
+/// message and shows it in its own overlay (several elements share one module,
+/// so nothing global on the page may be patched to catch it).
+#[wasm_bindgen]
+pub fn capture_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = info.to_string();
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(text));
+    }));
+}
+
+/// The message of the last panic since the previous call, if any.
+#[wasm_bindgen]
+pub fn take_panic() -> Option<String> {
+    LAST_PANIC.with(|p| p.borrow_mut().take())
+}
+
+/// One command of a scenario text, as the page needs to see it.
+#[derive(serde::Serialize)]
+struct CommandInfo {
+    /// 1-based line and column of the command in the text.
+    line: u32,
+    col: u32,
+    /// The command word (`run`, `await`, `crash`, `partition`, …).
+    kind: &'static str,
+    /// Upper bound of the simulated time the command moves: the duration of
+    /// `run D`, the `within D` of `await`; 0 for commands that act at once.
+    ms: u64,
+}
+
+/// What `inspect_script` / `Simulation.inspect` return.
+#[derive(serde::Serialize)]
+struct ScriptInfo {
+    /// `cluster N` of the setup (5 when the text does not say).
+    cluster: u32,
+    commands: Vec<CommandInfo>,
+}
+
+fn command_info(c: &Located<Command>) -> CommandInfo {
+    let (kind, ms) = match &c.value {
+        Command::SetLatency(..) | Command::SetLoss(_) | Command::SetDuplicate(_) => ("set", 0),
+        Command::Partition(_) | Command::PartitionRef(_) => ("partition", 0),
+        Command::Cut { .. } | Command::CutRef { .. } => ("cut", 0),
+        Command::Uncut { .. } | Command::UncutRef { .. } => ("uncut", 0),
+        Command::Heal => ("heal", 0),
+        Command::Run(ms) => ("run", *ms),
+        Command::Await { within, .. } => ("await", *within),
+        Command::Crash(_) => ("crash", 0),
+        Command::Restart(_) => ("restart", 0),
+        Command::Timeout(_) => ("timeout", 0),
+        Command::Put { .. } => ("put", 0),
+        Command::Get { .. } => ("get", 0),
+        Command::Propose { .. } => ("propose", 0),
+        Command::Expect(_) => ("expect", 0),
+        Command::Add(_) => ("add", 0),
+        Command::Remove(_) => ("remove", 0),
+        Command::Reconfigure(_) => ("reconfigure", 0),
+        Command::Transfer(_) => ("transfer", 0),
+        Command::Drop(_) => ("drop", 0),
+    };
+    CommandInfo { line: c.line, col: c.col, kind, ms }
+}
+
+/// Read a whole scenario text with the real parser, without running it:
+/// `{ cluster, commands: [{ line, col, kind, ms }] }` (setup lines are not
+/// commands). Throws `line:col: message` like `new Simulation(text)`. The page
+/// uses it for its guards (how much simulated time a text asks for) and to
+/// find each command's line, so it never reads the language itself.
+#[wasm_bindgen]
+pub fn inspect_script(text: &str) -> Result<JsValue, JsError> {
+    let script = parse_script(text).map_err(|e| parse_error(e.line, e.col, &e.message))?;
+    to_js(&ScriptInfo {
+        cluster: script.setup.cluster,
+        commands: script.commands.iter().map(command_info).collect(),
+    })
+}
+
+#[wasm_bindgen]
+impl Simulation {
+    /// Read `text` as commands for this running world (as `exec` would),
+    /// without running them: `{ cluster, commands: [{ line, col, kind, ms }] }`.
+    /// Throws `line:col: message` where `exec` would.
+    pub fn inspect(&self, text: &str) -> Result<JsValue, JsError> {
+        let commands = self.parse_commands(text)?;
+        to_js(&ScriptInfo {
+            cluster: u32::try_from(self.runner.world.nodes.len()).unwrap_or(u32::MAX),
+            commands: commands.iter().map(command_info).collect(),
+        })
+    }
 }

@@ -107,7 +107,7 @@ test('switching the language to 中文 changes the visible text', async (t) => {
 
   const labels = async () =>
     page.evaluate(() =>
-      ['step', 'reset', 'heal'].map((id) => document.querySelector(`raft-lab [data-testid="${id}"]`)?.innerText ?? null),
+      ['step', 'reset', 'heal'].map((id) => document.querySelector('raft-lab').shadowRoot.querySelector(`[data-testid="${id}"]`)?.innerText ?? null),
     );
   const english = await labels();
   assert.ok(english.every((s) => s && /[A-Za-z]/.test(s) && !CJK.test(s)), `English labels: ${english}`);

@@ -11,7 +11,7 @@ const fixture = useLab();
 /** Size of every visible canvas in CSS pixels and in backing-store pixels. */
 async function canvasSizes(page) {
   return page.evaluate(() =>
-    [...document.querySelectorAll('raft-lab canvas')]
+    [...document.querySelector('raft-lab').shadowRoot.querySelectorAll('canvas')]
       .map((c) => {
         const r = c.getBoundingClientRect();
         return { cls: c.className, cssW: r.width, cssH: r.height, w: c.width, h: c.height, dpr: devicePixelRatio };

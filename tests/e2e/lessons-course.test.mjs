@@ -47,7 +47,7 @@ test('lessons.html lists every lesson by group, and its links open full page', a
     const errs = [];
     p.on('pageerror', (e) => errs.push(String(e)));
     await p.goto(new URL(href, fixture.lab.url).href + '&autoplay=0', { waitUntil: 'load' });
-    await p.waitForFunction(() => document.querySelector('[data-testid="lesson"]')?.dataset.step === '0', null, { timeout: 20000 });
+    await p.waitForFunction(() => document.querySelector('raft-lab').shadowRoot?.querySelector('[data-testid="lesson"]')?.dataset.step === '0', null, { timeout: 20000 });
     assert.match(await p.textContent('[data-testid="lesson-text"]'), CJK, `${href}: in the language chosen on the course page`);
     assert.deepEqual(await p.evaluate(() => document.querySelector('raft-lab').state().failures), [], href);
     assert.deepEqual(errs, [], `${href}: no page error`);

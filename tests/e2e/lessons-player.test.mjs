@@ -49,9 +49,9 @@ test('a step plays its span in slow motion and lands on the state the commands l
   const before = await shown(page);
   // Step 3 runs 40 ms of simulated time: shown over about a second.
   const mid = await page.evaluate(() => {
-    document.querySelector('[data-testid="lesson-next"]').click();
+    document.querySelector('raft-lab').shadowRoot.querySelector('[data-testid="lesson-next"]').click();
     return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve({
-      animating: document.querySelector('[data-testid="lesson"]').dataset.animating,
+      animating: document.querySelector('raft-lab').shadowRoot?.querySelector('[data-testid="lesson"]').dataset.animating,
       time: document.querySelector('raft-lab').state().time_ms,
     }))));
   });
@@ -99,7 +99,7 @@ test('a lesson step in English and in Chinese, on screen', async (t) => {
 test('an unknown lesson slug says so and leaves a working sandbox', async (t) => {
   const page = await openLab(fixture.lab, 'lesson=no-such-lesson');
   t.after(() => page.context().close());
-  await page.waitForFunction(() => /no-such-lesson/.test(document.querySelector('.rl-notices')?.textContent || ''), null, { timeout: 20000 });
+  await page.waitForFunction(() => /no-such-lesson/.test(document.querySelector('raft-lab').shadowRoot?.querySelector('.rl-notices')?.textContent || ''), null, { timeout: 20000 });
   assert.match(await page.textContent('.rl-notices'), /There is no lesson “no-such-lesson”/);
   assert.equal(await page.locator('[data-testid="lesson"]').count(), 0, 'no panel');
   const s = await page.evaluate(() => { const el = document.querySelector('raft-lab'); el.exec('await leader any within 2s'); return el.state(); });

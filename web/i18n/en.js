@@ -143,7 +143,7 @@ export const app = {
   'param.lang': 'Parameter “lang” = “{value}” is not a supported language (en, zh); using the browser’s language.',
   'param.scenario': 'Parameter “scenario” could not be read: {message}. Starting the default cluster instead.',
   'param.scenarioFetch': 'Scenario file “{url}” could not be loaded ({message}). Starting the default cluster instead.',
-  'param.unknown': 'Unknown parameter “{name}” ignored (known: nodes, seed, lang, speed, scenario).',
+  'param.unknown': 'Unknown parameter “{name}” ignored (known: {known}).',
 
   // event feed
   'feed.time': '{ms} ms',
@@ -216,6 +216,30 @@ export const app = {
   'reason.noop-not-committed': 'the new leader has not committed its first entry yet',
   'reason.leadership-lost': 'leadership was lost before the read was confirmed',
   'reason.up-to-date': 'candidate is up to date',
+  // embedding: the element's label, views, the Embed dialog (issue 7)
+  'app.label': 'Raft Lab — a simulated Raft cluster',
+  'status.loading': 'Loading the simulator…',
+  'param.view': 'Attribute “view” = “{value}” is not one of full, compact, figure; using full.',
+  'param.controls': 'Attribute “controls” names unknown controls “{names}” (known: {known}); they are left out.',
+  'param.height': 'Attribute “height” = “{value}” is not a length (e.g. 420 or 420px or 60vh); using the natural height.',
+  'param.theme': 'Attribute “theme” = “{value}” is not one of light, dark, auto; using light.',
+  'ctl.embed': 'Embed',
+  'ctl.embed.title': 'Copy-ready HTML that puts this session into a blog post or course page',
+  'ctl.crashLeader': 'Crash leader',
+  'ctl.restartNode': 'Restart n{id}',
+  'ctl.quickPut': 'put {key} {value}',
+  'ctl.playReduced': '▶ Play (paused for reduced motion)',
+  'caption.none': 'Nothing has happened yet. Press play.',
+  'live.commit': 'committed up to entry {index} {command}',
+  'live.down': 'crashed: {ids}',
+  'overlay.reload': 'The simulator cannot start again in this page; reload the page.',
+  'embed.title': 'Embed this session',
+  'embed.intro': 'Paste one of these into a web page. Both replay this session (the command log below) and then let the reader play on. No other files or servers are needed beyond this copy of Raft Lab.',
+  'embed.element': 'Custom element (loads one script)',
+  'embed.iframe': 'iframe (for sites that allow only iframes)',
+  'embed.copy': 'Copy',
+  'embed.close': 'Close',
+  'embed.copied': 'Copied.',
 };
 
 // The lesson player's and course page's strings (web/lesson/).

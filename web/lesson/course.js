@@ -1,16 +1,18 @@
 // lessons.html: the course. Reads every lesson's own header (title, summary,
 // section, steps) through the same parser `raft-sim run` uses, groups the
 // lessons as the catalog says, and offers each full-page and as an embed.
-import { t, has, setLang, getLang, detectLang, onLangChange, LANGS } from '../i18n/index.js';
+import { translator, detectLang, LANGS } from '../i18n/index.js';
 import { COURSE, GROUPS, lessonUrl } from './catalog.js';
 import { parseLesson } from './player.js';
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const L = (text) => (text && (text[getLang()] || text.en)) || '';
 
+// The page's own language (the i18n module keeps none): ?lang=, else the browser's.
 const params = new URLSearchParams(location.search);
 const wanted = params.get('lang');
-setLang(wanted && LANGS.includes(wanted) ? wanted : detectLang());
+let lang = wanted && LANGS.includes(wanted) ? wanted : detectLang();
+let t = translator(lang);
+const L = (text) => (text && (text[lang] || text.en)) || '';
 
 const loaded = new Map(); // slug → parsed lesson
 const errors = [];
@@ -34,9 +36,9 @@ function snippet(slug) {
 
 function render() {
   document.title = t('course.title');
-  document.documentElement.lang = getLang() === 'zh' ? 'zh-Hans' : 'en';
+  document.documentElement.lang = lang === 'zh' ? 'zh-Hans' : 'en';
   for (const n of document.querySelectorAll('[data-i18n]')) n.innerHTML = escapeHtml(t(n.dataset.i18n)).replace(/`([^`]+)`/g, '<code>$1</code>');
-  for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === getLang()));
+  for (const b of document.querySelectorAll('[data-lang]')) b.setAttribute('aria-pressed', String(b.dataset.lang === lang));
   const box = document.querySelector('[data-testid="course-groups"]');
   let n = 0;
   box.innerHTML = GROUPS.map((g) => {
@@ -44,11 +46,11 @@ function render() {
       n += 1;
       const lesson = loaded.get(c.slug);
       if (!lesson) {
-        const name = has(`course.soon.${c.slug}`) ? t(`course.soon.${c.slug}`) : c.slug;
+        const name = t.has(`course.soon.${c.slug}`) ? t(`course.soon.${c.slug}`) : c.slug;
         return `<li class="rl-lesson-card rl-coming" data-slug="${c.slug}"><h3><span class="rl-num">${n}.</span>${escapeHtml(name)}</h3><p class="rl-lesson-meta">${escapeHtml(t('course.coming'))}</p></li>`;
       }
       const tasks = lesson.steps.filter((s) => s.task).length;
-      const href = `index.html?lesson=${encodeURIComponent(c.slug)}&lang=${getLang()}`;
+      const href = `index.html?lesson=${encodeURIComponent(c.slug)}&lang=${lang}`;
       return `<li class="rl-lesson-card" data-testid="course-lesson" data-slug="${c.slug}">
         <h3><span class="rl-num">${n}.</span><a href="${href}" data-testid="course-open">${escapeHtml(L(lesson.title))}</a></h3>
         <p>${escapeHtml(L(lesson.summary))}</p>
@@ -63,13 +65,14 @@ function render() {
 
 for (const b of document.querySelectorAll('[data-lang]')) {
   b.addEventListener('click', () => {
-    setLang(b.dataset.lang);
+    lang = b.dataset.lang;
+    t = translator(lang);
+    render();
     const u = new URL(location.href);
     u.searchParams.set('lang', b.dataset.lang);
     history.replaceState(null, '', u);
   });
 }
-onLangChange(render);
 await loadAll();
 render();
 document.body.dataset.ready = 'true';

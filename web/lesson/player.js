@@ -4,40 +4,33 @@
 //   <raft-lab lesson="split-vote"></raft-lab>     or   index.html?lesson=split-vote
 //
 // It uses only the element's public API (ready, reset, exec, commandLog,
-// state, pause, play), so it knows nothing of the element's insides:
+// state, pause, play, travelTo, highlight, lang, shadowRoot), so it knows
+// nothing of the element's insides:
 //  - entering a step runs the step's commands with `exec` (the lesson's own
 //    commands, exactly what `raft-sim run` runs: same trace);
 //  - a task waits for the reader. "Check" runs the task's `until` (an
 //    `await`); "Show me" starts the task again and runs the reference
 //    solution, then the `until`;
-//  - Back replays the command log recorded when the previous step was shown
-//    (`reset(log)`): a deterministic replay, so the state — and the trace
+//  - Back travels (the element's time travel, web/history.js) to the instant
+//    the previous step was shown; if the command log there is not the one
+//    recorded then (another command ran at that very instant), it replays
+//    that log (`reset(log)`) instead. Either way the state — and the trace
 //    hash — is exactly what it was.
-// The panel is a sibling placed before the element (not inside it), so it
-// works however the element builds its own DOM.
-import { t, getLang, onLangChange } from '../i18n/index.js';
+// The panel lives in the element's shadow root, above the lab, with its own
+// stylesheet (lesson.css, adopted beside element.css), and speaks the
+// element's language: a lesson embedded in any page looks the same.
+import { translator } from '../i18n/index.js';
+import { loadWasm, loadSheet } from '../load.js';
 import { lessonBySlug, lessonUrl } from './catalog.js';
-
-let wasmPromise = null;
-/** raft-wasm's module, initialised once (the element loads the same URL). */
-export function loadLessonWasm() {
-  if (!wasmPromise) {
-    wasmPromise = import(new URL('../pkg/raft_wasm.js', import.meta.url).href).then(async (mod) => {
-      await mod.default();
-      return mod;
-    });
-  }
-  return wasmPromise;
-}
 
 /** Parse a lesson's text into steps (throws `line:col: message`). */
 export async function parseLesson(text) {
-  const wasm = await loadLessonWasm();
+  const wasm = await loadWasm(); // the module the elements use, loaded once
   return wasm.lesson_steps(text);
 }
 
-/** Fetch and parse the lesson with this slug. */
-export async function fetchLesson(slug) {
+/** Fetch and parse the lesson with this slug (`t`: messages in the reader's language). */
+export async function fetchLesson(slug, t = translator('en')) {
   const entry = lessonBySlug(slug);
   if (!entry || !entry.file) throw new Error(t('lesson.unknown', { slug }));
   const res = await fetch(lessonUrl(entry.file));
@@ -59,8 +52,8 @@ export function richText(s) {
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
 }
 
-/** A highlight in words, in the page's language. */
-export function highlightLabel(h) {
+/** A highlight in words (`t`: the element's translator). */
+export function highlightLabel(h, t = translator('en')) {
   switch (h.kind) {
     case 'node': return h.node == null ? t('lesson.hl.leader') : `n${h.node}`;
     case 'message': return t('lesson.hl.message', { type: h.message });
@@ -69,17 +62,8 @@ export function highlightLabel(h) {
   }
 }
 
-function ensureStyles() {
-  if (document.getElementById('rl-lesson-css')) return;
-  const link = document.createElement('link');
-  link.id = 'rl-lesson-css';
-  link.rel = 'stylesheet';
-  link.href = new URL('./lesson.css', import.meta.url).href;
-  document.head.appendChild(link);
-}
-
 export class LessonPlayer {
-  constructor(el, lesson, slug) {
+  constructor(el, lesson, slug, sheet = null) {
     this.el = el;
     this.lesson = lesson;
     this.slug = slug;
@@ -91,11 +75,20 @@ export class LessonPlayer {
     this.finished = false;
     this.animate = true;    // replay each step's span in slow motion (see _replay)
     this._anim = null;
-    this._build();
-    this._unsubLang = onLangChange(() => this.render());
-    this._onKey = (e) => this._key(e);
-    document.addEventListener('keydown', this._onKey);
+    this.times = [];        // times[k]: the simulated instant step k was shown at
+    this.restoredBy = null; // how the last Back got there: 'travel' or 'replay'
+    this._build(sheet);
+    // The element's language, followed when it changes (no global language).
+    this._onLang = () => this.render();
+    el.addEventListener('raft-lang', this._onLang);
+    // ←/→ while the focus is inside the element (keys from its shadow root
+    // reach the host); nothing is hung on document or window.
+    this._onKey = (e) => this.key(e);
+    el.addEventListener('keydown', this._onKey);
   }
+
+  /** The element's translator, in its current language. */
+  get t() { return translator(this.el.lang); }
 
   /** Start from the beginning: the prelude, then step 1. */
   start() {
@@ -103,6 +96,7 @@ export class LessonPlayer {
     this.el.reset(this.lesson.prelude);
     this.k = -1;
     this.logs = [];
+    this.times = [];
     this.done = [];
     this._enter(0);
   }
@@ -123,6 +117,7 @@ export class LessonPlayer {
       if (failures && failures.length) this.status = { key: 'lesson.drift', params: { message: failures[0].message }, kind: 'bad' };
     }
     this.logs[k] = this.el.commandLog();
+    this.times[k] = this.el.state().time_ms;
     this.el.pause();
     this._applyHighlight();
     this.render();
@@ -195,7 +190,7 @@ export class LessonPlayer {
 
   _restore(k) {
     this._settle();
-    this.el.reset(this.logs[k]);
+    this._travelToStep(k);
     this.el.pause();
     this.k = k;
     this.done[k] = false;
@@ -203,8 +198,24 @@ export class LessonPlayer {
     this.hintShown = false;
     this.status = '';
     this.logs.length = k + 1;
+    this.times.length = k + 1;
     this._applyHighlight();
     this.render();
+  }
+
+  /**
+   * Exactly the state in which step k was shown: time travel to its instant,
+   * kept only if the command log there is the one recorded then (a command
+   * that ran at that same instant, e.g. the next step's `crash`, replaced the
+   * checkpoint); else a deterministic replay of the recorded log.
+   */
+  _travelToStep(k) {
+    if (this.el.travelTo(this.times[k]) && this.el.commandLog() === this.logs[k]) this.restoredBy = 'travel';
+    else {
+      this.el.reset(this.logs[k]);
+      this.restoredBy = 'replay';
+    }
+    return this.restoredBy;
   }
 
   /** Check: run the task's `until`; done if it held, else start the task again. */
@@ -219,7 +230,7 @@ export class LessonPlayer {
       this.status = { key: 'lesson.done', kind: 'good' };
     } else {
       const message = failures[0].message;
-      this.el.reset(this.logs[this.k]);
+      this._travelToStep(this.k);
       this.el.pause();
       this.status = { key: 'lesson.notYet', params: { message }, kind: 'bad' };
     }
@@ -231,7 +242,7 @@ export class LessonPlayer {
     const task = this.step && this.step.task;
     if (!task || this.done[this.k]) return;
     this._settle();
-    this.el.reset(this.logs[this.k]);
+    this._travelToStep(this.k);
     const t0 = this.el.state().time_ms;
     this.el.exec(task.solution.join('\n'));
     const failures = this.el.exec(task.until);
@@ -254,15 +265,21 @@ export class LessonPlayer {
   }
 
   destroy() {
-    document.removeEventListener('keydown', this._onKey);
-    if (this._unsubLang) this._unsubLang();
+    this.el.removeEventListener('keydown', this._onKey);
+    this.el.removeEventListener('raft-lang', this._onLang);
+    if (this._sheet && this.el.shadowRoot) {
+      this.el.shadowRoot.adoptedStyleSheets = this.el.shadowRoot.adoptedStyleSheets.filter((s) => s !== this._sheet);
+    }
     this.panel.remove();
+    if (this.el.lessonPlayer === this) this.el.lessonPlayer = null;
   }
 
-  _key(e) {
-    const tag = (e.target && e.target.tagName) || '';
-    if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag) || (e.target && e.target.isContentEditable)) return;
-    if (e.altKey || e.ctrlKey || e.metaKey) return;
+  /** ←/→: Back/Next, unless typing in a field or choosing a server on the ring (its own ←/→). */
+  key(e) {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    const target = (e.composedPath && e.composedPath()[0]) || e.target;
+    const tag = (target && target.tagName) || '';
+    if (/^(INPUT|TEXTAREA|SELECT|CANVAS)$/.test(tag) || (target && target.isContentEditable)) return;
     if (e.key === 'ArrowRight') { e.preventDefault(); this.next(); }
     else if (e.key === 'ArrowLeft') { e.preventDefault(); this.back(); }
   }
@@ -278,8 +295,12 @@ export class LessonPlayer {
     this.el.highlight(this.finished ? [] : list);
   }
 
-  _build() {
-    ensureStyles();
+  _build(sheet) {
+    const root = this.el.shadowRoot;
+    if (sheet && root && !root.adoptedStyleSheets.includes(sheet)) {
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      this._sheet = sheet;
+    }
     const p = document.createElement('section');
     p.className = 'rl-lesson';
     p.setAttribute('data-testid', 'lesson');
@@ -326,11 +347,14 @@ export class LessonPlayer {
       if (b) guard(() => this.goTo(Number(b.dataset.step)))();
     });
     this.panel = p;
-    this.el.before(p);
+    // First in the shadow root, above the lab (.rl-app).
+    if (root) root.prepend(p);
+    else this.el.before(p);
   }
 
   render() {
-    const lang = getLang();
+    const t = this.t;
+    const lang = t.lang;
     const L = (text) => (text && (text[lang] || text.en)) || '';
     const e = this.els;
     const steps = this.lesson.steps;
@@ -344,7 +368,7 @@ export class LessonPlayer {
     e.text.innerHTML = this.finished ? escapeHtml(t('lesson.end')) : richText(L(step.text));
     const hl = step.highlights || [];
     e.look.hidden = hl.length === 0 || this.finished;
-    e.look.innerHTML = `<span>${escapeHtml(t('lesson.look'))}</span> ` + hl.map((h) => `<span class="rl-lesson-chip rl-lesson-chip-${h.kind}">${escapeHtml(highlightLabel(h))}</span>`).join(' ');
+    e.look.innerHTML = `<span>${escapeHtml(t('lesson.look'))}</span> ` + hl.map((h) => `<span class="rl-lesson-chip rl-lesson-chip-${h.kind}">${escapeHtml(highlightLabel(h, t))}</span>`).join(' ');
     const task = step.task;
     e.task.hidden = !task || this.finished;
     if (task) {
@@ -387,15 +411,16 @@ export class LessonPlayer {
  */
 export async function attachLesson(el, slug) {
   await el.ready;
-  let lesson;
+  const t = translator(el.lang);
+  let lesson, sheet;
   try {
-    lesson = await fetchLesson(slug);
+    [lesson, sheet] = await Promise.all([fetchLesson(slug, t), loadSheet('./lesson/lesson.css')]);
   } catch (e) {
     const msg = lessonBySlug(slug) ? t('lesson.loadFailed', { slug, message: e.message || String(e) }) : t('lesson.unknown', { slug });
     if (typeof el.notify === 'function') el.notify(msg);
     throw new Error(msg);
   }
-  const player = new LessonPlayer(el, lesson, slug);
+  const player = new LessonPlayer(el, lesson, slug, sheet);
   player.start();
   el.lessonPlayer = player;
   el.dispatchEvent(new CustomEvent('raft-lesson', { detail: { slug, steps: lesson.steps.length } }));

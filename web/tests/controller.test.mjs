@@ -8,13 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { commands, setupText, nextNodeId, groupsFromView, isCut, isWord } from '../controller.js';
 
 const PKG = fileURLToPath(new URL('../pkg/', import.meta.url));
-let Simulation;
+let Simulation, inspect_script;
 
 before(async () => {
   if (!existsSync(`${PKG}raft_wasm_bg.wasm`)) throw new Error('web/pkg is missing: run `npm run build-wasm` first');
   const mod = await import(new URL('../pkg/raft_wasm.js', import.meta.url).href);
   await mod.default({ module_or_path: readFileSync(`${PKG}raft_wasm_bg.wasm`) });
   Simulation = mod.Simulation;
+  inspect_script = mod.inspect_script;
 });
 
 function leaderSim(setup = setupText({ nodes: 5, seed: 1 })) {
@@ -91,6 +92,20 @@ test('the partition editor starts from the current partition', () => {
   assert.deepEqual(groupsFromView({ members: [2, 1], network: { partition: null } }), [[1, 2], []]);
 });
 
+test('the partition editor: a dropped server joins its nearest neighbour\'s group, else its side', async () => {
+  const { dropGroup, moveToGroup } = await import('../controller.js');
+  const groups = [[1, 2, 3], [4, 5]];
+  const at = { 1: { x: 50, y: 50 }, 2: { x: 60, y: 150 }, 3: { x: 40, y: 250 }, 4: { x: 350, y: 80 }, 5: { x: 360, y: 200 } };
+  const positionOf = (id) => at[id] || null;
+  assert.equal(dropGroup(groups, 1, 340, 90, positionOf, 400), 1, 'next to n4: the right group');
+  assert.equal(dropGroup(groups, 4, 70, 140, positionOf, 400), 0, 'next to n2: the left group');
+  assert.equal(dropGroup(groups, 1, 300, 350, positionOf, 400), 1, 'far from everyone, right half');
+  assert.deepEqual(moveToGroup(groups, 1, 1), [[2, 3], [1, 4, 5]]);
+  assert.deepEqual(moveToGroup(groups, 5, 0), [[1, 2, 3, 5], [4]]);
+  // The result is what commands.partition turns into a command.
+  assert.equal(commands.partition(moveToGroup(groups, 3, 1)), 'partition n1 n2 | n3 n4 n5');
+});
+
 test('keys and values must be single words', () => {
   assert.ok(isWord('x'));
   assert.ok(!isWord(''));
@@ -98,15 +113,23 @@ test('keys and values must be single words', () => {
   assert.ok(!isWord('a#b'));
 });
 
-test('duration guards find the run that crosses the limit, ignoring comments', async () => {
-  const { longDuration, totalDuration, durationSum } = await import('../controller.js');
-  const text = 'cluster 3\n# run 9999s in a comment\nrun 1000s\nawait leader any within 900s\n';
-  assert.equal(durationSum(text), 1900000);
-  // the total first exceeds 1800 s at the `within` on line 4 (column of its number)
-  assert.deepEqual(totalDuration(text, 1800000), { line: 4, col: 25 });
-  assert.equal(totalDuration(text, 1900000), null);
+test('duration guards use the real parser: comments, `put run 700s`, line:col of the command', async () => {
+  const { longestCommand, overTotal } = await import('../controller.js');
+  const text = 'cluster 3\n# run 9999s in a comment\nrun 1000s\nput run 700s\nawait leader any within 900s\n';
+  const info = inspect_script(text);
+  // `put run 700s` writes the value "700s" to key "run": it moves no time.
+  assert.deepEqual(info.commands.map((c) => [c.line, c.kind, c.ms]), [[3, 'run', 1000000], [4, 'put', 0], [5, 'await', 900000]]);
+  assert.equal(info.cluster, 3);
+  // the total first exceeds 1800 s at the `await` on line 5
+  assert.deepEqual(overTotal(info, 1800000), { line: 5, col: 1 });
+  assert.equal(overTotal(info, 1900000), null);
   // one command over 600 s: the `run 1000s` on line 3
-  assert.deepEqual(longDuration(text, 600000), { line: 3, col: 5 });
-  assert.equal(longDuration('run 600s', 600000), null);
-  assert.deepEqual(longDuration('run 99999999999s', 600000), { line: 1, col: 5 });
+  assert.deepEqual(longestCommand(info, 600000), { line: 3, col: 1 });
+  assert.equal(longestCommand(inspect_script('run 600s'), 600000), null);
+  // A live simulation reads commands in its own context (n9 does not exist).
+  const sim = new Simulation('cluster 5\n');
+  assert.deepEqual(sim.inspect('  run 2s # two\ncrash n2').commands.map((c) => [c.line, c.col, c.kind, c.ms]), [[1, 3, 'run', 2000], [2, 1, 'crash', 0]]);
+  assert.throws(() => sim.inspect('crash n9'), { message: /^1:\d+: n9/ });
+  assert.throws(() => inspect_script('cluster 3\nfly n1'), { message: /^2:1:/ });
+  sim.free();
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import en from '../i18n/en.js';
 import zh from '../i18n/zh.js';
-import { t, setLang, getLang, has } from '../i18n/index.js';
+import { translator, langFromTag } from '../i18n/index.js';
 
 const CJK = /[\u3400-\u9fff]/;
 const SAMPLE = {
@@ -62,13 +62,18 @@ test('every key the layout uses exists', () => {
   for (const k of keys) assert.ok(en[k] !== undefined, `missing key ${k}`);
 });
 
-test('t() fills placeholders, falls back to the key, and switches language', () => {
-  assert.equal(getLang(), 'en');
-  assert.equal(t('status.leader', { id: 2, term: 5 }), 'leader n2, term 5');
-  assert.equal(t('no.such.key'), 'no.such.key');
-  assert.ok(has('ctl.play'));
-  assert.equal(setLang('xx'), false);
-  assert.equal(setLang('zh'), true);
-  assert.equal(t('status.leader', { id: 2, term: 5 }), '领导者 n2，任期 5');
-  setLang('en');
+test('translators fill placeholders, fall back to the key, and are independent per language', () => {
+  const en = translator('en');
+  const zh = translator('zh');
+  assert.equal(en('status.leader', { id: 2, term: 5 }), 'leader n2, term 5');
+  assert.equal(zh('status.leader', { id: 2, term: 5 }), '领导者 n2，任期 5');
+  // Making the Chinese translator did not change the English one (no global language).
+  assert.equal(en('status.leader', { id: 2, term: 5 }), 'leader n2, term 5');
+  assert.equal(en('no.such.key'), 'no.such.key');
+  assert.ok(en.has('ctl.play'));
+  assert.ok(!en.has('no.such.key'));
+  assert.equal(translator('xx').lang, 'en');
+  assert.equal(langFromTag('zh-Hans-CN'), 'zh');
+  assert.equal(langFromTag('en-GB'), 'en');
+  assert.equal(langFromTag('fr'), null);
 });

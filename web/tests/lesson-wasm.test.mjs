@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { richText, highlightLabel } from '../lesson/player.js';
+import { translator } from '../i18n/index.js';
 
 const PKG = fileURLToPath(new URL('../pkg/', import.meta.url));
 const LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
@@ -53,4 +54,7 @@ test('lesson text is escaped, with `code` and **bold**', () => {
   assert.equal(richText('a <b> `put x 1` **leader**'), 'a &lt;b&gt; <code>put x 1</code> <strong>leader</strong>');
   assert.equal(highlightLabel({ kind: 'node', node: 3 }), 'n3');
   assert.equal(highlightLabel({ kind: 'entry', node: null, index: 2 }), 'log entry 2');
+  // In the element's language (each element passes its own translator).
+  assert.match(highlightLabel({ kind: 'entry', node: null, index: 2 }, translator('zh')), /[\u4e00-\u9fff]/);
+  assert.equal(highlightLabel({ kind: 'quorum' }, translator('zh')), translator('zh')('lesson.hl.quorum'));
 });

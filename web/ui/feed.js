@@ -1,7 +1,7 @@
 // The "what just happened" list: the notable trace events, newest first, in
 // words (through the message table), with the reasons raft-core gives for its
 // decisions. Message sends/deliveries are left to the canvas animation.
-import { has } from '../i18n/index.js';
+
 
 const NOTABLE = new Set([
   'role-changed', 'vote-granted', 'vote-denied', 'append-rejected', 'entries-truncated',
@@ -24,30 +24,31 @@ export function createFeed(list, t) {
     const p = { ...e, node: e.node ?? e.id, role_from: roleName(e.from), role_to: roleName(e.to) };
     if (e.kind === 'message-dropped') {
       if (e.why !== 'user' && e.why !== 'crashed') return null; // loss/partition drops are drawn on the canvas
-      p.why = has(`why.${e.why}`) ? t(`why.${e.why}`) : e.why;
+      p.why = t.has(`why.${e.why}`) ? t(`why.${e.why}`) : e.why;
     }
     if (e.kind === 'vote-granted' || e.kind === 'vote-denied') p.vote = t(e.pre_vote ? 'feed.preVote' : 'feed.vote');
     if (e.kind === 'client-return' && e.op === 'get') p.result = e.result == null ? t('feed.absent') : e.result;
     const specific = e.op ? `ev.${e.kind}.${e.op}` : null;
-    let s = specific && has(specific) ? t(specific, p) : t(`ev.${e.kind}`, p);
+    let s = specific && t.has(specific) ? t(specific, p) : t(`ev.${e.kind}`, p);
     const r = reasonText(e.reason, t);
     if (r) s += ` — ${r}`;
     return s;
   }
 
   function roleName(r) {
-    return typeof r === 'string' && has(`role.${r}`) ? t(`role.${r}`) : r;
+    return typeof r === 'string' && t.has(`role.${r}`) ? t(`role.${r}`) : r;
   }
 
   function li(e) {
     const s = text(e);
     if (s == null) return null;
-    const el = document.createElement('li');
+    const doc = list.ownerDocument;
+    const el = doc.createElement('li');
     el.className = `rl-ev rl-ev-${e.kind}`;
-    const time = document.createElement('span');
+    const time = doc.createElement('span');
     time.className = 'rl-ev-time';
     time.textContent = t('feed.time', { ms: e.time_ms });
-    el.append(time, document.createTextNode(' ' + s));
+    el.append(time, doc.createTextNode(' ' + s));
     return el;
   }
 
@@ -83,6 +84,14 @@ export function createFeed(list, t) {
         while (list.children.length > MAX_ITEMS) list.lastElementChild.remove();
       }
     },
+    /** The newest notable event in words (the compact view's caption line), or null. */
+    latest() {
+      for (let i = items.length - 1; i >= 0; i--) {
+        const s = text(items[i]);
+        if (s != null) return { time_ms: items[i].time_ms, text: s };
+      }
+      return null;
+    },
     clear() { items = []; lastCommit = 0; lastConfig = 0; downLinks.clear(); list.textContent = ''; },
     relabel() {
       list.textContent = '';
@@ -94,8 +103,8 @@ export function createFeed(list, t) {
 /** `{ code: 'log-behind', …fields }` → a sentence, or '' when there is none. */
 export function reasonText(reason, t) {
   if (!reason) return '';
-  if (typeof reason === 'string') return has(`reason.${reason}`) ? t(`reason.${reason}`) : reason;
+  if (typeof reason === 'string') return t.has(`reason.${reason}`) ? t(`reason.${reason}`) : reason;
   if (typeof reason !== 'object' || !reason.code) return '';
   const key = `reason.${reason.code}`;
-  return has(key) ? t(key, reason) : reason.code;
+  return t.has(key) ? t(key, reason) : reason.code;
 }

@@ -7,23 +7,23 @@ const speedOptions = SPEEDS.map((s) => `<option value="${s}">${s}×</option>`).j
 const nodeOptions = Array.from({ length: 15 }, (_, i) => `<option value="${i + 1}">${i + 1}</option>`).join('');
 
 const TEMPLATE = `
-<div class="rl-app">
+<div class="rl-app" role="region">
   <header class="rl-toolbar" role="toolbar">
     <h1 class="rl-title" data-i18n="app.title"></h1>
     <div class="rl-group">
       <button type="button" class="rl-btn rl-primary" data-action="play" data-testid="play" data-i18n-title="ctl.play.title"></button>
       <button type="button" class="rl-btn" data-action="step" data-testid="step" data-i18n="ctl.step" data-i18n-title="ctl.step.title"></button>
-      <button type="button" class="rl-btn" data-action="back" data-testid="back" data-i18n="ctl.back" data-i18n-title="ctl.back.title"></button>
+      <button type="button" class="rl-btn" data-action="back" data-testid="back" data-ctl="history" data-i18n="ctl.back" data-i18n-title="ctl.back.title"></button>
       <button type="button" class="rl-btn" data-action="reset" data-testid="reset" data-i18n="ctl.reset" data-i18n-title="ctl.reset.title"></button>
     </div>
-    <label class="rl-field"><span data-i18n="ctl.speed"></span>
+    <label class="rl-field" data-ctl="speed"><span data-i18n="ctl.speed"></span>
       <select data-field="speed" data-testid="speed">${speedOptions}</select></label>
-    <label class="rl-field"><span data-i18n="ctl.nodes"></span>
+    <label class="rl-field" data-ctl="nodes"><span data-i18n="ctl.nodes"></span>
       <select data-field="nodes" data-testid="nodes">${nodeOptions}</select></label>
-    <label class="rl-field"><span data-i18n="ctl.seed"></span>
+    <label class="rl-field" data-ctl="seed"><span data-i18n="ctl.seed"></span>
       <input data-field="seed" data-testid="seed" type="text" inputmode="numeric" size="6" spellcheck="false">
       <button type="button" class="rl-btn rl-icon" data-action="random-seed" data-i18n-title="ctl.seed.random" data-i18n="ctl.random"></button></label>
-    <details class="rl-options">
+    <details class="rl-options" data-ctl="options">
       <summary data-i18n="ctl.options"></summary>
       <div class="rl-options-body">
         <label class="rl-check"><input type="checkbox" data-field="prevote"> <span data-i18n="ctl.prevote"></span></label>
@@ -42,7 +42,8 @@ const TEMPLATE = `
         <p class="rl-hint" data-i18n="ctl.options.hint"></p>
       </div>
     </details>
-    <label class="rl-field rl-lang"><span data-i18n="ctl.lang"></span>
+    <button type="button" class="rl-btn" data-action="embed" data-testid="embed" data-ctl="embed" data-i18n="ctl.embed" data-i18n-title="ctl.embed.title"></button>
+    <label class="rl-field rl-lang" data-ctl="lang"><span data-i18n="ctl.lang"></span>
       <select data-field="lang" data-testid="lang"><option value="en">English</option><option value="zh">简体中文</option></select></label>
   </header>
 
@@ -58,13 +59,17 @@ const TEMPLATE = `
       <span class="rl-summary"></span>
       <span class="rl-modes" data-testid="modes"></span>
       <span class="rl-spacer"></span>
-      <button type="button" class="rl-btn" data-action="add" data-testid="add" data-i18n="ctl.add" data-i18n-title="ctl.add.title"></button>
-      <button type="button" class="rl-btn" data-action="partition-mode" data-testid="partition-mode" data-i18n="ctl.partition" data-i18n-title="ctl.partition.title"></button>
-      <button type="button" class="rl-btn" data-action="heal" data-testid="heal" data-i18n="ctl.heal" data-i18n-title="ctl.heal.title"></button>
+      <button type="button" class="rl-btn rl-compact-only" data-action="crash-leader" data-testid="crash-leader" data-ctl="crash"></button>
+      <button type="button" class="rl-btn rl-compact-only" data-action="quick-put" data-testid="quick-put" data-ctl="put"></button>
+      <button type="button" class="rl-btn" data-action="add" data-testid="add" data-ctl="add" data-i18n="ctl.add" data-i18n-title="ctl.add.title"></button>
+      <button type="button" class="rl-btn" data-action="partition-mode" data-testid="partition-mode" data-ctl="partition" data-i18n="ctl.partition" data-i18n-title="ctl.partition.title"></button>
+      <button type="button" class="rl-btn" data-action="heal" data-testid="heal" data-ctl="partition" data-i18n="ctl.heal" data-i18n-title="ctl.heal.title"></button>
     </div>
     <div class="rl-quorum" data-testid="quorum"></div>
+    <div class="rl-caption" data-testid="caption"></div>
     <div class="rl-canvas-wrap">
-      <canvas class="rl-ring" data-testid="ring" role="img"></canvas>
+      <canvas class="rl-ring" data-testid="ring" role="img" tabindex="0"></canvas>
+      <button type="button" class="rl-btn rl-primary rl-playover" data-action="play" data-testid="playover" data-i18n="ctl.play" hidden></button>
       <div class="rl-partition-bar" hidden>
           <span data-i18n="partition.help"></span>
           <button type="button" class="rl-btn rl-primary" data-action="partition-apply" data-i18n="partition.apply"></button>
@@ -134,12 +139,29 @@ const TEMPLATE = `
       <button type="button" class="rl-btn rl-primary" data-action="overlay-reset" data-i18n="overlay.reset"></button>
     </div>
   </div>
+  <div class="rl-dialog" role="dialog" aria-modal="true" data-testid="embed-dialog" hidden>
+    <div class="rl-dialog-box">
+      <div class="rl-dialog-row"><h2 data-i18n="embed.title"></h2><span class="rl-spacer"></span>
+        <button type="button" class="rl-btn rl-icon" data-action="embed-close" data-i18n-aria="embed.close">×</button></div>
+      <p data-i18n="embed.intro"></p>
+      <div class="rl-dialog-row"><h3 data-i18n="embed.element"></h3>
+        <button type="button" class="rl-btn rl-small" data-action="embed-copy-element" data-i18n="embed.copy"></button></div>
+      <textarea data-field="embed-element" data-testid="embed-element" rows="9" readonly spellcheck="false"></textarea>
+      <div class="rl-dialog-row"><h3 data-i18n="embed.iframe"></h3>
+        <button type="button" class="rl-btn rl-small" data-action="embed-copy-iframe" data-i18n="embed.copy"></button></div>
+      <textarea data-field="embed-iframe" data-testid="embed-iframe" rows="4" readonly spellcheck="false"></textarea>
+    </div>
+  </div>
   <div class="rl-toast" aria-live="polite" hidden></div>
+  <div class="rl-live rl-sr" aria-live="polite" data-testid="live"></div>
 </div>`;
 
-export function buildLayout(host) {
-  host.innerHTML = TEMPLATE;
-  const q = (sel) => host.querySelector(sel);
+/** Fill `root` (the element's shadow root) with the layout; returns handles to its parts. */
+export function buildLayout(root) {
+  const holder = root.ownerDocument.createElement('template');
+  holder.innerHTML = TEMPLATE;
+  root.append(holder.content);
+  const q = (sel) => root.querySelector(sel);
   return {
     root: q('.rl-app'),
     ring: q('canvas.rl-ring'),
@@ -154,6 +176,10 @@ export function buildLayout(host) {
     clock: q('.rl-clock'),
     summary: q('.rl-summary'),
     quorum: q('.rl-quorum'),
+    caption: q('.rl-caption'),
+    live: q('.rl-live'),
+    playover: q('.rl-playover'),
+    dialog: q('.rl-dialog'),
     partitionBar: q('.rl-partition-bar'),
     cmdForm: q('form.rl-cmd'),
     cmdError: q('.rl-cmd-error'),

@@ -44,6 +44,9 @@ pub struct Setup {
     /// carries (default 64). `1` makes replication visibly entry by entry and
     /// lets Figure 8's unsafe commit show up (see scenarios/figure-8-commit-rule.raft).
     pub max_entries: u64,
+    /// Extension: `set bug NAME on|off`, deliberate bugs in raft-core (all
+    /// off by default) that the invariant checker must catch.
+    pub bugs: raft_core::Bugs,
 }
 
 impl Default for Setup {
@@ -58,6 +61,7 @@ impl Default for Setup {
             snapshot_threshold: 0,
             read_mode: ReadMode::ReadIndex,
             max_entries: 64,
+            bugs: raft_core::Bugs::default(),
         }
     }
 }

@@ -71,6 +71,8 @@ pub enum SetupCommand {
     ReadMode(ReadMode),
     /// Extension: `set max-entries N` (1..=10000).
     MaxEntries(u64),
+    /// Extension: `set bug NAME on|off` (a name of `raft_core::Bugs::NAMES`).
+    Bug(&'static str, bool),
 }
 
 impl SetupCommand {
@@ -86,6 +88,9 @@ impl SetupCommand {
             SetupCommand::SnapshotThreshold(n) => setup.snapshot_threshold = n,
             SetupCommand::ReadMode(m) => setup.read_mode = m,
             SetupCommand::MaxEntries(n) => setup.max_entries = n,
+            SetupCommand::Bug(name, on) => {
+                setup.bugs.set(name, on);
+            }
         }
     }
 }
@@ -232,7 +237,7 @@ const COMMANDS: &[&str] = &[
 ];
 const SET_SETUP: &[&str] = &[
     "election-timeout", "heartbeat", "prevote", "check-quorum", "snapshot-threshold", "read-mode",
-    "max-entries",
+    "max-entries", "bug",
 ];
 const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate"];
 const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log", "sent", "delivered"];
@@ -652,6 +657,21 @@ fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
             }
             l.no_more(3, usage)?;
             setup(SetupCommand::MaxEntries(n))
+        }
+        "bug" => {
+            let usage = "set bug NAME on|off";
+            let w = l.word(2, "the name of a deliberate bug", usage)?;
+            let Some(&name) = raft_core::Bugs::NAMES.iter().find(|n| **n == w.text) else {
+                return Err(l.err_at(w, unknown("bug", w.text, raft_core::Bugs::NAMES)));
+            };
+            let v = l.word(3, "`on` or `off`", usage)?;
+            let on = match v.text {
+                "on" => true,
+                "off" => false,
+                other => return Err(l.err_at(v, format!("expected `on` or `off`, found `{other}`"))),
+            };
+            l.no_more(4, usage)?;
+            setup(SetupCommand::Bug(name, on))
         }
         "read-mode" => {
             let usage = "set read-mode log|read-index|lease";
@@ -1092,9 +1112,14 @@ mod tests {
                 snapshot_threshold: 10,
                 read_mode: ReadMode::Lease,
                 max_entries: 64,
+                bugs: raft_core::Bugs::default(),
             }
         );
         assert_eq!(parse_script("set max-entries 1").unwrap().setup.max_entries, 1);
+        let bugs = parse_script("set bug commit-one-half-of-joint on").unwrap().setup.bugs;
+        assert_eq!(bugs.enabled(), ["commit-one-half-of-joint"]);
+        assert_eq!(err("set bug commit-counts-learner on"), (1, 9, "unknown bug `commit-counts-learner`; did you mean `commit-counts-learners`?".into()));
+        assert_eq!(err("set bug commit-counts-learners maybe").1, 32);
         let e = parse_script("run 86401s").unwrap_err();
         assert_eq!((e.line, e.col), (1, 5), "{}", e.message);
         assert!(e.message.contains("too large"), "{}", e.message);
@@ -1392,7 +1417,7 @@ mod tests {
 
         const SOUP: &[&str] = &[
             "cluster", "seed", "set", "election-timeout", "heartbeat", "prevote", "check-quorum",
-            "snapshot-threshold", "read-mode", "max-entries", "latency", "loss", "duplicate", "partition", "|",
+            "snapshot-threshold", "read-mode", "max-entries", "bug", "commit-counts-learners", "latency", "loss", "duplicate", "partition", "|",
             "cut", "uncut", "->", "<->", "heal", "run", "await", "within", "crash", "restart",
             "timeout", "put", "get", "from", "propose", "expect", "add", "remove", "reconfigure",
             "transfer", "drop", "leader", "any", "none", "role", "term", "commit", "kv", "same-log",

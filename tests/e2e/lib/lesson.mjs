@@ -27,7 +27,7 @@ export async function openLesson(lab, slug, lang = 'en', { animate = false } = {
   const page = await openLab(lab, `lesson=${slug}&lang=${lang}`);
   await page.waitForFunction(() => {
     const el = document.querySelector('raft-lab');
-    return el.lessonPlayer && document.querySelector('[data-testid="lesson"]')?.dataset.step === '0';
+    return el.lessonPlayer && document.querySelector('raft-lab').shadowRoot?.querySelector('[data-testid="lesson"]')?.dataset.step === '0';
   }, null, { timeout: 20000 });
   // Slow-motion replays take real time; most tests only need the states.
   if (!animate) await page.evaluate(() => { const p = document.querySelector('raft-lab').lessonPlayer; p._settle(); p.animate = false; });
@@ -38,10 +38,10 @@ export async function openLesson(lab, slug, lang = 'en', { animate = false } = {
 export async function shown(page) {
   // A step's span replays in slow motion (a couple of seconds at most); the
   // state is read once it has landed on the step's final instant.
-  await page.waitForFunction(() => document.querySelector('[data-testid="lesson"]')?.dataset.animating !== 'true', null, { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('raft-lab').shadowRoot?.querySelector('[data-testid="lesson"]')?.dataset.animating !== 'true', null, { timeout: 15000 });
   return page.evaluate(() => {
     const el = document.querySelector('raft-lab');
-    const panel = document.querySelector('[data-testid="lesson"]');
+    const panel = document.querySelector('raft-lab').shadowRoot?.querySelector('[data-testid="lesson"]');
     const q = (id) => panel.querySelector(`[data-testid="${id}"]`);
     const p = el.lessonPlayer;
     const s = el.state();

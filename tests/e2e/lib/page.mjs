@@ -182,7 +182,7 @@ export async function screenshot(page, name, { fullPage = true } = {}) {
  */
 export async function settled(page, maxMs = 3000) {
   await page.evaluate(async (max) => {
-    const canvas = document.querySelector('raft-lab canvas');
+    const canvas = document.querySelector('raft-lab').shadowRoot.querySelector('canvas');
     if (!canvas) return;
     const frame = () => new Promise((r) => requestAnimationFrame(r));
     const t0 = performance.now();
@@ -205,7 +205,7 @@ export async function canvasColourCount(page, selector = 'canvas[data-testid="ri
   return page.evaluate((sel) => {
     const el = document.querySelector('raft-lab');
     el.render();
-    const canvas = el.querySelector(sel) || el.querySelector('canvas') || document.querySelector('canvas');
+    const canvas = el.shadowRoot.querySelector(sel) || el.shadowRoot.querySelector('canvas');
     if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
     const ctx = canvas.getContext('2d');
     const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
