@@ -270,7 +270,7 @@ export class LessonPlayer {
     if (this._sheet && this.el.shadowRoot) {
       this.el.shadowRoot.adoptedStyleSheets = this.el.shadowRoot.adoptedStyleSheets.filter((s) => s !== this._sheet);
     }
-    this.panel.remove();
+    this.frame.remove();
     if (this.el.lessonPlayer === this) this.el.lessonPlayer = null;
   }
 
@@ -347,9 +347,13 @@ export class LessonPlayer {
       if (b) guard(() => this.goTo(Number(b.dataset.step)))();
     });
     this.panel = p;
-    // First in the shadow root, above the lab (.rl-app).
-    if (root) root.prepend(p);
-    else this.el.before(p);
+    // First in the shadow root, above the lab (.rl-app), in a frame of the
+    // lab's own background so panel and lab read as one figure on any page.
+    this.frame = document.createElement('div');
+    this.frame.className = 'rl-lesson-frame';
+    this.frame.append(p);
+    if (root) root.prepend(this.frame);
+    else this.el.before(this.frame);
   }
 
   render() {
