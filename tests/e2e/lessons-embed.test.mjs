@@ -134,3 +134,27 @@ test('embedded: ←/→ inside the element, and Back lands on exactly the earlie
   assert.equal(await how(), 'replay');
   assert.deepEqual(page.errors, []);
 });
+
+test('embedded on a phone (390 px): Back, the dots and Next stay on one line, inside the column', async (t) => {
+  const context = await fixture.lab.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-US' });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await page.goto(`${fixture.lab.url}tests/e2e/fixtures/blog-lesson.html`, { waitUntil: 'load' });
+  await page.waitForFunction(() => document.getElementById('lesson')?.lessonPlayer, null, { timeout: 30000 });
+  const boxes = await page.evaluate(() => {
+    const el = document.getElementById('lesson');
+    const q = (id) => el.shadowRoot.querySelector(`[data-testid="${id}"]`).getBoundingClientRect();
+    const b = (r) => ({ top: r.top, bottom: r.bottom, left: r.left, right: r.right, h: r.height });
+    return { back: b(q('lesson-back')), next: b(q('lesson-next')), dots: b(q('lesson-dots')), panel: b(q('lesson')), width: document.documentElement.clientWidth };
+  });
+  assert.equal(boxes.back.h, boxes.next.h, 'Back and Next are the same height');
+  assert.ok(boxes.next.h < 45, `one line of text in Next (${boxes.next.h} px)`);
+  assert.ok(boxes.dots.bottom - boxes.dots.top < boxes.next.h, 'the dots fit in one row');
+  assert.ok(Math.abs(boxes.back.top - boxes.next.top) < 1, 'Back and Next side by side');
+  assert.ok(boxes.panel.left >= 0 && boxes.panel.right <= boxes.width, 'the panel fits the screen');
+  await page.evaluate(() => document.getElementById('lesson').scrollIntoView());
+  await screenshot(page, 'lesson-embedded-blog-phone-zh', { fullPage: false });
+  assert.deepEqual(page.errors, []);
+});
