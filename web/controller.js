@@ -1,5 +1,5 @@
 // The controller turns user intentions (a click, a drag, a slider) into
-// scenario-language commands (shared/scenario-language.md). Nothing here
+// scenario-language commands (docs/scenario-language.md). Nothing here
 // touches the simulation directly: every function returns the command text,
 // and the element runs it through `exec`, so it lands in the command log and
 // the session can be replayed bit for bit.

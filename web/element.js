@@ -5,10 +5,12 @@
 //   attributes: view (full | compact | figure), controls (compact view's
 //               tools), nodes, seed, scenario (URL of a .raft file; or inline
 //               text in a <script type="text/raft"> child), autoplay, lang,
-//               speed, theme (light | dark | auto), height, loading (lazy | eager)
+//               speed, theme (light | dark | auto), height, loading (lazy | eager),
+//               lesson (a lesson slug: web/lesson/player.js plays it)
 //   API:        ready, load(), exec(text), state(), play(), pause(), playing,
 //               speed, reset(text?), commandLog(), render(), frameStats(),
-//               lang, travelTo(ms), permalink(), embedSnippets(), notify(text)
+//               lang, travelTo(ms), permalink(), embedSnippets(), notify(text),
+//               highlight(list), lessonPlayer
 //   events:     raft-state, raft-violation, raft-error, raft-lang
 //
 // An embedding page loads this one module. It finds everything else (the
@@ -32,6 +34,7 @@ import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
 import { createFeed } from './ui/feed.js';
 import { describeQuorum } from './quorum.js';
+import { loadWasm, loadSheet } from './load.js';
 
 const DEFAULT_SPEED = 0.1;
 const MAX_FRAME_GAP_MS = 100;      // a frame after a long pause (hidden tab) advances at most this much real time
@@ -52,39 +55,8 @@ const LOAD_MARGIN = '400px';       // the wasm is fetched when the element comes
 // well under a second or two. Longer scenarios start their history at the end.
 const HISTORY_REPLAY_BUDGET_MS = 300000;
 
-// ---- shared, load-once resources (the only module-level state) ---------------
-
-let wasmPromise = null;
-let sheetPromise = null;
-
-/** The wasm module, fetched and compiled once per page and shared by every element. */
-function loadWasm() {
-  if (!wasmPromise) {
-    wasmPromise = import(new URL('./pkg/raft_wasm.js', import.meta.url).href).then(async (mod) => {
-      await mod.default(); // finds raft_wasm_bg.wasm beside raft_wasm.js
-      // Rust panics are kept for the element that hit them (take_panic),
-      // rather than printed to the console.
-      if (typeof mod.capture_panics === 'function') mod.capture_panics();
-      return mod;
-    });
-    wasmPromise.catch(() => { wasmPromise = null; }); // a later element may try again
-  }
-  return wasmPromise;
-}
-
-/** The element's stylesheet (element.css beside this file), parsed once and adopted by every shadow root. */
-function loadStyles() {
-  if (!sheetPromise) {
-    sheetPromise = fetch(new URL('./element.css', import.meta.url)).then(async (res) => {
-      if (!res.ok) throw new Error(`element.css: HTTP ${res.status}`);
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(await res.text());
-      return sheet;
-    });
-    sheetPromise.catch(() => { sheetPromise = null; });
-  }
-  return sheetPromise;
-}
+// The shared, load-once resources (the wasm module, the stylesheets) live in
+// web/load.js: the lesson player loads them too.
 
 function isPanic(e) {
   return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) ||
@@ -186,7 +158,7 @@ export class RaftLab extends HTMLElement {
       this._inlineScenario = inline ? inline.textContent : null;
       this._lang = this._resolveLang(true);
       this._shadow = this.attachShadow({ mode: 'open' });
-      this._layoutReady = loadStyles().then((sheet) => {
+      this._layoutReady = loadSheet('./element.css').then((sheet) => {
         this._shadow.adoptedStyleSheets = [sheet];
         if (!this._els) this._buildUi();
       });
@@ -389,7 +361,11 @@ export class RaftLab extends HTMLElement {
     if (!started) this._start(this._base);
     this._syncControls();
     this._resolveReady(this);
-    if (this.hasAttribute('autoplay')) {
+    // lesson="slug": the lesson player (web/lesson/, its own module, loaded
+    // only then) drives this element through the public API and starts paused.
+    const lesson = this.getAttribute('lesson');
+    if (lesson) import('./lesson/player.js').then((m) => m.attachLesson(this, lesson)).catch((e) => console.warn(e));
+    else if (this.hasAttribute('autoplay')) {
       // Reduced motion: start paused, with the play button in plain view.
       if (reducedMotion()) this._heldByReducedMotion = true;
       else this.play();
@@ -1387,6 +1363,24 @@ export class RaftLab extends HTMLElement {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  /**
+   * Emphasise what a lesson step talks about (web/lesson/player.js): a list of
+   * `{kind: 'node', node}` (ringed as if selected), `{kind: 'message', message}`
+   * (every message of that type in flight gets a halo), `{kind: 'entry', node,
+   * index}` (that log cell, in every log when `node` is null) and `{kind:
+   * 'quorum'}` (the quorum line). `[]` clears.
+   */
+  highlight(list = []) {
+    const node = list.find((h) => h.kind === 'node' && h.node != null);
+    this._ui.selectedNode = node ? Number(node.node) : null;
+    this._ui.emphasis = {
+      messages: list.filter((h) => h.kind === 'message').map((h) => h.message),
+      entries: list.filter((h) => h.kind === 'entry'),
+    };
+    if (this._els && this._els.quorum) this._els.quorum.classList.toggle('rl-emph', list.some((h) => h.kind === 'quorum'));
+    this._dirty = true;
   }
 
   /** A URL that replays this session: the command log as the scenario. */

@@ -28,6 +28,8 @@ document.addEventListener('keydown', (e) => {
   if (e.target !== document.body || e.ctrlKey || e.metaKey || e.altKey || !lab.loaded) return;
   if (e.key === ' ') { e.preventDefault(); if (lab.playing) lab.pause(); else lab.play(); }
   else if (e.key === '.') { e.preventDefault(); lab.step(); }
+  // A lesson (?lesson=slug): ←/→ are Back/Next.
+  else if (lab.lessonPlayer) lab.lessonPlayer.key(e);
 });
 // For the console and tests: window.raftLab is the element.
 window.raftLab = lab;

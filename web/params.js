@@ -3,11 +3,11 @@
 // parameters (documented in web/README.md):
 //
 //   ?nodes=5&seed=3&lang=zh&speed=1&autoplay=0&view=compact&controls=crash+put
-//    &theme=dark&height=420&scenario=<encoded .raft text>
+//    &theme=dark&height=420&scenario=<encoded .raft text>&lesson=split-vote
 //
 // Values are passed on as they are; the element validates them and reports a
 // bad one (naming the parameter) while using the default.
-export const KNOWN_PARAMS = ['nodes', 'seed', 'lang', 'speed', 'scenario', 'autoplay', 'view', 'controls', 'theme', 'height'];
+export const KNOWN_PARAMS = ['nodes', 'seed', 'lang', 'speed', 'scenario', 'autoplay', 'view', 'controls', 'theme', 'height', 'lesson'];
 
 /** Apply `params` (URLSearchParams) to `lab` before it is defined; returns the unknown parameter names. */
 export function applyParams(lab, params) {
@@ -22,6 +22,7 @@ export function applyParams(lab, params) {
       case 'controls':
       case 'theme':
       case 'height':
+      case 'lesson': // a lesson from lessons/ (web/lesson/player.js); it starts paused
         lab.setAttribute(name, value);
         break;
       case 'autoplay':

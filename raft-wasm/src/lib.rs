@@ -212,6 +212,20 @@ impl Simulation {
     }
 }
 
+/// A lesson (`lessons/NN-slug.raft`, docs/scenario-language.md "Lessons") as a
+/// plain object for the page's lesson player: `title`, `summary` (`{en, zh}`),
+/// `group`, `section`, `prelude` (the setup text to start from) and `steps`
+/// (each with `text`, `highlights`, `commands` and, for a task, `task` with
+/// `hint`, `solution`, `until`, `condition`). Throws `line:col: message` when
+/// the lesson does not parse. The player runs the commands through an ordinary
+/// `Simulation`, so a lesson plays to the same trace as `raft-sim run`.
+#[wasm_bindgen]
+pub fn lesson_steps(text: &str) -> Result<JsValue, JsError> {
+    let lesson = raft_sim::scenario::lesson::parse_lesson(text)
+        .map_err(|e| parse_error(e.line, e.col, &e.message))?;
+    to_js(&lesson)
+}
+
 // ---- for embedding pages (issue 7): panics reported to the element, and what
 // the page needs to know about a scenario text, read by the one real parser --
 

@@ -242,4 +242,6 @@ export const app = {
   'embed.copied': 'Copied.',
 };
 
-export default { ...render, ...app };
+// The lesson player's and course page's strings (web/lesson/).
+import lesson from './lesson-en.js';
+export default { ...render, ...app, ...lesson };

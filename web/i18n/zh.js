@@ -235,4 +235,6 @@ export const app = {
   'embed.copied': '已复制。',
 };
 
-export default { ...render, ...app };
+// The lesson player's and course page's strings (web/lesson/).
+import lesson from './lesson-zh.js';
+export default { ...render, ...app, ...lesson };

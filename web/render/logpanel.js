@@ -261,6 +261,13 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
           ctx.fillText(text, cx0 + (i - first + 0.5) * cw, y + cellTop + cellH / 2 + 0.5);
         }
       }
+      // A lesson step's `highlight entry [nK] INDEX`: an amber frame on that cell.
+      for (const h of (ui.emphasis && ui.emphasis.entries) || []) {
+        if ((h.node != null && h.node !== nd.id) || h.index < first || h.index > lastVisible || h.index > nd.last_index) continue;
+        ctx.strokeStyle = '#d97706';
+        ctx.lineWidth = 2.5;
+        ctx.strokeRect(cx0 + (h.index - first) * cw + 0.5, y + cellTop - 1.5, cw - 1, cellH + 3);
+      }
       // Applied: a bar under what the state machine has executed.
       if (nd.applied >= first) {
         const a0 = Math.max(from, first);

@@ -558,10 +558,17 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       }
     }
     strokeTails(ctx, ms);
-    // Pass 2: the glyphs.
+    // Pass 2: the glyphs (with a halo under the types a lesson step points at).
+    const emph = ui.emphasis && ui.emphasis.messages && ui.emphasis.messages.length ? ui.emphasis.messages : null;
     for (let i = 0; i < msgCount; i++) {
       const m = msgObj[i];
       ctx.globalAlpha = msgAlpha[i];
+      if (emph && emph.includes(m.type)) {
+        ctx.beginPath();
+        ctx.arc(msgXY[2 * i], msgXY[2 * i + 1], ms * 2.1, 0, Math.PI * 2);
+        ctx.fillStyle = 'rgba(245, 180, 0, 0.45)';
+        ctx.fill();
+      }
       drawMessage(ctx, m.type, m.entries, m.success, msgXY[2 * i], msgXY[2 * i + 1], ms, msgAngle[i], false);
       ctx.globalAlpha = 1;
       msgObj[i] = null;

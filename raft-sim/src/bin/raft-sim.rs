@@ -1,5 +1,5 @@
 //! `raft-sim run FILE [--json] [--seed S] [--trace]`: run a scenario file
-//! headless (shared/scenario-language.md, "Results").
+//! headless (docs/scenario-language.md, "Results").
 //!
 //! Exit status: 0 when every expect/await held and no invariant fired, 1
 //! otherwise, 2 for a file that cannot be read or parsed (or bad arguments).
@@ -25,8 +25,13 @@ const USAGE: &str = "usage: raft-sim run FILE [--json] [--seed S] [--trace] [--m
   --trace    print every trace event as a JSON line while running
   --max-entries N  at most N entries per AppendEntries (overrides `set max-entries`; default 64)
 
+  FILE may be a lesson (lessons/*.raft): its narration is checked and
+  set aside, and each task is performed by its `solution`.
+
 Exit status: 0 ok, 1 a check failed or an invariant was violated,
-2 the file could not be read or parsed.";
+2 the file could not be read or parsed.
+
+The language: docs/scenario-language.md";
 
 struct Args {
     file: String,

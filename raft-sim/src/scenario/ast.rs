@@ -147,7 +147,20 @@ pub enum Cond {
     KvEq(NodeRef, String, String),
     KvAbsent(NodeRef, String),
     SameLog(NodeRef, NodeRef),
+    /// Extension: `sent TYPE OP N` — messages of that type sent since time 0
+    /// (what a lesson says about traffic: "n3 got an InstallSnapshot").
+    Sent(String, CmpOp, u64),
+    /// Extension: `delivered TYPE OP N` — the same, counting only messages
+    /// that arrived (not lost, cut off, or sent to a crashed server).
+    Delivered(String, CmpOp, u64),
 }
+
+/// Message types, as raft-core's `MessageBody::kind_name` names them: what
+/// `sent TYPE …` and a lesson's `highlight message TYPE` accept.
+pub const MESSAGE_TYPES: &[&str] = &[
+    "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse", "AppendEntries",
+    "AppendEntriesResponse", "InstallSnapshot", "InstallSnapshotResponse", "TimeoutNow",
+];
 
 /// A parse error: `FILE:LINE:COL: message` when printed with a file name.
 #[derive(Clone, Debug, PartialEq, Eq)]

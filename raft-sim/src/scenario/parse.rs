@@ -104,6 +104,11 @@ pub enum Item {
 
 /// Parses a whole file. The first error stops parsing.
 pub fn parse_script(text: &str) -> Result<Script, ParseError> {
+    // A lesson (docs/scenario-language.md, "Lessons") runs as its commands
+    // with every task solved by its `solution`; narration is checked, then set aside.
+    if super::lesson::is_lesson(text) {
+        return super::lesson::parse_lesson(text).map(|lesson| lesson.script);
+    }
     let mut setup = Setup::default();
     let mut ctx = ParseContext::new();
     let mut state = ScriptState::new(&ctx);
@@ -235,7 +240,7 @@ const SET_SETUP: &[&str] = &[
     "max-entries", "bug",
 ];
 const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate"];
-const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log"];
+const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log", "sent", "delivered"];
 const ROLES: &[&str] = &["follower", "candidate", "leader", "down", "pre-candidate"];
 
 /// The name of a setup command, for messages: `seed`, `set heartbeat`.
@@ -839,6 +844,19 @@ fn parse_cond(
             let nb = parse_node_ref(l, b, ctx)?;
             done(3, usage)?;
             Cond::SameLog(na, nb)
+        }
+        "sent" | "delivered" => {
+            let usage = if kind.text == "sent" { "sent TYPE OP N" } else { "delivered TYPE OP N" };
+            let ty = get(1, "a message type", usage)?;
+            if !super::ast::MESSAGE_TYPES.contains(&ty.text) {
+                return Err(l.err_at(ty, unknown("message type", ty.text, super::ast::MESSAGE_TYPES)));
+            }
+            let o = get(2, "a comparison (`==` `!=` `<` `<=` `>` `>=`)", usage)?;
+            let op = parse_op(l, o)?;
+            let v = get(3, "a number", usage)?;
+            let value = parse_u64(l, v, "a number")?;
+            done(4, usage)?;
+            if kind.text == "sent" { Cond::Sent(ty.text.to_string(), op, value) } else { Cond::Delivered(ty.text.to_string(), op, value) }
         }
         other => return Err(l.err_at(kind, unknown("condition", other, CONDITIONS))),
     };

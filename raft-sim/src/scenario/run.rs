@@ -394,6 +394,14 @@ pub fn eval(w: &World, cond: &Cond) -> Result<(), String> {
                 None => Ok(()),
             }
         }
+        Cond::Sent(ty, op, n) | Cond::Delivered(ty, op, n) => {
+            let (counts, what) = match cond {
+                Cond::Sent(..) => (&w.network.sent, "sent"),
+                _ => (&w.network.delivered, "delivered"),
+            };
+            let have = counts.get(ty.as_str()).copied().unwrap_or(0);
+            if cmp(*op, have, *n) { Ok(()) } else { Err(format!("{} {} {}", have, ty, what)) }
+        }
         Cond::SameLog(a, b) => {
             let a = resolve(w, *a)?;
             let b = resolve(w, *b)?;
