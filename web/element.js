@@ -30,6 +30,7 @@ import { VIEWS, CONTROLS, MIN_SPEED, MAX_SPEED, parseNodes, parseSeed, parseSpee
 import { embedSnippets } from './snippets.js';
 import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
+import { createInsight } from './ui/insight.js';
 import { createFeed } from './ui/feed.js';
 import { describeQuorum } from './quorum.js';
 
@@ -276,6 +277,11 @@ export class RaftLab extends HTMLElement {
   /** The shadow DOM, built once the stylesheet is in (so nothing shows unstyled). */
   _buildUi() {
     this._els = buildLayout(this._shadow);
+    // The inspector and the space-time diagram (web/ui/insight.js), under the stage.
+    this._insight = createInsight(this._els.root, this._els.root.querySelector('.rl-stage'), {
+      t: this._t, travel: (ms) => this.travelTo(ms), run: (cmd) => this._control(cmd), now: () => this.simTime,
+      pause: () => this.pause(), view: () => this._view, openPopover: (id) => this._openPopoverFor(id),
+    });
     this._applyPresentation();
     for (const n of this._pendingNotices) this._renderNotice(n);
     this._pendingNotices = [];
@@ -531,6 +537,7 @@ export class RaftLab extends HTMLElement {
     this._failuresSeen = v.failures.length;
     this._els.banner.hidden = true;
     this._afterChange(false);
+    this._insight.travelled();
     return true;
   }
 
@@ -571,6 +578,7 @@ export class RaftLab extends HTMLElement {
     this._ui.selectedNode = null;
     this._ui.groups = null;
     this._partitionMode = false;
+    if (this._insight) this._insight.reset();
     if (this._els) {
       this._els.banner.hidden = true;
       this._els.partitionBar.hidden = true;
@@ -653,6 +661,7 @@ export class RaftLab extends HTMLElement {
     const view = this._guard(() => this._sim.state());
     this._view = view;
     this._dirty = false;
+    if (this._insight) this._insight.observe(events, view, this._sim);
     const now = Number(view.time_ms);
     if (events.length) {
       for (const e of events) this._recent.push(e);
@@ -787,6 +796,7 @@ export class RaftLab extends HTMLElement {
     const simTime = Number(this._view.time_ms) + this._carry;
     this._ring.draw(this._view, simTime, this._ui);
     if (this._logPanel) this._logPanel.draw(this._view, this._ui);
+    this._insight.draw(simTime);
     this._els.clock.textContent = this._t('status.time', { time: (simTime / 1000).toFixed(3) });
   }
 
@@ -1023,6 +1033,7 @@ export class RaftLab extends HTMLElement {
       const evs = this._sim.events();
       this._recent.push(...evs);
       this._feed.push(evs);
+      this._insight.observe(evs);
       let found = [];
       for (let i = 0; i < STEP_LIMIT_MS && found.length === 0; i++) {
         this._sim.advance(1);
@@ -1030,6 +1041,7 @@ export class RaftLab extends HTMLElement {
       }
       this._recent.push(...found);
       this._feed.push(found);
+      this._insight.observe(found);
     });
     this._afterChange(true);
   }
@@ -1246,9 +1258,11 @@ export class RaftLab extends HTMLElement {
         run: (cmd) => this._control(cmd),
         close: () => this._closePopover(),
       });
+      this._insight.inspectNode(hit.id);
       this._needsDraw = true;
     } else if (hit.kind === 'message') {
-      this._control(commands.drop(hit.id));
+      // The inspector shows its fields; its Drop button runs `drop mID`.
+      this._insight.inspectMessage(hit.id);
     } else if (hit.kind === 'link') {
       const cut = isCut(this._view, hit.from, hit.to);
       this._control(cut ? commands.uncut(hit.from, hit.to) : commands.cut(hit.from, hit.to));
@@ -1484,6 +1498,7 @@ export class RaftLab extends HTMLElement {
     this._syncPlay();
     this._buildLegend();
     if (this._feed) this._feed.relabel();
+    if (this._insight) this._insight.relabel();
     this._modesKey = null;
     this._fillBanner();
     if (this._view) this._updateStatus(this._view);

@@ -174,6 +174,14 @@ impl Simulation {
         to_js(&events)
     }
 
+    /// The messages sent since the last call, oldest first:
+    /// `[{ id, fields }]`, `fields` as in `state().in_flight` (Figure 2's
+    /// names). The page's inspector keeps them, so a message already
+    /// delivered (or dropped) can still be opened.
+    pub fn sent_messages(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.runner.take_sent_messages())
+    }
+
     /// The trace hash so far, 16 lower-case hex digits.
     pub fn trace_hash(&self) -> String {
         format!("{:016x}", self.runner.trace_hash())
