@@ -31,6 +31,7 @@ import { embedSnippets } from './snippets.js';
 import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
 import { createInsight } from './ui/insight.js';
+import { buildBugSwitches, readBugs, showBugs } from './ui/bugs.js';
 import { createFeed } from './ui/feed.js';
 import { describeQuorum } from './quorum.js';
 
@@ -831,6 +832,10 @@ export class RaftLab extends HTMLElement {
     els.field('checkQuorum').addEventListener('change', (e) => this._changeSetting('checkQuorum', e.target.checked));
     els.field('readMode').addEventListener('change', (e) => this._changeSetting('readMode', e.target.value));
     els.field('snapshotThreshold').addEventListener('change', (e) => this._changeSetting('snapshotThreshold', Number(e.target.value)));
+    // Break Raft: each switch is a setup line (`set bug NAME on`), so a change restarts the run.
+    const bugs = els.root.querySelector('.rl-bugs');
+    buildBugSwitches(bugs);
+    bugs.addEventListener('change', () => this._changeSetting('bugs', readBugs(bugs)));
     els.field('lang').addEventListener('change', (e) => { this.lang = e.target.value; });
     els.field('latency').addEventListener('input', (e) => { els.out('latency').textContent = this._latencyLabel(Number(e.target.value)); });
     els.field('latency').addEventListener('change', (e) => this._control(commands.latency(Number(e.target.value))));
@@ -1084,6 +1089,8 @@ export class RaftLab extends HTMLElement {
     this._settings.checkQuorum = !!s.check_quorum;
     if (s.read_mode) this._settings.readMode = s.read_mode;
     this._settings.snapshotThreshold = Number(s.snapshot_threshold) || 0;
+    this._settings.bugs = Array.isArray(s.bugs) ? s.bugs.slice() : [];
+    showBugs(els.root.querySelector('.rl-bugs'), this._settings.bugs);
     els.field('nodes').value = String(this._settings.nodes);
     els.field('seed').value = this._settings.seed;
     els.field('prevote').checked = this._settings.prevote;
@@ -1127,7 +1134,9 @@ export class RaftLab extends HTMLElement {
       chips.push(this._t('mode.readMode', { mode: key ? this._t(key) : setup.read_mode }));
     }
     if (setup.snapshot_threshold) chips.push(this._t('mode.snapshot', { n: setup.snapshot_threshold }));
-    const key = chips.join('|');
+    // A deliberately broken run says so loudly (a red chip per switch).
+    const bugs = Array.isArray(setup.bugs) ? setup.bugs : [];
+    const key = chips.concat(bugs).join('|');
     if (key === this._modesKey) return;
     this._modesKey = key;
     const box = this._els.root.querySelector('.rl-modes');
@@ -1135,6 +1144,12 @@ export class RaftLab extends HTMLElement {
       const span = document.createElement('span');
       span.className = 'rl-chip';
       span.textContent = c;
+      return span;
+    }), ...bugs.map((name) => {
+      const span = document.createElement('span');
+      span.className = 'rl-chip rl-chip-bug';
+      span.textContent = this._t('mode.bug', { name });
+      span.title = this._t.has(`bug.${name}`) ? this._t(`bug.${name}`) : name;
       return span;
     }));
   }

@@ -277,6 +277,9 @@ pub struct SetupView {
     pub snapshot_threshold: u64,
     pub read_mode: &'static str,
     pub max_entries: u64,
+    /// Extension: the break-Raft switches that are on (`set bug NAME on`),
+    /// so the page can say loudly that this run is deliberately broken.
+    pub bugs: Vec<&'static str>,
 }
 
 fn node_view(node: &Node) -> NodeView {
@@ -486,6 +489,7 @@ pub fn build(runner: &Runner) -> View {
                 ReadMode::Lease => "lease",
             },
             max_entries: setup.max_entries,
+            bugs: setup.bugs.enabled(),
         },
         members: w.nodes.keys().copied().collect(),
         trace_hash: alloc::format!("{:016x}", w.trace.hash),

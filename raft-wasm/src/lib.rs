@@ -14,6 +14,7 @@
 //! sim.exec('crash n1\nrun 500ms');                    // throws on a parse error; nothing runs then
 //! sim.advance(16);                                    // simulated ms
 //! sim.state(); sim.events(); sim.time_ms(); sim.trace_hash();
+//! sim.sent_messages();                                // [{ id, fields }] sent since the last call (Figure 2 names)
 //! sim.command_log();                                  // .raft text that replays this session
 //! const checkpoint = sim.clone();                     // an independent identical copy
 //! sim.inspect('run 2s\ncrash n1');  // { cluster, commands: [{ line, col, kind, ms }] }, nothing runs

@@ -211,3 +211,28 @@ test('view="diagram" and a phone: the diagram and the inspector fit', async (t) 
   await phone.locator('[data-testid="inspector"]').scrollIntoViewIfNeeded();
   await phone.screenshot({ path: join(SCREENSHOT_DIR, 'inspect-phone-view.png') });
 });
+
+test('Break Raft: a switch in Options restarts the run with `set bug NAME on` and a loud chip', async (t) => {
+  const page = await openLab(fixture.lab, 'nodes=5&seed=3');
+  t.after(() => page.context().close());
+  await page.locator('.rl-options summary').click();
+  const box = page.locator('[data-testid="bug-vote-twice"]');
+  await box.check();
+  await page.waitForFunction(() => /set bug vote-twice on/.test(document.querySelector('raft-lab').commandLog()));
+  const v = await state(page);
+  assert.deepEqual(v.setup.bugs, ['vote-twice']);
+  const log = await page.evaluate(() => document.querySelector('raft-lab').commandLog());
+  assert.match(log, /^cluster 5\nseed 3\nset bug vote-twice on\n/);
+  const chip = page.locator('[data-testid="modes"] .rl-chip-bug');
+  assert.equal(await chip.count(), 1);
+  assert.match(await chip.innerText(), /vote-twice/);
+  await screenshot(page, 'break-raft-options');
+  // Chinese explains each switch too.
+  await page.locator('[data-testid="lang"]').selectOption('zh');
+  assert.match(await page.locator('[data-testid="bugs"]').innerText(), /破坏 Raft/);
+  // Unchecking it restarts without the bug.
+  await page.locator('[data-testid="bug-vote-twice"]').uncheck();
+  await page.waitForFunction(() => !/set bug/.test(document.querySelector('raft-lab').commandLog()));
+  assert.deepEqual((await state(page)).setup.bugs, []);
+  assert.equal(await chip.count(), 0);
+});

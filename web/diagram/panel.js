@@ -17,6 +17,17 @@
 import { buildScene, paintScene, sceneToSVG, hitArrow, AXIS_H } from './scene.js';
 import { fitCanvas } from '../render/theme.js';
 
+/**
+ * The diagram's colours under the element's dark theme (from its custom
+ * properties); the light theme uses scene.js's defaults on the canvas background.
+ */
+function themeInk(canvas, bg, dark) {
+  if (!dark) return { bg };
+  const cs = getComputedStyle(canvas);
+  const v = (name, fallback) => cs.getPropertyValue(name).trim() || fallback;
+  return { bg, text: v('--rl-ink', '#e6e8eb'), faint: v('--rl-muted', '#a0a8b3'), grid: v('--rl-line', '#3a414b'), lane: '#5b6470', down: '#4a525d' };
+}
+
 const DEFAULT_SPAN_MS = 1500;
 const MIN_SPAN_MS = 20;
 const DRAG_PX = 4;
@@ -63,12 +74,13 @@ export function createDiagramPanel(section, store, on) {
     const lanes = store.state.lanes.length || 5;
     wrap.style.height = `${Math.max(110, Math.min(480, AXIS_H + 12 + lanes * (lanes > 10 ? 20 : 26)))}px`;
     size = { ...fitCanvas(canvas, ctx), lanes: store.state.lanes.length };
+    size.ink = themeInk(canvas, size.bg, !!canvas.closest('.rl-dark'));
     drawnKey = '';
   }
 
   function sceneNow(now) {
     const w = window_(now);
-    return buildScene(store, { t0: w.t0, t1: w.t1, width: size.W, height: size.H, now, hover: vp.hover, selected: vp.selected }, t);
+    return buildScene(store, { t0: w.t0, t1: w.t1, width: size.W, height: size.H, now, hover: vp.hover, selected: vp.selected, ink: size.ink }, t);
   }
 
   function draw(now) {
@@ -76,7 +88,8 @@ export function createDiagramPanel(section, store, on) {
     if (pending !== null) { const ms = pending; pending = null; on.travel(ms); now = on.now(); lastNow = now; }
     if (!canvas.isConnected || canvas.offsetParent === null) return;
     const lanes = store.state.lanes.length;
-    if (lanes !== size.lanes || canvas.clientWidth !== Math.round(size.W)) resize();
+    const dark = !!canvas.closest('.rl-dark');
+    if (lanes !== size.lanes || canvas.clientWidth !== Math.round(size.W) || dark !== size.dark) { resize(); size.dark = dark; }
     const w = window_(now);
     const key = `${store.version}|${Math.round(now * 10)}|${w.t0}|${w.t1}|${vp.hover}|${vp.selected}|${size.W}x${size.H}`;
     if (key === drawnKey) return;

@@ -12,13 +12,14 @@
 // one ends in ×. Partitions shade the whole height. The cursor is "now".
 
 import { ROLE, OUTCOME, messageStyle } from '../render/theme.js';
+import { firstAt } from './store.js';
 
 /** More arrows than this in view: heartbeats are left out (and counted). */
 export const MAX_ARROWS = 2500;
 export const AXIS_H = 20;
 export const LABEL_W = 34;
 
-const INK = { text: '#1c2430', faint: '#8a94a3', grid: '#e3e7ec', lane: '#b4bfcc', cursor: '#d62828', partition: 'rgba(123,79,176,0.10)', partitionEdge: '#7b4fb0', down: '#d5d9df', commit: '#2a9d4b' };
+const INK = { bg: '#ffffff', text: '#1c2430', faint: '#8a94a3', grid: '#e3e7ec', lane: '#b4bfcc', cursor: '#d62828', partition: 'rgba(123,79,176,0.10)', partitionEdge: '#7b4fb0', down: '#d5d9df', commit: '#2a9d4b' };
 
 /** Lane geometry: y of each server's lane and the height of one lane. */
 export function laneLayout(lanes, height) {
@@ -83,18 +84,20 @@ export function buildScene(store, vp, t = (k) => k) {
   const msPerPx = span / plotW;
   const prims = [];
   const P = (p) => prims.push(p);
+  // Colours: the light defaults, or the element's theme (vp.ink, e.g. dark).
+  const ink = { ...INK, ...(vp.ink || {}) };
   const left = LABEL_W, right = LABEL_W + plotW;
   const clip = (ms) => Math.max(left, Math.min(right, x(ms)));
   const top = AXIS_H, bottom = geo.height - 4;
 
-  P({ k: 'rect', x: 0, y: 0, w: width, h: height, fill: '#ffffff', cls: 'bg' });
+  P({ k: 'rect', x: 0, y: 0, w: width, h: height, fill: ink.bg, cls: 'bg' });
 
   // Axis and grid.
   const step = tickStep(msPerPx);
   for (let ms = Math.ceil(vp.t0 / step) * step; ms <= vp.t1; ms += step) {
     const gx = x(ms);
-    P({ k: 'line', x1: gx, y1: top, x2: gx, y2: bottom, stroke: INK.grid, w: 1 });
-    if (gx > left + 18 && gx < right - 22) P({ k: 'text', x: gx, y: 13, text: formatTime(ms, step), fill: INK.faint, size: 10, anchor: 'middle' });
+    P({ k: 'line', x1: gx, y1: top, x2: gx, y2: bottom, stroke: ink.grid, w: 1 });
+    if (gx > left + 18 && gx < right - 22) P({ k: 'text', x: gx, y: 13, text: formatTime(ms, step), fill: ink.faint, size: 10, anchor: 'middle' });
   }
 
   // Partitions (and one-way cuts, lighter) shade the whole height.
@@ -102,10 +105,10 @@ export function buildScene(store, vp, t = (k) => k) {
     const end = p.end === null ? Math.max(vp.now, s.lastTime) : p.end;
     if (end < vp.t0 || p.start > vp.t1) continue;
     const x1 = clip(p.start), x2 = clip(end);
-    P({ k: 'rect', x: x1, y: top, w: Math.max(1, x2 - x1), h: bottom - top, fill: INK.partition, cls: 'partition' });
+    P({ k: 'rect', x: x1, y: top, w: Math.max(1, x2 - x1), h: bottom - top, fill: ink.partition, cls: 'partition' });
     if (x2 - x1 > 60) {
       const groups = p.groups.map((g) => g.map((id) => `n${id}`).join(' ')).join(' | ');
-      P({ k: 'text', x: x1 + 4, y: bottom - 4, text: `${t('diagram.partition')} ${groups}`, fill: INK.partitionEdge, size: 10 });
+      P({ k: 'text', x: x1 + 4, y: bottom - 4, text: `${t('diagram.partition')} ${groups}`, fill: ink.partitionEdge, size: 10 });
     }
   }
 
@@ -113,18 +116,20 @@ export function buildScene(store, vp, t = (k) => k) {
   for (const id of lanes) {
     const y = geo.y.get(id);
     const h = geo.laneH;
-    P({ k: 'text', x: 6, y: y + 4, text: `n${id}`, fill: INK.text, size: 11, weight: 600, cls: 'lane-label' });
-    P({ k: 'line', x1: left, y1: y, x2: right, y2: y, stroke: INK.lane, w: 1, cls: 'lane', lane: id });
+    P({ k: 'text', x: 6, y: y + 4, text: `n${id}`, fill: ink.text, size: 11, weight: 600, cls: 'lane-label' });
+    P({ k: 'line', x1: left, y1: y, x2: right, y2: y, stroke: ink.lane, w: 1, cls: 'lane', lane: id });
     const roles = s.roles.get(id) || [];
     const lastT = Math.max(vp.now, s.lastTime);
-    for (let i = 0; i < roles.length; i++) {
+    // Lists are in time order: start at the span in force at t0, stop after t1.
+    for (let i = Math.max(0, firstAt(roles, vp.t0) - 1); i < roles.length; i++) {
       const r = roles[i];
+      if (r.t > vp.t1) break;
       const end = i + 1 < roles.length ? roles[i + 1].t : lastT;
-      if (end < vp.t0 || r.t > vp.t1 || end <= r.t) continue;
+      if (end < vp.t0 || end <= r.t) continue;
       const x1 = clip(r.t), x2 = clip(end);
       const st = ROLE[r.role] || ROLE.follower;
       if (r.role === 'down') {
-        P({ k: 'rect', x: x1, y: y - h * 0.42, w: Math.max(1, x2 - x1), h: h * 0.84, fill: INK.down, hatch: true, cls: 'crash' });
+        P({ k: 'rect', x: x1, y: y - h * 0.42, w: Math.max(1, x2 - x1), h: h * 0.84, fill: ink.down, hatch: true, cls: 'crash' });
         if (x2 - x1 > 50) P({ k: 'text', x: x1 + 4, y: y + 3, text: t('diagram.crashed'), fill: '#5c6f86', size: 9 });
       } else if (r.role === 'leader') {
         P({ k: 'rect', x: x1, y: y - 4, w: Math.max(1, x2 - x1), h: 8, fill: st.fill, cls: 'role-leader' });
@@ -133,8 +138,10 @@ export function buildScene(store, vp, t = (k) => k) {
       }
     }
     let lastLabel = -Infinity;
-    for (const tc of s.terms.get(id) || []) {
-      if (tc.t < vp.t0 || tc.t > vp.t1) continue;
+    const terms = s.terms.get(id) || [];
+    for (let i = firstAt(terms, vp.t0); i < terms.length; i++) {
+      const tc = terms[i];
+      if (tc.t > vp.t1) break;
       const tx = x(tc.t);
       P({ k: 'line', x1: tx, y1: y - h * 0.45, x2: tx, y2: y + h * 0.45, stroke: '#5c6f86', w: 1, cls: 'term' });
       if (tx - lastLabel > 26 && h >= 16) {
@@ -143,30 +150,29 @@ export function buildScene(store, vp, t = (k) => k) {
       }
     }
     let lastDot = -Infinity;
-    for (const c of s.commits.get(id) || []) {
-      if (c.t < vp.t0 || c.t > vp.t1) continue;
+    const commits = s.commits.get(id) || [];
+    for (let i = firstAt(commits, vp.t0); i < commits.length; i++) {
+      const c = commits[i];
+      if (c.t > vp.t1) break;
       const cx = x(c.t);
       if (cx - lastDot < 4) continue;
       lastDot = cx;
-      P({ k: 'circle', x: cx, y: y + h * 0.3, r: 2.5, fill: INK.commit, cls: 'commit', title: t('diagram.commit', { index: c.index }) });
+      P({ k: 'circle', x: cx, y: y + h * 0.3, r: 2.5, fill: ink.commit, cls: 'commit', title: t('diagram.commit', { index: c.index }) });
     }
   }
 
   // Messages.
-  let shown = store.visible(vp.t0, vp.t1);
-  let hidden = 0;
+  // Zoomed far out, heartbeats give way (counted, not looked at one by one).
+  const about = store.countIn(vp.t0, vp.t1);
+  let shown = about > MAX_ARROWS ? store.visibleNotable(vp.t0, vp.t1) : store.visible(vp.t0, vp.t1);
+  let hidden = about > MAX_ARROWS ? Math.max(0, about - shown.length) : 0;
   if (shown.length > MAX_ARROWS) {
-    const keep = shown.filter((m) => !isHeartbeat(m));
-    hidden = shown.length - keep.length;
-    shown = keep;
-    if (shown.length > MAX_ARROWS) {
-      // Still too many: keep an even sample (the rest are counted as hidden).
-      const stride = shown.length / MAX_ARROWS;
-      const sample = [];
-      for (let i = 0; i < MAX_ARROWS; i++) sample.push(shown[Math.floor(i * stride)]);
-      hidden += shown.length - sample.length;
-      shown = sample;
-    }
+    // Still too many: keep an even sample (the rest are counted as hidden).
+    const stride = shown.length / MAX_ARROWS;
+    const sample = [];
+    for (let i = 0; i < MAX_ARROWS; i++) sample.push(shown[Math.floor(i * stride)]);
+    hidden += shown.length - sample.length;
+    shown = sample;
   }
   const arrows = [];
   for (const m of shown) {
@@ -196,9 +202,9 @@ export function buildScene(store, vp, t = (k) => k) {
   // The cursor: now.
   if (vp.now >= vp.t0 && vp.now <= vp.t1) {
     const cx = x(vp.now);
-    P({ k: 'line', x1: cx, y1: 2, x2: cx, y2: bottom, stroke: INK.cursor, w: 1.5, cls: 'cursor' });
+    P({ k: 'line', x1: cx, y1: 2, x2: cx, y2: bottom, stroke: ink.cursor, w: 1.5, cls: 'cursor' });
   }
-  if (hidden) P({ k: 'text', x: right - 4, y: bottom - 4, text: t('diagram.hidden', { n: hidden }), fill: INK.faint, size: 10, anchor: 'end' });
+  if (hidden) P({ k: 'text', x: right - 4, y: bottom - 4, text: t('diagram.hidden', { n: hidden }), fill: ink.faint, size: 10, anchor: 'end' });
   return { width, height, prims, arrows, hidden, x, time, lanes, geo };
 }
 

@@ -32,6 +32,11 @@ export function createDiagramStore({ maxMessages = 300000, maxMarks = 20000 } = 
     messages: new Map(),
     /** the same messages in send order (for the visible-window query) */
     order: [],
+    /**
+     * The messages worth drawing when zoomed far out, in send order: all
+     * but heartbeats (empty AppendEntries and their successful replies).
+     */
+    notable: [],
     /** longest send → end (or planned delivery) seen: bounds the window query */
     maxSpan: 0,
     /** node → [{ t, role, term }] role (incl. 'down') from t on */
@@ -71,13 +76,14 @@ export function createDiagramStore({ maxMessages = 300000, maxMarks = 20000 } = 
     while (cut > 0 && s.order[cut - 1].send >= t) cut--;
     for (const m of s.order.slice(cut)) s.messages.delete(m.id);
     s.order.length = cut;
+    s.notable = s.notable.filter((m) => m.send < t);
     for (const m of s.order) {
       if (m.end !== null && m.end >= t) { m.end = null; m.status = 'flight'; m.why = null; }
     }
     for (const map of [s.roles, s.terms, s.commits, s.decisions]) {
       for (const [k, list] of map) {
         let n = list.length;
-        while (n > 0 && (list[n - 1].t ?? list[n - 1].time_ms) >= t) n--;
+        while (n > 0 && timeOf(list[n - 1]) >= t) n--;
         list.length = n;
         if (!n) map.delete(k);
       }
@@ -116,11 +122,13 @@ export function createDiagramStore({ maxMessages = 300000, maxMarks = 20000 } = 
         addLane(e.from); addLane(e.to);
         s.messages.set(m.id, m);
         s.order.push(m);
+        if (m.fields ? notable(m) : !HEARTBEAT_TYPES.has(m.type)) s.notable.push(m);
         s.maxSpan = Math.max(s.maxSpan, e.deliver_ms - t);
         if (s.order.length > maxMessages) {
           const gone = s.order.splice(0, s.order.length - Math.floor(maxMessages * 0.9));
           for (const g of gone) s.messages.delete(g.id);
           s.firstTime = s.order.length ? s.order[0].send : t;
+          s.notable.splice(0, lowerBound(s.notable, s.firstTime));
         }
         break;
       }
@@ -168,7 +176,7 @@ export function createDiagramStore({ maxMessages = 300000, maxMarks = 20000 } = 
     get version() { return version; },
     get size() { return s.order.length; },
     clear() {
-      s.messages.clear(); s.order.length = 0; s.maxSpan = 0;
+      s.messages.clear(); s.order.length = 0; s.notable = []; s.maxSpan = 0;
       for (const m of [s.roles, s.terms, s.commits, s.decisions, s.pendingFields]) m.clear();
       s.partitions = []; s.cuts = []; s.lanes = []; s.lastTime = 0; s.firstTime = 0;
       version++;
@@ -186,7 +194,12 @@ export function createDiagramStore({ maxMessages = 300000, maxMarks = 20000 } = 
       for (const x of list || []) {
         if (!x.fields) continue;
         const m = s.messages.get(x.id);
-        if (m) m.fields = x.fields;
+        if (m) {
+          // Its type alone kept an AppendEntries (or reply) out of `notable`; its contents may put it in.
+          const before = !m.fields && HEARTBEAT_TYPES.has(m.type);
+          m.fields = x.fields;
+          if (before && notable(m)) insertBySend(s.notable, m);
+        }
         else {
           s.pendingFields.set(x.id, x.fields);
           if (s.pendingFields.size > 5000) s.pendingFields.delete(s.pendingFields.keys().next().value);
@@ -202,6 +215,23 @@ export function createDiagramStore({ maxMessages = 300000, maxMarks = 20000 } = 
     truncate,
     roleAt,
     message(id) { return s.messages.get(id) || null; },
+    /**
+     * About how many messages [t0, t1] shows (those sent in it, plus those
+     * sent up to the longest flight time before it), without looking at them.
+     */
+    countIn(t0, t1) {
+      return upperBound(s.order, t1) - lowerBound(s.order, t0 - s.maxSpan - 1);
+    },
+    /** Like visible(), over the notable messages only (heartbeats left out). */
+    visibleNotable(t0, t1) {
+      const out = [];
+      for (let i = lowerBound(s.notable, t0 - s.maxSpan - 1); i < s.notable.length; i++) {
+        const m = s.notable[i];
+        if (m.send > t1) break;
+        if ((m.end === null ? m.deliver : m.end) >= t0) out.push(m);
+      }
+      return out;
+    },
     /** Messages on screen in [t0, t1] at `now`: sent by t1 and not ended before t0. */
     visible(t0, t1) {
       const lo = lowerBound(s.order, t0 - s.maxSpan - 1);
@@ -239,6 +269,47 @@ export function createDiagramStore({ maxMessages = 300000, maxMarks = 20000 } = 
       return { events, reply };
     },
   };
+}
+
+/** AppendEntries and its reply are heartbeats unless their contents say otherwise. */
+const HEARTBEAT_TYPES = new Set(['AppendEntries', 'AppendEntriesResponse']);
+
+/** Is message `m` (with its contents) worth drawing when zoomed far out? */
+function notable(m) {
+  const f = m.fields;
+  if (m.type === 'AppendEntries') return !!(f && f.entries && f.entries.length);
+  if (m.type === 'AppendEntriesResponse') return !!(f && f.success === false);
+  return true;
+}
+
+function insertBySend(list, m) {
+  let i = list.length;
+  while (i > 0 && list[i - 1].send > m.send) i--;
+  list.splice(i, 0, m);
+}
+
+/** The time of a mark ({ t }) or a trace event ({ time_ms }). */
+export function timeOf(x) {
+  return x.t ?? x.time_ms;
+}
+
+/** First index in a time-sorted list of marks or events whose time ≥ t. */
+export function firstAt(list, t) {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (timeOf(list[mid]) < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(order, t) {
+  let lo = 0, hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (order[mid].send <= t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }
 
 function relevant(e, m) {

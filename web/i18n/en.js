@@ -186,6 +186,19 @@ export const app = {
   'why.loss': 'lost',
   'why.partition': 'partition',
   'why.cut': 'link cut',
+  'mode.bug': '⚠ BROKEN: {name}',
+  'bugs.title': 'Break Raft',
+  'bugs.hint': 'Each switch removes one rule of Figure 2 or the thesis from raft-core. Switching one restarts the run; the invariant checker shows what breaks.',
+  'bug.commit-old-term': 'a leader commits entries of earlier terms by counting replicas (Figure 8)',
+  'bug.no-election-restriction': 'votes are granted without checking the candidate’s log is up to date (§5.4.1)',
+  'bug.vote-twice': 'a server forgets voted_for within a term and votes a second time (§5.2)',
+  'bug.volatile-vote': 'voted_for is not persisted, so a restarted server may vote again in the same term',
+  'bug.no-truncate': 'a follower overwrites a conflicting entry but keeps the rest of its old suffix (AppendEntries rule 3)',
+  'bug.stale-leader-read': 'a leader serves reads without confirming it is still leader (thesis §6.4)',
+  'bug.no-dedup': 'a retried client request is applied twice (§8: client id + sequence number)',
+  'bug.joint-skip': 'several voters change in one step, skipping joint consensus (thesis §4.3)',
+  'bug.commit-counts-learners': 'learners’ acknowledgements count toward a commit (thesis §4.2.1)',
+  'bug.commit-one-half-of-joint': 'during joint consensus, a majority of C_new alone commits (thesis §4.3)',
   // the inspector (web/ui/inspector.js): Figure 2's field names stay as in the paper
   'insp.title.node': 'Inspector — server',
   'insp.title.message': 'Inspector — message',
@@ -249,7 +262,7 @@ export const app = {
   'diagram.partition': 'partition',
   'diagram.crashed': 'crashed',
   'diagram.commit': 'commit index → {index}',
-  'diagram.hidden': '{n} heartbeats hidden at this zoom',
+  'diagram.hidden': '{n} messages not drawn at this zoom (heartbeats first): zoom in',
 
   // reasons raft-core gives (reason.rs), rendered after an event
   'reason.stale-term': (p) => (p.candidate_term !== undefined

@@ -180,6 +180,19 @@ export const app = {
   'why.loss': '丢包',
   'why.partition': '网络分区',
   'why.cut': '链路已断开',
+  'mode.bug': '⚠ 已破坏：{name}',
+  'bugs.title': '破坏 Raft',
+  'bugs.hint': '每个开关从 raft-core 中去掉图 2 或论文里的一条规则。切换后运行会重新开始；不变式检查器会指出哪里出了问题。',
+  'bug.commit-old-term': '领导者靠数副本来提交旧任期的条目（图 8）',
+  'bug.no-election-restriction': '投票时不检查候选人的日志是否足够新（§5.4.1）',
+  'bug.vote-twice': '服务器在同一任期内忘记 voted_for，再投一次票（§5.2）',
+  'bug.volatile-vote': 'voted_for 不持久化，重启后的服务器可能在同一任期再次投票',
+  'bug.no-truncate': '跟随者覆盖冲突条目，却保留其后的旧条目（AppendEntries 规则 3）',
+  'bug.stale-leader-read': '领导者不确认自己仍是领导者就直接响应读请求（论文 §6.4）',
+  'bug.no-dedup': '客户端重试的请求被应用两次（§8：客户端编号 + 序列号）',
+  'bug.joint-skip': '一步更换多个投票成员，跳过联合共识（论文 §4.3）',
+  'bug.commit-counts-learners': '学习者的确认也计入提交所需的多数（论文 §4.2.1）',
+  'bug.commit-one-half-of-joint': '联合共识期间，只凭 C_new 的多数就提交（论文 §4.3）',
   // 检查器（web/ui/inspector.js）：图 2 的字段名保持论文原样
   'insp.title.node': '检查器 — 服务器',
   'insp.title.message': '检查器 — 消息',
@@ -243,7 +256,7 @@ export const app = {
   'diagram.partition': '分区',
   'diagram.crashed': '已崩溃',
   'diagram.commit': '提交索引 → {index}',
-  'diagram.hidden': '此缩放下隐藏了 {n} 条心跳',
+  'diagram.hidden': '此缩放下有 {n} 条消息未画出（先省略心跳）：请放大',
 
   'reason.stale-term': (p) => (p.candidate_term !== undefined
     ? `候选人的任期 ${p.candidate_term} 比本节点的任期 ${p.current_term} 旧`
