@@ -67,8 +67,8 @@ export function createInsight(root, after, on) {
     }
     if (html === shownHTML) return;
     // Keep the keyboard focus on the same button across a refresh.
-    const focused = panel.contains(doc.activeElement || root.getRootNode().activeElement)
-      ? (root.getRootNode().activeElement || {}).dataset : null;
+    const active = root.getRootNode().activeElement; // the shadow root's, not the document's
+    const focused = active && panel.contains(active) ? active.dataset : null;
     shownHTML = html;
     panel.innerHTML = `<h2>${esc(t(selected.kind === 'node' ? 'insp.title.node' : 'insp.title.message'))}</h2>${html}`;
     panel.dataset.kind = selected.kind;
