@@ -210,6 +210,10 @@ test('view="diagram" and a phone: the diagram and the inspector fit', async (t) 
   // What the phone shows once the reader scrolls to the inspector and the diagram.
   await phone.locator('[data-testid="inspector"]').scrollIntoViewIfNeeded();
   await phone.screenshot({ path: join(SCREENSHOT_DIR, 'inspect-phone-view.png') });
+  await phone.locator('[data-testid="diagram-section"]').scrollIntoViewIfNeeded();
+  const d = await phone.locator('[data-testid="diagram"]').boundingBox();
+  assert.ok(d.x >= 0 && d.x + d.width <= 390, `the diagram fits the phone's width (${d.x}+${d.width})`);
+  await phone.screenshot({ path: join(SCREENSHOT_DIR, 'diagram-phone-view.png') });
 });
 
 test('Break Raft: a switch in Options restarts the run with `set bug NAME on` and a loud chip', async (t) => {

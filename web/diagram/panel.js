@@ -17,16 +17,6 @@
 import { buildScene, paintScene, sceneToSVG, hitArrow, AXIS_H } from './scene.js';
 import { fitCanvas } from '../render/theme.js';
 
-/**
- * The diagram's colours under the element's dark theme (from its custom
- * properties); the light theme uses scene.js's defaults on the canvas background.
- */
-function themeInk(canvas, bg, dark) {
-  if (!dark) return { bg };
-  const cs = getComputedStyle(canvas);
-  const v = (name, fallback) => cs.getPropertyValue(name).trim() || fallback;
-  return { bg, text: v('--rl-ink', '#e6e8eb'), faint: v('--rl-muted', '#a0a8b3'), grid: v('--rl-line', '#3a414b'), lane: '#5b6470', down: '#4a525d' };
-}
 
 const DEFAULT_SPAN_MS = 1500;
 const MIN_SPAN_MS = 20;
@@ -74,7 +64,8 @@ export function createDiagramPanel(section, store, on) {
     const lanes = store.state.lanes.length || 5;
     wrap.style.height = `${Math.max(110, Math.min(480, AXIS_H + 12 + lanes * (lanes > 10 ? 20 : 26)))}px`;
     size = { ...fitCanvas(canvas, ctx), lanes: store.state.lanes.length };
-    size.ink = themeInk(canvas, size.bg, !!canvas.closest('.rl-dark'));
+    // The dark theme inverts every canvas (element.css), so the light colours serve both.
+    size.ink = { bg: size.bg };
     drawnKey = '';
   }
 
@@ -88,6 +79,7 @@ export function createDiagramPanel(section, store, on) {
     if (pending !== null) { const ms = pending; pending = null; on.travel(ms); now = on.now(); lastNow = now; }
     if (!canvas.isConnected || canvas.offsetParent === null) return;
     const lanes = store.state.lanes.length;
+    // A theme switch changes the canvas background (element.css): repaint then too.
     const dark = !!canvas.closest('.rl-dark');
     if (lanes !== size.lanes || canvas.clientWidth !== Math.round(size.W) || dark !== size.dark) { resize(); size.dark = dark; }
     const w = window_(now);

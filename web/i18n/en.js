@@ -245,7 +245,7 @@ export const app = {
   'insp.drop': 'Drop it',
   'insp.unknownMessage': 'Message m{id} is no longer remembered.',
   'ev.term-changed': (p) => `${node(p.node)} moved from term ${p.from} to term ${p.to}`,
-  'ev.entries-appended': 'n{node} appended entries {first_index}–{last_index}',
+  'ev.entries-appended': (p) => ((p.first_index ?? p.last_index) === p.last_index ? `${node(p.node)} appended entry ${p.last_index}` : `${node(p.node)} appended entries ${p.first_index}–${p.last_index}`),
   // the space-time diagram (web/diagram/)
   'diagram.title': 'Space-time diagram',
   'diagram.follow': 'Follow now',

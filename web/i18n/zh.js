@@ -239,7 +239,7 @@ export const app = {
   'insp.drop': '丢弃它',
   'insp.unknownMessage': '已不再记得消息 m{id}。',
   'ev.term-changed': (p) => `${node(p.node)} 的任期从 ${p.from} 变为 ${p.to}`,
-  'ev.entries-appended': 'n{node} 追加了条目 {first_index}–{last_index}',
+  'ev.entries-appended': (p) => ((p.first_index ?? p.last_index) === p.last_index ? `${node(p.node)} 追加了条目 ${p.last_index}` : `${node(p.node)} 追加了条目 ${p.first_index}–${p.last_index}`),
   // 时空图（web/diagram/）
   'diagram.title': '时空图',
   'diagram.follow': '跟随当前',
