@@ -118,6 +118,13 @@ test('the inspector is keyboard reachable and speaks Chinese', async (t) => {
   const text = await panel.innerText();
   assert.match(text, /持久状态/);
   assert.match(text, /current_term/);
+  // From a server's inspector, Tab reaches its messages in flight; Enter inspects one.
+  const first = panel.locator('[data-insp-msg]').first();
+  await first.focus();
+  const id = Number(await first.getAttribute('data-insp-msg'));
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((i) => document.querySelector('raft-lab').shadowRoot.querySelector('[data-testid="inspector"]').dataset.id === String(i), id);
+  assert.ok((await state(page)).in_flight.some((m) => m.id === id));
   // The diagram canvas takes the focus, and Enter inspects the message nearest the cursor.
   await page.evaluate(() => document.querySelector('raft-lab').shadowRoot.querySelector('[data-testid="diagram"]').focus());
   await page.keyboard.press('Enter');

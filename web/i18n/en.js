@@ -242,6 +242,8 @@ export const app = {
   'insp.outcome': 'What n{id} did with it',
   'insp.noOutcome': 'Nothing changed on the receiver.',
   'insp.replied': 'replied with {type} m{id} to n{to}',
+  'insp.inFlight': 'Its messages in flight',
+  'insp.noMessages': 'None in flight now.',
   'insp.drop': 'Drop it',
   'insp.unknownMessage': 'Message m{id} is no longer remembered.',
   'ev.term-changed': (p) => `${node(p.node)} moved from term ${p.from} to term ${p.to}`,

@@ -236,6 +236,8 @@ export const app = {
   'insp.outcome': 'n{id} 如何处理它',
   'insp.noOutcome': '接收方没有任何变化。',
   'insp.replied': '以 {type} m{id} 回复 n{to}',
+  'insp.inFlight': '它的在途消息',
+  'insp.noMessages': '此刻没有在途消息。',
   'insp.drop': '丢弃它',
   'insp.unknownMessage': '已不再记得消息 m{id}。',
   'ev.term-changed': (p) => `${node(p.node)} 的任期从 ${p.from} 变为 ${p.to}`,

@@ -103,6 +103,8 @@ export function createInsight(root, after, on) {
   }
 
   panel.addEventListener('click', (e) => {
+    const m = e.target.closest('[data-insp-msg]');
+    if (m) { inspectMessage(Number(m.dataset.inspMsg), true); return; }
     const b = e.target.closest('[data-insp]');
     if (!b || !selected) return;
     switch (b.dataset.insp) {
