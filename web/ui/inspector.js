@@ -145,7 +145,7 @@ export function nodeHTML(view, id, decisions, t) {
   // Its messages in flight, as buttons: the keyboard's way to a message.
   const flying = (view.in_flight || []).filter((m) => m.from === f.id || m.to === f.id).slice(0, 16);
   const msgs = flying.length
-    ? `<div class="rl-insp-msgs">${flying.map((m) => `<button type="button" class="rl-btn rl-small" data-insp-msg="${m.id}">${esc(m.type)} n${m.from}→n${m.to}</button>`).join('')}</div>`
+    ? `<div class="rl-insp-msgs">${flying.map((m) => `<button type="button" class="rl-btn rl-small" data-insp-msg="${m.id}">m${m.id} ${esc(m.type)} n${m.from}→n${m.to}</button>`).join('')}</div>`
     : `<p class="rl-insp-note">${esc(t('insp.noMessages'))}</p>`;
   return head
     + section(t('insp.persistent'), persistent)
