@@ -795,6 +795,8 @@ export class RaftLab extends HTMLElement {
   _draw() {
     if (!this._view) return;
     const simTime = Number(this._view.time_ms) + this._carry;
+    const inspected = this._insight.selected;
+    this._ui.selectedMessage = inspected && inspected.kind === 'message' ? inspected.id : null;
     this._ring.draw(this._view, simTime, this._ui);
     if (this._logPanel) this._logPanel.draw(this._view, this._ui);
     this._insight.draw(simTime);
