@@ -20,7 +20,7 @@ const WEB = join(ROOT, 'web');
 /** Paths under web/ that make up the embeddable element (directories: their *.js). */
 export const DIST_FILES = [
   'element.js', 'element.css', 'load.js', 'attrs.js', 'snippets.js', 'history.js', 'controller.js', 'quorum.js', 'params.js',
-  'embed.html', 'embed.js', 'ui/', 'i18n/', 'render/', 'pkg/raft_wasm.js', 'pkg/raft_wasm_bg.wasm',
+  'embed.html', 'embed.js', 'ui/', 'i18n/', 'render/', 'diagram/', 'pkg/raft_wasm.js', 'pkg/raft_wasm_bg.wasm',
 ];
 // The renderer's standalone demo page is not part of the element.
 const SKIP = new Set(['render/demo.js']);

@@ -7,7 +7,7 @@ export const MIN_SPEED = 0.01;
 export const MAX_SPEED = 100;
 const U64_MAX = 18446744073709551615n;
 
-export const VIEWS = ['full', 'compact', 'figure'];
+export const VIEWS = ['full', 'compact', 'figure', 'diagram'];
 /** What `controls="…"` may list for the compact view (web/README.md). */
 export const CONTROLS = ['crash', 'partition', 'put', 'add', 'speed', 'history', 'lang', 'log', 'command', 'events'];
 

@@ -6,6 +6,8 @@
 
 const node = (id) => `n${id}`;
 
+import { bugLines } from './ui/bugs.js';
+
 export const commands = {
   crash: (id) => `crash ${node(id)}`,
   restart: (id) => `restart ${node(id)}`,
@@ -49,13 +51,15 @@ export function isWord(s) {
  * settings. Only settings that differ from the v1 defaults are written, so
  * the command log stays short.
  */
-export function setupText({ nodes = 5, seed = 1, prevote = false, checkQuorum = false, readMode = 'read-index', snapshotThreshold = 0 } = {}) {
+export function setupText({ nodes = 5, seed = 1, prevote = false, checkQuorum = false, readMode = 'read-index', snapshotThreshold = 0, bugs = [] } = {}) {
   const lines = [`cluster ${nodes}`, `seed ${seed}`];
   if (prevote) lines.push('set prevote on');
   if (checkQuorum) lines.push('set check-quorum on');
   // Log compaction (§7): every server snapshots after this many applied entries.
   if (snapshotThreshold > 0) lines.push(`set snapshot-threshold ${snapshotThreshold}`);
   if (readMode && readMode !== 'read-index') lines.push(`set read-mode ${readMode}`);
+  // Break Raft (web/ui/bugs.js): deliberate bugs in raft-core, setup lines too.
+  lines.push(...bugLines(bugs));
   return lines.join('\n') + '\n';
 }
 

@@ -32,6 +32,8 @@ import { VIEWS, CONTROLS, MIN_SPEED, MAX_SPEED, parseNodes, parseSeed, parseSpee
 import { embedSnippets } from './snippets.js';
 import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
+import { createInsight } from './ui/insight.js';
+import { buildBugSwitches, readBugs, showBugs } from './ui/bugs.js';
 import { createFeed } from './ui/feed.js';
 import { describeQuorum } from './quorum.js';
 import { loadWasm, loadSheet } from './load.js';
@@ -248,6 +250,11 @@ export class RaftLab extends HTMLElement {
   /** The shadow DOM, built once the stylesheet is in (so nothing shows unstyled). */
   _buildUi() {
     this._els = buildLayout(this._shadow);
+    // The inspector and the space-time diagram (web/ui/insight.js), under the stage.
+    this._insight = createInsight(this._els.root, this._els.root.querySelector('.rl-stage'), {
+      t: this._t, travel: (ms) => this.travelTo(ms), run: (cmd) => this._control(cmd), now: () => this.simTime,
+      pause: () => this.pause(), view: () => this._view, openPopover: (id) => this._openPopoverFor(id),
+    });
     this._applyPresentation();
     for (const n of this._pendingNotices) this._renderNotice(n);
     this._pendingNotices = [];
@@ -507,6 +514,7 @@ export class RaftLab extends HTMLElement {
     this._failuresSeen = v.failures.length;
     this._els.banner.hidden = true;
     this._afterChange(false);
+    this._insight.travelled();
     return true;
   }
 
@@ -547,6 +555,7 @@ export class RaftLab extends HTMLElement {
     this._ui.selectedNode = null;
     this._ui.groups = null;
     this._partitionMode = false;
+    if (this._insight) this._insight.reset();
     if (this._els) {
       this._els.banner.hidden = true;
       this._els.partitionBar.hidden = true;
@@ -629,6 +638,7 @@ export class RaftLab extends HTMLElement {
     const view = this._guard(() => this._sim.state());
     this._view = view;
     this._dirty = false;
+    if (this._insight) this._insight.observe(events, view, this._sim);
     const now = Number(view.time_ms);
     if (events.length) {
       for (const e of events) this._recent.push(e);
@@ -761,8 +771,11 @@ export class RaftLab extends HTMLElement {
   _draw() {
     if (!this._view) return;
     const simTime = Number(this._view.time_ms) + this._carry;
+    const inspected = this._insight.selected;
+    this._ui.selectedMessage = inspected && inspected.kind === 'message' ? inspected.id : null;
     this._ring.draw(this._view, simTime, this._ui);
     if (this._logPanel) this._logPanel.draw(this._view, this._ui);
+    this._insight.draw(simTime);
     this._els.clock.textContent = this._t('status.time', { time: (simTime / 1000).toFixed(3) });
   }
 
@@ -797,6 +810,10 @@ export class RaftLab extends HTMLElement {
     els.field('checkQuorum').addEventListener('change', (e) => this._changeSetting('checkQuorum', e.target.checked));
     els.field('readMode').addEventListener('change', (e) => this._changeSetting('readMode', e.target.value));
     els.field('snapshotThreshold').addEventListener('change', (e) => this._changeSetting('snapshotThreshold', Number(e.target.value)));
+    // Break Raft: each switch is a setup line (`set bug NAME on`), so a change restarts the run.
+    const bugs = els.root.querySelector('.rl-bugs');
+    buildBugSwitches(bugs);
+    bugs.addEventListener('change', () => this._changeSetting('bugs', readBugs(bugs)));
     els.field('lang').addEventListener('change', (e) => { this.lang = e.target.value; });
     els.field('latency').addEventListener('input', (e) => { els.out('latency').textContent = this._latencyLabel(Number(e.target.value)); });
     els.field('latency').addEventListener('change', (e) => this._control(commands.latency(Number(e.target.value))));
@@ -999,6 +1016,7 @@ export class RaftLab extends HTMLElement {
       const evs = this._sim.events();
       this._recent.push(...evs);
       this._feed.push(evs);
+      this._insight.observe(evs);
       let found = [];
       for (let i = 0; i < STEP_LIMIT_MS && found.length === 0; i++) {
         this._sim.advance(1);
@@ -1006,6 +1024,7 @@ export class RaftLab extends HTMLElement {
       }
       this._recent.push(...found);
       this._feed.push(found);
+      this._insight.observe(found);
     });
     this._afterChange(true);
   }
@@ -1048,6 +1067,8 @@ export class RaftLab extends HTMLElement {
     this._settings.checkQuorum = !!s.check_quorum;
     if (s.read_mode) this._settings.readMode = s.read_mode;
     this._settings.snapshotThreshold = Number(s.snapshot_threshold) || 0;
+    this._settings.bugs = Array.isArray(s.bugs) ? s.bugs.slice() : [];
+    showBugs(els.root.querySelector('.rl-bugs'), this._settings.bugs);
     els.field('nodes').value = String(this._settings.nodes);
     els.field('seed').value = this._settings.seed;
     els.field('prevote').checked = this._settings.prevote;
@@ -1091,7 +1112,9 @@ export class RaftLab extends HTMLElement {
       chips.push(this._t('mode.readMode', { mode: key ? this._t(key) : setup.read_mode }));
     }
     if (setup.snapshot_threshold) chips.push(this._t('mode.snapshot', { n: setup.snapshot_threshold }));
-    const key = chips.join('|');
+    // A deliberately broken run says so loudly (a red chip per switch).
+    const bugs = Array.isArray(setup.bugs) ? setup.bugs : [];
+    const key = chips.concat(bugs).join('|');
     if (key === this._modesKey) return;
     this._modesKey = key;
     const box = this._els.root.querySelector('.rl-modes');
@@ -1099,6 +1122,12 @@ export class RaftLab extends HTMLElement {
       const span = document.createElement('span');
       span.className = 'rl-chip';
       span.textContent = c;
+      return span;
+    }), ...bugs.map((name) => {
+      const span = document.createElement('span');
+      span.className = 'rl-chip rl-chip-bug';
+      span.textContent = this._t('mode.bug', { name });
+      span.title = this._t.has(`bug.${name}`) ? this._t(`bug.${name}`) : name;
       return span;
     }));
   }
@@ -1222,9 +1251,11 @@ export class RaftLab extends HTMLElement {
         run: (cmd) => this._control(cmd),
         close: () => this._closePopover(),
       });
+      this._insight.inspectNode(hit.id);
       this._needsDraw = true;
     } else if (hit.kind === 'message') {
-      this._control(commands.drop(hit.id));
+      // The inspector shows its fields; its Drop button runs `drop mID`.
+      this._insight.inspectMessage(hit.id);
     } else if (hit.kind === 'link') {
       const cut = isCut(this._view, hit.from, hit.to);
       this._control(cut ? commands.uncut(hit.from, hit.to) : commands.cut(hit.from, hit.to));
@@ -1480,6 +1511,7 @@ export class RaftLab extends HTMLElement {
     this._syncPlay();
     this._buildLegend();
     if (this._feed) this._feed.relabel();
+    if (this._insight) this._insight.relabel();
     this._modesKey = null;
     this._fillBanner();
     if (this._view) this._updateStatus(this._view);

@@ -15,7 +15,7 @@ use alloc::vec::Vec;
 use serde::Serialize;
 use serde_json::Value;
 
-use raft_core::Role;
+use raft_core::{Message, Role};
 
 /// One thing that happened, at a simulated millisecond.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -400,7 +400,16 @@ pub struct Trace {
     /// them before `limit` more arrived.
     pub dropped: u64,
     pending: Vec<TraceEvent>,
+    /// When `keep` is on: the messages sent since the last `take_sent`, with
+    /// their contents (the `message-sent` event names only the type), for the
+    /// page's inspector. Not hashed; bounded by `MAX_SENT_KEPT`.
+    sent: Vec<(u64, Message)>,
 }
+
+/// The newest sent messages `Trace::sent` keeps between two `take_sent`s. A
+/// long loaded scenario sends far more before the page first asks, and every
+/// time-travel checkpoint (a clone) carries its own buffer, so it is small.
+pub const MAX_SENT_KEPT: usize = 4096;
 
 impl Default for Trace {
     fn default() -> Trace {
@@ -410,7 +419,7 @@ impl Default for Trace {
 
 impl Trace {
     pub fn new(keep: bool) -> Trace {
-        Trace { hash: FNV_OFFSET, count: 0, keep, limit: PENDING_LIMIT, dropped: 0, pending: Vec::new() }
+        Trace { hash: FNV_OFFSET, count: 0, keep, limit: PENDING_LIMIT, dropped: 0, pending: Vec::new(), sent: Vec::new() }
     }
 
     /// Record an event. `command` and `failure` events are kept for viewers
@@ -457,6 +466,23 @@ impl Trace {
     /// The events recorded since the last call (empty unless `keep`).
     pub fn take(&mut self) -> Vec<TraceEvent> {
         core::mem::take(&mut self.pending)
+    }
+
+    /// Keep message `id`'s contents for `take_sent` (only when `keep`).
+    pub fn record_sent(&mut self, id: u64, msg: &Message) {
+        if !self.keep {
+            return;
+        }
+        if self.sent.len() >= MAX_SENT_KEPT {
+            // Forget the older half at once, so the cost stays amortized O(1).
+            self.sent.drain(..MAX_SENT_KEPT / 2);
+        }
+        self.sent.push((id, msg.clone()));
+    }
+
+    /// The messages sent since the last call (empty unless `keep`), oldest first.
+    pub fn take_sent(&mut self) -> Vec<(u64, Message)> {
+        core::mem::take(&mut self.sent)
     }
 }
 

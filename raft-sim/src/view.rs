@@ -8,14 +8,14 @@ use alloc::vec::Vec;
 
 use serde::Serialize;
 
-use raft_core::{Entry, MessageBody, NodeId, ProgressState};
+use raft_core::{Entry, Message, MessageBody, NodeId, ProgressState};
 
 use crate::client::Op;
 use crate::invariants::Violation;
 use crate::network::Counts;
 use crate::scenario::ast::ReadMode;
 use crate::scenario::run::{Failure, Runner};
-use crate::trace::role_name;
+use crate::trace::{reason_value, role_name};
 use crate::world::{describe_entry, Node, World};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -140,6 +140,128 @@ pub struct InFlightView {
     pub detail: String,
     /// Extension: this copy will be lost (decided when it was sent).
     pub lost: bool,
+    /// Extension: the message's contents under Figure 2's names (the
+    /// inspector shows them); see [`MessageFields`].
+    pub fields: MessageFields,
+}
+
+/// A message's contents as Figure 2 of the Raft paper names them. Only the
+/// fields of the message's own RPC are present (the others are omitted from
+/// the JSON), so `fields` of an AppendEntries reads like the paper's table:
+/// `term, leader_id, prev_log_index, prev_log_term, entries[], leader_commit`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct MessageFields {
+    pub term: u64,
+    /// AppendEntries / InstallSnapshot / TimeoutNow: the sender, a leader.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leader_id: Option<NodeId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev_log_index: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prev_log_term: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries: Option<Vec<LogEntryView>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leader_commit: Option<u64>,
+    /// RequestVote (and Pre-Vote): the sender, a candidate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate_id: Option<NodeId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_log_index: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_log_term: Option<u64>,
+    /// Pre-Vote phase (thesis §9.6) for RequestVote and its reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_vote: Option<bool>,
+    /// RequestVote sent because of TimeoutNow (leadership transfer, §3.10).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_granted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success: Option<bool>,
+    /// AppendEntries reply: on success the last index known to match; on
+    /// failure the rejected prev_log_index.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub match_index: Option<u64>,
+    /// The fast-backup hint of a failed AppendEntries (thesis §5.3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict_term: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict_index: Option<u64>,
+    /// Why a vote was denied or an append rejected (`{ code, … }`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<serde_json::Value>,
+    /// ReadIndex round this heartbeat (or its reply) confirms (thesis §6.4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_ctx: Option<u64>,
+    /// InstallSnapshot: the snapshot's last included index and term.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_included_index: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_included_term: Option<u64>,
+    /// InstallSnapshot reply: the follower's commit index afterwards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_index: Option<u64>,
+}
+
+/// What message `id` carries, under Figure 2's names.
+pub fn message_fields(msg: &Message) -> MessageFields {
+    let mut f = MessageFields { term: msg.term, ..MessageFields::default() };
+    let nonzero = |v: u64| if v == 0 { None } else { Some(v) };
+    match &msg.body {
+        MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer } => {
+            f.candidate_id = Some(msg.from);
+            f.last_log_index = Some(*last_log_index);
+            f.last_log_term = Some(*last_log_term);
+            f.pre_vote = Some(*pre_vote);
+            f.transfer = Some(*transfer);
+        }
+        MessageBody::RequestVoteResponse { pre_vote, vote_granted, reason } => {
+            f.vote_granted = Some(*vote_granted);
+            f.pre_vote = Some(*pre_vote);
+            f.reason = reason.as_ref().map(reason_value);
+        }
+        MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit, read_ctx } => {
+            f.leader_id = Some(msg.from);
+            f.prev_log_index = Some(*prev_log_index);
+            f.prev_log_term = Some(*prev_log_term);
+            f.entries = Some(
+                entries
+                    .iter()
+                    .map(|e| LogEntryView { index: e.index, term: e.term, command: describe_entry(&e.kind) })
+                    .collect(),
+            );
+            f.leader_commit = Some(*leader_commit);
+            f.read_ctx = nonzero(*read_ctx);
+        }
+        MessageBody::AppendEntriesResponse { success, match_index, conflict, reason, read_ctx } => {
+            f.success = Some(*success);
+            f.match_index = Some(*match_index);
+            if let Some(c) = conflict {
+                f.conflict_term = c.conflict_term;
+                f.conflict_index = Some(c.first_index);
+            }
+            f.reason = reason.as_ref().map(reason_value);
+            f.read_ctx = nonzero(*read_ctx);
+        }
+        MessageBody::InstallSnapshot { snapshot } => {
+            f.leader_id = Some(msg.from);
+            f.last_included_index = Some(snapshot.last_included_index);
+            f.last_included_term = Some(snapshot.last_included_term);
+        }
+        MessageBody::InstallSnapshotResponse { last_index } => f.last_index = Some(*last_index),
+        MessageBody::TimeoutNow => f.leader_id = Some(msg.from),
+    }
+    f
+}
+
+/// A sent message as `Simulation.sent_messages()` reports it: its id and
+/// contents (the trace's `message-sent` event has the rest).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SentMessageView {
+    pub id: u64,
+    pub fields: MessageFields,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -162,6 +284,9 @@ pub struct SetupView {
     pub snapshot_threshold: u64,
     pub read_mode: &'static str,
     pub max_entries: u64,
+    /// Extension: the break-Raft switches that are on (`set bug NAME on`),
+    /// so the page can say loudly that this run is deliberately broken.
+    pub bugs: Vec<&'static str>,
 }
 
 /// How much history a view carries. The CLI's `--json` view (v1) carries
@@ -407,6 +532,7 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
                     success,
                     detail,
                     lost: m.lost,
+                    fields: message_fields(&m.msg),
                 }
             })
             .collect(),
@@ -431,6 +557,7 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
                 ReadMode::Lease => "lease",
             },
             max_entries: setup.max_entries,
+            bugs: setup.bugs.enabled(),
         },
         members: w.nodes.keys().copied().collect(),
         trace_hash: alloc::format!("{:016x}", w.trace.hash),

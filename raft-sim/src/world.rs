@@ -413,6 +413,7 @@ impl World {
                     send_ms: m.send_ms,
                     deliver_ms: m.deliver_ms,
                 });
+                self.trace.record_sent(m.id, &m.msg);
             }
         }
 

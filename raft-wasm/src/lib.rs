@@ -15,6 +15,7 @@
 //! sim.advance(16);                                    // simulated ms
 //! sim.state(); sim.events(); sim.time_ms(); sim.trace_hash();
 //! sim.log_window(2, 1, 50);                            // n2's entries 1..=50 (state() holds the newest)
+//! sim.sent_messages();                                // [{ id, fields }] sent since the last call (Figure 2 names)
 //! sim.command_log();                                  // .raft text that replays this session
 //! const checkpoint = sim.clone();                     // an independent identical copy
 //! sim.inspect('run 2s\ncrash n1');  // { cluster, commands: [{ line, col, kind, ms }] }, nothing runs
@@ -187,6 +188,14 @@ impl Simulation {
         to_js(&events)
     }
 
+    /// The messages sent since the last call, oldest first:
+    /// `[{ id, fields }]`, `fields` as in `state().in_flight` (Figure 2's
+    /// names). The page's inspector keeps them, so a message already
+    /// delivered (or dropped) can still be opened.
+    pub fn sent_messages(&mut self) -> Result<JsValue, JsError> {
+        to_js(&self.runner.take_sent_messages())
+    }
+
     /// The trace hash so far, 16 lower-case hex digits.
     pub fn trace_hash(&self) -> String {
         format!("{:016x}", self.runner.trace_hash())
@@ -294,6 +303,8 @@ fn command_info(c: &Located<Command>) -> CommandInfo {
         Command::Reconfigure(_) => ("reconfigure", 0),
         Command::Transfer(_) => ("transfer", 0),
         Command::Drop(_) => ("drop", 0),
+        // The load generator advances time itself, like `run D`.
+        Command::Load { duration, .. } => ("load", *duration),
     };
     CommandInfo { line: c.line, col: c.col, kind, ms }
 }

@@ -529,6 +529,8 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     let hoverMsg = null;
     let hoverMx = 0;
     let hoverMy = 0;
+    let selMx = null; // the message the inspector shows (ui.selectedMessage), if in flight
+    let selMy = 0;
     // Pass 1: positions, and every motion tail in one path.
     ctx.beginPath();
     for (let i = 0; i < msgs.length; i++) {
@@ -556,6 +558,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       if (hover && hover.kind === 'message' && hover.id === m.id) {
         hoverMsg = m; hoverMx = p.x; hoverMy = p.y;
       }
+      if (ui.selectedMessage === m.id) { selMx = p.x; selMy = p.y; }
     }
     strokeTails(ctx, ms);
     // Pass 2: the glyphs (with a halo under the types a lesson step points at).
@@ -637,6 +640,13 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       ctx.globalAlpha = 0.92;
       drawOneNode(byId.get(drag.id), drag.x, drag.y, inConfig, mem, leaderNode);
       ctx.globalAlpha = 1;
+    }
+    if (selMx !== null) {
+      ctx.beginPath();
+      ctx.arc(selMx, selMy, ms * 2.6, 0, TAU);
+      ctx.lineWidth = 2.5;
+      ctx.strokeStyle = INK.selected;
+      ctx.stroke();
     }
     if (hoverMsg) {
       ctx.beginPath();

@@ -5,18 +5,12 @@
 // scenario. Run: node --test web/tests/
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { loadWasm } from './wasm.mjs';
 import { History } from '../history.js';
 
-const PKG = fileURLToPath(new URL('../pkg/', import.meta.url));
 let wasm;
 
-before(async () => {
-  if (!existsSync(`${PKG}raft_wasm_bg.wasm`)) throw new Error('web/pkg is missing: run `npm run build-wasm` first');
-  wasm = await import(new URL('../pkg/raft_wasm.js', import.meta.url).href);
-  await wasm.default({ module_or_path: readFileSync(`${PKG}raft_wasm_bg.wasm`) });
-});
+before(async () => { wasm = await loadWasm(); });
 
 const SETUP = 'cluster 5\nseed 4\n';
 

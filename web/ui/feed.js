@@ -20,24 +20,7 @@ export function createFeed(list, t) {
   // per link until the receiver restarts, instead of flooding the list.
   const downLinks = new Set();
 
-  function text(e) {
-    const p = { ...e, node: e.node ?? e.id, role_from: roleName(e.from), role_to: roleName(e.to) };
-    if (e.kind === 'message-dropped') {
-      if (e.why !== 'user' && e.why !== 'crashed') return null; // loss/partition drops are drawn on the canvas
-      p.why = t.has(`why.${e.why}`) ? t(`why.${e.why}`) : e.why;
-    }
-    if (e.kind === 'vote-granted' || e.kind === 'vote-denied') p.vote = t(e.pre_vote ? 'feed.preVote' : 'feed.vote');
-    if (e.kind === 'client-return' && e.op === 'get') p.result = e.result == null ? t('feed.absent') : e.result;
-    const specific = e.op ? `ev.${e.kind}.${e.op}` : null;
-    let s = specific && t.has(specific) ? t(specific, p) : t(`ev.${e.kind}`, p);
-    const r = reasonText(e.reason, t);
-    if (r) s += ` — ${r}`;
-    return s;
-  }
-
-  function roleName(r) {
-    return typeof r === 'string' && t.has(`role.${r}`) ? t(`role.${r}`) : r;
-  }
+  const text = (e) => eventText(e, t);
 
   function li(e) {
     const s = text(e);
@@ -98,6 +81,27 @@ export function createFeed(list, t) {
       for (const e of items) { const el = li(e); if (el) list.prepend(el); }
     },
   };
+}
+
+/**
+ * A trace event in words, with raft-core's reason when it gives one (null for
+ * drops the canvas already shows). The feed's lines and the inspector's
+ * "recent decisions" read the same.
+ */
+export function eventText(e, t) {
+  const roleName = (r) => (typeof r === 'string' && t.has(`role.${r}`) ? t(`role.${r}`) : r);
+  const p = { ...e, node: e.node ?? e.id, role_from: roleName(e.from), role_to: roleName(e.to) };
+  if (e.kind === 'message-dropped') {
+    if (e.why !== 'user' && e.why !== 'crashed') return null; // loss/partition drops are drawn on the canvas
+    p.why = t.has(`why.${e.why}`) ? t(`why.${e.why}`) : e.why;
+  }
+  if (e.kind === 'vote-granted' || e.kind === 'vote-denied') p.vote = t(e.pre_vote ? 'feed.preVote' : 'feed.vote');
+  if (e.kind === 'client-return' && e.op === 'get') p.result = e.result == null ? t('feed.absent') : e.result;
+  const specific = e.op ? `ev.${e.kind}.${e.op}` : null;
+  let s = specific && t.has(specific) ? t(specific, p) : t(`ev.${e.kind}`, p);
+  const r = reasonText(e.reason, t);
+  if (r) s += ` — ${r}`;
+  return s;
 }
 
 /** `{ code: 'log-behind', …fields }` → a sentence, or '' when there is none. */

@@ -40,6 +40,7 @@ const TEMPLATE = `
             <option value="5">5</option><option value="10">10</option><option value="20">20</option><option value="50">50</option>
           </select></label>
         <p class="rl-hint" data-i18n="ctl.options.hint"></p>
+        <fieldset class="rl-bugs" data-testid="bugs"></fieldset>
       </div>
     </details>
     <button type="button" class="rl-btn" data-action="embed" data-testid="embed" data-ctl="embed" data-i18n="ctl.embed" data-i18n-title="ctl.embed.title"></button>

@@ -69,6 +69,17 @@ impl Runner {
         self.world.trace.take()
     }
 
+    /// The messages sent since the last call, with their contents under
+    /// Figure 2's names (only when `keep_events(true)`).
+    pub fn take_sent_messages(&mut self) -> Vec<crate::view::SentMessageView> {
+        self.world
+            .trace
+            .take_sent()
+            .iter()
+            .map(|(id, msg)| crate::view::SentMessageView { id: *id, fields: crate::view::message_fields(msg) })
+            .collect()
+    }
+
     /// The stable 64-bit hash of the whole trace so far.
     pub fn trace_hash(&self) -> u64 {
         self.world.trace.hash

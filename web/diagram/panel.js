@@ -1,0 +1,277 @@
+// The space-time diagram on the page: a canvas, its toolbar (zoom, pan,
+// follow, export) and its pointer and keyboard input. It draws what
+// web/diagram/scene.js lays out from the store, and decides nothing about the
+// simulation: travelling in time and inspecting a message go through the
+// callbacks.
+//
+//   const d = createDiagramPanel(section, store, { t, travel(ms), inspect(id), now(), pause() });
+//   d.draw(now)   every frame (it repaints only when something changed)
+//   d.select(id)  highlight a message; d.relabel(); d.svg(); d.resize()
+//
+// Pointer: click an arrow to inspect it, click elsewhere to travel there,
+// drag across the lanes to scrub, drag the time axis (or shift-drag) to pan,
+// wheel to zoom around the pointer (shift+wheel pans). Keyboard on the focused
+// canvas: ←/→ travel 10 ms (Shift: 100 ms), +/− zoom, Enter inspects the
+// message nearest the cursor, F follows now, A shows the whole run.
+
+import { buildScene, paintScene, sceneToSVG, hitArrow, AXIS_H } from './scene.js';
+import { fitCanvas } from '../render/theme.js';
+
+
+const DEFAULT_SPAN_MS = 1500;
+const MIN_SPAN_MS = 20;
+const DRAG_PX = 4;
+
+export function createDiagramPanel(section, store, on) {
+  const t = on.t;
+  const doc = section.ownerDocument;
+  section.innerHTML = `
+    <div class="rl-diagram-bar">
+      <h2 data-i18n="diagram.title"></h2>
+      <span class="rl-spacer"></span>
+      <button type="button" class="rl-btn rl-small" data-diagram="follow" aria-pressed="true" data-i18n="diagram.follow" data-i18n-title="diagram.follow.title"></button>
+      <button type="button" class="rl-btn rl-small" data-diagram="all" data-i18n="diagram.all" data-i18n-title="diagram.all.title"></button>
+      <button type="button" class="rl-btn rl-small rl-icon" data-diagram="out" data-i18n-aria="diagram.zoomOut" data-i18n-title="diagram.zoomOut">−</button>
+      <button type="button" class="rl-btn rl-small rl-icon" data-diagram="in" data-i18n-aria="diagram.zoomIn" data-i18n-title="diagram.zoomIn">+</button>
+      <button type="button" class="rl-btn rl-small" data-diagram="svg" data-testid="diagram-svg" data-i18n="diagram.svg" data-i18n-title="diagram.export.title"></button>
+      <button type="button" class="rl-btn rl-small" data-diagram="png" data-testid="diagram-png" data-i18n="diagram.png" data-i18n-title="diagram.export.title"></button>
+    </div>
+    <div class="rl-diagram-wrap"><canvas class="rl-diagram" data-testid="diagram" tabindex="0" role="img"></canvas>
+      <div class="rl-diagram-tip" hidden></div></div>`;
+  const canvas = section.querySelector('canvas');
+  const wrap = section.querySelector('.rl-diagram-wrap');
+  const tip = section.querySelector('.rl-diagram-tip');
+  const ctx = canvas.getContext('2d');
+  const vp = { follow: true, span: DEFAULT_SPAN_MS, t0: 0, t1: DEFAULT_SPAN_MS, hover: null, selected: null };
+  let scene = null;
+  let drawnKey = '';
+  let size = { W: 0, H: 0 };
+  let lastNow = 0;
+  let pending = null; // a travel waiting for the next frame (scrubbing)
+
+  function window_(now) {
+    if (vp.follow) {
+      // Early in a run, show what exists rather than an empty stretch.
+      const span = Math.min(vp.span, Math.max(300, now * 1.1));
+      vp.t1 = Math.max(span, now + span * 0.08);
+      vp.t0 = vp.t1 - span;
+    }
+    return { t0: vp.t0, t1: vp.t1 };
+  }
+
+  function resize() {
+    // One lane per server: the canvas is as tall as its lanes need.
+    const lanes = store.state.lanes.length || 5;
+    wrap.style.height = `${Math.max(110, Math.min(480, AXIS_H + 12 + lanes * (lanes > 10 ? 20 : 26)))}px`;
+    size = { ...fitCanvas(canvas, ctx), lanes: store.state.lanes.length };
+    // The dark theme inverts every canvas (element.css), so the light colours serve both.
+    size.ink = { bg: size.bg };
+    drawnKey = '';
+  }
+
+  function sceneNow(now) {
+    const w = window_(now);
+    return buildScene(store, { t0: w.t0, t1: w.t1, width: size.W, height: size.H, now, hover: vp.hover, selected: vp.selected, ink: size.ink }, t);
+  }
+
+  function draw(now) {
+    lastNow = now;
+    if (pending !== null) { const ms = pending; pending = null; on.travel(ms); now = on.now(); lastNow = now; }
+    if (!canvas.isConnected || canvas.offsetParent === null) return;
+    const lanes = store.state.lanes.length;
+    // A theme switch changes the canvas background (element.css): repaint then too.
+    const dark = !!canvas.closest('.rl-dark');
+    if (lanes !== size.lanes || canvas.clientWidth !== Math.round(size.W) || dark !== size.dark) { resize(); size.dark = dark; }
+    const w = window_(now);
+    const key = `${store.version}|${Math.round(now * 10)}|${w.t0}|${w.t1}|${vp.hover}|${vp.selected}|${size.W}x${size.H}`;
+    if (key === drawnKey) return;
+    drawnKey = key;
+    scene = sceneNow(now);
+    ctx.clearRect(0, 0, size.W, size.H);
+    paintScene(ctx, scene);
+    canvas.setAttribute('aria-label', t('diagram.aria', { lanes, from: (w.t0 / 1000).toFixed(2), to: (w.t1 / 1000).toFixed(2), n: scene.arrows.length }));
+  }
+
+  function setFollow(f) {
+    vp.follow = f;
+    section.querySelector('[data-diagram="follow"]').setAttribute('aria-pressed', String(f));
+    drawnKey = '';
+  }
+
+  function zoom(factor, atMs) {
+    const span = Math.max(MIN_SPAN_MS, Math.min(Math.max(2000, store.state.lastTime * 1.2), (vp.t1 - vp.t0) * factor));
+    if (vp.follow && atMs === undefined) { vp.span = span; drawnKey = ''; return; }
+    const at = atMs === undefined ? lastNow : atMs;
+    const frac = (at - vp.t0) / (vp.t1 - vp.t0);
+    setFollow(false);
+    vp.t0 = at - frac * span;
+    vp.t1 = vp.t0 + span;
+    vp.span = span;
+  }
+
+  function pan(ms) {
+    setFollow(false);
+    vp.t0 += ms; vp.t1 += ms;
+  }
+
+  function showAll() {
+    setFollow(false);
+    const end = Math.max(store.state.lastTime, lastNow, 100);
+    vp.t0 = Math.max(0, store.state.firstTime);
+    vp.t1 = end + (end - vp.t0) * 0.02;
+    vp.span = vp.t1 - vp.t0;
+  }
+
+  function download(name, blob) {
+    const a = doc.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    section.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  function svg() {
+    const sc = sceneNow(lastNow);
+    return sceneToSVG(sc, t('diagram.title'));
+  }
+
+  function png() {
+    const sc = sceneNow(lastNow);
+    const c = doc.createElement('canvas');
+    const k = 2;
+    c.width = Math.round(sc.width * k); c.height = Math.round(sc.height * k);
+    const g = c.getContext('2d');
+    g.scale(k, k);
+    paintScene(g, sc);
+    c.toBlob((b) => { if (b) download('raft-lab-diagram.png', b); }, 'image/png');
+  }
+
+  section.addEventListener('click', (e) => {
+    const b = e.target.closest('[data-diagram]');
+    if (!b) return;
+    switch (b.dataset.diagram) {
+      case 'follow': setFollow(!vp.follow); break;
+      case 'all': showAll(); break;
+      case 'in': zoom(1 / 1.6); break;
+      case 'out': zoom(1.6); break;
+      case 'svg': download('raft-lab-diagram.svg', new Blob([svg()], { type: 'image/svg+xml' })); break;
+      case 'png': png(); break;
+      default: break;
+    }
+    drawnKey = '';
+  });
+
+  // ---- pointer ----
+  const pos = (e) => { const r = canvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
+  let down = null; // { x, y, mode: 'pan'|'scrub', moved, t0, t1, hit }
+  canvas.addEventListener('pointerdown', (e) => {
+    if (!scene) return;
+    const [x, y] = pos(e);
+    const mode = (y < AXIS_H || e.shiftKey || e.button === 1) ? 'pan' : 'scrub';
+    down = { x, y, mode, moved: false, t0: vp.t0, t1: vp.t1, hit: hitArrow(scene, x, y) };
+    canvas.setPointerCapture(e.pointerId);
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!scene) return;
+    const [x, y] = pos(e);
+    if (down) {
+      if (Math.hypot(x - down.x, y - down.y) > DRAG_PX) down.moved = true;
+      if (!down.moved) return;
+      if (down.mode === 'pan') {
+        setFollow(false);
+        const dms = ((x - down.x) / Math.max(1, size.W - 40)) * (down.t1 - down.t0);
+        vp.t0 = down.t0 - dms; vp.t1 = down.t1 - dms;
+        drawnKey = '';
+      } else {
+        if (on.pause) on.pause();
+        pending = Math.max(0, Math.round(scene.time(x)));
+      }
+      return;
+    }
+    const hit = hitArrow(scene, x, y);
+    if (hit !== vp.hover) { vp.hover = hit; drawnKey = ''; }
+    canvas.style.cursor = hit !== null ? 'pointer' : (y < AXIS_H ? 'grab' : 'col-resize');
+    showTip(hit, x, y);
+  });
+  canvas.addEventListener('pointerup', (e) => {
+    if (!down) return;
+    const d = down;
+    down = null;
+    const [x] = pos(e);
+    if (d.moved) return;
+    if (d.hit !== null) { select(d.hit); on.inspect(d.hit); return; }
+    if (d.mode === 'scrub') on.travel(Math.max(0, Math.round(scene.time(x))));
+  });
+  canvas.addEventListener('pointercancel', () => { down = null; });
+  canvas.addEventListener('pointerleave', () => { if (!down) { vp.hover = null; tip.hidden = true; drawnKey = ''; } });
+  canvas.addEventListener('wheel', (e) => {
+    if (!scene) return;
+    e.preventDefault();
+    const [x] = pos(e);
+    if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+      pan(((e.deltaX || e.deltaY) / Math.max(1, size.W)) * (vp.t1 - vp.t0));
+    } else {
+      zoom(Math.pow(1.0015, e.deltaY), scene.time(x));
+    }
+    drawnKey = '';
+  }, { passive: false });
+
+  function showTip(id, x, y) {
+    const m = id === null ? null : store.message(id);
+    if (!m) { tip.hidden = true; return; }
+    tip.textContent = t('diagram.tip', { type: m.type, id: m.id, from: m.from, to: m.to, send: m.send, end: m.end === null ? m.deliver : m.end });
+    tip.hidden = false;
+    tip.style.left = `${Math.min(x + 12, Math.max(0, size.W - 220))}px`;
+    tip.style.top = `${y + 14}px`;
+  }
+
+  // ---- keyboard ----
+  canvas.addEventListener('keydown', (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const step = e.shiftKey ? 100 : 10;
+    let handled = true;
+    switch (e.key) {
+      case 'ArrowLeft': on.travel(Math.max(0, Math.round(lastNow) - step)); break;
+      case 'ArrowRight': on.travel(Math.round(lastNow) + step); break;
+      case '+': case '=': zoom(1 / 1.6); break;
+      case '-': case '_': zoom(1.6); break;
+      case 'f': case 'F': setFollow(!vp.follow); break;
+      case 'a': case 'A': showAll(); break;
+      case 'Enter': {
+        const id = nearest(lastNow);
+        if (id !== null) { select(id); on.inspect(id); }
+        break;
+      }
+      default: handled = false;
+    }
+    if (handled) { e.preventDefault(); e.stopPropagation(); drawnKey = ''; }
+  });
+
+  /** The message whose arrow passes closest to instant `now` (in flight then, else the last sent before). */
+  function nearest(now) {
+    const around = store.visible(now - 1, now + 1);
+    if (around.length) return around[around.length - 1].id;
+    const before = store.visible(now - 5000, now).filter((m) => m.send <= now);
+    return before.length ? before[before.length - 1].id : null;
+  }
+
+  function select(id) { vp.selected = id; drawnKey = ''; }
+
+  return {
+    canvas,
+    draw,
+    select,
+    svg,
+    resize,
+    get viewport() { return { ...vp }; },
+    /** Show [t0, t1] (ms) and stop following now. */
+    show(t0, t1) { setFollow(false); vp.t0 = t0; vp.t1 = t1; vp.span = t1 - t0; },
+    follow() { setFollow(true); },
+    /** The x (CSS px in the canvas) of simulated instant `ms` in the last drawing. */
+    xOf(ms) { return scene ? scene.x(ms) : null; },
+    arrows() { return scene ? scene.arrows.slice() : []; },
+    relabel() { drawnKey = ''; },
+  };
+}

@@ -1,0 +1,314 @@
+// The space-time diagram as a list of drawing primitives, from the store
+// (web/diagram/store.js) and a viewport. DOM-free: the canvas painter
+// (paintScene) and the SVG export (sceneToSVG) draw the same list, so what is
+// exported is what is on screen, and node tests can check the layout.
+//
+// Time runs left to right; one lane per server, top to bottom in id order.
+// Along a lane: a thin line while follower, an orange band while (pre-)
+// candidate, a dark band while leader, a grey hatched block while crashed;
+// a tick and "T3" where its term changes; a green dot where its commit index
+// advanced. Each message is an arrow from (send time, sender's lane) to
+// (delivery time, receiver's lane), styled by type as on the ring; a dropped
+// one ends in ×. Partitions shade the whole height. The cursor is "now".
+
+import { ROLE, OUTCOME, messageStyle } from '../render/theme.js';
+import { firstAt } from './store.js';
+
+/** More arrows than this in view: heartbeats are left out (and counted). */
+export const MAX_ARROWS = 2500;
+export const AXIS_H = 20;
+export const LABEL_W = 34;
+
+const INK = { bg: '#ffffff', text: '#1c2430', faint: '#8a94a3', grid: '#e3e7ec', lane: '#b4bfcc', cursor: '#d62828', partition: 'rgba(123,79,176,0.10)', partitionEdge: '#7b4fb0', down: '#d5d9df', commit: '#2a9d4b' };
+
+/** Lane geometry: y of each server's lane and the height of one lane. */
+export function laneLayout(lanes, height) {
+  const usable = Math.max(10, height - AXIS_H - 8);
+  const laneH = Math.max(12, Math.min(44, usable / Math.max(1, lanes.length)));
+  const y = new Map();
+  lanes.forEach((id, i) => y.set(id, AXIS_H + 4 + laneH * (i + 0.5)));
+  return { y, laneH, height: AXIS_H + 8 + laneH * lanes.length };
+}
+
+/** A "nice" tick step (1, 2, 5 × 10^k ms) giving about `px` pixels between ticks. */
+export function tickStep(msPerPx, px = 90) {
+  const raw = msPerPx * px;
+  const k = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1e-9))));
+  for (const m of [1, 2, 5, 10]) if (m * k >= raw) return m * k;
+  return 10 * k;
+}
+
+export function formatTime(ms, step) {
+  if (step >= 1000) return `${(ms / 1000).toFixed(step >= 10000 ? 0 : Math.max(0, 3 - Math.round(Math.log10(step))))} s`;
+  return `${(ms / 1000).toFixed(3)} s`;
+}
+
+/** Is message `m` a heartbeat (an empty AppendEntries or its plain success reply)? */
+export function isHeartbeat(m) {
+  if (m.type === 'AppendEntries') return !!m.fields && Array.isArray(m.fields.entries) && m.fields.entries.length === 0;
+  if (m.type === 'AppendEntriesResponse') return !!m.fields && m.fields.success === true && m.status !== 'dropped';
+  return false;
+}
+
+function outcomeColor(m) {
+  const f = m.fields;
+  const ok = f ? (f.vote_granted ?? f.success ?? null) : null;
+  if (ok === true) return OUTCOME.ok;
+  if (ok === false) return OUTCOME.bad;
+  return '#5c6f86';
+}
+
+/** The stroke colour of a message arrow: its type's colour on the ring, replies by outcome. */
+export function arrowColor(m) {
+  if (/Response$/.test(m.type) && m.type !== 'InstallSnapshotResponse') return outcomeColor(m);
+  const st = messageStyle(m.type);
+  if (m.type === 'PreVote') return st.edge;
+  if (m.type === 'TimeoutNow') return st.edge;
+  return st.fill || st.edge || '#1d3557';
+}
+
+/**
+ * Build the scene. `vp` = { t0, t1, width, height, now, hover, selected };
+ * `t` translates. Returns { width, height, prims, arrows, hidden, x(ms), time(x), lanes }.
+ */
+export function buildScene(store, vp, t = (k) => k) {
+  const s = store.state;
+  const lanes = s.lanes;
+  const { width } = vp;
+  const geo = laneLayout(lanes, vp.height);
+  const height = Math.max(vp.height, geo.height);
+  const span = Math.max(1, vp.t1 - vp.t0);
+  const plotW = Math.max(10, width - LABEL_W - 6);
+  const x = (ms) => LABEL_W + ((ms - vp.t0) / span) * plotW;
+  const time = (px) => vp.t0 + ((px - LABEL_W) / plotW) * span;
+  const msPerPx = span / plotW;
+  const prims = [];
+  const P = (p) => prims.push(p);
+  // Colours: the light defaults, or the element's theme (vp.ink, e.g. dark).
+  const ink = { ...INK, ...(vp.ink || {}) };
+  const left = LABEL_W, right = LABEL_W + plotW;
+  const clip = (ms) => Math.max(left, Math.min(right, x(ms)));
+  const top = AXIS_H, bottom = geo.height - 4;
+
+  P({ k: 'rect', x: 0, y: 0, w: width, h: height, fill: ink.bg, cls: 'bg' });
+
+  // Axis and grid.
+  const step = tickStep(msPerPx);
+  for (let ms = Math.ceil(vp.t0 / step) * step; ms <= vp.t1; ms += step) {
+    const gx = x(ms);
+    P({ k: 'line', x1: gx, y1: top, x2: gx, y2: bottom, stroke: ink.grid, w: 1 });
+    if (gx > left + 18 && gx < right - 22) P({ k: 'text', x: gx, y: 13, text: formatTime(ms, step), fill: ink.faint, size: 10, anchor: 'middle' });
+  }
+
+  // Partitions (and one-way cuts, lighter) shade the whole height.
+  for (const p of s.partitions) {
+    const end = p.end === null ? Math.max(vp.now, s.lastTime) : p.end;
+    if (end < vp.t0 || p.start > vp.t1) continue;
+    const x1 = clip(p.start), x2 = clip(end);
+    P({ k: 'rect', x: x1, y: top, w: Math.max(1, x2 - x1), h: bottom - top, fill: ink.partition, cls: 'partition' });
+    if (x2 - x1 > 60) {
+      const groups = p.groups.map((g) => g.map((id) => `n${id}`).join(' ')).join(' | ');
+      P({ k: 'text', x: x1 + 4, y: bottom - 4, text: `${t('diagram.partition')} ${groups}`, fill: ink.partitionEdge, size: 10 });
+    }
+  }
+
+  // Lanes: role bands, crashes, term ticks, commits.
+  for (const id of lanes) {
+    const y = geo.y.get(id);
+    const h = geo.laneH;
+    P({ k: 'text', x: 6, y: y + 4, text: `n${id}`, fill: ink.text, size: 11, weight: 600, cls: 'lane-label' });
+    P({ k: 'line', x1: left, y1: y, x2: right, y2: y, stroke: ink.lane, w: 1, cls: 'lane', lane: id });
+    const roles = s.roles.get(id) || [];
+    const lastT = Math.max(vp.now, s.lastTime);
+    // Lists are in time order: start at the span in force at t0, stop after t1.
+    for (let i = Math.max(0, firstAt(roles, vp.t0) - 1); i < roles.length; i++) {
+      const r = roles[i];
+      if (r.t > vp.t1) break;
+      const end = i + 1 < roles.length ? roles[i + 1].t : lastT;
+      if (end < vp.t0 || end <= r.t) continue;
+      const x1 = clip(r.t), x2 = clip(end);
+      const st = ROLE[r.role] || ROLE.follower;
+      if (r.role === 'down') {
+        P({ k: 'rect', x: x1, y: y - h * 0.42, w: Math.max(1, x2 - x1), h: h * 0.84, fill: ink.down, hatch: true, cls: 'crash' });
+        if (x2 - x1 > 50) P({ k: 'text', x: x1 + 4, y: y + 3, text: t('diagram.crashed'), fill: '#5c6f86', size: 9 });
+      } else if (r.role === 'leader') {
+        P({ k: 'rect', x: x1, y: y - 4, w: Math.max(1, x2 - x1), h: 8, fill: st.fill, cls: 'role-leader' });
+      } else if (r.role === 'candidate' || r.role === 'pre-candidate') {
+        P({ k: 'rect', x: x1, y: y - 3, w: Math.max(1, x2 - x1), h: 6, fill: st.fill, stroke: st.edge, dash: st.dashed, cls: `role-${r.role}` });
+      }
+    }
+    let lastLabel = -Infinity;
+    const terms = s.terms.get(id) || [];
+    for (let i = firstAt(terms, vp.t0); i < terms.length; i++) {
+      const tc = terms[i];
+      if (tc.t > vp.t1) break;
+      const tx = x(tc.t);
+      P({ k: 'line', x1: tx, y1: y - h * 0.45, x2: tx, y2: y + h * 0.45, stroke: '#5c6f86', w: 1, cls: 'term' });
+      if (tx - lastLabel > 26 && h >= 16) {
+        P({ k: 'text', x: tx + 2, y: y - h * 0.45 + 8, text: `T${tc.term}`, fill: '#5c6f86', size: 9 });
+        lastLabel = tx;
+      }
+    }
+    let lastDot = -Infinity;
+    const commits = s.commits.get(id) || [];
+    for (let i = firstAt(commits, vp.t0); i < commits.length; i++) {
+      const c = commits[i];
+      if (c.t > vp.t1) break;
+      const cx = x(c.t);
+      if (cx - lastDot < 4) continue;
+      lastDot = cx;
+      P({ k: 'circle', x: cx, y: y + h * 0.3, r: 2.5, fill: ink.commit, cls: 'commit', title: t('diagram.commit', { index: c.index }) });
+    }
+  }
+
+  // Messages.
+  // Zoomed far out, heartbeats give way (counted, not looked at one by one).
+  const about = store.countIn(vp.t0, vp.t1);
+  let shown = about > MAX_ARROWS ? store.visibleNotable(vp.t0, vp.t1) : store.visible(vp.t0, vp.t1);
+  let hidden = about > MAX_ARROWS ? Math.max(0, about - shown.length) : 0;
+  if (shown.length > MAX_ARROWS) {
+    // Still too many: keep an even sample (the rest are counted as hidden).
+    const stride = shown.length / MAX_ARROWS;
+    const sample = [];
+    for (let i = 0; i < MAX_ARROWS; i++) sample.push(shown[Math.floor(i * stride)]);
+    hidden += shown.length - sample.length;
+    shown = sample;
+  }
+  const arrows = [];
+  for (const m of shown) {
+    const y1 = geo.y.get(m.from), y2 = geo.y.get(m.to);
+    if (y1 === undefined || y2 === undefined) continue;
+    const endT = m.end === null ? m.deliver : m.end;
+    const future = m.send > vp.now;
+    const inFlight = !future && m.end === null && endT > vp.now;
+    // An in-flight message is drawn up to where it is now, its rest faint.
+    const x1 = x(m.send), x2 = x(endT);
+    const color = arrowColor(m);
+    const style = messageStyle(m.type);
+    const sel = vp.selected === m.id, hov = vp.hover === m.id;
+    const w = sel || hov ? 2.5 : (isHeartbeat(m) ? 0.8 : 1.3);
+    const alpha = future ? 0.25 : (m.status === 'flight' && !inFlight ? 0.5 : 0.9);
+    const dash = style.dashed || m.status === 'dropped' ? [4, 3] : null;
+    P({ k: 'line', x1, y1, x2, y2, stroke: color, w, alpha, dash, cls: 'msg', id: m.id, type: m.type });
+    if (m.status === 'dropped') {
+      P({ k: 'cross', x: x2, y: y2, s: 4, stroke: OUTCOME.bad, w: 1.6, alpha, cls: 'drop' });
+    } else {
+      P({ k: 'head', x1, y1, x2, y2, fill: color, alpha, s: sel || hov ? 7 : 5 });
+    }
+    if (sel) P({ k: 'circle', x: x1, y: y1, r: 3, fill: color });
+    arrows.push({ id: m.id, x1, y1, x2, y2 });
+  }
+
+  // The cursor: now.
+  if (vp.now >= vp.t0 && vp.now <= vp.t1) {
+    const cx = x(vp.now);
+    P({ k: 'line', x1: cx, y1: 2, x2: cx, y2: bottom, stroke: ink.cursor, w: 1.5, cls: 'cursor' });
+  }
+  if (hidden) P({ k: 'text', x: right - 4, y: bottom - 4, text: t('diagram.hidden', { n: hidden }), fill: ink.faint, size: 10, anchor: 'end' });
+  return { width, height, prims, arrows, hidden, x, time, lanes, geo };
+}
+
+/** The arrow under (px, py), within `slop` pixels, or null. */
+export function hitArrow(scene, px, py, slop = 5) {
+  let best = null, bestD = slop;
+  for (const a of scene.arrows) {
+    const d = segmentDistance(px, py, a.x1, a.y1, a.x2, a.y2);
+    if (d <= bestD) { bestD = d; best = a.id; }
+  }
+  return best;
+}
+
+export function segmentDistance(px, py, x1, y1, x2, y2) {
+  const dx = x2 - x1, dy = y2 - y1;
+  const len2 = dx * dx + dy * dy;
+  const u = len2 ? Math.max(0, Math.min(1, ((px - x1) * dx + (py - y1) * dy) / len2)) : 0;
+  return Math.hypot(px - (x1 + u * dx), py - (y1 + u * dy));
+}
+
+function headPoints(p) {
+  const a = Math.atan2(p.y2 - p.y1, p.x2 - p.x1);
+  const s = p.s;
+  return [[p.x2, p.y2], [p.x2 - s * Math.cos(a - 0.45), p.y2 - s * Math.sin(a - 0.45)], [p.x2 - s * Math.cos(a + 0.45), p.y2 - s * Math.sin(a + 0.45)]];
+}
+
+/** Draw a scene on a 2D canvas context (already scaled to CSS pixels). */
+export function paintScene(ctx, scene) {
+  for (const p of scene.prims) {
+    ctx.save();
+    ctx.globalAlpha = p.alpha ?? 1;
+    switch (p.k) {
+      case 'rect':
+        ctx.fillStyle = p.fill;
+        ctx.fillRect(p.x, p.y, p.w, p.h);
+        if (p.hatch) {
+          ctx.beginPath(); ctx.rect(p.x, p.y, p.w, p.h); ctx.clip();
+          ctx.strokeStyle = '#9aa3ad'; ctx.lineWidth = 1; ctx.beginPath();
+          for (let hx = p.x - p.h; hx < p.x + p.w; hx += 6) { ctx.moveTo(hx, p.y + p.h); ctx.lineTo(hx + p.h, p.y); }
+          ctx.stroke();
+        }
+        if (p.stroke) { ctx.strokeStyle = p.stroke; ctx.setLineDash(p.dash ? [3, 2] : []); ctx.strokeRect(p.x + 0.5, p.y + 0.5, p.w - 1, p.h - 1); }
+        break;
+      case 'line':
+        ctx.strokeStyle = p.stroke; ctx.lineWidth = p.w; ctx.setLineDash(p.dash || []);
+        ctx.beginPath(); ctx.moveTo(p.x1, p.y1); ctx.lineTo(p.x2, p.y2); ctx.stroke();
+        break;
+      case 'head': {
+        const pts = headPoints(p);
+        ctx.fillStyle = p.fill; ctx.beginPath(); ctx.moveTo(...pts[0]); ctx.lineTo(...pts[1]); ctx.lineTo(...pts[2]); ctx.closePath(); ctx.fill();
+        break;
+      }
+      case 'cross':
+        ctx.strokeStyle = p.stroke; ctx.lineWidth = p.w; ctx.beginPath();
+        ctx.moveTo(p.x - p.s, p.y - p.s); ctx.lineTo(p.x + p.s, p.y + p.s); ctx.moveTo(p.x + p.s, p.y - p.s); ctx.lineTo(p.x - p.s, p.y + p.s); ctx.stroke();
+        break;
+      case 'circle':
+        ctx.fillStyle = p.fill; ctx.beginPath(); ctx.arc(p.x, p.y, p.r, 0, Math.PI * 2); ctx.fill();
+        break;
+      case 'text':
+        ctx.fillStyle = p.fill; ctx.font = `${p.weight || 400} ${p.size}px system-ui, sans-serif`;
+        ctx.textAlign = p.anchor === 'middle' ? 'center' : p.anchor === 'end' ? 'right' : 'left';
+        ctx.fillText(p.text, p.x, p.y);
+        break;
+      default: break;
+    }
+    ctx.restore();
+  }
+}
+
+const xmlEsc = (v) => String(v).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+const n = (v) => (Math.round(v * 10) / 10).toString();
+
+/** The scene as a standalone SVG document (the Export SVG button). */
+export function sceneToSVG(scene, title = 'Raft Lab space-time diagram') {
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${n(scene.width)}" height="${n(scene.height)}" viewBox="0 0 ${n(scene.width)} ${n(scene.height)}" font-family="system-ui, sans-serif">`,
+    `<title>${xmlEsc(title)}</title>`,
+    '<defs><pattern id="rl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#d5d9df"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9aa3ad"/></pattern></defs>'];
+  for (const p of scene.prims) {
+    const op = p.alpha !== undefined && p.alpha !== 1 ? ` opacity="${p.alpha}"` : '';
+    const cls = p.cls ? ` class="${p.cls}"` : '';
+    const data = (p.id !== undefined ? ` data-id="${p.id}"` : '') + (p.lane !== undefined ? ` data-lane="${p.lane}"` : '') + (p.type ? ` data-type="${p.type}"` : '');
+    switch (p.k) {
+      case 'rect':
+        out.push(`<rect${cls} x="${n(p.x)}" y="${n(p.y)}" width="${n(p.w)}" height="${n(p.h)}" fill="${p.hatch ? 'url(#rl-hatch)' : p.fill}"${p.stroke ? ` stroke="${p.stroke}"${p.dash ? ' stroke-dasharray="3 2"' : ''}` : ''}${op}/>`);
+        break;
+      case 'line':
+        out.push(`<line${cls}${data} x1="${n(p.x1)}" y1="${n(p.y1)}" x2="${n(p.x2)}" y2="${n(p.y2)}" stroke="${p.stroke}" stroke-width="${p.w}"${p.dash ? ` stroke-dasharray="${p.dash.join(' ')}"` : ''}${op}/>`);
+        break;
+      case 'head':
+        out.push(`<polygon points="${headPoints(p).map(([a, b]) => `${n(a)},${n(b)}`).join(' ')}" fill="${p.fill}"${op}/>`);
+        break;
+      case 'cross':
+        out.push(`<path${cls} d="M${n(p.x - p.s)} ${n(p.y - p.s)}L${n(p.x + p.s)} ${n(p.y + p.s)}M${n(p.x + p.s)} ${n(p.y - p.s)}L${n(p.x - p.s)} ${n(p.y + p.s)}" stroke="${p.stroke}" stroke-width="${p.w}"${op}/>`);
+        break;
+      case 'circle':
+        out.push(`<circle${cls} cx="${n(p.x)}" cy="${n(p.y)}" r="${p.r}" fill="${p.fill}"${op}>${p.title ? `<title>${xmlEsc(p.title)}</title>` : ''}</circle>`);
+        break;
+      case 'text':
+        out.push(`<text${cls} x="${n(p.x)}" y="${n(p.y)}" font-size="${p.size}"${p.weight ? ` font-weight="${p.weight}"` : ''}${p.anchor ? ` text-anchor="${p.anchor}"` : ''} fill="${p.fill}">${xmlEsc(p.text)}</text>`);
+        break;
+      default: break;
+    }
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}
