@@ -21,7 +21,7 @@
 //!
 //! [`minimize`] shrinks a failing case while the same invariant still fires:
 //! delta debugging over the command lines (Zeller's ddmin, simplified to
-//! complements), then shorter `run` durations.
+//! complements), then back-to-back `run`s merged and `run` durations halved.
 
 use alloc::collections::BTreeSet;
 use alloc::format;
@@ -482,10 +482,25 @@ pub fn minimize(text: &str, invariant: &str, max_runs: u32) -> (String, u32) {
             chunks = (chunks * 2).min(body.len());
         }
     }
+    // Merge back-to-back `run`s (`run 5ms` + `run 20ms` is `run 25ms`).
+    let run_ms = |l: &str| l.strip_prefix("run ").and_then(|d| d.strip_suffix("ms")).and_then(|d| d.parse::<u64>().ok());
+    let mut k = 0;
+    while k + 1 < body.len() && runs < max_runs {
+        if let (Some(a), Some(b)) = (run_ms(&body[k]), run_ms(&body[k + 1])) {
+            let mut candidate = body.clone();
+            candidate[k] = format!("run {}ms", a + b);
+            candidate.remove(k + 1);
+            if fails(&candidate, &mut runs) {
+                body = candidate;
+                continue;
+            }
+        }
+        k += 1;
+    }
     // Then shorter waits: halve each `run Nms` while it still fails.
     for k in 0..body.len() {
         while runs < max_runs {
-            let Some(ms) = body[k].strip_prefix("run ").and_then(|d| d.strip_suffix("ms")).and_then(|d| d.parse::<u64>().ok()) else {
+            let Some(ms) = run_ms(&body[k]) else {
                 break;
             };
             if ms <= 1 {
