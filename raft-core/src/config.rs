@@ -97,6 +97,22 @@ bugs! {
     /// During joint consensus, commit on a majority of C_new alone. Thesis
     /// §4.3: commitment needs separate majorities of C_old *and* C_new.
     "commit-one-half-of-joint" => commit_one_half_of_joint,
+    /// On a rejected AppendEntries, the leader deletes its own uncommitted
+    /// entries from where the follower diverges — repairing the wrong log.
+    /// Leader Append-Only (§5.3, Figure 3): a leader never deletes or
+    /// overwrites entries in its log.
+    "leader-truncates" => leader_truncates,
+    /// On restart, rebuild `current_term` from the last log entry instead of
+    /// reading it from stable storage. Figure 2: currentTerm is persistent
+    /// state (terms only grow, so a server never returns to an old term).
+    "forget-term-on-restart" => forget_term_on_restart,
+    /// AppendEntries rule 5 without its guard "if leaderCommit > commitIndex":
+    /// a stale or short AppendEntries lowers the commit index.
+    "commit-goes-back" => commit_goes_back,
+    /// Install a snapshot that covers less than the server has already
+    /// committed, restoring an older state machine (§7: such a snapshot is
+    /// ignored; applied entries are never un-applied).
+    "install-stale-snapshot" => install_stale_snapshot,
 }
 
 impl Bugs {

@@ -136,9 +136,16 @@ impl Raft {
         // Commit index and applied index are volatile: all we know for sure
         // after a restart is that the snapshot was committed and applied.
         let snap_index = log.snapshot_index();
+        // Bug `forget-term-on-restart`: the term is taken from the log, not
+        // from what was persisted.
+        let current_term = if restarted && cfg.bugs.forget_term_on_restart {
+            log.term_at(log.last_index()).unwrap_or(0)
+        } else {
+            p.hard_state.current_term
+        };
         let mut r = Raft {
             id,
-            current_term: p.hard_state.current_term,
+            current_term,
             voted_for: p.hard_state.voted_for,
             log,
             commit_index: snap_index,
@@ -907,6 +914,11 @@ impl Raft {
             if to > self.commit_index {
                 self.commit_to(to);
             }
+        } else if self.cfg.bugs.commit_goes_back && leader_commit.min(last_new) < self.commit_index {
+            // Bug `commit-goes-back`: the guard above left out.
+            let to = leader_commit.min(last_new).max(self.log.snapshot_index());
+            self.events.push(CoreEvent::CommitAdvanced { from: self.commit_index, to });
+            self.commit_index = to;
         }
         self.respond_append(leader, true, last_new, None, None, read_ctx);
     }
@@ -943,6 +955,20 @@ impl Raft {
     /// InstallSnapshot receiver (paper §7).
     fn handle_install_snapshot(&mut self, leader: NodeId, snapshot: Snapshot) {
         let idx = snapshot.last_included_index;
+        if self.cfg.bugs.install_stale_snapshot && idx <= self.commit_index && idx >= self.log.snapshot_index() && idx > 0 {
+            // Bug `install-stale-snapshot`: hand the host the older state
+            // machine anyway; our log after `idx` is kept (it matches).
+            let term = snapshot.last_included_term;
+            let keep_suffix = self.log.matches(idx, term);
+            self.log.install_snapshot(snapshot.clone(), keep_suffix);
+            self.events.push(CoreEvent::SnapshotInstalled { index: idx, term, from: leader });
+            self.pending_snapshot = Some(snapshot);
+            self.snapshot_install = true;
+            self.persist_from = Some(idx + 1);
+            self.recompute_membership();
+            self.send(leader, MessageBody::InstallSnapshotResponse { last_index: self.commit_index });
+            return;
+        }
         if idx <= self.commit_index {
             // We already have (and committed) everything it covers.
             self.send(leader, MessageBody::InstallSnapshotResponse { last_index: self.commit_index });
@@ -1176,11 +1202,32 @@ impl Raft {
             Some(ConflictHint { conflict_term: None, first_index }) => first_index,
             None => rejected,
         };
-        let pr = self.progress.get_mut(&from).expect("checked above");
+        if self.cfg.bugs.leader_truncates {
+            self.bug_leader_truncate(next.min(rejected));
+        }
+        let Some(pr) = self.progress.get_mut(&from) else { return };
         next = next.min(rejected).max(pr.match_index + 1).max(1);
         pr.become_probe();
         pr.next_index = next;
         self.send_append(from, true, 0);
+    }
+
+    /// Bug `leader-truncates`: make the leader's log match the follower's
+    /// instead of the reverse — delete our uncommitted entries from `from` on.
+    fn bug_leader_truncate(&mut self, from: Index) {
+        let from = from.max(self.commit_index + 1).max(self.log.snapshot_index() + 1);
+        let last = self.log.last_index();
+        if from > last {
+            return;
+        }
+        self.log.truncate_from(from);
+        self.events.push(CoreEvent::EntriesTruncated { from_index: from, to_index: last });
+        self.mark_unpersisted(from);
+        for pr in self.progress.values_mut() {
+            pr.match_index = pr.match_index.min(from - 1);
+            pr.next_index = pr.next_index.min(from);
+        }
+        self.recompute_membership();
     }
 
     /// Figure 2, last leader rule: advance commitIndex to the highest N stored

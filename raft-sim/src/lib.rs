@@ -15,7 +15,8 @@
 //! - [`invariants`]: the safety checks run after every millisecond;
 //! - [`trace`]: typed events and the trace hash;
 //! - [`scenario`]: the scenario language (syntax tree, parser, runner);
-//! - [`view`]: the JSON view model shared by the CLI and the page.
+//! - [`view`]: the JSON view model shared by the CLI and the page;
+//! - [`explore`]: random swarm-style scenarios and a shrinker (`raft-sim explore`).
 //!
 //! ## Driving it (the CLI, the tests and raft-wasm use the same calls)
 //!
@@ -42,6 +43,7 @@
 extern crate alloc;
 
 pub mod client;
+pub mod explore;
 pub mod invariants;
 pub mod kv;
 pub mod linearizability;

@@ -199,6 +199,10 @@ export const app = {
   'bug.joint-skip': 'several voters change in one step, skipping joint consensus (thesis §4.3)',
   'bug.commit-counts-learners': 'learners’ acknowledgements count toward a commit (thesis §4.2.1)',
   'bug.commit-one-half-of-joint': 'during joint consensus, a majority of C_new alone commits (thesis §4.3)',
+  'bug.leader-truncates': 'a leader cuts its own log back to repair a follower (Leader Append-Only, §5.3)',
+  'bug.forget-term-on-restart': 'a restarted server takes its term from its last log entry, not from stable storage (Figure 2)',
+  'bug.commit-goes-back': 'a short or stale AppendEntries lowers the commit index (AppendEntries rule 5)',
+  'bug.install-stale-snapshot': 'a server installs a snapshot older than what it already committed (§7)',
   // the inspector (web/ui/inspector.js): Figure 2's field names stay as in the paper
   'insp.title.node': 'Inspector — server',
   'insp.title.message': 'Inspector — message',

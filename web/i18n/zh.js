@@ -193,6 +193,10 @@ export const app = {
   'bug.joint-skip': '一步更换多个投票成员，跳过联合共识（论文 §4.3）',
   'bug.commit-counts-learners': '学习者的确认也计入提交所需的多数（论文 §4.2.1）',
   'bug.commit-one-half-of-joint': '联合共识期间，只凭 C_new 的多数就提交（论文 §4.3）',
+  'bug.leader-truncates': '领导者为修复跟随者而截断自己的日志（领导者只追加，§5.3）',
+  'bug.forget-term-on-restart': '重启后的服务器用最后一条日志的任期当作当前任期，而不是从持久存储读取（图 2）',
+  'bug.commit-goes-back': '一条过时或较短的 AppendEntries 让提交索引倒退（AppendEntries 规则 5）',
+  'bug.install-stale-snapshot': '服务器安装了一个比自己已提交内容更旧的快照（§7）',
   // 检查器（web/ui/inspector.js）：图 2 的字段名保持论文原样
   'insp.title.node': '检查器 — 服务器',
   'insp.title.message': '检查器 — 消息',

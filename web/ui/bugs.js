@@ -7,6 +7,7 @@
 export const BUG_NAMES = [
   'commit-old-term', 'no-election-restriction', 'vote-twice', 'volatile-vote', 'no-truncate',
   'stale-leader-read', 'no-dedup', 'joint-skip', 'commit-counts-learners', 'commit-one-half-of-joint',
+  'leader-truncates', 'forget-term-on-restart', 'commit-goes-back', 'install-stale-snapshot',
 ];
 
 /** The switches as setup lines, in BUG_NAMES order (unknown names are left out). */

@@ -3,6 +3,9 @@
 //!
 //! Exit status: 0 when every expect/await held and no invariant fired, 1
 //! otherwise, 2 for a file that cannot be read or parsed (or bad arguments).
+//!
+//! `raft-sim explore …`: random scenarios until something breaks (see
+//! `explore_cli` below and docs/exploring.md).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -30,6 +33,24 @@ const USAGE: &str = "usage: raft-sim run FILE [--json] [--seed S] [--trace] [--m
 
 Exit status: 0 ok, 1 a check failed or an invariant was violated,
 2 the file could not be read or parsed.
+
+usage: raft-sim explore [--seeds N] [--first S] [--jobs J] [--bug NAME]
+                        [--nodes A..B] [--out DIR] [--json]
+
+  Runs N random scenarios (seeds S..S+N-1, swarm-style random faults) and
+  checks every invariant and linearizability. A violation is shrunk to a
+  small .raft file in DIR that `raft-sim run` replays.
+  --seeds N     how many seeds (default 1000)
+  --first S     the first seed (default 1)
+  --jobs J      worker threads (default: the number of CPUs)
+  --bug NAME    switch one of raft-core's deliberate bugs on and stop at the
+                first seed that catches it
+  --nodes A..B  cluster sizes, drawn uniformly (default 1..7; 1..=15)
+  --out DIR     where minimized scenarios go (default explore-out)
+  --json        print the summary as one JSON object on stdout
+
+Exit status: 0 no violation (with --bug: the bug was found), 1 otherwise,
+2 bad arguments.
 
 The language: docs/scenario-language.md";
 
@@ -80,6 +101,9 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("explore") {
+        return explore_cli::main(std::env::args().skip(2).collect());
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(msg) => {
@@ -184,4 +208,280 @@ fn print_summary(file: &str, v: &View) {
     }
     out!("  trace hash: {} ({} events)", v.trace_hash, v.trace_events);
     out!("{}", if v.ok { "ok" } else { "FAILED" });
+}
+
+/// `raft-sim explore`: threads, files and the summary around
+/// `raft_sim::explore` (which generates, runs and shrinks).
+mod explore_cli {
+    use std::collections::BTreeMap;
+    use std::io::Write;
+    use std::process::ExitCode;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Mutex;
+    use std::time::{Duration, Instant};
+
+    use raft_sim::explore::{generate, minimize, run_case, Options, LIVENESS};
+
+    /// Runs the shrinker may spend on one violation.
+    const SHRINK_RUNS: u32 = 2000;
+    /// Violations shrunk and written per invariant (the rest are counted).
+    const FILES_PER_INVARIANT: usize = 3;
+
+    struct Args {
+        seeds: u64,
+        first: u64,
+        jobs: usize,
+        bug: Option<&'static str>,
+        nodes: (u64, u64),
+        out: String,
+        json: bool,
+    }
+
+    fn value<T: std::str::FromStr>(name: &str, v: Option<String>) -> Result<T, String> {
+        let v = v.ok_or(format!("{} needs a value", name))?;
+        v.parse::<T>().map_err(|_| format!("{}: `{}` is not a valid value", name, v))
+    }
+
+    fn parse(argv: Vec<String>) -> Result<Args, String> {
+        let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let mut a = Args { seeds: 1000, first: 1, jobs, bug: None, nodes: (1, 7), out: "explore-out".into(), json: false };
+        let mut it = argv.into_iter();
+        while let Some(arg) = it.next() {
+            // Accept both `--opt V` and `--opt=V`.
+            let (name, inline) = match arg.split_once('=') {
+                Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
+                _ => (arg.clone(), None),
+            };
+            let mut next = || inline.clone().or_else(|| it.next());
+            match name.as_str() {
+                "--seeds" => a.seeds = value("--seeds", next())?,
+                "--first" => a.first = value("--first", next())?,
+                "--jobs" => {
+                    a.jobs = value("--jobs", next())?;
+                    if a.jobs == 0 {
+                        return Err("--jobs must be at least 1".into());
+                    }
+                }
+                "--bug" => {
+                    let v: String = value("--bug", next())?;
+                    let known = raft_core::Bugs::NAMES;
+                    a.bug = Some(known.iter().copied().find(|b| *b == v).ok_or(format!(
+                        "--bug: unknown bug `{}` (known: {})",
+                        v,
+                        known.join(", ")
+                    ))?);
+                }
+                "--nodes" => {
+                    let v: String = value("--nodes", next())?;
+                    let bad = || format!("--nodes: `{}` is not A..B with 1 <= A <= B <= 15", v);
+                    let (lo, hi) = match v.split_once("..") {
+                        Some((l, h)) => (l.parse::<u64>().map_err(|_| bad())?, h.trim_start_matches('=').parse::<u64>().map_err(|_| bad())?),
+                        None => {
+                            let n = v.parse::<u64>().map_err(|_| bad())?;
+                            (n, n)
+                        }
+                    };
+                    if lo < 1 || lo > hi || hi > 15 {
+                        return Err(bad());
+                    }
+                    a.nodes = (lo, hi);
+                }
+                "--out" => a.out = value("--out", next())?,
+                "--json" => a.json = true,
+                "-h" | "--help" => return Err(String::new()),
+                other => return Err(format!("explore: unknown option `{}`", other)),
+            }
+        }
+        Ok(a)
+    }
+
+    /// One seed that broke something.
+    struct Found {
+        seed: u64,
+        invariant: String,
+        message: String,
+        file: Option<String>,
+        lines: (usize, usize),
+    }
+
+    pub fn main(argv: Vec<String>) -> ExitCode {
+        let args = match parse(argv) {
+            Ok(a) => a,
+            Err(msg) => {
+                if !msg.is_empty() {
+                    eprintln!("raft-sim: {}", msg);
+                }
+                eprintln!("{}", super::USAGE);
+                return ExitCode::from(2);
+            }
+        };
+        let opts = Options { nodes: args.nodes, bug: args.bug };
+        let end = args.first.saturating_add(args.seeds);
+        let next_seed = AtomicU64::new(args.first);
+        let done = AtomicU64::new(0);
+        let simulated_ms = AtomicU64::new(0);
+        // With --bug: the smallest seed that caught it so far; seeds above it
+        // are not started (so the answer does not depend on thread timing).
+        let stop_above = AtomicU64::new(u64::MAX);
+        let finished = AtomicBool::new(false);
+        let found: Mutex<Vec<(u64, Vec<(String, String)>, String)>> = Mutex::new(Vec::new());
+        let start = Instant::now();
+        eprintln!(
+            "explore: seeds {}..{}, nodes {}..{}, {} job(s){}",
+            args.first,
+            end - 1,
+            args.nodes.0,
+            args.nodes.1,
+            args.jobs,
+            args.bug.map(|b| format!(", bug {}", b)).unwrap_or_default()
+        );
+        std::thread::scope(|scope| {
+            for _ in 0..args.jobs {
+                scope.spawn(|| loop {
+                    let seed = next_seed.fetch_add(1, Ordering::Relaxed);
+                    if seed >= end || seed > stop_above.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let case = generate(seed, &opts);
+                    let outcome = run_case(&case.text, None).expect("the generator writes valid scenarios");
+                    simulated_ms.fetch_add(outcome.simulated_ms, Ordering::Relaxed);
+                    let caught = match args.bug {
+                        Some(_) => outcome.violations.iter().any(|(i, _)| i != LIVENESS),
+                        None => !outcome.violations.is_empty(),
+                    };
+                    if caught {
+                        if args.bug.is_some() {
+                            stop_above.fetch_min(seed, Ordering::Relaxed);
+                        }
+                        let (inv, msg) = &outcome.violations[0];
+                        eprintln!("explore: seed {}: {}: {}", seed, inv, msg);
+                        found.lock().unwrap().push((seed, outcome.violations, case.text));
+                    }
+                    done.fetch_add(1, Ordering::Relaxed);
+                });
+            }
+            // Progress on stderr every few seconds.
+            scope.spawn(|| {
+                let mut last = Instant::now();
+                while !finished.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if last.elapsed() >= Duration::from_secs(5) {
+                        last = Instant::now();
+                        let d = done.load(Ordering::Relaxed);
+                        let rate = d as f64 / start.elapsed().as_secs_f64();
+                        eprintln!("explore: {}/{} seeds, {:.0} seeds/s, {} violation(s)", d, args.seeds, rate, found.lock().unwrap().len());
+                    }
+                }
+            });
+            // Wait for the workers by polling the counter, then stop the reporter.
+            while next_seed.load(Ordering::Relaxed) < end
+                && next_seed.load(Ordering::Relaxed) <= stop_above.load(Ordering::Relaxed)
+            {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            finished.store(true, Ordering::Relaxed);
+        });
+        let elapsed = start.elapsed().as_secs_f64();
+        let seeds_run = done.load(Ordering::Relaxed);
+
+        let mut found = found.into_inner().unwrap();
+        found.sort_by_key(|(seed, _, _)| *seed);
+        if args.bug.is_some() {
+            found.truncate(1);
+        }
+        let mut by_invariant: BTreeMap<String, u64> = BTreeMap::new();
+        for (_, v, _) in &found {
+            let first = match args.bug {
+                Some(_) => v.iter().find(|(i, _)| i != LIVENESS).unwrap_or(&v[0]),
+                None => &v[0],
+            };
+            *by_invariant.entry(first.0.clone()).or_default() += 1;
+        }
+
+        // Shrink the first few per invariant and write them out.
+        let mut written: BTreeMap<String, usize> = BTreeMap::new();
+        let mut results: Vec<Found> = Vec::new();
+        for (seed, v, text) in &found {
+            let (inv, msg) = match args.bug {
+                Some(_) => v.iter().find(|(i, _)| i != LIVENESS).unwrap_or(&v[0]).clone(),
+                None => v[0].clone(),
+            };
+            let count = written.entry(inv.clone()).or_default();
+            let mut r = Found { seed: *seed, invariant: inv.clone(), message: msg, file: None, lines: (text.lines().count(), 0) };
+            if *count < FILES_PER_INVARIANT {
+                *count += 1;
+                eprintln!("explore: shrinking seed {} ({})…", seed, inv);
+                let (small, runs) = minimize(text, &inv, SHRINK_RUNS);
+                r.lines.1 = small.lines().count();
+                let mut file = format!(
+                    "# Found by `raft-sim explore --first {} --seeds 1 --nodes {}..{}{}`: `{}` fired.\n# Shrunk from {} to {} lines ({} runs). Replay: raft-sim run THIS_FILE\n",
+                    seed,
+                    args.nodes.0,
+                    args.nodes.1,
+                    args.bug.map(|b| format!(" --bug {}", b)).unwrap_or_default(),
+                    inv,
+                    r.lines.0,
+                    r.lines.1 + 2,
+                    runs
+                );
+                file.push_str(&small);
+                let _ = std::fs::create_dir_all(&args.out);
+                let path = std::path::Path::new(&args.out).join(format!("seed-{}-{}.raft", seed, inv));
+                match std::fs::write(&path, &file) {
+                    Ok(()) => r.file = Some(path.display().to_string()),
+                    Err(e) => eprintln!("explore: cannot write {}: {}", path.display(), e),
+                }
+            }
+            results.push(r);
+        }
+
+        let ok = match args.bug {
+            Some(_) => !results.is_empty(),
+            None => results.is_empty(),
+        };
+        let rate = seeds_run as f64 / elapsed.max(1e-9);
+        let sim_s = simulated_ms.load(Ordering::Relaxed) / 1000;
+        if args.json {
+            let violations: Vec<serde_json::Value> = results
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "seed": r.seed, "invariant": r.invariant, "message": r.message,
+                        "file": r.file, "lines": r.lines.0, "minimized_lines": r.file.as_ref().map(|_| r.lines.1),
+                    })
+                })
+                .collect();
+            let summary = serde_json::json!({
+                "seeds": seeds_run, "first": args.first, "jobs": args.jobs,
+                "nodes": [args.nodes.0, args.nodes.1], "bug": args.bug,
+                "elapsed_s": elapsed, "seeds_per_s": rate, "simulated_s": sim_s,
+                "violations_by_invariant": by_invariant, "violations": violations,
+                "found": args.bug.map(|_| !results.is_empty()), "ok": ok,
+            });
+            let _ = writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
+        }
+        let out = &mut std::io::stderr().lock();
+        let _ = writeln!(out, "explore: {} seeds in {:.1} s ({:.1} seeds/s, {} simulated s)", seeds_run, elapsed, rate, sim_s);
+        if let Some(bug) = args.bug {
+            match results.first() {
+                Some(r) => {
+                    let _ = writeln!(out, "explore: bug {} found at seed {} ({} seeds): {}", bug, r.seed, r.seed - args.first + 1, r.invariant);
+                }
+                None => {
+                    let _ = writeln!(out, "explore: bug {} NOT found in {} seeds", bug, seeds_run);
+                }
+            }
+        } else {
+            let _ = writeln!(out, "explore: {} violation(s)", results.len());
+        }
+        for (inv, n) in &by_invariant {
+            let _ = writeln!(out, "  {:<24} {}", inv, n);
+        }
+        for r in &results {
+            if let Some(f) = &r.file {
+                let _ = writeln!(out, "  seed {}: {} -> {} ({} -> {} lines)", r.seed, r.invariant, f, r.lines.0, r.lines.1);
+            }
+        }
+        if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    }
 }
