@@ -633,12 +633,7 @@ fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
         }
         "prevote" | "check-quorum" => {
             let usage = if what.text == "prevote" { "set prevote on|off" } else { "set check-quorum on|off" };
-            let w = l.word(2, "`on` or `off`", usage)?;
-            let on = match w.text {
-                "on" => true,
-                "off" => false,
-                other => return Err(l.err_at(w, format!("expected `on` or `off`, found `{other}`"))),
-            };
+            let on = parse_on_off(l, 2, usage)?;
             l.no_more(3, usage)?;
             setup(if what.text == "prevote" { SetupCommand::Prevote(on) } else { SetupCommand::CheckQuorum(on) })
         }
@@ -665,12 +660,7 @@ fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
             let Some(&name) = raft_core::Bugs::NAMES.iter().find(|n| **n == w.text) else {
                 return Err(l.err_at(w, unknown("bug", w.text, raft_core::Bugs::NAMES)));
             };
-            let v = l.word(3, "`on` or `off`", usage)?;
-            let on = match v.text {
-                "on" => true,
-                "off" => false,
-                other => return Err(l.err_at(v, format!("expected `on` or `off`, found `{other}`"))),
-            };
+            let on = parse_on_off(l, 3, usage)?;
             l.no_more(4, usage)?;
             setup(SetupCommand::Bug(name, on))
         }
@@ -914,6 +904,16 @@ fn parse_load(l: &Line<'_>) -> Result<Command, ParseError> {
         Some(w) => return Err(l.err_at(*w, format!("expected `keys N`, found `{}`", w.text))),
     };
     Ok(Command::Load { rate, duration, keys })
+}
+
+/// Word `i` of the line as a switch: `on` or `off`.
+fn parse_on_off(l: &Line<'_>, i: usize, usage: &str) -> Result<bool, ParseError> {
+    let w = l.word(i, "`on` or `off`", usage)?;
+    match w.text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        other => Err(l.err_at(w, format!("expected `on` or `off`, found `{other}`"))),
+    }
 }
 
 fn parse_u64(l: &Line<'_>, w: Word<'_>, what: &str) -> Result<u64, ParseError> {
