@@ -1,4 +1,4 @@
-//! The parsed form of the scenario language (shared/scenario-language.md, v1,
+//! The parsed form of the scenario language (docs/scenario-language.md, v1,
 //! plus the extensions documented in docs/scenario-extensions.md).
 //!
 //! CONTRACT between the parser (`scenario/parse.rs`) and the runner

@@ -1,4 +1,4 @@
-//! Parser for the scenario language: shared/scenario-language.md (v1) plus the
+//! Parser for the scenario language: docs/scenario-language.md (v1) plus the
 //! extensions in docs/scenario-extensions.md.
 //!
 //! One code path for everything: [`parse_item`] parses a single line into a
@@ -19,7 +19,7 @@ use super::ast::{
     Script, Setup,
 };
 
-/// Largest cluster and largest node id (shared/scenario-language.md: 1..=15).
+/// Largest cluster and largest node id (docs/scenario-language.md: 1..=15).
 pub const MAX_NODES: u64 = 15;
 
 /// What the parser knows about the world when it reads a line.
@@ -56,7 +56,7 @@ impl Default for ParseContext {
     }
 }
 
-/// A setup command (shared/scenario-language.md, "Setup"), allowed only before
+/// A setup command (docs/scenario-language.md, "Setup"), allowed only before
 /// the first command that advances time or acts.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SetupCommand {

@@ -1,5 +1,5 @@
 //! Runs a parsed scenario against a [`World`]: every command of
-//! shared/scenario-language.md with exactly its meaning, plus the extensions in
+//! docs/scenario-language.md with exactly its meaning, plus the extensions in
 //! `ast.rs`. A failed `expect`/`await`, or a command naming `leader` when there
 //! is none, is a failure at that line; the run goes on.
 //!
