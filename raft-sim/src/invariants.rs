@@ -338,7 +338,15 @@ impl Checker {
             let Some(term) = node.term_at(to) else { continue };
             let (snap, entries) = node.log();
             let end = log_end_at(events, k, raw.last_index());
-            let config = membership_at(snap, &node.initial_voters, entries, end);
+            // The latest configuration, unless a config entry was appended
+            // after `end` (then fold the log up to `end`). Only the newest
+            // entries are looked at, so the cost does not grow with the log.
+            let appended_later = entries.iter().rev().take_while(|e| e.index > end).any(|e| matches!(e.kind, EntryKind::Config(_)));
+            let config = if appended_later {
+                membership_at(snap, &node.initial_voters, entries, end)
+            } else {
+                raw.status().membership
+            };
             let holds = |v: &NodeId| nodes.get(v).is_some_and(|n| persisted_has(&n.storage, to, term));
             if let Err(why) = committed_on_quorum(&config, holds) {
                 let message = format!(
