@@ -402,6 +402,66 @@ test('the dist/ copy works from a sub-path of another site; bytes an embedding p
     `(wasm ${wasm.bytes} raw / ${wasm.gzip} gzipped; the rest ${raw - wasm.bytes} raw / ${gz - wasm.gzip} gzipped)`);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(page.consoleErrors, []);
+
+  // The course ships too: a post with <raft-lab lesson=…> loading only dist/'s element plays the lesson…
+  writeFileSync(join(site, 'posts', 'lesson.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>lesson</title><link rel="icon" href="data:,"><script type="module" src="/static/raft-lab/element.js"></script></head>
+<body><raft-lab id="lesson" lesson="split-vote" lang="zh"></raft-lab></body></html>`);
+  const post = await openPage(`${server.url}posts/lesson.html`);
+  t.after(() => post.context().close());
+  const played = await post.evaluate(async () => {
+    await customElements.whenDefined('raft-lab');
+    const el = document.getElementById('lesson');
+    await el.ready;
+    await new Promise((done) => { if (el.lessonPlayer) done(); else el.addEventListener('raft-lesson', done, { once: true }); });
+    const panel = el.shadowRoot.querySelector('[data-testid="lesson"]');
+    const q = (id) => panel.querySelector(`[data-testid="${id}"]`);
+    el.lessonPlayer._settle();
+    el.lessonPlayer.animate = false;
+    const first = { step: panel.dataset.step, text: q('lesson-text').textContent };
+    q('lesson-next').click();
+    el.lessonPlayer._settle();
+    return { first, second: panel.dataset.step, all: q('lesson-all').href, steps: el.lessonPlayer.lesson.steps.length };
+  });
+  assert.equal(played.first.step, '0', 'the lesson starts at its first step');
+  assert.match(played.first.text, CJK, 'in the element\'s language');
+  assert.equal(played.second, '1', 'Next moves on');
+  assert.ok(played.steps > 3, `the lesson has its steps: ${played.steps}`);
+  assert.equal(played.all, `${server.url}static/raft-lab/lessons.html`, '"All lessons" points at dist/\'s course page');
+  await post.screenshot({ path: join(SCREENSHOT_DIR, 'dist-lesson.png') });
+
+  // …and dist/lessons.html lists every lesson, each opening full-page in dist/embed.html.
+  const course = await openPage(`${server.url}static/raft-lab/lessons.html?lang=en`);
+  t.after(() => course.context().close());
+  await course.waitForSelector('body[data-ready="true"]', { timeout: 30000 });
+  assert.equal(await course.textContent('[data-testid="course-errors"]'), '', 'every lesson parsed from dist/lessons/');
+  const cards = await course.$$eval('[data-testid="course-open"]', (as) => as.map((a) => a.href));
+  const lessons = report.filter((r) => /^lessons\/.*\.raft$/.test(r.file));
+  assert.ok(lessons.length > 10, `dist/ holds the lessons: ${lessons.length}`);
+  assert.equal(cards.length, lessons.length, 'every lesson in dist/ is on the course page');
+  for (const href of cards) assert.match(href, new RegExp(`^${server.url}static/raft-lab/embed\\.html\\?view=full&lesson=[a-z0-9-]+&lang=en$`));
+  assert.equal(await course.getAttribute('a[data-i18n="course.sandbox"]', 'href'), `${server.url}static/raft-lab/embed.html?view=full`);
+  const snippet = await course.textContent('[data-testid="course-lesson"] pre');
+  assert.ok(snippet.includes(`src="${server.url}static/raft-lab/element.js"`), `the embed snippet loads dist/'s element: ${snippet}`);
+  await course.screenshot({ path: join(SCREENSHOT_DIR, 'dist-course.png') });
+  await course.goto(`${cards[cards.length - 1]}&autoplay=0`, { waitUntil: 'load' });
+  await course.waitForFunction(() => document.querySelector('raft-lab').shadowRoot?.querySelector('[data-testid="lesson"]')?.dataset.step === '0', null, { timeout: 20000 });
+  const full = await course.evaluate(() => {
+    const el = document.querySelector('raft-lab');
+    return { view: el.shadowRoot.querySelector('.rl-view-full') !== null, failures: el.state().failures, title: el.shadowRoot.querySelector('[data-testid="lesson-title"]').textContent };
+  });
+  assert.ok(full.view, 'a lesson page from the course opens the full lab');
+  assert.deepEqual(full.failures, []);
+  assert.ok(full.title.length > 0, 'the lesson has its title');
+  await course.screenshot({ path: join(SCREENSHOT_DIR, 'dist-lesson-page.png') });
+  for (const p of [post, course]) {
+    const failed = p.responses.filter((r) => r.status >= 400);
+    assert.deepEqual(failed, [], 'files a lesson page asked for but could not load');
+    const elsewhere = p.responses.map((r) => new URL(r.url).pathname).filter((u) => !u.startsWith('/static/raft-lab/') && !u.startsWith('/posts/') && u !== '/favicon.ico');
+    assert.deepEqual(elsewhere, [], 'a lesson page reached outside dist/');
+    assert.deepEqual(p.errors, []);
+    assert.deepEqual(p.consoleErrors, []);
+  }
 });
 
 test('npm pack ships dist/ (element, renderer, i18n, wasm) and the README with the three ways to embed', () => {
@@ -413,7 +473,8 @@ test('npm pack ships dist/ (element, renderer, i18n, wasm) and the README with t
   const json = out.slice(out.search(/^\[\s*\{/m)); // after prepack's own report
   const files = JSON.parse(json)[0].files.map((f) => f.path);
   for (const f of ['README.md', 'package.json', 'dist/element.js', 'dist/element.css', 'dist/history.js', 'dist/embed.html',
-    'dist/render/ring.js', 'dist/i18n/zh.js', 'dist/pkg/raft_wasm.js', 'dist/pkg/raft_wasm_bg.wasm']) {
+    'dist/render/ring.js', 'dist/i18n/zh.js', 'dist/pkg/raft_wasm.js', 'dist/pkg/raft_wasm_bg.wasm',
+    'dist/lesson/player.js', 'dist/lesson/lesson.css', 'dist/lesson/paths.js', 'dist/lessons/04-split-vote.raft', 'dist/lessons.html']) {
     assert.ok(files.includes(f), `the package lacks ${f}`);
   }
   assert.deepEqual(files.filter((f) => !f.startsWith('dist/') && !['README.md', 'package.json'].includes(f) && !/^LICENSE/i.test(f)), [],

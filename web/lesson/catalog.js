@@ -3,6 +3,8 @@
 // lessons/ (a unit test checks this list against the folder); the others are
 // shown on lessons.html as "coming". Titles, summaries and sections are NOT
 // repeated here: they live in each lesson's header and are read from it.
+import { lessonFileUrl } from './paths.js';
+
 export const GROUPS = ['basics', 'safety', 'operating', 'beyond'];
 
 export const COURSE = [
@@ -34,7 +36,7 @@ export function lessonBySlug(slug) {
   return COURSE.find((l) => l.slug === slug) || null;
 }
 
-/** The URL of a lesson file, relative to this module (works from any page). */
+/** The URL of a lesson file (web/lesson/paths.js knows where they are; works from any page). */
 export function lessonUrl(file) {
-  return new URL(`../../lessons/${file}`, import.meta.url).href;
+  return lessonFileUrl(file);
 }

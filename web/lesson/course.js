@@ -3,6 +3,7 @@
 // lessons as the catalog says, and offers each full-page and as an embed.
 import { translator, detectLang, LANGS } from '../i18n/index.js';
 import { COURSE, GROUPS, lessonUrl } from './catalog.js';
+import { lessonPageUrl, SANDBOX_PAGE } from './paths.js';
 import { parseLesson } from './player.js';
 
 const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
@@ -29,9 +30,11 @@ async function loadAll() {
   }));
 }
 
+// The element module sits one level up in both layouts (web/ and dist/).
+const ELEMENT_URL = new URL('../element.js', import.meta.url).href;
+
 function snippet(slug) {
-  const base = new URL('../../', import.meta.url).href;
-  return `<script type="module" src="${base}web/element.js"></script>\n<raft-lab lesson="${slug}"></raft-lab>`;
+  return `<script type="module" src="${ELEMENT_URL}"></script>\n<raft-lab lesson="${slug}"></raft-lab>`;
 }
 
 function render() {
@@ -50,7 +53,7 @@ function render() {
         return `<li class="rl-lesson-card rl-coming" data-slug="${c.slug}"><h3><span class="rl-num">${n}.</span>${escapeHtml(name)}</h3><p class="rl-lesson-meta">${escapeHtml(t('course.coming'))}</p></li>`;
       }
       const tasks = lesson.steps.filter((s) => s.task).length;
-      const href = `index.html?lesson=${encodeURIComponent(c.slug)}&lang=${lang}`;
+      const href = escapeHtml(lessonPageUrl(c.slug, lang));
       return `<li class="rl-lesson-card" data-testid="course-lesson" data-slug="${c.slug}">
         <h3><span class="rl-num">${n}.</span><a href="${href}" data-testid="course-open">${escapeHtml(L(lesson.title))}</a></h3>
         <p>${escapeHtml(L(lesson.summary))}</p>
@@ -63,6 +66,7 @@ function render() {
   document.querySelector('[data-testid="course-errors"]').innerHTML = errors.map((e) => `<p>${escapeHtml(t('course.error', e))}</p>`).join('');
 }
 
+document.querySelector('a[data-i18n="course.sandbox"]').href = SANDBOX_PAGE;
 for (const b of document.querySelectorAll('[data-lang]')) {
   b.addEventListener('click', () => {
     lang = b.dataset.lang;

@@ -22,6 +22,7 @@
 import { translator } from '../i18n/index.js';
 import { loadWasm, loadSheet } from '../load.js';
 import { lessonBySlug, lessonUrl } from './catalog.js';
+import { COURSE_PAGE } from './paths.js';
 
 /** Parse a lesson's text into steps (throws `line:col: message`). */
 export async function parseLesson(text) {
@@ -306,7 +307,7 @@ export class LessonPlayer {
     p.setAttribute('data-testid', 'lesson');
     p.innerHTML = `
       <div class="rl-lesson-head">
-        <a class="rl-lesson-all" data-testid="lesson-all" href="${new URL('../../lessons.html', import.meta.url).href}"></a>
+        <a class="rl-lesson-all" data-testid="lesson-all" href="${COURSE_PAGE}"></a>
         <h2 class="rl-lesson-title" data-testid="lesson-title"></h2>
         <span class="rl-lesson-count" data-testid="lesson-count"></span>
       </div>
