@@ -10,7 +10,9 @@
 // frame (a put, 16 ms simulated, events(), state()) and clone() (a
 // time-travel checkpoint) after 0 / 1,000 / 5,000 puts with 5 and 15 servers;
 // the wasm linear memory after N simulated minutes idle and at 10 client
-// ops/s; and the simulated-seconds-per-second at 1,000 puts/s.
+// ops/s; the simulated-seconds-per-second at 1,000 puts/s; and time travel
+// over a 10-minute run at 10 ops/s (checkpoints, bytes, reach, seek time).
+//   node bench/history.mjs --only travel [--travel-minutes 10]   (that part alone)
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +121,81 @@ async function realTime() {
   sim.free();
 }
 
-await stateAndClone();
-await memory();
-await realTime();
+// Time travel over a 10-minute loaded run (issue 9): the page's History
+// (web/history.js) with the element's settings, fed as the page feeds it —
+// frames of 100 ms, a client put every 100 ms (10 ops/s, each an exec the
+// history remembers). Prints what the history holds (checkpoints, estimated
+// and real bytes, reach) and how long a seek takes at instants across the run.
+async function timeTravel() {
+  const { History, estimateBytes } = await import('../web/history.js');
+  const minutes = Number(arg('travel-minutes', QUICK ? '2' : '10'));
+  const { Simulation, memory } = await load();
+  const wasm = { Simulation, inspect_script: () => ({ commands: [] }) };
+  const h = new History(wasm, { everyMs: 500, max: 64, budgetBytes: 24 * 1024 * 1024, recentMs: 2000 });
+  const sim = new Simulation('cluster 5\nseed 7\n');
+  h.record(sim, [], true);
+  const t0 = performance.now();
+  const end = minutes * 60000;
+  let recordMs = 0;
+  let records = 0;
+  for (let i = 0; Number(sim.time_ms()) < end; i++) {
+    sim.advance(100);
+    const before = Number(sim.time_ms());
+    sim.exec(`put k${i % 7} v${i}`);
+    sim.events();
+    const r0 = performance.now();
+    h.afterExec(sim, `put k${i % 7} v${i}`, before, []);
+    recordMs += performance.now() - r0;
+    records++;
+  }
+  const build = (performance.now() - t0) / 1000;
+  const r = h.reach();
+  const one = estimateBytes(sim);
+  const wasmMiB = mib(memory.buffer.byteLength);
+  // The size model against real memory: in a fresh instance (no freed
+  // memory to reuse), the same load, then the wasm memory 8 clones take.
+  const fresh = await load();
+  const twin = new fresh.Simulation('cluster 5\nseed 7\n');
+  twin.exec(`load put 10/s for ${minutes * 60}s`);
+  const m0 = fresh.memory.buffer.byteLength;
+  const probe = [];
+  for (let i = 0; i < 8; i++) probe.push(twin.clone());
+  const real = (fresh.memory.buffer.byteLength - m0) / 8;
+  const twinEstimate = estimateBytes(twin);
+  for (const p of probe) p.free();
+  twin.free();
+  console.log(`time travel, ${minutes}-minute run at 10 puts/s (5 servers; the page's History: every 500 ms, at most 64 checkpoints / 24 MiB)`);
+  console.log(`  built in ${build.toFixed(0)} s wall (history work ${(recordMs / 1000).toFixed(1)} s for ${records} commands); ` +
+    `${r.checkpoints} checkpoints, ${mib(r.bytes)} MiB estimated, ${r.thinned} thinned; reaches back to ${(r.from / 1000).toFixed(1)} s of ${(end / 1000).toFixed(0)} s`);
+  console.log(`  one checkpoint at the end: ${mib(one)} MiB estimated; the same load in a fresh instance: ${mib(twinEstimate)} MiB estimated, ` +
+    `${mib(real)} MiB measured (wasm memory per clone, 8 clones); wasm memory with the history: ${wasmMiB} MiB`);
+  const gaps = h.list.slice(1).map((c, i) => c.time - h.list[i].time);
+  console.log(`  checkpoint spacing, oldest to newest (s): ${gaps.map((g) => (g / 1000).toFixed(1)).join(' ')}`);
+  // Seeks: 20 instants spread over the reach, and 5 in the last 10 s.
+  const targets = [];
+  for (let k = 0; k < 20; k++) targets.push(Math.floor(r.from + (end - r.from) * (k + 0.37) / 20));
+  for (let k = 0; k < 5; k++) targets.push(end - 10000 + k * 2011);
+  const times = [];
+  for (const target of targets) {
+    const s0 = performance.now();
+    const got = h.travel(target);
+    times.push({ target, ms: performance.now() - s0 });
+    got.sim.free();
+  }
+  const sorted = times.map((x) => x.ms).sort((a, b) => a - b);
+  const recent = times.slice(20).map((x) => x.ms).sort((a, b) => a - b);
+  console.log(`  seek (travel to an instant, ms): median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}, ` +
+    `p90 ${sorted[Math.floor(sorted.length * 0.9)].toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)}; ` +
+    `in the last 10 s: median ${recent[2].toFixed(1)}, max ${recent[4].toFixed(1)}  (target ≤ 50 ms)`);
+  h.clear();
+  sim.free();
+}
+
+if (arg('only', '') === 'travel') {
+  await timeTravel();
+} else {
+  await stateAndClone();
+  await memory();
+  await realTime();
+  await timeTravel();
+}

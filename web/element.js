@@ -43,7 +43,8 @@ const MAX_FRAME_GAP_MS = 100;      // a frame after a long pause (hidden tab) ad
 const RECENT_EVENTS_MS = 2000;     // sim time of trace events handed to the renderer for flashes
 const STEP_LIMIT_MS = 10000;       // "step" gives up after this much quiet sim time
 const CHECKPOINT_EVERY_MS = 500;   // time travel: a clone() every so often…
-const MAX_CHECKPOINTS = 48;        // …thinned out to at most this many
+const MAX_CHECKPOINTS = 64;        // …thinned out to at most this many…
+const HISTORY_BUDGET_BYTES = 24 * 1024 * 1024; // …and about this many bytes (web/history.js)
 const FRAME_STATS = 600;
 const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-forwarding
 const MIN_FRAME_BUDGET_MS = 20;    // …but always at least this much sim time per frame
@@ -390,19 +391,15 @@ export class RaftLab extends HTMLElement {
     this._carry = 0;
     const src = String(text);
     const before = Number(this._sim.time_ms());
-    const recentBefore = this._recent.slice();
-    let pre = null;
     try {
-      // Several commands in one exec happen at several instants; time travel
-      // into that span needs the state just before them (web/history.js).
-      pre = this._guard(() => this._history.beforeExec(this._sim, src));
       this._guard(() => this._sim.exec(src));
     } catch (e) {
-      if (pre) pre.free();
       throw withPosition(e);
     }
-    this._afterChange(true);
-    this._guard(() => this._history.afterExec(this._sim, src, before, pre, recentBefore, this._recent));
+    // The history remembers the command (time travel replays it) and takes
+    // its checkpoint after the view is refreshed, not before (web/history.js).
+    this._afterChange(true, false);
+    this._guard(() => this._history.afterExec(this._sim, src, before, this._recent, this._view));
     return this._newFailures();
   }
 
@@ -544,7 +541,8 @@ export class RaftLab extends HTMLElement {
     if (this._els) this._els.overlay.hidden = true;
     if (this._history) this._history.clear();
     this._history = new History(this._wasm, {
-      everyMs: CHECKPOINT_EVERY_MS, max: MAX_CHECKPOINTS, recentMs: RECENT_EVENTS_MS, replayBudgetMs: HISTORY_REPLAY_BUDGET_MS,
+      everyMs: CHECKPOINT_EVERY_MS, max: MAX_CHECKPOINTS, budgetBytes: HISTORY_BUDGET_BYTES,
+      recentMs: RECENT_EVENTS_MS, replayBudgetMs: HISTORY_REPLAY_BUDGET_MS,
     });
     this._sim = sim;
     this._base = text;
@@ -564,16 +562,16 @@ export class RaftLab extends HTMLElement {
       this._feed.clear();
       this._showCmdError(null);
     }
-    this._afterChange(true);
+    this._afterChange(true, false);
     // A scenario runs to its end when loaded, so the interesting moments (a
     // snapshot in flight, the joint configuration) lie in the past: the
     // history gets a checkpoint after each of its commands.
     try {
-      this._history.fromScenario(text, sim, this._recent);
+      this._history.fromScenario(text, sim, this._recent, this._view);
     } catch (e) {
       if (isPanic(e)) { this._onPanic(e); return; }
       this._history.clear();
-      this._history.record(sim, this._recent, true);
+      this._history.record(sim, this._recent, true, this._view);
     }
   }
 
@@ -626,13 +624,13 @@ export class RaftLab extends HTMLElement {
   }
 
   /** After time moved or a command ran: new events, view, checks, log. */
-  _afterChange(resetCarry) {
+  _afterChange(resetCarry, record = true) {
     if (resetCarry) this._carry = 0;
     this._dirty = true;
-    this._refresh();
+    this._refresh(record);
   }
 
-  _refresh() {
+  _refresh(record = true) {
     if (!this._sim || this._fatal) return;
     const events = this._guard(() => this._sim.events()) || [];
     const view = this._guard(() => this._sim.state());
@@ -650,7 +648,7 @@ export class RaftLab extends HTMLElement {
     if (drop) this._recent.splice(0, drop);
     this._ui.events = this._recent;
     this._checkViolations(view);
-    if (this._history) this._history.record(this._sim, this._recent);
+    if (this._history && record) this._history.record(this._sim, this._recent, false, view);
     this._updateStatus(view);
   }
 
@@ -1202,12 +1200,26 @@ export class RaftLab extends HTMLElement {
     scrub.value = String(view.time_ms);
     scrub.disabled = !span || Number(scrub.min) >= Number(scrub.max);
     els.action('back').disabled = !span;
+    this._showReach();
     if (this._ui.selectedNode !== null && !els.popover.hidden) {
       // keep the popover header (role, term) current
       const head = els.popover.querySelector('.rl-pop-head span');
       const n = view.nodes.find((m) => m.id === this._ui.selectedNode);
       if (head && n) head.textContent = `${this._t(`role.${n.role}`)} · ${this._t('pop.term', { term: n.term })}`;
     }
+  }
+
+  /** Beside the history slider: how far back time travel reaches (the history thins old checkpoints). */
+  _showReach() {
+    const reach = this._history ? this._history.reach() : null;
+    const mb = (b) => (b / (1024 * 1024)).toFixed(1);
+    const text = reach ? this._t('history.reach', { from: (reach.from / 1000).toFixed(1) }) : '';
+    const title = reach ? this._t('history.reachTitle', {
+      from: (reach.from / 1000).toFixed(1), n: reach.checkpoints, mb: mb(reach.bytes), budget: mb(reach.budgetBytes), thinned: reach.thinned,
+    }) : '';
+    const el = this._els.reach;
+    if (el.textContent !== text) el.textContent = text;
+    if (el.title !== title) el.title = title;
   }
 
   // ---- canvas interaction ---------------------------------------------------------

@@ -41,6 +41,8 @@ export const app = {
   'ctl.heal': 'Heal',
   'ctl.heal.title': 'Remove every partition and cut link',
   'ctl.history': 'History',
+  'history.reach': 'back to {from} s',
+  'history.reachTitle': 'Time travel reaches back to t = {from} s: {n} checkpoints, about {mb} MB of a {budget} MB budget. Older checkpoints are thinned out ({thinned} so far); travel replays from the nearest one, so every instant is exact.',
   'ctl.latency': 'Latency',
   'ctl.loss': 'Message loss',
   'ctl.client': 'Client:',

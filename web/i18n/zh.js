@@ -41,6 +41,8 @@ export const app = {
   'ctl.heal': '恢复网络',
   'ctl.heal.title': '撤销所有分区和断开的链路',
   'ctl.history': '历史',
+  'history.reach': '可回到 {from} 秒',
+  'history.reachTitle': '时间回溯最早可回到 t = {from} 秒：{n} 个检查点，约 {mb} MB（上限 {budget} MB）。较早的检查点会被逐步稀疏（已去掉 {thinned} 个）；回溯从最近的检查点重放，所以每个时刻都完全一致。',
   'ctl.latency': '网络延迟',
   'ctl.loss': '丢包率',
   'ctl.client': '客户端：',

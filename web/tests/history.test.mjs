@@ -33,15 +33,13 @@ function play(h, sim, ms, frame = 16) {
 }
 
 test('travelling back to an instant gives the state a straight run has there', () => {
-  const h = new History(wasm);
+  const h = new History(wasm, { cloneRatio: 0 }); // a checkpoint every 500 ms, however long a clone took
   const sim = new wasm.Simulation(SETUP);
   h.record(sim, [], true);
   play(h, sim, 700);
-  const pre = h.beforeExec(sim, 'put x 1');
-  assert.equal(pre, null, 'one command needs no pre-state');
   const t0 = Number(sim.time_ms());
   sim.exec('put x 1');
-  h.afterExec(sim, 'put x 1', t0, pre, [], []);
+  h.afterExec(sim, 'put x 1', t0, []);
   play(h, sim, 800);
   assert.ok(h.length >= 3, `checkpoints: ${h.length}`);
 
@@ -65,10 +63,9 @@ test('travelling into a multi-line exec replays its commands up to the target', 
   h.record(sim, [], true);
   const t0 = Number(sim.time_ms());
   const script = 'run 300ms\nput y 2 # a comment\n\nrun 300ms';
-  const pre = h.beforeExec(sim, script);
-  assert.ok(pre, 'several commands keep the state before them');
+  assert.throws(() => h.beforeExec(sim, 'run 300ms\nfrobnicate'), /^Error: 2:/, 'a bad text is refused with its line');
   sim.exec(script);
-  h.afterExec(sim, script, t0, pre, [], []);
+  h.afterExec(sim, script, t0, []);
 
   // 400 ms in: after the put (at +300), 100 ms into the second run.
   const got = h.travel(t0 + 400);
@@ -104,17 +101,25 @@ test('a loaded scenario gets a checkpoint after each command; each is that prefi
   h.clear();
 });
 
-test('a command run in the past drops the recorded future; plain checkpoints thin out, command ones stay', () => {
-  const h = new History(wasm, { everyMs: 100, max: 12 });
+test('a command run in the past drops the recorded future; thinning keeps travel exact across commands', () => {
+  const h = new History(wasm, { everyMs: 100, max: 12, cloneRatio: 0 });
   const sim = new wasm.Simulation(SETUP);
   h.record(sim, [], true);
   play(h, sim, 500);
   const t0 = Number(sim.time_ms());
   sim.exec('put k 1');
-  h.afterExec(sim, 'put k 1', t0, null, [], []);
+  h.afterExec(sim, 'put k 1', t0, []);
   play(h, sim, 3000);
   assert.ok(h.length <= 12, `at most max checkpoints: ${h.length}`);
-  assert.ok(h.list.some((c) => c.cmd && c.time === t0), 'the checkpoint after the put survives thinning');
+  assert.ok(!h.list.some((c) => c.time === t0), 'the checkpoint after the put was thinned out (the test needs that)');
+  const mid = h.travel(t0 + 150);
+  const want = new wasm.Simulation(SETUP);
+  want.advance(t0);
+  want.exec('put k 1');
+  want.advance(150);
+  assertSameRun(mid.sim, want, 'travel across a thinned-out command');
+  mid.sim.free();
+  want.free();
   const end = Number(sim.time_ms());
   assert.ok(h.span().max <= end && h.span().max > end - 100, `the history reaches the end: ${h.span().max} of ${end}`);
 
@@ -124,9 +129,160 @@ test('a command run in the past drops the recorded future; plain checkpoints thi
   h.dropFuture(Number(cur.time_ms()));
   assert.equal(h.span().max <= t0 + 200, true, 'nothing after the instant travelled to');
   cur.exec('put k 2');
-  h.afterExec(cur, 'put k 2', t0 + 200, null, [], []);
+  h.afterExec(cur, 'put k 2', t0 + 200, []);
   assert.equal(h.span().max, t0 + 200);
   cur.free();
   h.clear();
   assert.equal(h.span(), null);
+});
+
+// ---- the memory budget (issue 9) ---------------------------------------------
+
+/**
+ * A run as the page makes one: frames of `frame` ms, recording as it goes, and
+ * a client put every 100 ms (10 ops/s), each an exec the history remembers.
+ * Returns the commands with their instants, for a straight run to compare.
+ */
+function loadedRun(h, sim, ms, { frame = 50, every = 100 } = {}) {
+  const cmds = [];
+  let i = 0;
+  for (let done = 0; done < ms; done += frame) {
+    sim.advance(frame);
+    const now = Number(sim.time_ms());
+    if (now % every === 0) {
+      const cmd = `put k${i % 7} v${i}`;
+      i++;
+      sim.exec(cmd);
+      h.afterExec(sim, cmd, now, []);
+      cmds.push({ at: now, cmd });
+    } else {
+      h.record(sim, []);
+    }
+  }
+  return cmds;
+}
+
+/** A fresh simulation that runs `cmds` at their instants, straight to `target`. */
+function straightRun(cmds, target) {
+  const sim = new wasm.Simulation(SETUP);
+  for (const c of cmds) {
+    if (c.at > target) break;
+    sim.advance(c.at - Number(sim.time_ms()));
+    sim.exec(c.cmd);
+  }
+  sim.advance(target - Number(sim.time_ms()));
+  return sim;
+}
+
+test('a long loaded run: the budget holds, recent history stays dense, older thins, seeks stay exact', () => {
+  const budgetBytes = 8 * 1024 * 1024;
+  const h = new History(wasm, { everyMs: 500, max: 20, budgetBytes });
+  const sim = new wasm.Simulation(SETUP);
+  h.record(sim, [], true);
+  const cmds = [];
+  let worst = { n: 0, bytes: 0 };
+  // 90 simulated seconds at 10 puts/s, checking the budget every 5 s.
+  for (let part = 0; part < 18; part++) {
+    const more = loadedRun(h, sim, 5000);
+    cmds.push(...more);
+    assert.ok(h.length <= 20, `at most max checkpoints: ${h.length}`);
+    assert.ok(h.bytes <= budgetBytes || h.length === 1, `within the byte budget: ${h.bytes}`);
+    assert.equal(h.bytes, h.list.reduce((a, c) => a + c.bytes, 0), 'the byte count is the checkpoints\' sum');
+    assert.equal(h.opsFrom, h.list[0].seq, 'commands before the first checkpoint are forgotten');
+    worst = { n: Math.max(worst.n, h.length), bytes: Math.max(worst.bytes, h.bytes) };
+  }
+  const end = Number(sim.time_ms());
+  const r = h.reach();
+  assert.ok(r.to <= end && end - r.to <= 2000, `the newest checkpoint is recent: ${r.to} of ${end}`);
+  assert.ok(r.thinned > 100, `checkpoints were thinned: ${r.thinned}`);
+  assert.ok(r.from < end - 30000, `and it still reaches well back: from ${r.from} of ${end}`);
+  assert.equal(r.checkpoints, h.length);
+  // Dense recent, sparser older: the newest gaps are shorter than the oldest.
+  const gaps = h.list.slice(1).map((c, i) => c.time - h.list[i].time);
+  assert.ok(gaps[gaps.length - 2] < gaps[0], `spacing grows with age: ${gaps}`);
+
+  // Exact at an old instant (between sparse checkpoints), a recent one, and one right at a put.
+  const putAt = cmds[Math.floor(cmds.length / 3)].at;
+  for (const target of [r.from + Math.floor(gaps[0] / 2) + 7, end - 230, putAt, end]) {
+    const got = h.travel(target);
+    const want = straightRun(cmds, target);
+    assertSameRun(got.sim, want, `travel to ${target} ms`);
+    got.sim.free();
+    want.free();
+  }
+  console.log(`# 90 s at 10 puts/s: ${h.length} checkpoints, ${(h.bytes / 1048576).toFixed(2)} MiB (most ${worst.n}, ` +
+    `${(worst.bytes / 1048576).toFixed(2)} MiB), reach ${r.from}..${r.to} ms, ${r.thinned} thinned`);
+  sim.free();
+  h.clear();
+});
+
+test('the byte budget alone thins too, down to the newest checkpoint; the history then reaches less far back', () => {
+  const h = new History(wasm, { everyMs: 200, max: 1000, budgetBytes: 300 * 1024 });
+  const sim = new wasm.Simulation(SETUP);
+  h.record(sim, [], true);
+  loadedRun(h, sim, 20000);
+  assert.ok(h.bytes <= 300 * 1024 || h.length === 1, `within the byte budget: ${h.bytes}`);
+  assert.ok(h.length < 100, `the byte budget, not max, bounds the count: ${h.length}`);
+  assert.ok(h.reach().from > 0, `the first checkpoint went when the budget needed it: from ${h.reach().from}`);
+  // A checkpoint bigger than the budget on its own still stays (it is the present).
+  const tiny = new History(wasm, { budgetBytes: 1 });
+  tiny.record(sim, [], true);
+  sim.advance(600);
+  tiny.record(sim, []);
+  assert.equal(tiny.length, 1);
+  assert.equal(tiny.span().min, Number(sim.time_ms()));
+  tiny.clear();
+  sim.free();
+  h.clear();
+});
+
+test('travel into a multi-line exec, then a command there: later travel replays exactly what ran', () => {
+  const h = new History(wasm, { everyMs: 100 });
+  const sim = new wasm.Simulation(SETUP);
+  sim.exec('await leader any within 2s');
+  h.record(sim, [], true);
+  const t0 = Number(sim.time_ms());
+  const script = 'run 300ms\nput y 2\nrun 300ms\nput y 3';
+  sim.exec(script);
+  h.afterExec(sim, script, t0, []);
+  play(h, sim, 400);
+  // Back into the exec (after `put y 2`, before `put y 3`), and a new command there.
+  const back = h.travel(t0 + 400);
+  sim.free();
+  const cur = back.sim;
+  h.dropFuture(t0 + 400);
+  cur.exec('put z 9');
+  h.afterExec(cur, 'put z 9', t0 + 400, []);
+  play(h, cur, 500);
+  const got = h.travel(t0 + 450);
+  const want = new wasm.Simulation(SETUP);
+  want.exec('await leader any within 2s');
+  want.exec('run 300ms');
+  want.exec('put y 2');
+  want.advance(100);
+  want.exec('put z 9');
+  want.advance(50);
+  assertSameRun(got.sim, want, 'after a command in the travelled-to past');
+  const kv = got.sim.state().history.map((op) => `${op.key}=${op.value}`);
+  assert.ok(kv.includes('y=2') && kv.includes('z=9') && !kv.includes('y=3'), `the client history: ${kv}`);
+  for (const s of [got.sim, want, cur]) s.free();
+  h.clear();
+});
+
+test('a loaded scenario whose prefix checkpoints were thinned: travel replays its lines exactly', () => {
+  const text = `${SETUP}await leader any within 2s\nput a 1\nrun 400ms\ncrash leader\nawait leader any within 3s\nput b 2\nrun 200ms\n`;
+  const sim = new wasm.Simulation(text);
+  const h = new History(wasm, { everyMs: 100, max: 4, cloneRatio: 0 });
+  h.fromScenario(text, sim, []);
+  play(h, sim, 3000);
+  const lines = text.split('\n');
+  const upToPut = lines.slice(0, lines.indexOf('put b 2') + 1).join('\n') + '\n';
+  const want = new wasm.Simulation(upToPut);
+  const at = Number(want.time_ms());
+  assert.ok(h.span().min < at, 'the history still reaches the second put');
+  assert.ok(!h.list.some((c) => c.time === at), 'its checkpoint was thinned out (the test needs that)');
+  const got = h.travel(at);
+  assertSameRun(got.sim, want, 'after the new leader took the put');
+  for (const s of [got.sim, want, sim]) s.free();
+  h.clear();
 });

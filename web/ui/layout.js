@@ -81,6 +81,7 @@ const TEMPLATE = `
     <div class="rl-scrub">
       <span data-i18n="ctl.history"></span>
       <input type="range" data-field="scrub" min="0" max="0" step="1" value="0" data-i18n-aria="ctl.history">
+      <span class="rl-reach" data-testid="history-reach"></span>
     </div>
   </main>
 
@@ -175,6 +176,7 @@ export function buildLayout(root) {
     overlay: q('.rl-overlay'),
     overlayMsg: q('.rl-overlay-msg'),
     clock: q('.rl-clock'),
+    reach: q('.rl-reach'),
     summary: q('.rl-summary'),
     quorum: q('.rl-quorum'),
     caption: q('.rl-caption'),
