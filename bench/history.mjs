@@ -131,7 +131,7 @@ async function timeTravel() {
   const minutes = Number(arg('travel-minutes', QUICK ? '2' : '10'));
   const { Simulation, memory } = await load();
   const wasm = { Simulation, inspect_script: () => ({ commands: [] }) };
-  const h = new History(wasm, { everyMs: 500, max: 64, budgetBytes: 24 * 1024 * 1024, recentMs: 2000 });
+  const h = new History(wasm, { everyMs: 500, max: 256, budgetBytes: 24 * 1024 * 1024, maxGapMs: 30000, recentMs: 2000 });
   const sim = new Simulation('cluster 5\nseed 7\n');
   h.record(sim, [], true);
   const t0 = performance.now();
@@ -164,7 +164,7 @@ async function timeTravel() {
   const twinEstimate = estimateBytes(twin);
   for (const p of probe) p.free();
   twin.free();
-  console.log(`time travel, ${minutes}-minute run at 10 puts/s (5 servers; the page's History: every 500 ms, at most 64 checkpoints / 24 MiB)`);
+  console.log(`time travel, ${minutes}-minute run at 10 puts/s (5 servers; the page's History: every 500 ms, at most 256 checkpoints / 24 MiB / 30 s apart)`);
   console.log(`  built in ${build.toFixed(0)} s wall (history work ${(recordMs / 1000).toFixed(1)} s for ${records} commands); ` +
     `${r.checkpoints} checkpoints, ${mib(r.bytes)} MiB estimated, ${r.thinned} thinned; reaches back to ${(r.from / 1000).toFixed(1)} s of ${(end / 1000).toFixed(0)} s`);
   console.log(`  one checkpoint at the end: ${mib(one)} MiB estimated; the same load in a fresh instance: ${mib(twinEstimate)} MiB estimated, ` +

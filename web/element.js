@@ -35,6 +35,7 @@ import { openNodePopover } from './ui/popover.js';
 import { createInsight } from './ui/insight.js';
 import { buildBugSwitches, readBugs, showBugs } from './ui/bugs.js';
 import { createFeed } from './ui/feed.js';
+import { wireLogNav } from './ui/lognav.js';
 import { describeQuorum } from './quorum.js';
 import { loadWasm, loadSheet } from './load.js';
 
@@ -43,8 +44,9 @@ const MAX_FRAME_GAP_MS = 100;      // a frame after a long pause (hidden tab) ad
 const RECENT_EVENTS_MS = 2000;     // sim time of trace events handed to the renderer for flashes
 const STEP_LIMIT_MS = 10000;       // "step" gives up after this much quiet sim time
 const CHECKPOINT_EVERY_MS = 500;   // time travel: a clone() every so often…
-const MAX_CHECKPOINTS = 64;        // …thinned out to at most this many…
-const HISTORY_BUDGET_BYTES = 24 * 1024 * 1024; // …and about this many bytes (web/history.js)
+const MAX_CHECKPOINTS = 256;       // …thinned out to at most this many…
+const HISTORY_BUDGET_BYTES = 24 * 1024 * 1024; // …and about this many bytes (web/history.js)…
+const HISTORY_MAX_GAP_MS = 30000;  // …never more than this apart (what a seek may replay)
 const FRAME_STATS = 600;
 const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-forwarding
 const MIN_FRAME_BUDGET_MS = 20;    // …but always at least this much sim time per frame
@@ -541,7 +543,7 @@ export class RaftLab extends HTMLElement {
     if (this._els) this._els.overlay.hidden = true;
     if (this._history) this._history.clear();
     this._history = new History(this._wasm, {
-      everyMs: CHECKPOINT_EVERY_MS, max: MAX_CHECKPOINTS, budgetBytes: HISTORY_BUDGET_BYTES,
+      everyMs: CHECKPOINT_EVERY_MS, max: MAX_CHECKPOINTS, budgetBytes: HISTORY_BUDGET_BYTES, maxGapMs: HISTORY_MAX_GAP_MS,
       recentMs: RECENT_EVENTS_MS, replayBudgetMs: HISTORY_REPLAY_BUDGET_MS,
     });
     this._sim = sim;
@@ -552,6 +554,7 @@ export class RaftLab extends HTMLElement {
     this._failuresSeen = 0;
     this._ui.selectedNode = null;
     this._ui.groups = null;
+    this._ui.logFirst = null; // the log panel follows the newest entries again
     this._partitionMode = false;
     if (this._insight) this._insight.reset();
     if (this._els) {
@@ -772,7 +775,10 @@ export class RaftLab extends HTMLElement {
     const inspected = this._insight.selected;
     this._ui.selectedMessage = inspected && inspected.kind === 'message' ? inspected.id : null;
     this._ring.draw(this._view, simTime, this._ui);
-    if (this._logPanel) this._logPanel.draw(this._view, this._ui);
+    if (this._logPanel) {
+      this._logPanel.draw(this._view, this._ui);
+      this._logNav.update();
+    }
     this._insight.draw(simTime);
     this._els.clock.textContent = this._t('status.time', { time: (simTime / 1000).toFixed(3) });
   }
@@ -793,6 +799,8 @@ export class RaftLab extends HTMLElement {
   _wire() {
     const els = this._els;
     this._feed = createFeed(els.feed, this._t);
+    // Scrolling the log panel back through history (web/ui/lognav.js).
+    this._logNav = wireLogNav(els, { ui: this._ui, panel: () => this._logPanel, redraw: () => { this._needsDraw = true; }, t: this._t });
     els.root.addEventListener('click', (e) => {
       const b = e.target.closest('[data-action]');
       if (b && els.root.contains(b)) this._action(b.dataset.action);
@@ -1523,6 +1531,7 @@ export class RaftLab extends HTMLElement {
     this._syncPlay();
     this._buildLegend();
     if (this._feed) this._feed.relabel();
+    if (this._logNav) this._logNav.relabel();
     if (this._insight) this._insight.relabel();
     this._modesKey = null;
     this._fillBanner();

@@ -20,9 +20,10 @@
 // history keeps at most `max` checkpoints and about `budgetBytes` of them.
 // Over either, it drops the checkpoint whose loss matters least: the one
 // whose neighbours are closest together for its age. So recent history stays
-// dense (a scrub near now replays little) and older history gets sparser; the
-// first checkpoint goes only when two are left, and then the history reaches
-// less far back. `reach()` says how far back it reaches and what it holds.
+// dense (a scrub near now replays little) and older history gets sparser —
+// but never sparser than one checkpoint per `maxGapMs`, which bounds what a
+// seek replays: rather than that, the first checkpoint goes and the history
+// reaches less far back. `reach()` says how far back it reaches and what it holds.
 //
 // A loaded scenario runs to its end at once, so its interesting moments lie
 // in the past: `fromScenario` gives it a checkpoint after each command by
@@ -47,18 +48,21 @@ export class History {
    * `wasm`: the raft-wasm module (for `Simulation` and `inspect_script`).
    * Options: everyMs (a plain checkpoint at most this often), max (at most
    * this many checkpoints), budgetBytes (about this many bytes of them, as
-   * `sizeOf` estimates), recentMs (events kept per checkpoint),
+   * `sizeOf` estimates), maxGapMs (thinning never leaves a longer stretch
+   * without a checkpoint, as a seek replays up to that much; the history
+   * reaches less far back instead), recentMs (events kept per checkpoint),
    * replayBudgetMs (simulated time the prefix replays of a loaded scenario may
    * take, for 5 servers; scaled down for more), sizeOf(sim, view) (a
    * checkpoint's bytes; `estimateBytes` by default), cloneRatio (see below).
    */
   constructor(wasm, {
-    everyMs = 500, max = 64, budgetBytes = 24 * MIB, recentMs = 2000, replayBudgetMs = 300000, sizeOf = estimateBytes,
-    cloneRatio = 50,
+    everyMs = 500, max = 256, budgetBytes = 24 * MIB, maxGapMs = 30000, recentMs = 2000, replayBudgetMs = 300000,
+    sizeOf = estimateBytes, cloneRatio = 50,
   } = {}) {
     this.wasm = wasm;
     this.everyMs = everyMs;
     this.max = max;
+    this.maxGapMs = maxGapMs;
     this.budgetBytes = budgetBytes;
     this.recentMs = recentMs;
     this.replayBudgetMs = replayBudgetMs;
@@ -277,7 +281,8 @@ export class History {
   /**
    * Over `max` checkpoints or `budgetBytes`: drop the inner checkpoint whose
    * neighbours are closest together for its age (so the spacing grows with
-   * age), and only when two are left the first one. The newest always stays.
+   * age) as long as that leaves no gap over `maxGapMs`; else the first one
+   * (the history then reaches less far back). The newest always stays.
    */
   _thin(now) {
     const cps = this.list;
@@ -286,7 +291,9 @@ export class History {
       let victim = 0;
       let best = Infinity;
       for (let i = 1; i < cps.length - 1; i++) {
-        const score = (cps[i + 1].time - cps[i - 1].time) / (now - cps[i].time + slack);
+        const gap = cps[i + 1].time - cps[i - 1].time;
+        if (gap > this.maxGapMs) continue;
+        const score = gap / (now - cps[i].time + slack);
         if (score < best) { best = score; victim = i; }
       }
       const [c] = cps.splice(victim, 1);
@@ -390,7 +397,7 @@ export function estimateBytes(sim, view = null) {
 }
 
 /** The size model's constants (bytes). */
-export const BYTES = { base: 8 * 1024, perNode: 16 * 1024, perEntry: 140, perOp: 230 };
+export const BYTES = { base: 8 * 1024, perNode: 16 * 1024, perEntry: 190, perOp: 320 };
 
 const wallMs = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 

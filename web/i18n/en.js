@@ -55,6 +55,14 @@ export const app = {
 
   // panels
   'panel.logs': 'Logs',
+  'logs.nav': 'Scroll the logs',
+  'logs.oldest': '« Oldest',
+  'logs.older': '◀ Older',
+  'logs.newer': 'Newer ▶',
+  'logs.newest': 'Newest »',
+  'logs.range': 'entries {from}–{to} of {n}',
+  'logs.all': '{n} entries',
+  'logs.canvas': 'Logs, one row per server. Keys: ←/→ scroll one entry, Page Up/Page Down a page, Home/End the oldest/newest.',
   'panel.network': 'Network and clients',
   'panel.console': 'Commands',
   'panel.commandLog': 'Command log (.raft)',

@@ -1,6 +1,6 @@
 // The log panel: one row per server, one cell per log entry.
 //
-// createLogPanel(canvas, { t, logWindow }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y) }
+// createLogPanel(canvas, { t, logWindow }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y), range() }
 //
 // The view model carries only the newest entries of each log (`log_from ..=
 // last_index`, docs/view-model.md). When the panel shows older ones (scrolled
@@ -67,6 +67,7 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
   let cellW = 30;
   let firstIdx = 1;
   let lastSlot = 0;
+  let shown = null;
 
   function resize() {
     ({ W, H, dpr, bg } = fitCanvas(canvas, ctx));
@@ -127,16 +128,21 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
     const scroll = Math.max(0, Math.min(ui.logOffset | 0, Math.max(0, maxIndex - 4)));
     let cw = Math.min(MAX_CELL, avail / last);
     let first = 1;
+    let fit = last;
     const ellW = 16;
     if (cw < MIN_CELL) {
       cw = MIN_CELL;
-      const fit = Math.max(1, Math.floor((avail - ellW) / cw));
-      first = Math.max(1, last - scroll - fit + 1);
+      fit = Math.max(1, Math.floor((avail - ellW) / cw));
+      // ui.logFirst: the reader scrolled back and holds this index at the
+      // left edge (web/ui/lognav.js); else ui.logOffset entries back from the newest.
+      if (ui.logFirst != null) first = Math.max(1, Math.min(ui.logFirst | 0, last - fit + 1));
+      else first = Math.max(1, last - scroll - fit + 1);
       cw = (avail - ellW) / fit; // stretch to fill exactly
     }
     const lastVisible = Math.min(last, first + Math.floor((avail - (first > 1 ? ellW : 0)) / cw + 1e-6) - 1);
     const cx0 = x0 + (first > 1 ? ellW : 0);
     cellX0 = cx0; cellW = cw; firstIdx = first; lastSlot = lastVisible;
+    shown = { first, last: Math.min(lastVisible, maxIndex), maxIndex, fit, newest: lastVisible >= last };
 
     const rowsH = H - HEADER - PAD * 2;
     rowH = Math.max(MIN_ROW, Math.min(MAX_ROW, rowsH / n));
@@ -341,7 +347,13 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
     return { kind: 'row', id: rowIds[r], index: i >= firstIdx && i <= lastSlot ? i : null };
   }
 
-  return { resize, draw, preferredHeight, hitTest };
+  /**
+   * The entries the last frame showed: `{ first, last, maxIndex, fit, newest }`
+   * (`fit`: how many slots the width holds; `newest`: the right end is in view).
+   */
+  function range() { return shown; }
+
+  return { resize, draw, preferredHeight, hitTest, range };
 }
 
 function slotCenter(index, first, lastVisible, cx0, cw, x0) {

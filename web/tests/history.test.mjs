@@ -200,6 +200,7 @@ test('a long loaded run: the budget holds, recent history stays dense, older thi
   // Dense recent, sparser older: the newest gaps are shorter than the oldest.
   const gaps = h.list.slice(1).map((c, i) => c.time - h.list[i].time);
   assert.ok(gaps[gaps.length - 2] < gaps[0], `spacing grows with age: ${gaps}`);
+  assert.ok(gaps.every((g) => g <= h.maxGapMs), `no stretch longer than maxGapMs (what a seek replays): ${gaps}`);
 
   // Exact at an old instant (between sparse checkpoints), a recent one, and one right at a put.
   const putAt = cmds[Math.floor(cmds.length / 3)].at;
@@ -217,13 +218,15 @@ test('a long loaded run: the budget holds, recent history stays dense, older thi
 });
 
 test('the byte budget alone thins too, down to the newest checkpoint; the history then reaches less far back', () => {
-  const h = new History(wasm, { everyMs: 200, max: 1000, budgetBytes: 300 * 1024 });
+  const h = new History(wasm, { everyMs: 200, max: 1000, budgetBytes: 300 * 1024, maxGapMs: 8000 });
   const sim = new wasm.Simulation(SETUP);
   h.record(sim, [], true);
   loadedRun(h, sim, 20000);
   assert.ok(h.bytes <= 300 * 1024 || h.length === 1, `within the byte budget: ${h.bytes}`);
   assert.ok(h.length < 100, `the byte budget, not max, bounds the count: ${h.length}`);
   assert.ok(h.reach().from > 0, `the first checkpoint went when the budget needed it: from ${h.reach().from}`);
+  const gaps = h.list.slice(1).map((c, i) => c.time - h.list[i].time);
+  assert.ok(gaps.every((g) => g <= 8000), `rather than leave a gap over maxGapMs: ${gaps}`);
   // A checkpoint bigger than the budget on its own still stays (it is the present).
   const tiny = new History(wasm, { budgetBytes: 1 });
   tiny.record(sim, [], true);

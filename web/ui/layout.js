@@ -86,8 +86,17 @@ const TEMPLATE = `
   </main>
 
   <section class="rl-logpanel">
-    <h2 data-i18n="panel.logs"></h2>
-    <div class="rl-log-wrap"><canvas class="rl-log" data-testid="logs" role="img" data-i18n-aria="panel.logs"></canvas></div>
+    <div class="rl-logpanel-head">
+      <h2 data-i18n="panel.logs"></h2>
+      <div class="rl-log-nav" role="group" data-testid="log-nav" data-i18n-aria="logs.nav" hidden>
+        <span class="rl-log-range" data-testid="log-range"></span>
+        <button type="button" class="rl-btn rl-small" data-log="oldest" data-testid="log-oldest" data-i18n="logs.oldest"></button>
+        <button type="button" class="rl-btn rl-small" data-log="older" data-testid="log-older" data-i18n="logs.older"></button>
+        <button type="button" class="rl-btn rl-small" data-log="newer" data-testid="log-newer" data-i18n="logs.newer"></button>
+        <button type="button" class="rl-btn rl-small" data-log="newest" data-testid="log-newest" data-i18n="logs.newest"></button>
+      </div>
+    </div>
+    <div class="rl-log-wrap"><canvas class="rl-log" data-testid="logs" role="img" tabindex="0" data-i18n-aria="logs.canvas"></canvas></div>
   </section>
 
   <aside class="rl-side">
