@@ -48,6 +48,7 @@ const MAX_CHECKPOINTS = 256;       // …thinned out to at most this many…
 const HISTORY_BUDGET_BYTES = 24 * 1024 * 1024; // …and about this many bytes (web/history.js)…
 const HISTORY_MAX_GAP_MS = 30000;  // …never more than this apart (what a seek may replay)
 const FRAME_STATS = 600;
+const DIAGRAM_EVERY_MS = 50;       // the space-time diagram repaints at most this often while playing (real time)
 const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-forwarding
 const MIN_FRAME_BUDGET_MS = 20;    // …but always at least this much sim time per frame
 const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the command box accepts at once
@@ -121,6 +122,8 @@ export class RaftLab extends HTMLElement {
     this._failuresSeen = 0;
     this._history = null;          // time travel (web/history.js)
     this._frameStats = [];
+    this._frameParts = [];         // per frame: { advance, refresh, draw } ms (frameParts())
+    this._diagramAt = -Infinity;   // real time the space-time diagram was last repainted while playing
     this._fatal = false;
     this._panicMessage = '';
     this._settings = { nodes: 5, seed: '1', prevote: false, checkQuorum: false, readMode: 'read-index', snapshotThreshold: 0 };
@@ -476,6 +479,13 @@ export class RaftLab extends HTMLElement {
   /** Per-frame JS + wasm work in ms (advance + state + draw), the last ~600 frames that did work. */
   frameStats() { return this._frameStats.slice(); }
 
+  /**
+   * The same frames split by phase: `{ advance, refresh, draw }` ms — the
+   * wasm stepping, reading the view model (`state()`, events, history), and
+   * drawing the canvases (bench/frame-time.mjs prints them).
+   */
+  frameParts() { return this._frameParts.slice(); }
+
   /** 'en' or 'zh'. Setting it sets the `lang` attribute (this element only). */
   get lang() { return this._lang; }
   set lang(v) {
@@ -733,6 +743,7 @@ export class RaftLab extends HTMLElement {
     if (!working) return;
     const t0 = performance.now();
     let advanced = false;
+    let t1 = t0, t2 = t0;
     try {
       if (this._playing) {
         // Fast-forward with many servers can ask for more simulated time per
@@ -749,8 +760,10 @@ export class RaftLab extends HTMLElement {
           this._dirty = true;
         }
       }
+      t1 = performance.now();
       if (this._dirty) this._refresh();
-      this._draw();
+      t2 = performance.now();
+      this._draw(now);
     } catch (e) {
       if (isPanic(e)) this._onPanic(e);
       else { console.error(e); this.pause(); }
@@ -765,11 +778,16 @@ export class RaftLab extends HTMLElement {
       else if (dt < FRAME_WORK_MS / 2) this._frameBudget = Math.min(Infinity, this._frameBudget * 1.25);
     }
     this._frameStats.push(dt);
-    if (this._frameStats.length > FRAME_STATS) this._frameStats.splice(0, this._frameStats.length - FRAME_STATS);
+    this._frameParts.push({ advance: t1 - t0, refresh: t2 - t1, draw: t0 + dt - t2 });
+    if (this._frameStats.length > FRAME_STATS) {
+      this._frameStats.splice(0, this._frameStats.length - FRAME_STATS);
+      this._frameParts.splice(0, this._frameParts.length - FRAME_STATS);
+    }
     if (advanced) this.dispatchEvent(new CustomEvent('raft-state', { detail: this._view }));
   }
 
-  _draw() {
+  /** Draw the canvases; `frameAt` = the animation frame's time when called from the loop. */
+  _draw(frameAt = null) {
     if (!this._view) return;
     const simTime = Number(this._view.time_ms) + this._carry;
     const inspected = this._insight.selected;
@@ -779,7 +797,13 @@ export class RaftLab extends HTMLElement {
       this._logPanel.draw(this._view, this._ui);
       this._logNav.update();
     }
-    this._insight.draw(simTime);
+    // While playing, the space-time diagram (a whole window of arrows) is
+    // repainted at most every DIAGRAM_EVERY_MS: it scrolls smoothly enough,
+    // and the frames in between cost the ring and the logs only.
+    if (frameAt === null || !this._playing || frameAt - this._diagramAt >= DIAGRAM_EVERY_MS) {
+      this._diagramAt = frameAt === null ? -Infinity : frameAt;
+      this._insight.draw(simTime);
+    }
     this._els.clock.textContent = this._t('status.time', { time: (simTime / 1000).toFixed(3) });
   }
 

@@ -231,11 +231,57 @@ function headPoints(p) {
   return [[p.x2, p.y2], [p.x2 - s * Math.cos(a - 0.45), p.y2 - s * Math.sin(a - 0.45)], [p.x2 - s * Math.cos(a + 0.45), p.y2 - s * Math.sin(a + 0.45)]];
 }
 
-/** Draw a scene on a 2D canvas context (already scaled to CSS pixels). */
+/**
+ * Draw a scene on a 2D canvas context (already scaled to CSS pixels).
+ * Consecutive lines, arrow heads, crosses and dots of one style go into one
+ * path and one stroke or fill: a busy window has thousands of arrows, and a
+ * draw call (with its state changes) per primitive made the diagram most of
+ * a frame's work.
+ */
 export function paintScene(ctx, scene) {
+  let batch = ''; // the style of the open path ('' = none)
+  let stroked = false;
+  const flush = () => {
+    if (!batch) return;
+    if (stroked) ctx.stroke(); else ctx.fill();
+    batch = '';
+  };
   for (const p of scene.prims) {
+    const alpha = p.alpha ?? 1;
+    let key = '';
+    if (p.k === 'line') key = `L${p.stroke}|${p.w}|${p.dash ? p.dash.join(',') : ''}|${alpha}`;
+    else if (p.k === 'cross') key = `X${p.stroke}|${p.w}|${alpha}`;
+    else if (p.k === 'head' || p.k === 'circle') key = `F${p.fill}|${alpha}`;
+    if (key) {
+      if (key !== batch) {
+        flush();
+        ctx.globalAlpha = alpha;
+        stroked = p.k === 'line' || p.k === 'cross';
+        if (stroked) {
+          ctx.strokeStyle = p.stroke; ctx.lineWidth = p.w; ctx.setLineDash(p.k === 'line' ? (p.dash || []) : []);
+        } else {
+          ctx.fillStyle = p.fill;
+        }
+        ctx.beginPath();
+        batch = key;
+      }
+      switch (p.k) {
+        case 'line': ctx.moveTo(p.x1, p.y1); ctx.lineTo(p.x2, p.y2); break;
+        case 'cross':
+          ctx.moveTo(p.x - p.s, p.y - p.s); ctx.lineTo(p.x + p.s, p.y + p.s); ctx.moveTo(p.x + p.s, p.y - p.s); ctx.lineTo(p.x - p.s, p.y + p.s);
+          break;
+        case 'head': {
+          const pts = headPoints(p);
+          ctx.moveTo(...pts[0]); ctx.lineTo(...pts[1]); ctx.lineTo(...pts[2]); ctx.closePath();
+          break;
+        }
+        default: ctx.moveTo(p.x + p.r, p.y); ctx.arc(p.x, p.y, p.r, 0, Math.PI * 2); break; // circle
+      }
+      continue;
+    }
+    flush();
     ctx.save();
-    ctx.globalAlpha = p.alpha ?? 1;
+    ctx.globalAlpha = alpha;
     switch (p.k) {
       case 'rect':
         ctx.fillStyle = p.fill;
@@ -248,22 +294,6 @@ export function paintScene(ctx, scene) {
         }
         if (p.stroke) { ctx.strokeStyle = p.stroke; ctx.setLineDash(p.dash ? [3, 2] : []); ctx.strokeRect(p.x + 0.5, p.y + 0.5, p.w - 1, p.h - 1); }
         break;
-      case 'line':
-        ctx.strokeStyle = p.stroke; ctx.lineWidth = p.w; ctx.setLineDash(p.dash || []);
-        ctx.beginPath(); ctx.moveTo(p.x1, p.y1); ctx.lineTo(p.x2, p.y2); ctx.stroke();
-        break;
-      case 'head': {
-        const pts = headPoints(p);
-        ctx.fillStyle = p.fill; ctx.beginPath(); ctx.moveTo(...pts[0]); ctx.lineTo(...pts[1]); ctx.lineTo(...pts[2]); ctx.closePath(); ctx.fill();
-        break;
-      }
-      case 'cross':
-        ctx.strokeStyle = p.stroke; ctx.lineWidth = p.w; ctx.beginPath();
-        ctx.moveTo(p.x - p.s, p.y - p.s); ctx.lineTo(p.x + p.s, p.y + p.s); ctx.moveTo(p.x + p.s, p.y - p.s); ctx.lineTo(p.x - p.s, p.y + p.s); ctx.stroke();
-        break;
-      case 'circle':
-        ctx.fillStyle = p.fill; ctx.beginPath(); ctx.arc(p.x, p.y, p.r, 0, Math.PI * 2); ctx.fill();
-        break;
       case 'text':
         ctx.fillStyle = p.fill; ctx.font = `${p.weight || 400} ${p.size}px system-ui, sans-serif`;
         ctx.textAlign = p.anchor === 'middle' ? 'center' : p.anchor === 'end' ? 'right' : 'left';
@@ -273,6 +303,9 @@ export function paintScene(ctx, scene) {
     }
     ctx.restore();
   }
+  flush();
+  ctx.globalAlpha = 1;
+  ctx.setLineDash([]);
 }
 
 const xmlEsc = (v) => String(v).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
