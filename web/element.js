@@ -30,13 +30,15 @@ import { wireCanvasInput } from './ui/canvas-input.js';
 import { History } from './history.js';
 import { VIEWS, CONTROLS, MIN_SPEED, MAX_SPEED, parseNodes, parseSeed, parseSpeed, parseHeight, parseControls } from './attrs.js';
 import { embedSnippets } from './snippets.js';
-import { buildLayout, applyTexts, SPEEDS } from './ui/layout.js';
+import { copyToClipboard, selectContents, downloadText, permalinkUrl } from './ui/share.js';
+import { buildLayout, applyTexts } from './ui/layout.js';
 import { openNodePopover } from './ui/popover.js';
 import { createInsight } from './ui/insight.js';
-import { buildBugSwitches, readBugs, showBugs } from './ui/bugs.js';
+import { buildBugSwitches, readBugs } from './ui/bugs.js';
 import { createFeed } from './ui/feed.js';
+import { settingsFromSetup, showSettings, showSpeed } from './ui/controls.js';
 import { wireLogNav } from './ui/lognav.js';
-import { describeQuorum } from './quorum.js';
+import { leaderOf, modeChips, showModeChips, quorumText, liveText, reachTexts } from './ui/status.js';
 import { loadWasm, loadSheet } from './load.js';
 
 const DEFAULT_SPEED = 0.1;
@@ -1072,17 +1074,7 @@ export class RaftLab extends HTMLElement {
   }
 
   _syncSpeed() {
-    const sel = this._els.field('speed');
-    let best = SPEEDS[0];
-    for (const s of SPEEDS) if (Math.abs(Math.log(s / this._speed)) < Math.abs(Math.log(best / this._speed))) best = s;
-    if (!SPEEDS.includes(this._speed)) {
-      let opt = sel.querySelector('option[data-custom]');
-      if (!opt) { opt = document.createElement('option'); opt.dataset.custom = '1'; sel.prepend(opt); }
-      opt.value = String(this._speed);
-      opt.textContent = `${this._speed}×`;
-      best = this._speed;
-    }
-    sel.value = String(best);
+    showSpeed(this._els.field('speed'), this._speed);
   }
 
   /** Put the controls in line with the running simulation's setup and network. */
@@ -1090,43 +1082,12 @@ export class RaftLab extends HTMLElement {
     const els = this._els;
     const v = this._view;
     if (!els || !v) return;
-    const s = v.setup || {};
-    if (s.cluster) this._settings.nodes = s.cluster;
-    if (s.seed !== undefined) this._settings.seed = String(s.seed);
-    this._settings.prevote = !!s.prevote;
-    this._settings.checkQuorum = !!s.check_quorum;
-    if (s.read_mode) this._settings.readMode = s.read_mode;
-    this._settings.snapshotThreshold = Number(s.snapshot_threshold) || 0;
-    this._settings.bugs = Array.isArray(s.bugs) ? s.bugs.slice() : [];
-    showBugs(els.root.querySelector('.rl-bugs'), this._settings.bugs);
-    els.field('nodes').value = String(this._settings.nodes);
-    els.field('seed').value = this._settings.seed;
-    els.field('prevote').checked = this._settings.prevote;
-    els.field('checkQuorum').checked = this._settings.checkQuorum;
-    els.field('readMode').value = this._settings.readMode;
-    const snap = els.field('snapshotThreshold');
-    const n = String(this._settings.snapshotThreshold);
-    if (![...snap.options].some((o) => o.value === n)) {
-      // A loaded scenario's own threshold: offer it so the select shows the truth.
-      const o = document.createElement('option');
-      o.value = n; o.textContent = n;
-      snap.append(o);
-    }
-    snap.value = n;
-    const net = v.network || {};
-    if (Array.isArray(net.latency_ms)) {
-      els.field('latency').value = String(net.latency_ms[1]);
-      els.out('latency').textContent = `${net.latency_ms[0]}–${net.latency_ms[1]} ms`;
-    }
-    if (typeof net.loss === 'number') {
-      // The view reports loss as a fraction (0.05) or a percent (5); the slider is percent.
-      const pct = net.loss <= 1 ? net.loss * 100 : net.loss;
-      els.field('loss').value = String(Math.round(pct));
-      els.out('loss').textContent = `${Math.round(pct * 10) / 10}%`;
-    }
+    this._settings = settingsFromSetup(this._settings, v.setup || {});
+    showSettings(els, this._settings, v.network || {});
     this._syncSpeed();
     this._syncPlay();
   }
+
 
   /**
    * Which of the issue-4 mechanisms this run has switched on, as small chips
@@ -1134,57 +1095,10 @@ export class RaftLab extends HTMLElement {
    * (the Options panel is folded away).
    */
   _updateModes(setup) {
-    const chips = [];
-    if (setup.prevote) chips.push(this._t('mode.prevote'));
-    if (setup.check_quorum) chips.push(this._t('mode.checkQuorum'));
-    if (setup.read_mode && setup.read_mode !== 'read-index') {
-      const key = { lease: 'ctl.readMode.lease', log: 'ctl.readMode.log' }[setup.read_mode];
-      chips.push(this._t('mode.readMode', { mode: key ? this._t(key) : setup.read_mode }));
-    }
-    if (setup.snapshot_threshold) chips.push(this._t('mode.snapshot', { n: setup.snapshot_threshold }));
-    // A deliberately broken run says so loudly (a red chip per switch).
-    const bugs = Array.isArray(setup.bugs) ? setup.bugs : [];
-    const key = chips.concat(bugs).join('|');
-    if (key === this._modesKey) return;
-    this._modesKey = key;
-    const box = this._els.root.querySelector('.rl-modes');
-    box.replaceChildren(...chips.map((c) => {
-      const span = document.createElement('span');
-      span.className = 'rl-chip';
-      span.textContent = c;
-      return span;
-    }), ...bugs.map((name) => {
-      const span = document.createElement('span');
-      span.className = 'rl-chip rl-chip-bug';
-      span.textContent = this._t('mode.bug', { name });
-      span.title = this._t.has(`bug.${name}`) ? this._t(`bug.${name}`) : name;
-      return span;
-    }));
-  }
-
-  /** The quorum line: what a commit or an election needs now (web/quorum.js). */
-  _quorumText(view) {
-    const q = describeQuorum(view);
-    if (!q) return '';
-    const names = (ids) => ids.map((id) => `n${id}`).join(' ');
-    let text;
-    // C_old before C_new, as the sentence names them.
-    const configs = q.joint ? ['old', 'new'].map((r) => q.configs.find((c) => c.role === r)) : q.configs;
-    if (q.joint) {
-      const [o, n] = configs;
-      text = this._t('quorum.joint', {
-        needOld: o.need, nOld: o.ids.length, old: names(o.ids),
-        needNew: n.need, nNew: n.ids.length, new: names(n.ids),
-      });
-    } else {
-      const [c] = q.configs;
-      text = this._t('quorum.all', { need: c.need, n: c.ids.length, ids: names(c.ids) });
-    }
-    if (q.index !== null && q.index > 0 && configs.every((c) => c.have != null)) {
-      const have = configs.map((c) => this._t('quorum.count', { have: c.have, n: c.ids.length })).join(' · ');
-      text += ` — ${this._t('quorum.have', { index: q.index, have })}`;
-    }
-    return text;
+    const modes = modeChips(setup, this._t);
+    if (modes.key === this._modesKey) return;
+    this._modesKey = modes.key;
+    showModeChips(this._els.root.querySelector('.rl-modes'), modes, this._t);
   }
 
   _latencyLabel(max) {
@@ -1205,7 +1119,7 @@ export class RaftLab extends HTMLElement {
     const top = leaders.sort((a, b) => b.term - a.term)[0];
     els.summary.textContent = top ? this._t('status.leader', { id: top.id, term: top.term }) : this._t('status.noLeader');
     this._updateModes(view.setup || {});
-    els.quorum.textContent = this._quorumText(view);
+    els.quorum.textContent = quorumText(view, this._t);
     // For screen readers, the canvas says in words what it shows.
     const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
     els.ring.setAttribute('aria-label', this._t('status.aria', {
@@ -1243,12 +1157,7 @@ export class RaftLab extends HTMLElement {
 
   /** Beside the history slider: how far back time travel reaches (the history thins old checkpoints). */
   _showReach() {
-    const reach = this._history ? this._history.reach() : null;
-    const mb = (b) => (b / (1024 * 1024)).toFixed(1);
-    const text = reach ? this._t('history.reach', { from: (reach.from / 1000).toFixed(1) }) : '';
-    const title = reach ? this._t('history.reachTitle', {
-      from: (reach.from / 1000).toFixed(1), n: reach.checkpoints, mb: mb(reach.bytes), budget: mb(reach.budgetBytes), thinned: reach.thinned,
-    }) : '';
+    const { text, title } = reachTexts(this._history ? this._history.reach() : null, this._t);
     const el = this._els.reach;
     if (el.textContent !== text) el.textContent = text;
     if (el.title !== title) el.title = title;
@@ -1355,14 +1264,7 @@ export class RaftLab extends HTMLElement {
    * LIVE_EVERY_MS while playing (immediately after a command or a step).
    */
   _announce(view, now) {
-    const leader = leaderOf(view);
-    const commit = Math.max(0, ...view.nodes.filter((n) => n.up).map((n) => n.commit));
-    const entry = leader && leader.log ? leader.log.find((e) => e.index === commit) : null;
-    const parts = [leader ? this._t('status.leader', { id: leader.id, term: leader.term }) : this._t('status.noLeader')];
-    if (commit > 0) parts.push(this._t('live.commit', { index: commit, command: entry && entry.command !== 'noop' ? `(${entry.command})` : '' }).trim());
-    const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
-    if (down.length) parts.push(this._t('live.down', { ids: down.join(' ') }));
-    const text = parts.join('; ');
+    const text = liveText(view, this._t);
     if (text === this._liveText) return;
     if (this._playing && now - this._liveAt < LIVE_EVERY_MS) return;
     this._liveText = text;
@@ -1401,43 +1303,23 @@ export class RaftLab extends HTMLElement {
 
   /** Copy `text`; where the clipboard is refused, select it in `field` for Ctrl+C. */
   async _copyText(text, field) {
-    try {
-      await navigator.clipboard.writeText(text);
-      this._toast(this._t('embed.copied'));
-    } catch (_) {
-      field.focus();
-      field.select();
-      this._toast(this._t('log.selected'));
-    }
+    if (await copyToClipboard(text)) { this._toast(this._t('embed.copied')); return; }
+    field.focus();
+    field.select();
+    this._toast(this._t('log.selected'));
   }
 
 
   // ---- command log export -----------------------------------------------------------
 
   async _copyLog() {
-    const text = this.commandLog();
-    try {
-      await navigator.clipboard.writeText(text);
-      this._toast(this._t('log.copied'));
-    } catch (_) {
-      const sel = window.getSelection();
-      const range = document.createRange();
-      range.selectNodeContents(this._els.cmdLog);
-      sel.removeAllRanges();
-      sel.addRange(range);
-      this._toast(this._t('log.selected'));
-    }
+    if (await copyToClipboard(this.commandLog())) { this._toast(this._t('log.copied')); return; }
+    selectContents(this._els.cmdLog);
+    this._toast(this._t('log.selected'));
   }
 
   _downloadLog() {
-    const blob = new Blob([this.commandLog()], { type: 'text/plain;charset=utf-8' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `raft-lab-seed${this._settings.seed}.raft`;
-    this._els.root.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    downloadText(this._els.root, `raft-lab-seed${this._settings.seed}.raft`, this.commandLog());
   }
 
   /**
@@ -1460,30 +1342,24 @@ export class RaftLab extends HTMLElement {
 
   /** A URL that replays this session: the command log as the scenario. */
   permalink() {
-    const u = new URL(this.permalinkBase || new URL('./embed.html', import.meta.url).href, location.href);
-    u.search = '';
-    if (!this.permalinkBase) u.searchParams.set('view', this._viewName || 'full');
-    u.searchParams.set('lang', this._lang);
-    u.searchParams.set('speed', String(this._speed));
-    u.searchParams.set('scenario', this.commandLog());
-    return u.href;
+    return permalinkUrl({
+      base: this.permalinkBase, embedPage: new URL('./embed.html', import.meta.url).href, here: location.href,
+      view: this._viewName, lang: this._lang, speed: this._speed, log: this.commandLog(),
+    });
   }
 
   async _copyPermalink() {
     const href = this.permalink();
-    try {
-      await navigator.clipboard.writeText(href);
+    if (await copyToClipboard(href)) {
       this._toast(this._t('log.linkCopied'));
-    } catch (_) {
-      if (this.permalinkBase) {
-        // The lab page itself: the address bar is this page's to change.
-        history.replaceState(null, '', href);
-        this._toast(this._t('log.linkInAddress'));
-      } else {
-        // Embedded: never touch the host page's address; show the link instead.
-        this._els.cmdInfo.textContent = href;
-        this._els.cmdInfo.hidden = false;
-      }
+    } else if (this.permalinkBase) {
+      // The lab page itself: the address bar is this page's to change.
+      history.replaceState(null, '', href);
+      this._toast(this._t('log.linkInAddress'));
+    } else {
+      // Embedded: never touch the host page's address; show the link instead.
+      this._els.cmdInfo.textContent = href;
+      this._els.cmdInfo.hidden = false;
     }
   }
 
@@ -1573,13 +1449,6 @@ function randomSeed(wasm) {
   const a = new Uint32Array(2);
   crypto.getRandomValues(a);
   return String((BigInt(a[0]) << 21n) ^ BigInt(a[1]));
-}
-
-/** The up node that is leader in the highest term, or null (the scenario language's `leader`). */
-function leaderOf(view) {
-  let best = null;
-  for (const n of view.nodes) if (n.up && n.role === 'leader' && (!best || n.term > best.term)) best = n;
-  return best;
 }
 
 /** Give a `line:col: message` Error numeric `line` and `column` properties too. */
