@@ -16,6 +16,7 @@
 
 import { buildScene, paintScene, sceneToSVG, hitArrow, AXIS_H } from './scene.js';
 import { fitCanvas } from '../render/theme.js';
+import { downloadBlob } from '../ui/share.js';
 
 
 const DEFAULT_SPAN_MS = 1500;
@@ -122,15 +123,7 @@ export function createDiagramPanel(section, store, on) {
     vp.span = vp.t1 - vp.t0;
   }
 
-  function download(name, blob) {
-    const a = doc.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    section.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-  }
+  const download = (name, blob) => downloadBlob(section, name, blob);
 
   function svg() {
     const sc = sceneNow(lastNow);

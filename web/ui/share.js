@@ -26,10 +26,14 @@ export function selectContents(node) {
   sel.addRange(range);
 }
 
-/** Offer `text` as a file named `filename` (a temporary link clicked inside `container`). */
+/** Offer `text` as a file named `filename` (see downloadBlob). */
 export function downloadText(container, filename, text) {
+  downloadBlob(container, filename, new Blob([text], { type: 'text/plain;charset=utf-8' }));
+}
+
+/** Offer `blob` as a file named `filename` (a temporary link clicked inside `container`). */
+export function downloadBlob(container, filename, blob) {
   const doc = container.ownerDocument;
-  const blob = new Blob([text], { type: 'text/plain;charset=utf-8' });
   const a = doc.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = filename;
