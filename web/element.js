@@ -35,7 +35,7 @@ import { openNodePopover } from './ui/popover.js';
 import { createInsight } from './ui/insight.js';
 import { buildBugSwitches, readBugs, showBugs } from './ui/bugs.js';
 import { createFeed } from './ui/feed.js';
-import { describeQuorum } from './quorum.js';
+import { describeQuorum, leaderNode } from './quorum.js';
 import { loadWasm, loadSheet } from './load.js';
 
 const DEFAULT_SPEED = 0.1;
@@ -74,27 +74,17 @@ function reducedMotion() {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
-// ---- renderer loading (web/render/ may be missing while it is being written) --
+// ---- renderer loading --------------------------------------------------------
 
 async function loadRenderer() {
-  try {
-    const ring = await import('./render/ring.js');
-    return { createRingRenderer: ring.createRingRenderer };
-  } catch (e) {
-    console.warn('Raft Lab: using the fallback renderer:', e);
-    return import('./ui/fallback-render.js');
-  }
+  const ring = await import('./render/ring.js');
+  return { createRingRenderer: ring.createRingRenderer };
 }
 
 /** The log panel and the legend: only the full view shows them, so only it loads them. */
 async function loadPanels() {
-  try {
-    const [logpanel, legend] = await Promise.all([import('./render/logpanel.js'), import('./render/legend.js')]);
-    return { createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
-  } catch (e) {
-    console.warn('Raft Lab: using the fallback log panel:', e);
-    return import('./ui/fallback-render.js');
-  }
+  const [logpanel, legend] = await Promise.all([import('./render/logpanel.js'), import('./render/legend.js')]);
+  return { createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
 }
 
 export class RaftLab extends HTMLElement {
@@ -1171,8 +1161,7 @@ export class RaftLab extends HTMLElement {
       this._logRows = rows;
       els.logWrap.style.setProperty('--rl-log-rows', String(rows));
     }
-    const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
-    const top = leaders.sort((a, b) => b.term - a.term)[0];
+    const top = leaderNode(view);
     els.summary.textContent = top ? this._t('status.leader', { id: top.id, term: top.term }) : this._t('status.noLeader');
     this._updateModes(view.setup || {});
     els.quorum.textContent = this._quorumText(view);
@@ -1288,7 +1277,7 @@ export class RaftLab extends HTMLElement {
     if (!v) return null;
     const down = v.nodes.find((n) => !n.up);
     if (down) return commands.restart(down.id);
-    const leader = leaderOf(v);
+    const leader = leaderNode(v);
     return leader ? commands.crash(leader.id) : null;
   }
 
@@ -1297,7 +1286,7 @@ export class RaftLab extends HTMLElement {
     const crash = els.action('crash-leader');
     const down = view.nodes.find((n) => !n.up);
     crash.textContent = down ? this._t('ctl.restartNode', { id: down.id }) : this._t('ctl.crashLeader');
-    crash.disabled = !down && !leaderOf(view);
+    crash.disabled = !down && !leaderNode(view);
     els.action('quick-put').textContent = this._t('ctl.quickPut', { key: 'x', value: (this._quickPut || 0) + 1 });
     // The caption: the newest notable event, in words.
     const latest = this._feed ? this._feed.latest() : null;
@@ -1311,7 +1300,7 @@ export class RaftLab extends HTMLElement {
    * LIVE_EVERY_MS while playing (immediately after a command or a step).
    */
   _announce(view, now) {
-    const leader = leaderOf(view);
+    const leader = leaderNode(view);
     const commit = Math.max(0, ...view.nodes.filter((n) => n.up).map((n) => n.commit));
     const entry = leader && leader.log ? leader.log.find((e) => e.index === commit) : null;
     const parts = [leader ? this._t('status.leader', { id: leader.id, term: leader.term }) : this._t('status.noLeader')];
@@ -1528,13 +1517,6 @@ function randomSeed(wasm) {
   const a = new Uint32Array(2);
   crypto.getRandomValues(a);
   return String((BigInt(a[0]) << 21n) ^ BigInt(a[1]));
-}
-
-/** The up node that is leader in the highest term, or null (the scenario language's `leader`). */
-function leaderOf(view) {
-  let best = null;
-  for (const n of view.nodes) if (n.up && n.role === 'leader' && (!best || n.term > best.term)) best = n;
-  return best;
 }
 
 /** Give a `line:col: message` Error numeric `line` and `column` properties too. */

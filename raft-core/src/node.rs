@@ -1,8 +1,7 @@
 //! `RawNode`: the host-facing API (etcd `RawNode` style). The protocol itself
-//! lives in `raft.rs` (one step function per role); this is the thin shell.
-//!
-//! CONTRACT (the simulator is written against exactly these signatures; the
-//! implementer may add methods but must not change these):
+//! lives in `raft.rs` (one step function per role); this is the thin shell
+//! a host (the simulator, a test, a real server) drives: tick, step, propose,
+//! then take a `Ready`, persist it, send its messages and apply its entries.
 
 use alloc::vec::Vec;
 

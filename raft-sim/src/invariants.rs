@@ -267,8 +267,6 @@ impl Checker {
         self.report(now, "persist-before-send", message)
     }
 
-    /// Node `id` installed a snapshot through `index`: it resumes applying after it.
-    pub fn on_install(&mut self, _id: NodeId, _index: Index) {}
 
     /// A client command `(client, seq)` took effect (`fresh`) or was
     /// recognised as a retry on node `id` in its up-period `incarnation`.

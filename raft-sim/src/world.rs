@@ -422,7 +422,6 @@ impl World {
             let node = self.nodes.get_mut(&id).expect("exists");
             node.kv = Kv::restore(&snap.data).unwrap_or_default();
             node.applied = snap.last_included_index;
-            self.checker.on_install(id, snap.last_included_index);
         }
         for entry in &rd.committed_entries {
             self.apply_entry(id, entry);
@@ -525,8 +524,6 @@ impl World {
     }
 }
 
-/// Persist a snapshot: it replaces the log up to its index. A suffix after it
-/// survives only if the log agrees with the snapshot at its last entry.
 /// A core event as a trace event of node `id`.
 fn core_event(id: NodeId, ev: &CoreEvent) -> EventKind {
     match ev {
