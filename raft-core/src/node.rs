@@ -95,6 +95,9 @@ pub struct RawNode {
 
 impl RawNode {
     /// A fresh server with an empty log (`config.initial_voters` is its configuration).
+    ///
+    /// Panics if `config.validate()` fails (a host bug; check it first when
+    /// the configuration comes from a user).
     pub fn new(config: Config) -> RawNode { RawNode { raft: crate::raft::Raft::new(config, None) } }
     /// A server restarting from what it persisted. Volatile state (commit index,
     /// role, leader state) starts over: role Follower, commit = snapshot index.
