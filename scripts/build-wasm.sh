@@ -2,6 +2,7 @@
 # Build the release WebAssembly package the page loads (web/pkg/):
 #
 #   1. cargo build -p raft-wasm --lib --target wasm32-unknown-unknown --profile wasm-release
+#      --no-default-features   (no native scenario runs: only the wasm tests need them)
 #   2. wasm-bindgen --target web     (the JS glue: web/pkg/raft_wasm.js)
 #   3. wasm-opt -Oz                  (npm binaryen's, pinned in package-lock.json)
 #
@@ -103,7 +104,7 @@ fi
 run_step cargo-build-wasm "compiling raft-core + raft-sim + raft-wasm to WebAssembly (release)" \
     "$how_long" \
     "fix the compile error shown above (the full log has every message), then run \`npm run build-wasm\` again" \
-    -- cargo build -p raft-wasm --lib --target wasm32-unknown-unknown --profile wasm-release
+    -- cargo build -p raft-wasm --lib --target wasm32-unknown-unknown --profile wasm-release --no-default-features
 
 # --- 3 and 4. wasm-bindgen, wasm-opt into a fresh directory ------------------
 # Built beside OUT and swapped in at the end, so a failed build never leaves a

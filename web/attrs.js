@@ -11,12 +11,19 @@ export const VIEWS = ['full', 'compact', 'figure', 'diagram'];
 /** What `controls="…"` may list for the compact view (web/README.md). */
 export const CONTROLS = ['crash', 'partition', 'put', 'add', 'speed', 'history', 'lang', 'log', 'command', 'events'];
 
-/** Validate a `nodes` value: an integer 1..15, else null. */
+/**
+ * The largest cluster (and node id): the page's copy of raft-sim's `MAX_NODES`
+ * (the wasm exports it as `max_nodes()`; attrs.test.mjs checks they agree).
+ * Kept here so the layout can list cluster sizes before the wasm has loaded.
+ */
+export const MAX_NODES = 15;
+
+/** Validate a `nodes` value: an integer 1..MAX_NODES, else null. */
 export function parseNodes(s) {
   if (typeof s === 'number') s = String(s);
   if (typeof s !== 'string' || !/^\s*\d+\s*$/.test(s)) return null;
   const n = Number(s);
-  return n >= 1 && n <= 15 ? n : null;
+  return n >= 1 && n <= MAX_NODES ? n : null;
 }
 
 /** Validate a `seed` value: a decimal u64, else null. Returns the decimal string. */

@@ -7,6 +7,7 @@
 const node = (id) => `n${id}`;
 
 import { bugLines } from './ui/bugs.js';
+import { MAX_NODES } from './attrs.js';
 
 export const commands = {
   crash: (id) => `crash ${node(id)}`,
@@ -63,11 +64,11 @@ export function setupText({ nodes = 5, seed = 1, prevote = false, checkQuorum = 
   return lines.join('\n') + '\n';
 }
 
-/** A node id to add: one past the highest id that exists, or null at 15. */
+/** A node id to add: one past the highest id that exists, or null past MAX_NODES. */
 export function nextNodeId(view) {
   const ids = (view && view.members) || (view && view.nodes ? view.nodes.map((n) => n.id) : []);
   const next = ids.length ? Math.max(...ids) + 1 : 1;
-  return next <= 15 ? next : null;
+  return next <= MAX_NODES ? next : null;
 }
 
 /** The current partition as two groups for the drag editor. */

@@ -38,7 +38,8 @@ import { buildBugSwitches, readBugs } from './ui/bugs.js';
 import { createFeed } from './ui/feed.js';
 import { settingsFromSetup, showSettings, showSpeed } from './ui/controls.js';
 import { wireLogNav } from './ui/lognav.js';
-import { leaderOf, modeChips, showModeChips, quorumText, liveText, reachTexts } from './ui/status.js';
+import { modeChips, showModeChips, quorumText, liveText, reachTexts } from './ui/status.js';
+import { leaderNode } from './quorum.js';
 import { loadWasm, loadSheet } from './load.js';
 
 const DEFAULT_SPEED = 0.1;
@@ -80,27 +81,17 @@ function reducedMotion() {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
-// ---- renderer loading (web/render/ may be missing while it is being written) --
+// ---- renderer loading --------------------------------------------------------
 
 async function loadRenderer() {
-  try {
-    const ring = await import('./render/ring.js');
-    return { createRingRenderer: ring.createRingRenderer };
-  } catch (e) {
-    console.warn('Raft Lab: using the fallback renderer:', e);
-    return import('./ui/fallback-render.js');
-  }
+  const ring = await import('./render/ring.js');
+  return { createRingRenderer: ring.createRingRenderer };
 }
 
 /** The log panel and the legend: only the full view shows them, so only it loads them. */
 async function loadPanels() {
-  try {
-    const [logpanel, legend] = await Promise.all([import('./render/logpanel.js'), import('./render/legend.js')]);
-    return { createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
-  } catch (e) {
-    console.warn('Raft Lab: using the fallback log panel:', e);
-    return import('./ui/fallback-render.js');
-  }
+  const [logpanel, legend] = await Promise.all([import('./render/logpanel.js'), import('./render/legend.js')]);
+  return { createLogPanel: logpanel.createLogPanel, buildLegend: legend.buildLegend };
 }
 
 export class RaftLab extends HTMLElement {
@@ -1115,8 +1106,7 @@ export class RaftLab extends HTMLElement {
       this._logRows = rows;
       els.logWrap.style.setProperty('--rl-log-rows', String(rows));
     }
-    const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
-    const top = leaders.sort((a, b) => b.term - a.term)[0];
+    const top = leaderNode(view);
     els.summary.textContent = top ? this._t('status.leader', { id: top.id, term: top.term }) : this._t('status.noLeader');
     this._updateModes(view.setup || {});
     els.quorum.textContent = quorumText(view, this._t);
@@ -1241,7 +1231,7 @@ export class RaftLab extends HTMLElement {
     if (!v) return null;
     const down = v.nodes.find((n) => !n.up);
     if (down) return commands.restart(down.id);
-    const leader = leaderOf(v);
+    const leader = leaderNode(v);
     return leader ? commands.crash(leader.id) : null;
   }
 
@@ -1250,7 +1240,7 @@ export class RaftLab extends HTMLElement {
     const crash = els.action('crash-leader');
     const down = view.nodes.find((n) => !n.up);
     crash.textContent = down ? this._t('ctl.restartNode', { id: down.id }) : this._t('ctl.crashLeader');
-    crash.disabled = !down && !leaderOf(view);
+    crash.disabled = !down && !leaderNode(view);
     els.action('quick-put').textContent = this._t('ctl.quickPut', { key: 'x', value: (this._quickPut || 0) + 1 });
     // The caption: the newest notable event, in words.
     const latest = this._feed ? this._feed.latest() : null;

@@ -1,7 +1,17 @@
 // Which quorum a commit or an election needs right now, for the line under the
 // stage bar. raft-core computes it (`Status::quorum`, in the view model as
 // `node.quorum`); this only chooses whose picture to show: the leader's (the
-// up leader in the highest term), else the up server with the highest term.
+// view model's `leader`), else the up server with the highest term.
+
+/**
+ * The node the view model names as leader, or null. raft-sim decides who leads
+ * (`World::leader`: the up leader in the highest term, the scenario language's
+ * `leader`) and puts it in the view as `leader`; the page only looks it up.
+ */
+export function leaderNode(view) {
+  if (view.leader == null) return null;
+  return (view.nodes || []).find((n) => n.id === view.leader) || null;
+}
 
 /**
  * @param view the view model (docs/view-model.md)
@@ -12,7 +22,7 @@
 export function describeQuorum(view) {
   const up = (view.nodes || []).filter((n) => n.up && n.quorum && n.quorum.length > 0);
   if (up.length === 0) return null;
-  const leader = up.filter((n) => n.role === 'leader').sort((a, b) => b.term - a.term)[0];
+  const leader = leaderNode(view);
   const source = leader || up.slice().sort((a, b) => b.term - a.term || b.last_index - a.last_index)[0];
   const configs = source.quorum;
   return {

@@ -139,4 +139,65 @@ impl Config {
             bugs: Bugs::default(),
         }
     }
+
+    /// Check that this configuration makes sense, with the reason when it does
+    /// not. `RawNode::new` refuses an invalid one (as etcd's `newRaft` does)
+    /// rather than quietly adjusting it: a host that sets a heartbeat longer
+    /// than the election timeout has a bug worth hearing about, not a cluster
+    /// that silently runs with other timings than it asked for.
+    pub fn validate(&self) -> Result<(), &'static str> {
+        if self.initial_voters.iter().enumerate().any(|(i, v)| self.initial_voters[..i].contains(v)) {
+            return Err("the initial voters list a server twice");
+        }
+        if self.election_timeout_min == 0 {
+            return Err("the election timeout must be at least 1 tick");
+        }
+        if self.election_timeout_min > self.election_timeout_max {
+            return Err("the election timeout range is empty: its minimum is above its maximum");
+        }
+        if self.heartbeat_interval == 0 {
+            return Err("the heartbeat interval must be at least 1 tick");
+        }
+        // §5.6: followers must hear heartbeats well within their election
+        // timeout, or they start elections against a healthy leader.
+        if self.heartbeat_interval >= self.election_timeout_min {
+            return Err("the heartbeat interval must be shorter than the smallest election timeout (§5.6)");
+        }
+        if self.max_entries_per_message == 0 {
+            return Err("an AppendEntries must be allowed to carry at least 1 entry");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn the_default_configuration_is_valid() {
+        assert_eq!(Config::new(1, vec![1, 2, 3], 7).validate(), Ok(()));
+        // A server that joins later has no initial voters: valid.
+        assert_eq!(Config::new(4, vec![], 7).validate(), Ok(()));
+    }
+
+    #[test]
+    fn nonsense_is_refused_with_a_reason() {
+        let base = Config::new(1, vec![1, 2, 3], 7);
+        let cases: [(&str, fn(&mut Config)); 6] = [
+            ("range is empty", |c| c.election_timeout_min = 400),
+            ("at least 1 tick", |c| c.election_timeout_min = 0),
+            ("heartbeat interval must be at least", |c| c.heartbeat_interval = 0),
+            ("shorter than the smallest election timeout", |c| c.heartbeat_interval = 150),
+            ("at least 1 entry", |c| c.max_entries_per_message = 0),
+            ("twice", |c| c.initial_voters = vec![1, 2, 2]),
+        ];
+        for (want, break_it) in cases {
+            let mut c = base.clone();
+            break_it(&mut c);
+            let got = c.validate().expect_err(want);
+            assert!(got.contains(want), "{got:?} should say {want:?}");
+        }
+    }
 }

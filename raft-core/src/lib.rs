@@ -113,4 +113,4 @@ pub mod membership; // how config entries turn one configuration into the next
 mod progress; // per-peer replication tracking (leader)
 pub mod quorum; // pure functions: majority/joint commit index, vote result
 mod raft; // the protocol: step per role, timers, Ready
-mod rng; // seeded generator for election jitter
+pub mod rng; // SplitMix64: the one seeded generator (election jitter here; raft-sim and the tests build on it)

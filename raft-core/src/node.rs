@@ -1,8 +1,7 @@
 //! `RawNode`: the host-facing API (etcd `RawNode` style). The protocol itself
-//! lives in `raft.rs` (one step function per role); this is the thin shell.
-//!
-//! CONTRACT (the simulator is written against exactly these signatures; the
-//! implementer may add methods but must not change these):
+//! lives in `raft.rs` (one step function per role); this is the thin shell
+//! a host (the simulator, a test, a real server) drives: tick, step, propose,
+//! then take a `Ready`, persist it, send its messages and apply its entries.
 
 use alloc::vec::Vec;
 
@@ -96,6 +95,9 @@ pub struct RawNode {
 
 impl RawNode {
     /// A fresh server with an empty log (`config.initial_voters` is its configuration).
+    ///
+    /// Panics if `config.validate()` fails (a host bug; check it first when
+    /// the configuration comes from a user).
     pub fn new(config: Config) -> RawNode { RawNode { raft: crate::raft::Raft::new(config, None) } }
     /// A server restarting from what it persisted. Volatile state (commit index,
     /// role, leader state) starts over: role Follower, commit = snapshot index.

@@ -22,7 +22,7 @@ use crate::progress::Progress;
 use crate::quorum::{self, VoteResult};
 use crate::ready::{ReadState, Ready};
 use crate::reason::*;
-use crate::rng::Rng;
+use crate::rng::SplitMix64;
 use crate::types::*;
 
 /// How many recent heartbeat rounds the leader remembers the send time of
@@ -82,7 +82,7 @@ pub(crate) struct Raft {
     /// The randomized election timeout, re-drawn at every reset.
     randomized_timeout: u64,
     heartbeat_elapsed: u64,
-    rng: Rng,
+    rng: SplitMix64,
 
     // ---- candidates ----
     votes_granted: Vec<NodeId>,
@@ -122,6 +122,11 @@ impl Raft {
     // ------------------------------------------------------------------
 
     pub(crate) fn new(cfg: Config, persisted: Option<PersistentState>) -> Raft {
+        // A nonsensical configuration is the host's bug: refuse it loudly, as
+        // etcd's newRaft does, rather than run with timings nobody asked for.
+        if let Err(reason) = cfg.validate() {
+            panic!("raft-core: invalid Config: {}", reason);
+        }
         let id = cfg.id;
         let mut voters = cfg.initial_voters.clone();
         voters.sort_unstable();
@@ -129,7 +134,7 @@ impl Raft {
         let initial_membership = Membership { voters, ..Default::default() };
         // Mix the id into the seed so servers given the same seed still draw
         // different timeouts (identical timeouts would split votes forever).
-        let rng = Rng::new(cfg.seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let rng = SplitMix64::new(cfg.seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let restarted = persisted.is_some();
         let p = persisted.unwrap_or_default();
         let log = RaftLog::new(p.snapshot, p.entries);

@@ -135,10 +135,10 @@ pub fn generate(seed: u64, opts: &Options) -> Case {
     if !sw.reads && !sw.load {
         sw.load = true;
     }
-    let (lo, hi) = (opts.nodes.0.clamp(1, 15), opts.nodes.1.clamp(1, 15));
+    let (lo, hi) = (opts.nodes.0.clamp(1, crate::MAX_NODES), opts.nodes.1.clamp(1, crate::MAX_NODES));
     let n = g.range(lo.min(hi), hi.max(lo));
     // Membership changes draw ids from 1..=top.
-    let top = (n + 2).clamp(7, 15);
+    let top = (n + 2).clamp(7, crate::MAX_NODES);
 
     let mut s = String::new();
     let _ = writeln!(s, "# raft-sim explore: seed {}", seed);

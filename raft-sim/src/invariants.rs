@@ -58,6 +58,65 @@ use crate::linearizability::{self, OpKind, Operation, Outcome};
 use crate::trace::fnv1a;
 use crate::world::{entry_in, term_in, Node};
 
+/// Every property the checker enforces, one variant each (docs/invariants.md
+/// states them precisely). Scenarios (`# expect-violation: NAME`), the trace
+/// and the page know them by [`Invariant::name`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Invariant {
+    ElectionSafety,
+    LeaderAppendOnly,
+    LogMatching,
+    LeaderCompleteness,
+    StateMachineSafety,
+    MonotonicTerm,
+    MonotonicCommit,
+    MonotonicApplied,
+    CommittedOnQuorum,
+    PersistBeforeSend,
+    ExactlyOnce,
+    Linearizability,
+}
+
+impl Invariant {
+    pub const ALL: [Invariant; 12] = [
+        Invariant::ElectionSafety,
+        Invariant::LeaderAppendOnly,
+        Invariant::LogMatching,
+        Invariant::LeaderCompleteness,
+        Invariant::StateMachineSafety,
+        Invariant::MonotonicTerm,
+        Invariant::MonotonicCommit,
+        Invariant::MonotonicApplied,
+        Invariant::CommittedOnQuorum,
+        Invariant::PersistBeforeSend,
+        Invariant::ExactlyOnce,
+        Invariant::Linearizability,
+    ];
+
+    /// The name scenarios, the trace and the page use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Invariant::ElectionSafety => "election-safety",
+            Invariant::LeaderAppendOnly => "leader-append-only",
+            Invariant::LogMatching => "log-matching",
+            Invariant::LeaderCompleteness => "leader-completeness",
+            Invariant::StateMachineSafety => "state-machine-safety",
+            Invariant::MonotonicTerm => "monotonic-term",
+            Invariant::MonotonicCommit => "monotonic-commit",
+            Invariant::MonotonicApplied => "monotonic-applied",
+            Invariant::CommittedOnQuorum => "committed-on-quorum",
+            Invariant::PersistBeforeSend => "persist-before-send",
+            Invariant::ExactlyOnce => "exactly-once",
+            Invariant::Linearizability => "linearizability",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Invariant> {
+        Invariant::ALL.into_iter().find(|i| i.name() == name)
+    }
+}
+
+/// A failed invariant, as the trace and the view model carry it (by name).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Violation {
     pub time_ms: u64,
@@ -111,7 +170,8 @@ struct Watch {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Checker {
     pub violations: Vec<Violation>,
-    reported: BTreeSet<String>,
+    /// Each invariant is reported once, the first time it fails.
+    reported: BTreeSet<Invariant>,
     /// Election safety: term → the one leader seen in it.
     leaders: BTreeMap<Term, NodeId>,
     /// Log matching: (index, term) → (payload fingerprint, previous entry's term, first holder).
@@ -187,11 +247,11 @@ impl KeyHistory {
 }
 
 impl Checker {
-    fn report(&mut self, now: u64, invariant: &str, message: String) -> Option<Violation> {
-        if !self.reported.insert(invariant.to_string()) {
+    fn report(&mut self, now: u64, invariant: Invariant, message: String) -> Option<Violation> {
+        if !self.reported.insert(invariant) {
             return None;
         }
-        let v = Violation { time_ms: now, invariant: invariant.to_string(), message };
+        let v = Violation { time_ms: now, invariant: invariant.name().to_string(), message };
         self.violations.push(v.clone());
         Some(v)
     }
@@ -207,7 +267,7 @@ impl Checker {
                     if fp0 != fp {
                         out.extend(self.report(
                             now,
-                            "log-matching",
+                            Invariant::LogMatching,
                             format!(
                                 "n{} and n{} hold different commands at index {} term {}",
                                 id, holder, e.index, e.term
@@ -216,7 +276,7 @@ impl Checker {
                     } else if prev0 != prev_term && prev_term != 0 && prev0 != 0 {
                         out.extend(self.report(
                             now,
-                            "log-matching",
+                            Invariant::LogMatching,
                             format!(
                                 "n{} and n{} agree on index {} term {} but not on the entry before it (term {} vs {})",
                                 id, holder, e.index, e.term, prev_term, prev0
@@ -264,11 +324,9 @@ impl Checker {
             _ => None,
         };
         let message = problem?;
-        self.report(now, "persist-before-send", message)
+        self.report(now, Invariant::PersistBeforeSend, message)
     }
 
-    /// Node `id` installed a snapshot through `index`: it resumes applying after it.
-    pub fn on_install(&mut self, _id: NodeId, _index: Index) {}
 
     /// A client command `(client, seq)` took effect (`fresh`) or was
     /// recognised as a retry on node `id` in its up-period `incarnation`.
@@ -283,7 +341,7 @@ impl Checker {
         match seen {
             Some((inc, last)) if inc == incarnation && seq <= last => self.report(
                 now,
-                "exactly-once",
+                Invariant::ExactlyOnce,
                 format!("n{} applied command {} of client {} again (it had applied up to {})", id, seq, client, last),
             ),
             _ => None,
@@ -296,7 +354,7 @@ impl Checker {
         if entry.index != expected {
             out.extend(self.report(
                 now,
-                "state-machine-safety",
+                Invariant::StateMachineSafety,
                 format!("n{} applied index {} but its next index to apply was {}", id, entry.index, expected),
             ));
         }
@@ -306,7 +364,7 @@ impl Checker {
                 if term != entry.term || fp0 != fp {
                     out.extend(self.report(
                         now,
-                        "state-machine-safety",
+                        Invariant::StateMachineSafety,
                         format!(
                             "n{} applied a different entry at index {} (term {}) than n{} did (term {})",
                             id, entry.index, entry.term, first, term
@@ -353,7 +411,7 @@ impl Checker {
                     "leader n{} committed index {} (term {}) while its log ended at {}, but {}",
                     id, to, term, end, why
                 );
-                out.extend(self.report(now, "committed-on-quorum", message));
+                out.extend(self.report(now, Invariant::CommittedOnQuorum, message));
             }
         }
         out
@@ -383,7 +441,9 @@ impl Checker {
         self.committed = self.committed.split_off(&floor);
     }
 
-    /// The per-millisecond checks over every up node.
+    /// The per-millisecond checks over every up node, one function per
+    /// invariant (in this order, which decides which message a run reports
+    /// first when several checks fail in the same millisecond).
     pub fn check_step(&mut self, now: u64, nodes: &BTreeMap<NodeId, Node>) -> Vec<Violation> {
         if now % 1000 == 0 {
             self.prune(nodes);
@@ -416,119 +476,21 @@ impl Checker {
                 w.leader_tip = None;
             }
 
-            // Monotonic term / commit / applied.
-            if s.current_term < w.term {
-                out.extend(self.report(now, "monotonic-term", format!("n{} term went from {} to {}", id, w.term, s.current_term)));
-            }
-            if s.commit_index < w.commit {
-                out.extend(self.report(now, "monotonic-commit", format!("n{} commit index went from {} to {}", id, w.commit, s.commit_index)));
-            }
-            if node.applied < w.applied {
-                out.extend(self.report(now, "monotonic-applied", format!("n{} applied index went from {} to {}", id, w.applied, node.applied)));
-            }
-
+            self.monotonic(now, id, node, &s, &w, &mut out);
             if s.role == Role::Leader {
-                let term = s.current_term;
-                // Election safety, over the whole history.
-                match self.leaders.get(&term) {
-                    Some(&other) if other != id => {
-                        out.extend(self.report(
-                            now,
-                            "election-safety",
-                            format!("n{} and n{} were both leader in term {}", other, id, term),
-                        ));
-                    }
-                    Some(_) => {}
-                    None => {
-                        self.leaders.insert(term, id);
-                        // A new leader: it must hold every entry committed in an earlier term.
-                        for (&index, c) in &self.committed {
-                            if c.commit_term >= term || index < s.snapshot_index {
-                                continue;
-                            }
-                            let held = node.term_at(index);
-                            if held != Some(c.term) {
-                                let v = format!(
-                                    "n{} became leader of term {} without entry {} (term {}) committed in term {}",
-                                    id, term, index, c.term, c.commit_term
-                                );
-                                out.extend(self.report(now, "leader-completeness", v));
-                                break;
-                            }
-                        }
-                    }
+                if self.election_safety(now, id, s.current_term, &mut out) {
+                    self.new_leader_completeness(now, id, node, &s, &mut out);
                 }
-                // Leader append-only: the tip never moves back or changes in this term.
-                if let Some((t, last_index, last_term)) = w.leader_tip {
-                    if t == term {
-                        let moved_back = s.last_index < last_index;
-                        let changed = last_index > s.snapshot_index && node.term_at(last_index) != Some(last_term);
-                        if moved_back || changed {
-                            out.extend(self.report(
-                                now,
-                                "leader-append-only",
-                                format!(
-                                    "leader n{} of term {} removed or overwrote entry {} (term {})",
-                                    id, term, last_index, last_term
-                                ),
-                            ));
-                        }
-                    }
-                }
-                w.leader_tip = Some((term, s.last_index, s.last_term));
+                self.leader_append_only(now, id, node, &s, &w, &mut out);
+                w.leader_tip = Some((s.current_term, s.last_index, s.last_term));
             } else {
                 w.leader_tip = None;
             }
-
-            // A newly discovered commit index.
             if s.commit_index > self.max_committed {
-                let (snap, entries) = node.log();
-                for index in self.max_committed + 1..=s.commit_index {
-                    if let Some(e) = entry_in(entries, index) {
-                        self.committed.insert(index, Committed { term: e.term, fp: fingerprint(&e.kind), commit_term: s.current_term });
-                    } else if let Some(t) = term_in(snap, entries, index) {
-                        self.committed.insert(index, Committed { term: t, fp: 0, commit_term: s.current_term });
-                    }
-                }
-                self.max_committed = s.commit_index;
-                let c_index = s.commit_index;
-                let c_term = node.term_at(c_index);
-                // Leaders of later terms must already hold it.
-                for (&other, other_node) in nodes {
-                    if other == id {
-                        continue;
-                    }
-                    let Some(oraw) = &other_node.raw else { continue };
-                    let (o_role, o_term) = (oraw.role(), oraw.current_term());
-                    let o_snapshot_index = oraw.snapshot().map_or(0, |s| s.last_included_index);
-                    if o_role == Role::Leader && o_term > s.current_term && c_index > o_snapshot_index {
-                        if let Some(c_term) = c_term {
-                            if other_node.term_at(c_index) != Some(c_term) {
-                                out.extend(self.report(
-                                    now,
-                                    "leader-completeness",
-                                    format!(
-                                        "entry {} (term {}) committed in term {} is missing from n{}, leader of term {}",
-                                        c_index, c_term, s.current_term, other, o_term
-                                    ),
-                                ));
-                            }
-                        }
-                    }
-                }
+                self.record_commit(node, &s);
+                self.later_leaders_hold_commit(now, id, node, &s, nodes, &mut out);
             } else if s.commit_index > 0 {
-                // Every server's committed entry must be the one first seen committed.
-                if let Some(c) = self.committed.get(&s.commit_index) {
-                    if let Some(t) = node.term_at(s.commit_index) {
-                        if t != c.term {
-                            let v = format!(
-                                "n{} has term {} at its commit index {}, but the entry committed there has term {}",
-                                id, t, s.commit_index, c.term
-                            );
-                            out.extend(self.report(now, "state-machine-safety", v));
-                        }
-                    }
-                }
+                self.commit_agrees(now, id, node, &s, &mut out);
             }
 
             w.term = w.term.max(s.current_term);
@@ -537,6 +499,131 @@ impl Checker {
             self.watch.insert(id, w);
         }
         out
+    }
+
+    /// monotonic-term (across restarts: the term is persisted),
+    /// monotonic-commit and monotonic-applied (within one up-period).
+    fn monotonic(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, w: &Watch, out: &mut Vec<Violation>) {
+        if s.current_term < w.term {
+            out.extend(self.report(now, Invariant::MonotonicTerm, format!("n{} term went from {} to {}", id, w.term, s.current_term)));
+        }
+        if s.commit_index < w.commit {
+            out.extend(self.report(now, Invariant::MonotonicCommit, format!("n{} commit index went from {} to {}", id, w.commit, s.commit_index)));
+        }
+        if node.applied < w.applied {
+            out.extend(self.report(now, Invariant::MonotonicApplied, format!("n{} applied index went from {} to {}", id, w.applied, node.applied)));
+        }
+    }
+
+    /// election-safety: at most one leader per term, over the whole history.
+    /// Returns whether `id` is the first leader seen in `term`.
+    fn election_safety(&mut self, now: u64, id: NodeId, term: Term, out: &mut Vec<Violation>) -> bool {
+        match self.leaders.get(&term) {
+            Some(&other) if other != id => {
+                out.extend(self.report(
+                    now,
+                    Invariant::ElectionSafety,
+                    format!("n{} and n{} were both leader in term {}", other, id, term),
+                ));
+                false
+            }
+            Some(_) => false,
+            None => {
+                self.leaders.insert(term, id);
+                true
+            }
+        }
+    }
+
+    /// leader-completeness, when a leader appears: it must hold every entry
+    /// committed in an earlier term.
+    fn new_leader_completeness(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, out: &mut Vec<Violation>) {
+        let term = s.current_term;
+        for (&index, c) in &self.committed {
+            if c.commit_term >= term || index < s.snapshot_index {
+                continue;
+            }
+            let held = node.term_at(index);
+            if held != Some(c.term) {
+                let v = format!(
+                    "n{} became leader of term {} without entry {} (term {}) committed in term {}",
+                    id, term, index, c.term, c.commit_term
+                );
+                out.extend(self.report(now, Invariant::LeaderCompleteness, v));
+                break;
+            }
+        }
+    }
+
+    /// leader-append-only: while a node leads in a term, its last entry never
+    /// moves back or changes.
+    fn leader_append_only(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, w: &Watch, out: &mut Vec<Violation>) {
+        let Some((t, last_index, last_term)) = w.leader_tip else { return };
+        if t != s.current_term {
+            return;
+        }
+        let moved_back = s.last_index < last_index;
+        let changed = last_index > s.snapshot_index && node.term_at(last_index) != Some(last_term);
+        if moved_back || changed {
+            out.extend(self.report(
+                now,
+                Invariant::LeaderAppendOnly,
+                format!("leader n{} of term {} removed or overwrote entry {} (term {})", id, s.current_term, last_index, last_term),
+            ));
+        }
+    }
+
+    /// A newly discovered commit index: remember each newly committed entry,
+    /// and who first reported it (the term later leaders are bound by).
+    fn record_commit(&mut self, node: &Node, s: &Quick) {
+        let (snap, entries) = node.log();
+        for index in self.max_committed + 1..=s.commit_index {
+            if let Some(e) = entry_in(entries, index) {
+                self.committed.insert(index, Committed { term: e.term, fp: fingerprint(&e.kind), commit_term: s.current_term });
+            } else if let Some(t) = term_in(snap, entries, index) {
+                self.committed.insert(index, Committed { term: t, fp: 0, commit_term: s.current_term });
+            }
+        }
+        self.max_committed = s.commit_index;
+    }
+
+    /// leader-completeness, when a commit is discovered: leaders of later
+    /// terms must already hold the entry.
+    fn later_leaders_hold_commit(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, nodes: &BTreeMap<NodeId, Node>, out: &mut Vec<Violation>) {
+        let c_index = s.commit_index;
+        let Some(c_term) = node.term_at(c_index) else { return };
+        for (&other, other_node) in nodes {
+            if other == id {
+                continue;
+            }
+            let Some(oraw) = &other_node.raw else { continue };
+            let (o_role, o_term) = (oraw.role(), oraw.current_term());
+            let o_snapshot_index = oraw.snapshot().map_or(0, |s| s.last_included_index);
+            if o_role == Role::Leader && o_term > s.current_term && c_index > o_snapshot_index && other_node.term_at(c_index) != Some(c_term) {
+                out.extend(self.report(
+                    now,
+                    Invariant::LeaderCompleteness,
+                    format!(
+                        "entry {} (term {}) committed in term {} is missing from n{}, leader of term {}",
+                        c_index, c_term, s.current_term, other, o_term
+                    ),
+                ));
+            }
+        }
+    }
+
+    /// state-machine-safety, on commit indexes: every server's entry at its
+    /// commit index is the one first seen committed there.
+    fn commit_agrees(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, out: &mut Vec<Violation>) {
+        let Some(c) = self.committed.get(&s.commit_index) else { return };
+        let Some(t) = node.term_at(s.commit_index) else { return };
+        if t != c.term {
+            let v = format!(
+                "n{} has term {} at its commit index {}, but the entry committed there has term {}",
+                id, t, s.commit_index, c.term
+            );
+            out.extend(self.report(now, Invariant::StateMachineSafety, v));
+        }
     }
 
     /// A client invoked `op`: it joins its key's history.
@@ -562,7 +649,7 @@ impl Checker {
 
     /// Would a linearizability check be news (some key changed, nothing reported yet)?
     pub fn history_changed(&self) -> bool {
-        !self.reported.contains("linearizability") && self.lin.values().any(|k| k.dirty)
+        !self.reported.contains(&Invariant::Linearizability) && self.lin.values().any(|k| k.dirty)
     }
 
     /// Operations the linearizability check still holds (settled prefixes
@@ -612,7 +699,7 @@ impl Checker {
             }
         }
         let v = found?;
-        self.report(now, "linearizability", format!("key {}: {}", v.key, v.message))
+        self.report(now, Invariant::Linearizability, format!("key {}: {}", v.key, v.message))
     }
 }
 

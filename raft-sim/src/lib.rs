@@ -54,6 +54,12 @@ pub mod trace;
 pub mod view;
 pub mod world;
 
+/// The largest cluster, and the largest node id (`n1..n15`): the one place this
+/// limit is written. The scenario parser, the world, the explorer and the CLI
+/// read it here; raft-wasm exports it to the page (`max_nodes()`). Fifteen
+/// servers still fit a readable ring on a phone; Raft itself has no such limit.
+pub const MAX_NODES: u64 = 15;
+
 pub use scenario::run::{Failure, Runner};
 pub use view::View;
 pub use world::World;

@@ -1,16 +1,10 @@
-//! Linearizability checker for the key-value client history (owned by the
-//! parser/checker implementer). CONTRACT:
+//! Linearizability checker for the key-value client history.
 //!
-//! ```ignore
-//! pub struct Operation { pub client: u64, pub op: OpKind, pub invoked_ms: u64, pub returned_ms: Option<u64> }
-//! pub enum OpKind { Put { key: String, value: String }, Get { key: String, result: Option<String> } }
-//! pub struct Violation { pub key: String, pub message: String }
-//! /// Ok if some total order of the operations, consistent with real time
-//! /// (an operation that returned before another was invoked comes first) and
-//! /// with a sequential key-value map, explains every result. Operations that
-//! /// never returned may take effect at any point after invocation, or never.
-//! pub fn check(history: &[Operation]) -> Result<(), Violation>
-//! ```
+//! `check(history)` is Ok if some total order of the operations, consistent
+//! with real time (an operation that returned before another was invoked comes
+//! first) and with a sequential key-value map, explains every result.
+//! Operations that never returned may take effect at any point after
+//! invocation, or never.
 //!
 //! # How it works
 //!
@@ -693,14 +687,8 @@ mod tests {
     fn exhaustive_search_on_a_violation_is_bounded() {
         let mut h = Vec::new();
         let mut value: Option<String> = None;
-        // A small deterministic generator (no std RNG in no_std code).
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut rnd = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
+        let mut rng = crate::rng::Rng::new(0x9E37_79B9_7F4A_7C15);
+        let mut rnd = |m: u64| rng.range(0, m - 1);
         for i in 0..1000u64 {
             let t = 1000 + i * 10;
             let (inv, ret) = (t - rnd(40), t + rnd(40));

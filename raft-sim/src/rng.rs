@@ -1,23 +1,23 @@
-//! The world's one source of randomness: a small seeded generator
-//! (SplitMix64), so a run is a pure function of (scenario, seed) and gives the
-//! same numbers natively and in WebAssembly (only u64 arithmetic, no floats in
-//! the state).
+//! The world's one source of randomness: raft-core's SplitMix64 generator
+//! (`raft_core::rng`), seeded from the scenario, so a run is a pure function of
+//! (scenario, seed) and gives the same numbers natively and in WebAssembly.
+//! This adds what the world draws: unbiased ranges and percent chances.
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough for a
-/// simulation. Not for cryptography.
+pub use raft_core::rng::mix;
+use raft_core::rng::SplitMix64;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rng {
-    state: u64,
+    gen: SplitMix64,
 }
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng { state: seed }
+        Rng { gen: SplitMix64::new(seed) }
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        mix(self.state)
+        self.gen.next_u64()
     }
 
     /// Uniform in `lo..=hi` (inclusive). `hi < lo` is treated as `lo`.
@@ -64,14 +64,6 @@ pub fn percent_to_ppm(percent: f64) -> u64 {
         return 1_000_000;
     }
     (percent * 10_000.0 + 0.5) as u64
-}
-
-/// The SplitMix64 output function; also used to derive independent seeds
-/// (e.g. one per node and incarnation) from the scenario seed.
-pub fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
 }
 
 #[cfg(test)]

@@ -36,6 +36,9 @@ pub struct View {
     pub network: NetworkView,
     pub setup: SetupView,
     pub members: Vec<NodeId>,
+    /// The up node that is leader in the highest term (`World::leader`, the
+    /// scenario language's `leader`), so the page never decides it again.
+    pub leader: Option<NodeId>,
     pub trace_hash: String,
     pub trace_events: u64,
     /// Invariants the scenario expects to fire (`# expect-violation:`).
@@ -560,6 +563,7 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
             bugs: setup.bugs.enabled(),
         },
         members: w.nodes.keys().copied().collect(),
+        leader: w.leader().map(|(id, _)| id),
         trace_hash: alloc::format!("{:016x}", w.trace.hash),
         trace_events: w.trace.count,
         expected_violations: runner.expected_violations.iter().cloned().collect(),

@@ -34,8 +34,7 @@ use crate::trace::{reason_value, role_name, EventKind, Trace};
 /// bounded amount per second; it is decided when it settles or at the end.
 const PERIODIC_LINEARIZABILITY_STEPS: u64 = 5_000;
 
-/// Node ids run from 1 to this.
-pub const MAX_NODES: NodeId = 15;
+pub use crate::MAX_NODES;
 
 /// One server: its Raft state machine when up, what it has persisted, and its
 /// (volatile) key-value state machine.
@@ -138,19 +137,14 @@ pub struct World {
     pub clients: Clients,
     pub trace: Trace,
     pub checker: Checker,
-    /// Most entries per AppendEntries for every node (raft-core's default 64).
-    /// Tests lower it to split replication into single entries.
-    pub max_entries_per_message: usize,
 }
 
 impl World {
     /// A fresh cluster `n1..nN` as `setup` describes, at time 0.
+    ///
+    /// The parser has already checked the setup (`validate_setup`); raft-core
+    /// refuses a nonsensical one rather than adjusting it.
     pub fn new(setup: &Setup) -> World {
-        World::with_max_entries(setup, setup.max_entries as usize)
-    }
-
-    /// Like [`World::new`], with at most `max_entries` entries per AppendEntries.
-    pub fn with_max_entries(setup: &Setup, max_entries: usize) -> World {
         let mut world = World {
             setup: setup.clone(),
             now: 0,
@@ -160,7 +154,6 @@ impl World {
             clients: Clients::default(),
             trace: Trace::new(false),
             checker: Checker::default(),
-            max_entries_per_message: max_entries.max(1),
         };
         let n = (setup.cluster as NodeId).clamp(1, MAX_NODES);
         let voters: Vec<NodeId> = (1..=n).collect();
@@ -171,19 +164,8 @@ impl World {
     }
 
     fn config(&self, id: NodeId, initial_voters: Vec<NodeId>, incarnation: u64) -> Config {
-        let mut c = Config::new(id, initial_voters, mix(mix(self.setup.seed).wrapping_add(id * 1_000_003 + incarnation)));
-        c.election_timeout_min = self.setup.election_timeout.0.max(1);
-        c.election_timeout_max = self.setup.election_timeout.1.max(c.election_timeout_min);
-        c.heartbeat_interval = self.setup.heartbeat.max(1);
-        c.pre_vote = self.setup.prevote;
-        c.check_quorum = self.setup.check_quorum;
-        c.max_entries_per_message = self.max_entries_per_message;
-        c.bugs = self.setup.bugs;
-        c.read_mode = match self.setup.read_mode {
-            ReadMode::Lease => CoreReadMode::Lease,
-            ReadMode::ReadIndex | ReadMode::Log => CoreReadMode::ReadIndex,
-        };
-        c
+        let seed = mix(mix(self.setup.seed).wrapping_add(id * 1_000_003 + incarnation));
+        core_config(&self.setup, id, initial_voters, seed)
     }
 
     fn create_node(&mut self, id: NodeId, initial_voters: Vec<NodeId>) {
@@ -422,7 +404,6 @@ impl World {
             let node = self.nodes.get_mut(&id).expect("exists");
             node.kv = Kv::restore(&snap.data).unwrap_or_default();
             node.applied = snap.last_included_index;
-            self.checker.on_install(id, snap.last_included_index);
         }
         for entry in &rd.committed_entries {
             self.apply_entry(id, entry);
@@ -525,8 +506,32 @@ impl World {
     }
 }
 
-/// Persist a snapshot: it replaces the log up to its index. A suffix after it
-/// survives only if the log agrees with the snapshot at its last entry.
+/// The raft-core configuration a server of a world with this setup runs with:
+/// the one place the scenario's settings become raft-core's.
+fn core_config(setup: &Setup, id: NodeId, initial_voters: Vec<NodeId>, seed: u64) -> Config {
+    let mut c = Config::new(id, initial_voters, seed);
+    c.election_timeout_min = setup.election_timeout.0;
+    c.election_timeout_max = setup.election_timeout.1;
+    c.heartbeat_interval = setup.heartbeat;
+    c.pre_vote = setup.prevote;
+    c.check_quorum = setup.check_quorum;
+    c.max_entries_per_message = usize::try_from(setup.max_entries).unwrap_or(usize::MAX);
+    c.bugs = setup.bugs;
+    c.read_mode = match setup.read_mode {
+        ReadMode::Lease => CoreReadMode::Lease,
+        ReadMode::ReadIndex | ReadMode::Log => CoreReadMode::ReadIndex,
+    };
+    c
+}
+
+/// Whether raft-core accepts the servers this setup describes
+/// (`Config::validate`), with its reason if not. The parser calls it, so a
+/// scenario with, say, a heartbeat longer than its election timeout is refused
+/// with the line that set it, instead of running with adjusted timings.
+pub fn validate_setup(setup: &Setup) -> Result<(), &'static str> {
+    core_config(setup, 1, Vec::new(), 0).validate()
+}
+
 /// A core event as a trace event of node `id`.
 fn core_event(id: NodeId, ev: &CoreEvent) -> EventKind {
     match ev {

@@ -14,13 +14,14 @@ use raft_sim::{expected_violations, run_text};
 
 fn scenario_files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios");
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "raft"))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    // A folder that cannot be read, or holds no scenario, must fail the test:
+    // passing while checking nothing would hide a broken checkout or a move.
+    let rd = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let mut files: Vec<PathBuf> = rd
+        .map(|e| e.unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display())).path())
+        .filter(|p| p.extension().is_some_and(|x| x == "raft"))
+        .collect();
+    assert!(files.len() >= 10, "only {} scenarios found in {}", files.len(), dir.display());
     files.sort();
     files
 }

@@ -55,6 +55,14 @@ pub fn random_seed() -> f64 {
     (u64::from_le_bytes(bytes) >> 11) as f64
 }
 
+/// The largest cluster (and node id) the simulator accepts: `raft_sim::MAX_NODES`,
+/// the one place it is written. web/attrs.js mirrors it for code that runs
+/// before the wasm has loaded; web/tests/attrs.test.mjs checks the two agree.
+#[wasm_bindgen]
+pub fn max_nodes() -> u32 {
+    raft_sim::MAX_NODES as u32
+}
+
 /// A running simulation plus the command log that replays it.
 #[wasm_bindgen]
 pub struct Simulation {

@@ -290,8 +290,7 @@ export class LessonPlayer {
     if (typeof this.el.highlight !== 'function') return;
     const list = (this.step.highlights || []).map((h) => {
       if (h.kind !== 'node' || h.node != null) return h;
-      const leaders = this.el.state().nodes.filter((n) => n.role === 'leader').sort((a, b) => b.term - a.term);
-      return { kind: 'node', node: leaders.length ? leaders[0].id : null };
+      return { kind: 'node', node: this.el.state().leader ?? null };
     });
     this.el.highlight(this.finished ? [] : list);
   }

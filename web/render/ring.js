@@ -1,12 +1,13 @@
 // The cluster view: servers on a ring, messages flying between them.
 //
 // createRingRenderer(canvas, { t }) → { resize(), draw(view, simTimeMs, ui), hitTest(x, y) }
-// (contract in /work/notes/common.md, "Renderer contract"). The renderer is a
+// (element.js is its only caller). The renderer is a
 // pure function of (view model, simulated instant, ui state) except for two
 // cosmetic memories: node positions glide for ~0.4 s when the layout changes
 // (a partition regroups the ring), and the send/deliver times of recently seen
 // messages, so a dropped message can "puff" exactly where it was lost.
 
+import { leaderNode } from '../quorum.js';
 import { INK, MESSAGE, fitCanvas, messageStyle, roleStyle, termColor } from './theme.js';
 import {
   NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
@@ -18,17 +19,18 @@ const TAU = Math.PI * 2;
 const GLIDE_MS = 420;
 const DASH_WALL = [7, 5];
 
-/** Which membership the page treats as "the current configuration". */
+/**
+ * Which membership the page treats as "the current configuration": the
+ * leader's, else that of the up server with the highest term (then the
+ * longest log).
+ */
 export function referenceNode(view) {
+  const leader = leaderNode(view);
+  if (leader) return leader;
   let best = null;
   for (const n of view.nodes || []) {
     if (!n.up || n.role === 'down') continue;
-    if (n.role === 'leader') {
-      if (!best || best.role !== 'leader' || n.term > best.term) best = n;
-    } else if (!best || (best.role !== 'leader' &&
-        (n.term > best.term || (n.term === best.term && n.last_index > best.last_index)))) {
-      best = n;
-    }
+    if (!best || n.term > best.term || (n.term === best.term && n.last_index > best.last_index)) best = n;
   }
   return best;
 }

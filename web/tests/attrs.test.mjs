@@ -6,13 +6,21 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseNodes, parseSeed, parseSpeed, parseHeight, parseControls, CONTROLS } from '../attrs.js';
+import { parseNodes, parseSeed, parseSpeed, parseHeight, parseControls, CONTROLS, MAX_NODES } from '../attrs.js';
 import { embedSnippets } from '../snippets.js';
 
 let wasm;
 before(async () => {
   wasm = await import(new URL('../pkg/raft_wasm.js', import.meta.url).href);
   await wasm.default({ module_or_path: readFileSync(fileURLToPath(new URL('../pkg/raft_wasm_bg.wasm', import.meta.url))) });
+});
+
+test("the page's cluster-size limit is raft-sim's (wasm max_nodes())", () => {
+  assert.equal(MAX_NODES, wasm.max_nodes());
+  assert.equal(parseNodes(String(MAX_NODES)), MAX_NODES);
+  assert.equal(parseNodes(String(MAX_NODES + 1)), null);
+  // And the simulator itself refuses one more: the limit is not only the page's.
+  assert.throws(() => new wasm.Simulation(`cluster ${MAX_NODES + 1}\n`), new RegExp(`1\.\.=${MAX_NODES}`));
 });
 
 test('attribute values: good ones pass, bad ones are null', () => {

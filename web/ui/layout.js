@@ -1,10 +1,12 @@
 // The element's DOM. Every visible string is a `data-i18n*` key filled from
 // the message tables by `applyTexts`, so a language switch relabels in place.
 
+import { MAX_NODES } from '../attrs.js';
+
 export const SPEEDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50];
 
 const speedOptions = SPEEDS.map((s) => `<option value="${s}">${s}×</option>`).join('');
-const nodeOptions = Array.from({ length: 15 }, (_, i) => `<option value="${i + 1}">${i + 1}</option>`).join('');
+const nodeOptions = Array.from({ length: MAX_NODES }, (_, i) => `<option value="${i + 1}">${i + 1}</option>`).join('');
 
 const TEMPLATE = `
 <div class="rl-app" role="region">

@@ -2,14 +2,7 @@
 // (docs/view-model.md) and a translator `t`: the mode chips, the quorum line,
 // the screen-reader summary. DOM-light and stateless: web/element.js decides
 // when to show them.
-import { describeQuorum } from '../quorum.js';
-
-/** The up node that is leader in the highest term, or null (the scenario language's `leader`). */
-export function leaderOf(view) {
-  let best = null;
-  for (const n of view.nodes) if (n.up && n.role === 'leader' && (!best || n.term > best.term)) best = n;
-  return best;
-}
+import { describeQuorum, leaderNode } from '../quorum.js';
 
 /**
  * Which of the issue-4 mechanisms a run has switched on (`setup` of the view
@@ -72,7 +65,7 @@ export function quorumText(view, t) {
 
 /** The canvas in words for screen readers: who leads, the term, what was just committed, who is down. */
 export function liveText(view, t) {
-  const leader = leaderOf(view);
+  const leader = leaderNode(view);
   const commit = Math.max(0, ...view.nodes.filter((n) => n.up).map((n) => n.commit));
   const entry = leader && leader.log ? leader.log.find((e) => e.index === commit) : null;
   const parts = [leader ? t('status.leader', { id: leader.id, term: leader.term }) : t('status.noLeader')];

@@ -6,6 +6,9 @@
 //!
 //! `raft-sim explore …`: random scenarios until something breaks (see
 //! `explore_cli` below and docs/exploring.md).
+//!
+//! `raft-sim --help` (and `raft-sim run --help`, `raft-sim explore --help`)
+//! prints the options on stdout; arguments are parsed by clap.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -17,115 +20,82 @@ macro_rules! out {
     }};
 }
 
+use clap::{Args, Parser, Subcommand};
 use raft_sim::scenario::parse::parse_script;
 use raft_sim::{Runner, View, World};
 
-const USAGE: &str = "usage: raft-sim run FILE [--json] [--seed S] [--trace] [--max-entries N]
+/// Exit status 2 (bad arguments, or a file that cannot be read or parsed) is
+/// also clap's status for a usage error, so the documented codes hold.
+const EXIT_BAD_INPUT: u8 = 2;
 
-  Runs a scenario file (.raft) in the deterministic simulator.
-  --json     print the final state as one JSON object (the view model)
-  --seed S   override the file's `seed` (an unsigned 64-bit integer)
-  --trace    print every trace event as a JSON line while running
-  --max-entries N  at most N entries per AppendEntries (overrides `set max-entries`; default 64)
-
-  FILE may be a lesson (lessons/*.raft): its narration is checked and
-  set aside, and each task is performed by its `solution`.
-
-Exit status: 0 ok, 1 a check failed or an invariant was violated,
-2 the file could not be read or parsed.
-
-usage: raft-sim explore [--seeds N] [--first S] [--jobs J] [--bug NAME]
-                        [--nodes A..B] [--out DIR] [--json]
-
-  Runs N random scenarios (seeds S..S+N-1, swarm-style random faults) and
-  checks every invariant and linearizability. A violation is shrunk to a
-  small .raft file in DIR that `raft-sim run` replays.
-  --seeds N     how many seeds (default 1000)
-  --first S     the first seed (default 1)
-  --jobs J      worker threads (default: the number of CPUs)
-  --bug NAME    switch one of raft-core's deliberate bugs on and stop at the
-                first seed that catches it
-  --nodes A..B  cluster sizes, drawn uniformly (default 1..7; 1..=15)
-  --out DIR     where minimized scenarios go (default explore-out)
-  --json        print the summary as one JSON object on stdout
-
-Exit status: 0 no violation (with --bug: the bug was found), 1 otherwise,
-2 bad arguments.
-
-The language: docs/scenario-language.md";
-
-struct Args {
-    file: String,
-    json: bool,
-    trace: bool,
-    seed: Option<u64>,
-    max_entries: Option<usize>,
+#[derive(Parser)]
+#[command(
+    name = "raft-sim",
+    version,
+    about = "Raft Lab's deterministic simulator, headless: run scenario files, or explore random ones.",
+    after_help = "The scenario language: docs/scenario-language.md. Exploring: docs/exploring.md."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = std::env::args().skip(1);
-    match args.next().as_deref() {
-        Some("run") => {}
-        Some("-h") | Some("--help") | Some("help") => return Err(String::new()),
-        Some(other) => return Err(format!("unknown command `{}`", other)),
-        None => return Err(String::new()),
-    }
-    let mut file = None;
-    let (mut json, mut trace, mut seed, mut max_entries) = (false, false, None, None);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            "--trace" => trace = true,
-            "--seed" => {
-                let s = args.next().ok_or("--seed needs a value")?;
-                seed = Some(s.parse::<u64>().map_err(|_| format!("--seed: `{}` is not an unsigned integer", s))?);
-            }
-            s if s.starts_with("--seed=") => {
-                let v = &s["--seed=".len()..];
-                seed = Some(v.parse::<u64>().map_err(|_| format!("--seed: `{}` is not an unsigned integer", v))?);
-            }
-            "--max-entries" => {
-                let v = args.next().ok_or("--max-entries needs a value")?;
-                max_entries = Some(v.parse::<usize>().ok().filter(|n| *n > 0).ok_or(format!("--max-entries: `{}` is not a positive integer", v))?);
-            }
-            s if s.starts_with('-') => return Err(format!("unknown option `{}`", s)),
-            s => {
-                if file.replace(s.to_string()).is_some() {
-                    return Err("only one FILE".to_string());
-                }
-            }
-        }
-    }
-    let file = file.ok_or("missing FILE")?;
-    Ok(Args { file, json, trace, seed, max_entries })
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario file (.raft) in the deterministic simulator.
+    ///
+    /// FILE may be a lesson (lessons/*.raft): its narration is checked and set
+    /// aside, and each task is performed by its `solution`.
+    ///
+    /// Exit status: 0 ok, 1 a check failed or an invariant was violated,
+    /// 2 the file could not be read or parsed.
+    Run(RunArgs),
+    /// Run random scenarios (swarm-style faults) and check every invariant and
+    /// linearizability; shrink each violation to a small .raft file.
+    ///
+    /// Exit status: 0 no violation (with --bug: the bug was found), 1 otherwise,
+    /// 2 bad arguments.
+    Explore(explore_cli::ExploreArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The scenario or lesson file.
+    file: String,
+    /// Print the final state as one JSON object (the view model).
+    #[arg(long)]
+    json: bool,
+    /// Override the file's `seed`.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Print every trace event as a JSON line while running.
+    #[arg(long)]
+    trace: bool,
+    /// At most N entries per AppendEntries (overrides `set max-entries`; default 64).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_entries: Option<u64>,
 }
 
 fn main() -> ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("explore") {
-        return explore_cli::main(std::env::args().skip(2).collect());
+    match Cli::parse().command {
+        Command::Run(args) => run(args),
+        Command::Explore(args) => explore_cli::main(args),
     }
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(msg) => {
-            if !msg.is_empty() {
-                eprintln!("raft-sim: {}", msg);
-            }
-            eprintln!("{}", USAGE);
-            return ExitCode::from(2);
-        }
-    };
+}
+
+fn run(args: RunArgs) -> ExitCode {
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("{}: cannot read: {}", args.file, e);
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
     let mut script = match parse_script(&text) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{}:{}:{}: {}", args.file, e.line, e.col, e.message);
-            return ExitCode::from(2);
+            return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
     if let Some(seed) = args.seed {
@@ -133,7 +103,7 @@ fn main() -> ExitCode {
     }
 
     if let Some(n) = args.max_entries {
-        script.setup.max_entries = n as u64;
+        script.setup.max_entries = n;
     }
     let mut runner = Runner::from_world(World::new(&script.setup));
     runner.expected_violations = raft_sim::expected_violations(&text);
@@ -227,72 +197,51 @@ mod explore_cli {
     /// Violations shrunk and written per invariant (the rest are counted).
     const FILES_PER_INVARIANT: usize = 3;
 
-    struct Args {
+    #[derive(clap::Args)]
+    pub struct ExploreArgs {
+        /// How many seeds.
+        #[arg(long, value_name = "N", default_value_t = 1000)]
         seeds: u64,
+        /// The first seed.
+        #[arg(long, value_name = "S", default_value_t = 1)]
         first: u64,
-        jobs: usize,
+        /// Worker threads (default: the number of CPUs).
+        #[arg(long, value_name = "J", value_parser = clap::value_parser!(u64).range(1..))]
+        jobs: Option<u64>,
+        /// Switch one of raft-core's deliberate bugs on and stop at the first
+        /// seed that catches it.
+        #[arg(long, value_name = "NAME", value_parser = known_bug)]
         bug: Option<&'static str>,
+        /// Cluster sizes, drawn uniformly (A..B or N).
+        #[arg(long, value_name = "A..B", value_parser = node_range, default_value = "1..7")]
         nodes: (u64, u64),
+        /// Where minimized scenarios go.
+        #[arg(long, value_name = "DIR", default_value = "explore-out")]
         out: String,
+        /// Print the summary as one JSON object on stdout.
+        #[arg(long)]
         json: bool,
     }
 
-    fn value<T: std::str::FromStr>(name: &str, v: Option<String>) -> Result<T, String> {
-        let v = v.ok_or(format!("{} needs a value", name))?;
-        v.parse::<T>().map_err(|_| format!("{}: `{}` is not a valid value", name, v))
+    fn known_bug(v: &str) -> Result<&'static str, String> {
+        let known = raft_core::Bugs::NAMES;
+        known.iter().copied().find(|b| *b == v).ok_or(format!("unknown bug `{}` (known: {})", v, known.join(", ")))
     }
 
-    fn parse(argv: Vec<String>) -> Result<Args, String> {
-        let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        let mut a = Args { seeds: 1000, first: 1, jobs, bug: None, nodes: (1, 7), out: "explore-out".into(), json: false };
-        let mut it = argv.into_iter();
-        while let Some(arg) = it.next() {
-            // Accept both `--opt V` and `--opt=V`.
-            let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
-                _ => (arg.clone(), None),
-            };
-            let mut next = || inline.clone().or_else(|| it.next());
-            match name.as_str() {
-                "--seeds" => a.seeds = value("--seeds", next())?,
-                "--first" => a.first = value("--first", next())?,
-                "--jobs" => {
-                    a.jobs = value("--jobs", next())?;
-                    if a.jobs == 0 {
-                        return Err("--jobs must be at least 1".into());
-                    }
-                }
-                "--bug" => {
-                    let v: String = value("--bug", next())?;
-                    let known = raft_core::Bugs::NAMES;
-                    a.bug = Some(known.iter().copied().find(|b| *b == v).ok_or(format!(
-                        "--bug: unknown bug `{}` (known: {})",
-                        v,
-                        known.join(", ")
-                    ))?);
-                }
-                "--nodes" => {
-                    let v: String = value("--nodes", next())?;
-                    let bad = || format!("--nodes: `{}` is not A..B with 1 <= A <= B <= 15", v);
-                    let (lo, hi) = match v.split_once("..") {
-                        Some((l, h)) => (l.parse::<u64>().map_err(|_| bad())?, h.trim_start_matches('=').parse::<u64>().map_err(|_| bad())?),
-                        None => {
-                            let n = v.parse::<u64>().map_err(|_| bad())?;
-                            (n, n)
-                        }
-                    };
-                    if lo < 1 || lo > hi || hi > 15 {
-                        return Err(bad());
-                    }
-                    a.nodes = (lo, hi);
-                }
-                "--out" => a.out = value("--out", next())?,
-                "--json" => a.json = true,
-                "-h" | "--help" => return Err(String::new()),
-                other => return Err(format!("explore: unknown option `{}`", other)),
+    fn node_range(v: &str) -> Result<(u64, u64), String> {
+        let max = raft_sim::MAX_NODES;
+        let bad = || format!("`{}` is not A..B with 1 <= A <= B <= {}", v, max);
+        let (lo, hi) = match v.split_once("..") {
+            Some((l, h)) => (l.parse::<u64>().map_err(|_| bad())?, h.trim_start_matches('=').parse::<u64>().map_err(|_| bad())?),
+            None => {
+                let n = v.parse::<u64>().map_err(|_| bad())?;
+                (n, n)
             }
+        };
+        if lo < 1 || lo > hi || hi > max {
+            return Err(bad());
         }
-        Ok(a)
+        Ok((lo, hi))
     }
 
     /// One seed that broke something.
@@ -304,16 +253,10 @@ mod explore_cli {
         lines: (usize, usize),
     }
 
-    pub fn main(argv: Vec<String>) -> ExitCode {
-        let args = match parse(argv) {
-            Ok(a) => a,
-            Err(msg) => {
-                if !msg.is_empty() {
-                    eprintln!("raft-sim: {}", msg);
-                }
-                eprintln!("{}", super::USAGE);
-                return ExitCode::from(2);
-            }
+    pub fn main(args: ExploreArgs) -> ExitCode {
+        let jobs = match args.jobs {
+            Some(j) => usize::try_from(j).unwrap_or(usize::MAX),
+            None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         };
         let opts = Options { nodes: args.nodes, bug: args.bug };
         let end = args.first.saturating_add(args.seeds);
@@ -332,11 +275,11 @@ mod explore_cli {
             end - 1,
             args.nodes.0,
             args.nodes.1,
-            args.jobs,
+            jobs,
             args.bug.map(|b| format!(", bug {}", b)).unwrap_or_default()
         );
         std::thread::scope(|scope| {
-            for _ in 0..args.jobs {
+            for _ in 0..jobs {
                 scope.spawn(|| loop {
                     let seed = next_seed.fetch_add(1, Ordering::Relaxed);
                     if seed >= end || seed > stop_above.load(Ordering::Relaxed) {
@@ -452,7 +395,7 @@ mod explore_cli {
                 })
                 .collect();
             let summary = serde_json::json!({
-                "seeds": seeds_run, "first": args.first, "jobs": args.jobs,
+                "seeds": seeds_run, "first": args.first, "jobs": jobs,
                 "nodes": [args.nodes.0, args.nodes.1], "bug": args.bug,
                 "elapsed_s": elapsed, "seeds_per_s": rate, "simulated_s": sim_s,
                 "violations_by_invariant": by_invariant, "violations": violations,

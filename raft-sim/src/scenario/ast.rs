@@ -1,8 +1,10 @@
 //! The parsed form of the scenario language (docs/scenario-language.md, v1,
 //! plus the extensions documented in docs/scenario-extensions.md).
 //!
-//! CONTRACT between the parser (`scenario/parse.rs`) and the runner
-//! (`scenario/run.rs`, the world, raft-wasm). Add variants; do not rename.
+//! The parser (`scenario/parse.rs`) produces these types; the runner
+//! (`scenario/run.rs`), the world and raft-wasm consume them. Scenario files
+//! written against the v1 language must keep their meaning, so variants are
+//! added, never renamed or reinterpreted.
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -482,7 +482,7 @@ fn parse_node(w: &str) -> Option<NodeRef> {
     if digits.starts_with('0') {
         return None;
     }
-    digits.parse::<u64>().ok().filter(|n| (1..=super::parse::MAX_NODES).contains(n)).map(NodeRef::Node)
+    digits.parse::<u64>().ok().filter(|n| (1..=crate::MAX_NODES).contains(n)).map(NodeRef::Node)
 }
 
 /// A highlighted node must exist somewhere in the lesson: the initial

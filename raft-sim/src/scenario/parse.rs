@@ -19,8 +19,7 @@ use super::ast::{
     Script, Setup,
 };
 
-/// Largest cluster and largest node id (docs/scenario-language.md: 1..=15).
-pub const MAX_NODES: u64 = 15;
+pub use crate::MAX_NODES;
 
 /// What the parser knows about the world when it reads a line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,13 +112,20 @@ pub fn parse_script(text: &str) -> Result<Script, ParseError> {
     let mut ctx = ParseContext::new();
     let mut state = ScriptState::new(&ctx);
     let mut commands = Vec::new();
+    // Where the timings were last set, to point at if raft-core refuses them.
+    let mut timing_at: Option<(u32, u32)> = None;
     for (i, line_text) in text.lines().enumerate() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         let Some(item) = parse_item_in(line_text, line_no, &mut ctx, Some(&mut state))? else {
             continue;
         };
         match item.value {
-            Item::Setup(s) => s.apply(&mut setup),
+            Item::Setup(s) => {
+                if matches!(s, SetupCommand::ElectionTimeout(..) | SetupCommand::Heartbeat(_) | SetupCommand::MaxEntries(_)) {
+                    timing_at = Some((item.line, item.col));
+                }
+                s.apply(&mut setup)
+            }
             Item::Command(c) => commands.push(Located {
                 line: item.line,
                 col: item.col,
@@ -127,6 +133,15 @@ pub fn parse_script(text: &str) -> Result<Script, ParseError> {
                 value: c,
             }),
         }
+    }
+    if let Err(reason) = crate::world::validate_setup(&setup) {
+        let (line, col) = timing_at.unwrap_or((1, 1));
+        let (lo, hi) = setup.election_timeout;
+        return Err(ParseError {
+            line,
+            col,
+            message: format!("{reason} (heartbeat {}ms, election timeout {lo}ms..{hi}ms)", setup.heartbeat),
+        });
     }
     Ok(Script { setup, commands })
 }
@@ -416,7 +431,7 @@ fn parse_words(
             let w = l.word(1, "the number of nodes", usage)?;
             let n = parse_u64(l, w, "a number of nodes")?;
             if !(1..=MAX_NODES).contains(&n) {
-                return Err(l.err_at(w, format!("cluster size must be 1..=15, not {n}")));
+                return Err(l.err_at(w, format!("cluster size must be 1..={MAX_NODES}, not {n}")));
             }
             l.no_more(2, usage)?;
             Ok(Item::Setup(SetupCommand::Cluster(n as u32)))
@@ -1387,6 +1402,12 @@ mod tests {
         assert_eq!(err("run 1s 2s"), (1, 8, "unexpected `2s`; usage: `run D`".into()));
         assert_eq!(err("set election-timeout 300ms..150ms"), (1, 22, "range `300ms..150ms` is empty: 300ms is more than 150ms".into()));
         assert_eq!(err("set election-timeout 0ms..150ms"), (1, 22, "the election timeout must be at least 1ms".into()));
+        // raft-core's Config::validate, reported at the line that set the timing (§5.6).
+        assert_eq!(
+            err("cluster 3\nset heartbeat 200ms\nrun 1s"),
+            (2, 1, "the heartbeat interval must be shorter than the smallest election timeout (§5.6) (heartbeat 200ms, election timeout 150ms..300ms)".into())
+        );
+        assert!(parse_script("cluster 3\nset heartbeat 200ms\nset election-timeout 300ms..600ms\nrun 1s").is_ok());
         assert_eq!(err("set latency 10ms"), (1, 13, "expected a range like `150ms..300ms`, found `10ms`".into()));
         assert_eq!(err("set latency 10ms..3x"), (1, 19, "expected a duration like `250ms` or `2s`, found `3x`".into()));
         assert_eq!(err("set heartbeat 0ms"), (1, 15, "the heartbeat interval must be at least 1ms".into()));

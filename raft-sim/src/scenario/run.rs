@@ -43,8 +43,7 @@ impl Runner {
         Runner { world: World::new(setup), failures: Vec::new(), expected_violations: BTreeSet::new() }
     }
 
-    /// A runner around an existing world (e.g. one built with
-    /// [`World::with_max_entries`], or a checkpoint).
+    /// A runner around an existing world (e.g. a checkpoint).
     pub fn from_world(world: World) -> Runner {
         Runner { world, failures: Vec::new(), expected_violations: BTreeSet::new() }
     }
@@ -298,7 +297,6 @@ fn change(w: &mut World, leader: NodeId, change: ConfigChange) -> Result<(), Str
     raw.propose_change(change).map(|_| ()).map_err(|e| format!("leader n{} refused: {}", leader, dropped_text(&e)))
 }
 
-/// A proposal's refusal in words.
 /// `load put RATE/s for D keys N`: put number i (0, 1, ...) is invoked at
 /// `floor(i * 1000 / rate)` ms after the start, on key `k(i mod N)`, with the
 /// value `START.i` (unique in the run: loads do not overlap in time), whether
@@ -315,6 +313,7 @@ fn run_load(w: &mut World, rate: u64, duration: u64, keys: u32) {
     }
 }
 
+/// A proposal's refusal in words.
 pub fn dropped_text(e: &ProposalDropped) -> String {
     match e {
         ProposalDropped::NotLeader { leader_hint: Some(l) } => format!("not leader (leader is n{})", l),

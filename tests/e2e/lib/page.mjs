@@ -7,6 +7,7 @@
 // same cluster history and the assertions never depend on the machine's speed.
 
 import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -226,9 +227,10 @@ export async function canvasColourCount(page, selector = 'canvas[data-testid="ri
 
 /** The up node that is leader in the highest term, or null (scenario-language `leader`). */
 export function leaderOf(view) {
-  const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
-  if (leaders.length === 0) return null;
-  return leaders.reduce((a, b) => (b.term > a.term ? b : a));
+  if (view.leader == null) return null;
+  const node = view.nodes.find((n) => n.id === view.leader);
+  assert.ok(node && node.up && node.role === 'leader', `view.leader n${view.leader} is not an up leader`);
+  return node;
 }
 
 export function nodeById(view, id) {
