@@ -36,10 +36,9 @@
 // `events` on a checkpoint are the trace events of the `recentMs` before it,
 // so the page's "what happened" list and flashes are not blank after a jump.
 //
-// Limit: a command that moves time (`run`, `await`, `load`) and reaches past
-// the target is not run; the replay advances plainly to the target instead.
-// For `run` and `await` that is the same thing; a `load` travelled into
-// halfway shows the cluster without the puts the load would have made by then.
+// A command that moves time (`run`, `await`, `load`) and reaches past the
+// target runs only up to it (raft-wasm `exec_until`): travelling into the
+// middle of `load put 100/s for 60s` shows the puts made by then.
 
 const MIB = 1024 * 1024;
 
@@ -337,11 +336,11 @@ export class History {
           sim.exec(op.src);
           seq++;
         } else {
-          // The target lies inside this exec: its commands one at a time up
-          // to the target (advancing past one would skip it).
-          const r = replayUntil(sim, op.src, target);
-          sim = r.sim;
-          if (r.ran.length) partial = { at: op.at, end: Number(sim.time_ms()), src: r.ran.join('\n') };
+          // The target lies inside this exec: run it up to the target (the
+          // command that crosses it only its first part: raft-wasm
+          // `exec_until`), and remember what ran in case the reader acts here.
+          const ran = sim.exec_until(op.src, target).trimEnd();
+          if (ran) partial = { at: op.at, end: Number(sim.time_ms()), src: ran };
           break;
         }
       }
@@ -354,30 +353,6 @@ export class History {
     this._cursor = { time: Number(sim.time_ms()), seq, partial };
     return { sim, recent: (cp.events || []).slice(), events: sim.events() || [] };
   }
-}
-
-/**
- * Run the commands of `script` on `sim` one by one while they end at or
- * before `target` (a trial clone per command: a `run`, `await` or `load` that
- * would cross the target is left out, and the caller advances the rest).
- * Returns `{ sim, ran }`: the simulation to keep (the input is freed when
- * replaced) and the lines that ran.
- */
-export function replayUntil(sim, script, target) {
-  const lines = String(script).split('\n');
-  const ran = [];
-  let info;
-  try { info = sim.inspect(script); } catch (_) { return { sim, ran }; }
-  for (const c of info.commands) {
-    const line = lines[c.line - 1];
-    const trial = sim.clone();
-    try { trial.exec(line); } catch (_) { trial.free(); break; }
-    if (Number(trial.time_ms()) > target) { trial.free(); break; }
-    sim.free();
-    sim = trial;
-    ran.push(line);
-  }
-  return { sim, ran };
 }
 
 /**

@@ -62,3 +62,34 @@ fn issues_evenly_spaced_puts_over_the_keys_while_time_passes() {
     let run = run_text("cluster 3\nseed 4\nawait leader any within 2s\nrun 1s\nrun 1s\n").unwrap();
     assert_eq!(run.world.now, runner.world.now);
 }
+
+/// Time travel into the middle of a command (`Runner::exec_command_until`):
+/// the part that ran is a line of the language that replays to the same state.
+#[test]
+fn a_command_cut_short_is_the_line_that_replays_it() {
+    use raft_sim::Runner;
+    let script = parse_script("cluster 3\nseed 2\nawait leader any within 2s\nload put 50/s for 3s\nawait commit n1 >= 100000 within 2s\nrun 1s\n").unwrap();
+    let mut runner = Runner::new(&script.setup);
+    runner.exec_command(&script.commands[0]).unwrap();
+    let t0 = runner.world.now;
+
+    // The load, cut at +1,234 ms: the same puts as a 1,234 ms load.
+    let (line, whole) = runner.exec_command_until(&script.commands[1], t0 + 1234).expect("it ran");
+    assert_eq!((line.as_str(), whole), ("load put 50/s for 1234ms keys 5", false));
+    assert_eq!(runner.world.now, t0 + 1234);
+    let replay = parse_script(&format!("cluster 3\nseed 2\nawait leader any within 2s\n{line}\n")).unwrap();
+    let mut straight = Runner::new(&replay.setup);
+    for cmd in &replay.commands {
+        straight.exec_command(cmd).unwrap();
+    }
+    assert_eq!(runner.trace_hash(), straight.trace_hash());
+    assert_eq!(runner.world.clients.total(), straight.world.clients.total());
+
+    // An await that has not held by then has only watched time pass: `run`.
+    let (line, whole) = runner.exec_command_until(&script.commands[2], t0 + 1500).expect("it ran");
+    assert_eq!((line.as_str(), whole), ("run 266ms", false));
+    assert!(runner.failures.is_empty(), "an await cut short is not a failure: {:?}", runner.failures);
+    // A run wholly before the target runs whole; one after it does not run.
+    assert_eq!(runner.exec_command_until(&script.commands[3], t0 + 5000), Some(("run 1s".to_string(), true)));
+    assert_eq!(runner.exec_command_until(&script.commands[3], t0 + 2000), None);
+}

@@ -158,6 +158,28 @@ impl Simulation {
         Ok(())
     }
 
+    /// Time travel into the middle of a command: run `text`'s commands like
+    /// `exec`, but stop when simulated time reaches `until_ms`; a `run`,
+    /// `await` or `load` that would go past it runs only its first part.
+    /// Returns the lines that ran, as the language writes them (the last one
+    /// possibly shortened, e.g. `load put 100/s for 2300ms keys 10`), and
+    /// logs exactly those, so the command log replays to this state.
+    pub fn exec_until(&mut self, text: &str, until_ms: f64) -> Result<String, JsError> {
+        let commands = self.parse_commands(text)?;
+        let until = until_ms.max(0.0) as u64;
+        self.flush_pending_run();
+        let mut ran = String::new();
+        for cmd in &commands {
+            let Some((line, whole)) = self.runner.exec_command_until(cmd, until) else { break };
+            let _ = writeln!(self.log, "{}", line);
+            let _ = writeln!(ran, "{}", line);
+            if !whole {
+                break;
+            }
+        }
+        Ok(ran)
+    }
+
     /// Advance simulated time by `ms` milliseconds (recorded as `run` in the log).
     pub fn advance(&mut self, ms: u32) {
         if ms == 0 {

@@ -80,6 +80,27 @@ test('travelling into a multi-line exec replays its commands up to the target', 
   h.clear();
 });
 
+test('travelling into the middle of a load shows the puts it had made by then', () => {
+  const h = new History(wasm);
+  const sim = new wasm.Simulation(SETUP);
+  sim.exec('await leader any within 2s');
+  h.record(sim, [], true);
+  const t0 = Number(sim.time_ms());
+  sim.exec('load put 50/s for 3s');
+  h.afterExec(sim, 'load put 50/s for 3s', t0, []);
+
+  const got = h.travel(t0 + 1234);
+  // The same load, only 1,234 ms long (`keys 5`: the default for 50/s).
+  const want = new wasm.Simulation(SETUP);
+  want.exec('await leader any within 2s');
+  want.exec('load put 50/s for 1234ms keys 5');
+  assertSameRun(got.sim, want, 'inside the load');
+  const puts = got.sim.state().history_total;
+  assert.ok(puts >= 60 && puts <= 63, `50 puts/s for 1.234 s: ${puts} operations`);
+  for (const s of [got.sim, want, sim]) s.free();
+  h.clear();
+});
+
 test('a loaded scenario gets a checkpoint after each command; each is that prefix', () => {
   const text = `${SETUP}await leader any within 2s\nput a 1\nrun 400ms\ncrash leader\nawait leader any within 3s\nrun 200ms\n`;
   const sim = new wasm.Simulation(text);

@@ -138,6 +138,52 @@ impl Runner {
         }
     }
 
+    /// Time travel into the middle of a command: like [`Runner::exec_command`],
+    /// but a command that moves time (`run`, `await`, `load`) stops when the
+    /// clock reaches `until`. Returns the command that actually ran, as a line
+    /// of the language, so a command log that records it replays to exactly
+    /// this state: the whole command, or its first part — `run 2300ms` for a
+    /// `run` or an `await` cut short (an await that has not held yet has only
+    /// watched time pass), `load put 100/s for 2300ms keys 10` for a load (its
+    /// puts up to then are the same as the longer load's) — and whether that
+    /// was the whole command. `None` when `until` had already passed, so
+    /// nothing ran.
+    pub fn exec_command_until(&mut self, cmd: &Located<Command>, until: u64) -> Option<(String, bool)> {
+        let left = until.saturating_sub(self.world.now);
+        let cut = |value: Command, text: String| Located { line: cmd.line, col: cmd.col, text, value };
+        let part = match &cmd.value {
+            Command::Run(ms) if *ms > left => Some(cut(Command::Run(left), format!("run {left}ms"))),
+            Command::Await { cond, within } if *within > left => {
+                // Whether it holds by `until` decides what ran: find out on a
+                // copy (an await is short; this is one travel, not a frame).
+                let mut probe = self.world.clone();
+                let start = probe.now;
+                let holds = loop {
+                    if eval(&probe, cond).is_ok() {
+                        break true;
+                    }
+                    if probe.now - start >= left {
+                        break false;
+                    }
+                    probe.step();
+                };
+                (!holds).then(|| cut(Command::Run(left), format!("run {left}ms")))
+            }
+            Command::Load { rate, duration, keys } if *duration > left => Some(cut(
+                Command::Load { rate: *rate, duration: left, keys: *keys },
+                format!("load put {rate}/s for {left}ms keys {keys}"),
+            )),
+            _ => None,
+        };
+        if left == 0 && part.is_some() {
+            return None;
+        }
+        let whole = part.is_none();
+        let run = part.as_ref().unwrap_or(cmd);
+        let _ = self.exec_command(run);
+        Some((run.text.clone(), whole))
+    }
+
     fn exec(&mut self, cmd: &Command) -> Result<(), String> {
         let w = &mut self.world;
         match cmd {
