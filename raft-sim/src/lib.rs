@@ -13,6 +13,7 @@
 //! - [`client`]: clients that find the leader, retry, and record the history;
 //! - [`world`]: nodes, storage, the clock and the `Ready` loop;
 //! - [`invariants`]: the safety checks run after every millisecond;
+//! - [`metrics`]: what a run costs (commit latency, throughput, messages, elections);
 //! - [`trace`]: typed events and the trace hash;
 //! - [`scenario`]: the scenario language (syntax tree, parser, runner);
 //! - [`view`]: the JSON view model shared by the CLI and the page;
@@ -47,6 +48,7 @@ pub mod explore;
 pub mod invariants;
 pub mod kv;
 pub mod linearizability;
+pub mod metrics;
 pub mod network;
 pub mod rng;
 pub mod scenario;

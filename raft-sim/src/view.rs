@@ -39,6 +39,8 @@ pub struct View {
     /// The up node that is leader in the highest term (`World::leader`, the
     /// scenario language's `leader`), so the page never decides it again.
     pub leader: Option<NodeId>,
+    /// What the run costs so far (docs/view-model.md, "Metrics").
+    pub metrics: crate::metrics::MetricsSummary,
     pub trace_hash: String,
     pub trace_events: u64,
     /// Invariants the scenario expects to fire (`# expect-violation:`).
@@ -301,13 +303,19 @@ pub struct Limits {
     pub log_tail: Option<usize>,
     /// The newest client operations (None: all of them).
     pub history_tail: Option<usize>,
+    /// The newest metrics windows (usize::MAX: all of them).
+    pub metrics_windows: usize,
 }
 
 impl Limits {
-    pub const ALL: Limits = Limits { log_tail: None, history_tail: None };
+    pub const ALL: Limits = Limits { log_tail: None, history_tail: None, metrics_windows: usize::MAX };
     /// The page's view: enough entries for the widest log panel at its
     /// smallest cell; older ones come from [`log_window`] on demand.
-    pub const PAGE: Limits = Limits { log_tail: Some(PAGE_LOG_TAIL), history_tail: Some(PAGE_HISTORY_TAIL) };
+    pub const PAGE: Limits = Limits {
+        log_tail: Some(PAGE_LOG_TAIL),
+        history_tail: Some(PAGE_HISTORY_TAIL),
+        metrics_windows: crate::metrics::PAGE_WINDOWS,
+    };
 }
 
 /// Entries of each log in the page's view model.
@@ -564,6 +572,7 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
         },
         members: w.nodes.keys().copied().collect(),
         leader: w.leader().map(|(id, _)| id),
+        metrics: w.metrics.summary(w.now, limits.metrics_windows),
         trace_hash: alloc::format!("{:016x}", w.trace.hash),
         trace_events: w.trace.count,
         expected_violations: runner.expected_violations.iter().cloned().collect(),

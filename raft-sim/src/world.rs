@@ -27,6 +27,7 @@ use crate::kv::{Kv, KvCommand};
 use crate::network::{Arrival, InFlight, Network};
 use crate::rng::{mix, Rng};
 use crate::scenario::ast::{ReadMode, Setup};
+use crate::metrics::Metrics;
 use crate::trace::{reason_value, role_name, EventKind, Trace};
 
 /// Search budget of the once-a-second linearizability check in `step`: small,
@@ -137,6 +138,8 @@ pub struct World {
     pub clients: Clients,
     pub trace: Trace,
     pub checker: Checker,
+    /// What the run costs (latencies, rates, elections): observes, never acts.
+    pub metrics: Metrics,
 }
 
 impl World {
@@ -154,6 +157,7 @@ impl World {
             clients: Clients::default(),
             trace: Trace::new(false),
             checker: Checker::default(),
+            metrics: Metrics::default(),
         };
         let n = (setup.cluster as NodeId).clamp(1, MAX_NODES);
         let voters: Vec<NodeId> = (1..=n).collect();
@@ -213,6 +217,7 @@ impl World {
     }
 
     pub fn emit(&mut self, kind: EventKind) {
+        self.metrics.observe(self.now, &kind);
         self.trace.record(self.now, kind);
     }
 
@@ -322,6 +327,8 @@ impl World {
         self.clients_step();
         self.drain_all();
         self.check_invariants();
+        let has_leader = self.leader().is_some();
+        self.metrics.sample(now, has_leader);
     }
 
     pub(crate) fn trace_drop(&mut self, m: &InFlight, why: &str) {

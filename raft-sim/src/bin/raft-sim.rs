@@ -74,6 +74,16 @@ struct RunArgs {
     /// At most N entries per AppendEntries (overrides `set max-entries`; default 64).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_entries: Option<u64>,
+    /// Also measure per window of D (e.g. `1s`): `metrics.windows` in --json.
+    #[arg(long, value_name = "D", value_parser = metrics_window)]
+    metrics_window: Option<u64>,
+}
+
+fn metrics_window(v: &str) -> Result<u64, String> {
+    match raft_sim::scenario::parse::parse_duration_str(v)? {
+        0 => Err("the window must be at least 1ms".into()),
+        ms => Ok(ms),
+    }
 }
 
 fn main() -> ExitCode {
@@ -108,6 +118,9 @@ fn run(args: RunArgs) -> ExitCode {
     let mut runner = Runner::from_world(World::new(&script.setup));
     runner.expected_violations = raft_sim::expected_violations(&text);
     runner.keep_events(args.trace);
+    if let Some(w) = args.metrics_window {
+        runner.world.metrics.set_window(Some(w), 0, usize::MAX);
+    }
     // Every event is printed, however long a `run` is.
     runner.world.trace.limit = usize::MAX;
     for cmd in &script.commands {
@@ -164,6 +177,13 @@ fn print_summary(file: &str, v: &View) {
     out!("  messages dropped:   {}", counts_text(&v.messages.dropped));
     let returned = v.history.iter().filter(|h| h.returned_ms.is_some()).count();
     out!("  client operations:  {} ({} returned)", v.history.len(), returned);
+    let m = &v.metrics.whole;
+    let lat = |l: &Option<raft_sim::metrics::Latency>| {
+        l.as_ref().map_or("-".to_string(), |l| format!("p50 {} / p90 {} / p99 {} / max {} ms", l.p50, l.p90, l.p99, l.max))
+    };
+    out!("  commit latency:     {}", lat(&m.commit_latency_ms));
+    out!("  read latency:       {}", lat(&m.read_latency_ms));
+    out!("  throughput:         {} ops/s; {} election(s); {} ms without a leader", m.ops_per_s, m.elections, m.leaderless_ms);
     for f in &v.failures {
         out!("{}:{}: {}", file, f.line, f.message);
     }

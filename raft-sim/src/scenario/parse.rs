@@ -941,7 +941,7 @@ fn parse_u64(l: &Line<'_>, w: Word<'_>, what: &str) -> Result<u64, ParseError> {
 }
 
 /// `250ms` or `2s` (a non-negative integer and a unit).
-fn parse_duration_str(s: &str) -> Result<Millis, String> {
+pub fn parse_duration_str(s: &str) -> Result<Millis, String> {
     let (digits, scale) = if let Some(d) = s.strip_suffix("ms") {
         (d, 1u64)
     } else if let Some(d) = s.strip_suffix('s') {
