@@ -10,7 +10,7 @@
 
 use alloc::vec::Vec;
 
-use crate::types::{Index, NodeId};
+use crate::types::{Index, Membership, NodeId};
 
 /// Outcome of counting votes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +45,18 @@ pub fn majority_commit_index(match_indexes: &[Index]) -> Index {
 /// (`incoming`) *and* a majority of C_old (`outgoing`) store it.
 pub fn joint_commit_index(incoming: &[Index], outgoing: &[Index]) -> Index {
     majority_commit_index(incoming).min(majority_commit_index(outgoing))
+}
+
+/// The value a quorum of `m`'s voters has reached — of both C_new and C_old
+/// while `m` is joint — given what each voter has acknowledged (`acked`, etcd's
+/// `AckedIndexer`). One function serves every "has a quorum got this far?"
+/// question the leader asks: the commit index (acked = match index), ReadIndex
+/// (acked = heartbeat round) and the lease (acked = when the acknowledged round
+/// was sent). `Index::MAX` when `m` has no voters.
+pub fn joint_acked<F: Fn(NodeId) -> Index>(m: &Membership, acked: F) -> Index {
+    let incoming: Vec<Index> = m.voters.iter().map(|id| acked(*id)).collect();
+    let outgoing: Vec<Index> = m.voters_outgoing.iter().map(|id| acked(*id)).collect();
+    joint_commit_index(&incoming, &outgoing)
 }
 
 /// Count the votes of `voters`: `granted` and `rejected` list who answered
@@ -85,6 +97,20 @@ pub fn joint_vote_result(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joint_acked_needs_a_quorum_of_each_configuration() {
+        use alloc::vec;
+        // Acknowledged value = the voter's id times ten.
+        let acked = |id: NodeId| id * 10;
+        let simple = Membership { voters: vec![1, 2, 3], ..Default::default() };
+        assert_eq!(joint_acked(&simple, acked), 20, "2 of 3 voters reached 20");
+        let joint = Membership { voters: vec![1, 2, 3], voters_outgoing: vec![1, 4, 5], ..Default::default() };
+        assert_eq!(joint_acked(&joint, acked), 20, "C_new reached 20, C_old 40: both must");
+        let learners_do_not_count = Membership { voters: vec![1], learners: vec![9], ..Default::default() };
+        assert_eq!(joint_acked(&learners_do_not_count, acked), 10);
+        assert_eq!(joint_acked(&Membership::default(), acked), Index::MAX, "no voters: no constraint");
+    }
 
     #[test]
     fn majority_of_n_voters() {

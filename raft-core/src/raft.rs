@@ -25,16 +25,29 @@ use crate::reason::*;
 use crate::rng::SplitMix64;
 use crate::types::*;
 
-/// How many recent heartbeat rounds the leader remembers the send time of
-/// (for lease reads). Older acknowledgements simply stop counting.
-const ROUND_HISTORY: usize = 256;
+// The rest of the server beside the protocol, each in its own file (as etcd
+// splits raft.go, read_only.go and status.go), so this one reads as Figure 2.
+mod compaction; // log compaction (paper §7)
+mod read_only; // ReadIndex and lease reads (thesis §6.4)
+mod ready; // the Ready hand-off to the host
+mod status; // Status and accessors
+mod transfer; // leadership transfer (thesis §3.10)
 
-/// A ReadIndex request waiting for a quorum to acknowledge heartbeat round `round`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct PendingRead {
-    ctx: u64,
-    index: Index,
-    round: u64,
+use read_only::PendingRead;
+
+/// What `send_append` does when a follower has every entry already: send an
+/// empty AppendEntries anyway (a probe, or to carry the commit index or a
+/// heartbeat round), or nothing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IfNothingNew {
+    SendEmpty,
+    SendNothing,
+}
+
+/// A heartbeat round as AppendEntries carries it: `read_ctx`, where 0 means
+/// "no round" (rounds are numbered from 1).
+fn wire_round(round: Option<u64>) -> u64 {
+    round.unwrap_or(0)
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -340,7 +353,7 @@ impl Raft {
         // A server that just joined: start probing for its match point now
         // rather than at the next heartbeat.
         for id in added {
-            self.send_append(id, true, 0);
+            self.send_append(id, IfNothingNew::SendEmpty, None);
         }
         if self.config_index > self.commit_index {
             return;
@@ -352,7 +365,7 @@ impl Raft {
             .map(|(id, _)| *id)
             .collect();
         for id in removed {
-            self.send_heartbeat(id, 0);
+            self.send_heartbeat(id, None);
             self.progress.remove(&id);
         }
     }
@@ -791,7 +804,7 @@ impl Raft {
                 if pr.state == ProgressState::Snapshot && pr.match_index >= pr.pending_snapshot {
                     pr.become_replicate();
                 }
-                self.send_append(from, true, 0);
+                self.send_append(from, IfNothingNew::SendEmpty, None);
                 self.leader_after_progress();
             }
             _ => {}
@@ -1026,14 +1039,15 @@ impl Raft {
     fn broadcast_append(&mut self) {
         let peers: Vec<NodeId> = self.progress.keys().copied().collect();
         for id in peers {
-            self.send_append(id, false, 0);
+            self.send_append(id, IfNothingNew::SendNothing, None);
         }
     }
 
     /// Send `to` the entries from its `next_index` (or a snapshot when they are
-    /// compacted away). Without `allow_empty`, nothing is sent when there is
-    /// nothing new. Returns whether a message went out.
-    fn send_append(&mut self, to: NodeId, allow_empty: bool, read_ctx: u64) -> bool {
+    /// compacted away); `if_nothing_new` says whether an empty AppendEntries
+    /// (a probe) goes out when there is nothing new. `round`: the heartbeat
+    /// round it also stands for (reads). Returns whether a message went out.
+    fn send_append(&mut self, to: NodeId, if_nothing_new: IfNothingNew, round: Option<u64>) -> bool {
         let Some(pr) = self.progress.get(&to) else { return false };
         if pr.is_paused() {
             return false;
@@ -1047,7 +1061,7 @@ impl Raft {
             return self.send_snapshot(to);
         };
         let entries = self.log.slice(next, self.log.last_index(), self.cfg.max_entries_per_message);
-        if entries.is_empty() && !allow_empty {
+        if entries.is_empty() && if_nothing_new == IfNothingNew::SendNothing {
             return false;
         }
         let last_sent = entries.last().map(|e| e.index);
@@ -1063,6 +1077,7 @@ impl Raft {
             ProgressState::Probe => pr.probe_sent = true,
             ProgressState::Snapshot => {}
         }
+        let read_ctx = wire_round(round);
         self.send(to, MessageBody::AppendEntries { prev_log_index, prev_log_term, entries, leader_commit, read_ctx });
         true
     }
@@ -1082,12 +1097,13 @@ impl Raft {
     /// A heartbeat that only proves leadership and carries the commit index:
     /// it points at the follower's known match, so it always passes the
     /// consistency check and never implies more than we know.
-    fn send_heartbeat(&mut self, to: NodeId, read_ctx: u64) {
+    fn send_heartbeat(&mut self, to: NodeId, round: Option<u64>) {
         let Some(pr) = self.progress.get(&to) else { return };
         let prev_log_index = pr.match_index;
         match self.log.term_at(prev_log_index) {
             Some(prev_log_term) => {
                 let leader_commit = self.commit_index;
+                let read_ctx = wire_round(round);
                 self.send(
                     to,
                     MessageBody::AppendEntries { prev_log_index, prev_log_term, entries: Vec::new(), leader_commit, read_ctx },
@@ -1101,7 +1117,7 @@ impl Raft {
                         pr.next_index = pr.match_index + 1;
                     }
                 }
-                self.send_append(to, true, read_ctx);
+                self.send_append(to, IfNothingNew::SendEmpty, round);
             }
         }
     }
@@ -1109,11 +1125,7 @@ impl Raft {
     fn broadcast_heartbeat(&mut self) {
         // Lease reads need every heartbeat round numbered; ReadIndex only the
         // rounds that confirm pending reads.
-        let round = if self.cfg.read_mode == ReadMode::Lease || !self.pending_reads.is_empty() {
-            self.new_round()
-        } else {
-            0
-        };
+        let round = (self.cfg.read_mode == ReadMode::Lease || !self.pending_reads.is_empty()).then(|| self.new_round());
         let peers: Vec<NodeId> = self.progress.keys().copied().collect();
         let last_index = self.log.last_index();
         for id in peers {
@@ -1124,7 +1136,7 @@ impl Raft {
                 ProgressState::Probe => {
                     // The probe may have been lost: try again.
                     pr.probe_sent = false;
-                    self.send_append(id, true, round);
+                    self.send_append(id, IfNothingNew::SendEmpty, round);
                 }
                 ProgressState::Replicate => {
                     let interval = self.cfg.heartbeat_interval;
@@ -1134,7 +1146,7 @@ impl Raft {
                         // Nothing acknowledged for a whole interval: assume the
                         // in-flight messages were lost and resend from the match.
                         pr.next_index = pr.match_index + 1;
-                        self.send_append(id, true, round);
+                        self.send_append(id, IfNothingNew::SendEmpty, round);
                     } else {
                         self.send_heartbeat(id, round);
                     }
@@ -1178,7 +1190,7 @@ impl Raft {
             self.send(from, MessageBody::TimeoutNow);
         }
         // Keep streaming whatever it does not have yet.
-        self.send_append(from, false, 0);
+        self.send_append(from, IfNothingNew::SendNothing, None);
     }
 
     /// Fast backup (thesis §5.3): jump `next_index` using the follower's hint
@@ -1214,7 +1226,7 @@ impl Raft {
         next = next.min(rejected).max(pr.match_index + 1).max(1);
         pr.become_probe();
         pr.next_index = next;
-        self.send_append(from, true, 0);
+        self.send_append(from, IfNothingNew::SendEmpty, None);
     }
 
     /// Bug `leader-truncates`: make the leader's log match the follower's
@@ -1242,25 +1254,23 @@ impl Raft {
         if self.membership.voters.is_empty() {
             return false;
         }
-        let match_of = |id: &NodeId| -> Index {
-            if *id == self.id {
+        let match_of = |id: NodeId| -> Index {
+            if id == self.id {
                 self.log.last_index()
             } else {
-                self.progress.get(id).map_or(0, |p| p.match_index)
+                self.progress.get(&id).map_or(0, |p| p.match_index)
             }
         };
-        let incoming: Vec<Index> = self.membership.voters.iter().map(match_of).collect();
-        let mut outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(match_of).collect();
-        let mut n = quorum::joint_commit_index(&incoming, &outgoing);
+        let mut n = quorum::joint_acked(&self.membership, match_of);
         // Deliberate bugs (Config::bugs), for tests of the checker.
         let bugs = self.cfg.bugs;
+        let incoming: Vec<Index> = self.membership.voters.iter().map(|id| match_of(*id)).collect();
         if bugs.commit_one_half_of_joint {
-            outgoing.clear();
-            n = quorum::joint_commit_index(&incoming, &outgoing);
+            n = quorum::majority_commit_index(&incoming);
         }
         if bugs.commit_counts_learners {
             // The index held by majority(voters) servers of voters + learners.
-            let mut acks: Vec<Index> = incoming.iter().copied().chain(self.membership.learners.iter().map(match_of)).collect();
+            let mut acks: Vec<Index> = incoming.iter().copied().chain(self.membership.learners.iter().map(|id| match_of(*id))).collect();
             acks.sort_unstable_by(|a, b| b.cmp(a));
             n = n.max(acks[quorum::majority(incoming.len()) - 1]);
         }
@@ -1413,333 +1423,5 @@ impl Raft {
         self.broadcast_append();
         self.leader_after_progress();
         Ok(index)
-    }
-
-    // ---- reads (thesis §6.4) ----
-
-    fn new_round(&mut self) -> u64 {
-        self.read_round += 1;
-        self.round_sent_at.push((self.read_round, self.now));
-        if self.round_sent_at.len() > ROUND_HISTORY {
-            self.round_sent_at.remove(0);
-        }
-        self.read_round
-    }
-
-    fn round_sent_tick(&self, round: u64) -> Option<u64> {
-        self.round_sent_at.iter().find(|(r, _)| *r == round).map(|(_, t)| *t)
-    }
-
-    /// Lease (thesis §6.4.1): a quorum acknowledged heartbeats sent at or after
-    /// tick T, and none of them will vote for anyone else before T +
-    /// election_timeout_min, so no other leader can exist until then.
-    fn lease_valid(&self) -> bool {
-        if self.lease_revoked {
-            return false;
-        }
-        // Encode "acknowledged a round sent at tick t" as t + 1 (0 = never).
-        let ack_tick = |id: &NodeId| -> Index {
-            if *id == self.id {
-                return self.now + 1;
-            }
-            self.progress
-                .get(id)
-                .and_then(|p| self.round_sent_tick(p.acked_round))
-                .map_or(0, |t| t + 1)
-        };
-        let incoming: Vec<Index> = self.membership.voters.iter().map(ack_tick).collect();
-        let outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(ack_tick).collect();
-        let start_plus_one = quorum::joint_commit_index(&incoming, &outgoing);
-        if start_plus_one == 0 || start_plus_one == Index::MAX {
-            return false;
-        }
-        self.now < start_plus_one - 1 + self.cfg.election_timeout_min
-    }
-
-    pub(crate) fn read_index(&mut self, ctx: u64) {
-        let reason = if self.role != Role::Leader {
-            Some(ReadRejected::NotLeader { leader_hint: self.leader_id })
-        } else if self.transfer_target.is_some() {
-            Some(ReadRejected::TransferInProgress)
-        } else if !self.current_term_committed() {
-            // Until its no-op commits, a new leader does not know the commit index.
-            Some(ReadRejected::NoopNotCommitted)
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            self.events.push(CoreEvent::ReadRejected { ctx, reason });
-            return;
-        }
-        let index = self.commit_index;
-        // (Bug `stale-leader-read`: serve at once, as if leadership were certain.)
-        if (self.cfg.read_mode == ReadMode::Lease && self.lease_valid()) || self.cfg.bugs.stale_leader_read {
-            self.read_states.push(ReadState { ctx, index });
-            return;
-        }
-        // ReadIndex: confirm we are still leader with one round of heartbeats.
-        let round = self.new_round();
-        self.pending_reads.push(PendingRead { ctx, index, round });
-        let peers: Vec<NodeId> = self.progress.keys().copied().collect();
-        for id in peers {
-            self.send_heartbeat(id, round);
-        }
-        self.resolve_reads();
-    }
-
-    /// Serve every pending read whose round a quorum (of every active
-    /// configuration) has acknowledged.
-    fn resolve_reads(&mut self) {
-        if self.pending_reads.is_empty() {
-            return;
-        }
-        let acked = |id: &NodeId| -> Index {
-            if *id == self.id {
-                self.read_round
-            } else {
-                self.progress.get(id).map_or(0, |p| p.acked_round)
-            }
-        };
-        let incoming: Vec<Index> = self.membership.voters.iter().map(acked).collect();
-        let outgoing: Vec<Index> = self.membership.voters_outgoing.iter().map(acked).collect();
-        let confirmed = quorum::joint_commit_index(&incoming, &outgoing);
-        let mut still = Vec::new();
-        for r in core::mem::take(&mut self.pending_reads) {
-            if r.round <= confirmed {
-                self.read_states.push(ReadState { ctx: r.ctx, index: r.index });
-            } else {
-                still.push(r);
-            }
-        }
-        self.pending_reads = still;
-    }
-
-    // ---- leadership transfer (thesis §3.10) ----
-
-    pub(crate) fn transfer_leader(&mut self, target: NodeId) {
-        if self.role != Role::Leader || target == self.id {
-            return;
-        }
-        if !membership::is_voter(&self.membership, target) || !self.progress.contains_key(&target) {
-            return;
-        }
-        if let Some(old) = self.transfer_target {
-            if old == target {
-                return;
-            }
-            self.events.push(CoreEvent::TransferAborted { to: old });
-        }
-        self.transfer_target = Some(target);
-        self.transfer_elapsed = 0;
-        self.lease_revoked = true;
-        self.events.push(CoreEvent::TransferStarted { to: target });
-        let caught_up = self.progress.get(&target).is_some_and(|p| p.match_index == self.log.last_index());
-        if caught_up {
-            self.send(target, MessageBody::TimeoutNow);
-        } else {
-            self.send_append(target, true, 0);
-        }
-    }
-
-    pub(crate) fn campaign_forced(&mut self) {
-        self.campaign(RoleChangeReason::Forced, true);
-    }
-
-    // ---- log compaction (paper §7) ----
-
-    pub(crate) fn compact(&mut self, index: Index, data: Vec<u8>) {
-        // Only what the host has applied can be covered by its state bytes.
-        if index <= self.log.snapshot_index() || index > self.last_applied || index > self.log.last_index() {
-            return;
-        }
-        // A server that joined with no initial voters knows only the changes
-        // in its log, not the configuration they started from: a snapshot
-        // would freeze that partial view as if it were the whole
-        // configuration (and let it campaign on it). It keeps its log until a
-        // leader's snapshot tells it the real configuration.
-        if !self.membership_known {
-            return;
-        }
-        let Some(term) = self.log.term_at(index) else { return };
-        let snapshot = Snapshot {
-            last_included_index: index,
-            last_included_term: term,
-            membership: self.membership_at(index),
-            data,
-        };
-        self.log.install_snapshot(snapshot.clone(), true);
-        self.pending_snapshot = Some(snapshot);
-        self.snapshot_install = false;
-        self.events.push(CoreEvent::SnapshotTaken { index, term });
-    }
-
-    // ------------------------------------------------------------------
-    // Ready
-    // ------------------------------------------------------------------
-
-    /// What the host must persist. (Bug `volatile-vote` leaves the vote out,
-    /// so a restarted server may vote again in the same term.)
-    fn hard_state(&self) -> HardState {
-        let voted_for = if self.cfg.bugs.volatile_vote { None } else { self.voted_for };
-        HardState { current_term: self.current_term, voted_for }
-    }
-
-    pub(crate) fn has_ready(&self) -> bool {
-        self.hard_state() != self.persisted_hard_state
-            || self.pending_snapshot.is_some()
-            || self.persist_from.is_some()
-            || !self.msgs.is_empty()
-            || self.commit_index > self.handed_out
-            || !self.read_states.is_empty()
-            || !self.events.is_empty()
-    }
-
-    pub(crate) fn take_ready(&mut self) -> Ready {
-        let hs = self.hard_state();
-        let hard_state = if hs != self.persisted_hard_state {
-            self.persisted_hard_state = hs.clone();
-            Some(hs)
-        } else {
-            None
-        };
-        let snapshot = self.pending_snapshot.take();
-        let snapshot_install = snapshot.is_some() && self.snapshot_install;
-        self.snapshot_install = false;
-        let entries = match self.persist_from.take() {
-            Some(from) => self.log.slice(from, self.log.last_index(), usize::MAX),
-            None => Vec::new(),
-        };
-        let committed_entries = if self.commit_index > self.handed_out {
-            let c = self.log.slice(self.handed_out + 1, self.commit_index, usize::MAX);
-            self.handed_out = self.commit_index;
-            c
-        } else {
-            Vec::new()
-        };
-        Ready {
-            hard_state,
-            snapshot,
-            snapshot_install,
-            entries,
-            messages: core::mem::take(&mut self.msgs),
-            committed_entries,
-            read_states: core::mem::take(&mut self.read_states),
-            events: core::mem::take(&mut self.events),
-        }
-    }
-
-    pub(crate) fn advance(&mut self, ready: &Ready) {
-        if ready.snapshot_install {
-            if let Some(s) = &ready.snapshot {
-                self.last_applied = self.last_applied.max(s.last_included_index);
-            }
-        }
-        if let Some(last) = ready.committed_entries.last() {
-            self.last_applied = self.last_applied.max(last.index);
-        }
-    }
-
-    // ------------------------------------------------------------------
-    // Views
-    // ------------------------------------------------------------------
-
-    pub(crate) fn status(&self) -> Status {
-        let (timer_elapsed, timer_timeout) = if self.role == Role::Leader {
-            (self.heartbeat_elapsed, self.cfg.heartbeat_interval)
-        } else {
-            (self.election_elapsed, self.randomized_timeout)
-        };
-        let progress = if self.role == Role::Leader {
-            self.progress
-                .iter()
-                .map(|(id, p)| PeerProgress {
-                    id: *id,
-                    next_index: p.next_index,
-                    match_index: p.match_index,
-                    state: p.state,
-                    recent_active: p.recent_active,
-                    is_learner: self.membership.learners.contains(id),
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let votes_granted = match self.role {
-            Role::Candidate | Role::PreCandidate => self.votes_granted.clone(),
-            _ => Vec::new(),
-        };
-        let have = |voters: &[NodeId]| -> Option<u32> {
-            let count = |f: &dyn Fn(&NodeId) -> bool| voters.iter().filter(|v| f(v)).count() as u32;
-            match self.role {
-                Role::Leader => {
-                    let last = self.log.last_index();
-                    Some(count(&|v| *v == self.id || self.progress.get(v).is_some_and(|p| p.match_index >= last)))
-                }
-                Role::Candidate | Role::PreCandidate => Some(count(&|v| self.votes_granted.contains(v))),
-                Role::Follower => None,
-            }
-        };
-        let quorum = [(&self.membership.voters, false), (&self.membership.voters_outgoing, true)]
-            .into_iter()
-            .filter(|(voters, _)| !voters.is_empty())
-            .map(|(voters, outgoing)| QuorumStatus {
-                voters: voters.clone(),
-                outgoing,
-                need: quorum::majority(voters.len()) as u32,
-                have: have(voters),
-            })
-            .collect();
-        Status {
-            id: self.id,
-            role: self.role,
-            current_term: self.current_term,
-            voted_for: self.voted_for,
-            leader_id: self.leader_id,
-            commit_index: self.commit_index,
-            last_applied: self.last_applied,
-            last_index: self.log.last_index(),
-            last_term: self.log.last_term(),
-            snapshot_index: self.log.snapshot_index(),
-            snapshot_term: self.log.snapshot_term(),
-            membership: self.membership.clone(),
-            timer_elapsed,
-            timer_timeout,
-            progress,
-            transfer_target: self.transfer_target,
-            votes_granted,
-            quorum,
-        }
-    }
-
-    pub(crate) fn role(&self) -> Role {
-        self.role
-    }
-
-    pub(crate) fn current_term(&self) -> Term {
-        self.current_term
-    }
-
-    pub(crate) fn leader_id(&self) -> Option<NodeId> {
-        self.leader_id
-    }
-
-    pub(crate) fn commit_index(&self) -> Index {
-        self.commit_index
-    }
-
-    pub(crate) fn last_applied(&self) -> Index {
-        self.last_applied
-    }
-
-    pub(crate) fn last_index(&self) -> Index {
-        self.log.last_index()
-    }
-
-    pub(crate) fn entries(&self) -> &[Entry] {
-        &self.log.entries
-    }
-
-    pub(crate) fn snapshot(&self) -> Option<&Snapshot> {
-        self.log.snapshot.as_ref()
     }
 }
