@@ -1256,7 +1256,7 @@ impl Raft {
         if bugs.commit_counts_learners {
             // The index held by majority(voters) servers of voters + learners.
             let mut acks: Vec<Index> = incoming.iter().copied().chain(self.membership.learners.iter().map(match_of)).collect();
-            acks.sort_unstable_by(|a, b| b.cmp(a));
+            quorum::sort_descending(&mut acks);
             n = n.max(acks[quorum::majority(incoming.len()) - 1]);
         }
         if n == Index::MAX || n <= self.commit_index {
