@@ -95,7 +95,7 @@ impl Progress {
 /// `matchIndex[]`. A Vec sorted by id with the methods of the `BTreeMap` it
 /// replaces (same iteration order): a cluster has a handful of peers, and
 /// each B-tree key/value type costs the browser's wasm several kilobytes of
-/// code (docs/performance.md, "Size").
+/// code (docs/wasm-size.md).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct ProgressMap(Vec<(NodeId, Progress)>);
 

@@ -242,7 +242,7 @@ fn check_register(key: &str, all: &[&Operation], budget: &mut u64) -> Result<(),
     // whose value nobody read may as well never have happened: placing it could
     // only make later reads fail. Leaving both out keeps the search small.
     // (`extend`, not `collect`: keeps a copy of the stable sort out of the
-    // wasm, docs/performance.md "Size".)
+    // wasm, docs/wasm-size.md.)
     let mut read_values: BTreeSet<&str> = BTreeSet::new();
     read_values.extend(all.iter().filter(|o| o.returned_ms.is_some()).filter_map(|o| match &o.op {
         OpKind::Get { result: Some(v), .. } => Some(v.as_str()),

@@ -57,7 +57,7 @@ pub struct Network {
 /// The set of one-way cuts `(from, to)`, kept as a sorted Vec with the
 /// methods of the `BTreeSet` it replaces. There are at most 15 × 14 links, and
 /// a B-tree of pairs would be one more B-tree compiled into the browser's wasm
-/// (docs/performance.md, "Size").
+/// (docs/wasm-size.md).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cuts(Vec<(NodeId, NodeId)>);
 

@@ -174,7 +174,7 @@ pub fn parse_item(
 struct ScriptState {
     /// Sorted, without repeats. A cluster has at most 15 nodes, so a plain
     /// sorted Vec serves as the set (a `BTreeSet<u64>` would be one more
-    /// B-tree compiled into the browser's wasm: docs/performance.md, "Size").
+    /// B-tree compiled into the browser's wasm: docs/wasm-size.md).
     voters: Vec<u64>,
     first_action_line: Option<u32>,
     first_network_line: Option<u32>,

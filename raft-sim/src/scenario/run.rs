@@ -105,7 +105,7 @@ impl Runner {
     pub fn fired(&self) -> BTreeSet<String> {
         // `extend` inserts one by one, where `collect` would sort first: each
         // element type collected into a B-tree brings its own copy of the
-        // standard stable sort into the browser's wasm (docs/performance.md, "Size").
+        // standard stable sort into the browser's wasm (docs/wasm-size.md).
         let mut fired = BTreeSet::new();
         fired.extend(self.world.checker.violations.iter().map(|v| v.invariant.clone()));
         fired
