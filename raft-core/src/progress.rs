@@ -1,8 +1,11 @@
 //! What a leader tracks about each follower (etcd `tracker/progress.go`):
 //! Figure 2's `next_index` / `match_index` plus the replication mode.
 
+use alloc::vec::Vec;
+use core::fmt;
+
 use crate::node::ProgressState;
-use crate::types::Index;
+use crate::types::{Index, NodeId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Progress {
@@ -85,5 +88,73 @@ impl Progress {
             ProgressState::Replicate => false,
             ProgressState::Snapshot => true,
         }
+    }
+}
+
+/// A leader's `Progress` for each peer, by id: Figure 2's `nextIndex[]` and
+/// `matchIndex[]`. A Vec sorted by id with the methods of the `BTreeMap` it
+/// replaces (same iteration order): a cluster has a handful of peers, and
+/// each B-tree key/value type costs the browser's wasm several kilobytes of
+/// code (docs/wasm-size.md).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub(crate) struct ProgressMap(Vec<(NodeId, Progress)>);
+
+impl ProgressMap {
+    /// Where `id` is (`Ok`) or would be inserted (`Err`).
+    fn position(&self, id: &NodeId) -> Result<usize, usize> {
+        self.0.binary_search_by_key(id, |(k, _)| *k)
+    }
+
+    pub(crate) fn get(&self, id: &NodeId) -> Option<&Progress> {
+        self.position(id).ok().map(|i| &self.0[i].1)
+    }
+
+    pub(crate) fn get_mut(&mut self, id: &NodeId) -> Option<&mut Progress> {
+        self.position(id).ok().map(|i| &mut self.0[i].1)
+    }
+
+    pub(crate) fn contains_key(&self, id: &NodeId) -> bool {
+        self.position(id).is_ok()
+    }
+
+    pub(crate) fn insert(&mut self, id: NodeId, progress: Progress) {
+        match self.position(&id) {
+            Ok(i) => self.0[i].1 = progress,
+            Err(i) => self.0.insert(i, (id, progress)),
+        }
+    }
+
+    pub(crate) fn remove(&mut self, id: &NodeId) {
+        if let Ok(i) = self.position(id) {
+            self.0.remove(i);
+        }
+    }
+
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&NodeId, &mut Progress) -> bool) {
+        self.0.retain_mut(|(id, p)| keep(id, p));
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// `(id, progress)` pairs by increasing id.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&NodeId, &Progress)> {
+        self.0.iter().map(|(id, p)| (id, p))
+    }
+
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &NodeId> {
+        self.0.iter().map(|(id, _)| id)
+    }
+
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut Progress> {
+        self.0.iter_mut().map(|(_, p)| p)
+    }
+}
+
+/// Printed like the map it stands for.
+impl fmt::Debug for ProgressMap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }

@@ -37,8 +37,17 @@ pub fn majority_commit_index(match_indexes: &[Index]) -> Index {
         return Index::MAX;
     }
     let mut sorted: Vec<Index> = match_indexes.to_vec();
-    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    sort_descending(&mut sorted);
     sorted[sorted.len() / 2]
+}
+
+/// Highest index first. Sorted ascending and then reversed (the same result
+/// for plain numbers), so the compiled program keeps one sorting routine for
+/// all its `sort_unstable` calls on ids and indexes instead of one more for a
+/// descending comparison.
+pub fn sort_descending(indexes: &mut [Index]) {
+    indexes.sort_unstable();
+    indexes.reverse();
 }
 
 /// Joint consensus: an index is committed only when a majority of C_new

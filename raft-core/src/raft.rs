@@ -10,7 +10,6 @@
 //! - Nothing is sent or persisted directly: messages, state to persist,
 //!   entries to apply and events accumulate until the host takes a `Ready`.
 
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use crate::config::Config;
@@ -18,7 +17,7 @@ use crate::log::RaftLog;
 use crate::membership;
 use crate::message::{ConflictHint, Message, MessageBody};
 use crate::node::{PeerProgress, ProgressState, QuorumStatus, Status};
-use crate::progress::Progress;
+use crate::progress::{Progress, ProgressMap};
 use crate::quorum::{self, VoteResult};
 use crate::ready::{ReadState, Ready};
 use crate::reason::*;
@@ -102,7 +101,7 @@ pub(crate) struct Raft {
     votes_rejected: Vec<NodeId>,
 
     // ---- leaders (Figure 2: volatile state on leaders) ----
-    progress: BTreeMap<NodeId, Progress>,
+    progress: ProgressMap,
     /// A joint change whose new servers are first joining as learners (thesis
     /// §4.2.1): C_old,new is appended once every one of them has caught up.
     pending_joint: Option<Vec<NodeId>>,
@@ -183,7 +182,7 @@ impl Raft {
             rng,
             votes_granted: Vec::new(),
             votes_rejected: Vec::new(),
-            progress: BTreeMap::new(),
+            progress: ProgressMap::default(),
             pending_joint: None,
             transfer_target: None,
             transfer_elapsed: 0,
@@ -1271,7 +1270,7 @@ impl Raft {
         if bugs.commit_counts_learners {
             // The index held by majority(voters) servers of voters + learners.
             let mut acks: Vec<Index> = incoming.iter().copied().chain(self.membership.learners.iter().map(|id| match_of(*id))).collect();
-            acks.sort_unstable_by(|a, b| b.cmp(a));
+            quorum::sort_descending(&mut acks);
             n = n.max(acks[quorum::majority(incoming.len()) - 1]);
         }
         if n == Index::MAX || n <= self.commit_index {

@@ -180,7 +180,9 @@ pub struct Checker {
     applied: BTreeMap<Index, (Term, u64, NodeId)>,
     committed: BTreeMap<Index, Committed>,
     max_committed: Index,
-    watch: BTreeMap<NodeId, Watch>,
+    /// Per node, sorted by id: a `Vec`, as a cluster has at most 15 nodes (a
+    /// `BTreeMap` would be one more B-tree type in the wasm: docs/wasm-size.md).
+    watch: Vec<(NodeId, Watch)>,
     /// Exactly-once: (client, node) → (incarnation, highest sequence number
     /// that took effect). Bounded like the store's own sessions
     /// (`kv::MAX_SESSIONS` per node): the oldest clients are forgotten first.
@@ -424,6 +426,11 @@ impl Checker {
     /// so it can never be persisted, applied or led anew, only re-applied by
     /// a restarted server from a log that log-matching already checked. Keeps
     /// the checker's memory flat in long runs, with compaction on or off.
+    /// Where node `id`'s entry in `watch` is (`Ok`) or would go (`Err`).
+    fn watch_slot(&self, id: NodeId) -> Result<usize, usize> {
+        self.watch.binary_search_by_key(&id, |(n, _)| *n)
+    }
+
     fn prune(&mut self, nodes: &BTreeMap<NodeId, Node>) {
         let floor = nodes
             .values()
@@ -451,8 +458,8 @@ impl Checker {
         let mut out = Vec::new();
         for (&id, node) in nodes {
             let Some(raw) = &node.raw else {
-                if let Some(w) = self.watch.get_mut(&id) {
-                    w.leader_tip = None;
+                if let Ok(i) = self.watch_slot(id) {
+                    self.watch[i].1.leader_tip = None;
                 }
                 continue;
             };
@@ -467,7 +474,11 @@ impl Checker {
                 last_term: node.term_at(last_index).unwrap_or(0),
                 snapshot_index: raw.snapshot().map_or(0, |s| s.last_included_index),
             };
-            let mut w = self.watch.remove(&id).unwrap_or_default();
+            let slot = self.watch_slot(id).unwrap_or_else(|i| {
+                self.watch.insert(i, (id, Watch::default()));
+                i
+            });
+            let mut w = core::mem::take(&mut self.watch[slot].1);
             if w.incarnation != node.incarnation {
                 // Restarted: commit and applied start over; the term does not.
                 w.incarnation = node.incarnation;
@@ -496,7 +507,7 @@ impl Checker {
             w.term = w.term.max(s.current_term);
             w.commit = s.commit_index;
             w.applied = node.applied;
-            self.watch.insert(id, w);
+            self.watch[slot].1 = w;
         }
         out
     }

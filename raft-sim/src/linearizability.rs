@@ -235,14 +235,13 @@ fn check_register(key: &str, all: &[&Operation], budget: &mut u64) -> Result<(),
     // not), so it does not constrain the search. A put that never returned and
     // whose value nobody read may as well never have happened: placing it could
     // only make later reads fail. Leaving both out keeps the search small.
-    let read_values: BTreeSet<&str> = all
-        .iter()
-        .filter(|o| o.returned_ms.is_some())
-        .filter_map(|o| match &o.op {
-            OpKind::Get { result: Some(v), .. } => Some(v.as_str()),
-            _ => None,
-        })
-        .collect();
+    // (`extend`, not `collect`: keeps a copy of the stable sort out of the
+    // wasm, docs/wasm-size.md.)
+    let mut read_values: BTreeSet<&str> = BTreeSet::new();
+    read_values.extend(all.iter().filter(|o| o.returned_ms.is_some()).filter_map(|o| match &o.op {
+        OpKind::Get { result: Some(v), .. } => Some(v.as_str()),
+        _ => None,
+    }));
     let ops: Vec<&Operation> = all
         .iter()
         .copied()

@@ -6,7 +6,7 @@
 //! a doomed message fly and vanish); partitions, cuts and crashed receivers are
 //! checked when it arrives, so a partition also stops messages already in flight.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -45,13 +45,57 @@ pub struct Network {
     /// Groups of a partition; `None` = no partition. A node in no group is alone.
     pub partition: Option<Vec<Vec<NodeId>>>,
     /// One-way cuts (from, to).
-    pub cuts: BTreeSet<(NodeId, NodeId)>,
+    pub cuts: Cuts,
     /// In flight, in delivery order: (deliver_ms, id).
     in_flight: BTreeMap<(u64, u64), InFlight>,
     next_id: u64,
     pub sent: Counts,
     pub delivered: Counts,
     pub dropped: Counts,
+}
+
+/// The set of one-way cuts `(from, to)`, kept as a sorted Vec with the
+/// methods of the `BTreeSet` it replaces. There are at most 15 × 14 links, and
+/// a B-tree of pairs would be one more B-tree compiled into the browser's wasm
+/// (docs/wasm-size.md).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cuts(Vec<(NodeId, NodeId)>);
+
+impl Cuts {
+    /// Add a cut; false if it was there already.
+    pub fn insert(&mut self, link: (NodeId, NodeId)) -> bool {
+        match self.0.binary_search(&link) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, link);
+                true
+            }
+        }
+    }
+
+    /// Remove a cut; false if there was none.
+    pub fn remove(&mut self, link: &(NodeId, NodeId)) -> bool {
+        match self.0.binary_search(link) {
+            Ok(at) => {
+                self.0.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    pub fn contains(&self, link: &(NodeId, NodeId)) -> bool {
+        self.0.binary_search(link).is_ok()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The cuts in order (by `from`, then `to`).
+    pub fn iter(&self) -> core::slice::Iter<'_, (NodeId, NodeId)> {
+        self.0.iter()
+    }
 }
 
 impl Default for Network {
@@ -71,7 +115,7 @@ impl Network {
             loss: 0.0,
             duplicate: 0.0,
             partition: None,
-            cuts: BTreeSet::new(),
+            cuts: Cuts::default(),
             in_flight: BTreeMap::new(),
             next_id: 1,
             sent: Counts::new(),

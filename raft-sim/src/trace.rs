@@ -109,7 +109,14 @@ pub fn reason_value<T: Serialize>(reason: &T) -> Value {
             fields.insert("value".into(), other);
         }
     }
-    Value::Object(fields.into_iter().collect())
+    // Inserted in key order, so the object keeps it either way. (Not
+    // `collect()`: that sorts again, with its own copy of the standard stable
+    // sort in the wasm — docs/wasm-size.md.)
+    let mut object = serde_json::Map::new();
+    for (key, value) in fields {
+        object.insert(key, value);
+    }
+    Value::Object(object)
 }
 
 /// `LogBehind` → `log-behind`.

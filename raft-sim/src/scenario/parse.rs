@@ -9,7 +9,6 @@
 //! The parser never panics: every malformed input becomes a [`ParseError`] with
 //! a 1-based line and column pointing at the offending word.
 
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -188,15 +187,26 @@ pub fn parse_item(
 /// the initial cluster, plus added, minus removed, or a `reconfigure` target),
 /// the line of the first action and of the first network command.
 struct ScriptState {
-    voters: BTreeSet<u64>,
+    /// Sorted, without repeats. A cluster has at most 15 nodes, so a plain
+    /// sorted Vec serves as the set (a `BTreeSet<u64>` would be one more
+    /// B-tree compiled into the browser's wasm: docs/wasm-size.md).
+    voters: Vec<u64>,
     first_action_line: Option<u32>,
     first_network_line: Option<u32>,
+}
+
+/// The voter set of a member list: sorted, without repeats.
+fn voter_set(ids: &[u64]) -> Vec<u64> {
+    let mut voters = ids.to_vec();
+    voters.sort_unstable();
+    voters.dedup();
+    voters
 }
 
 impl ScriptState {
     fn new(ctx: &ParseContext) -> ScriptState {
         ScriptState {
-            voters: ctx.members.iter().copied().collect(),
+            voters: voter_set(&ctx.members),
             first_action_line: None,
             first_network_line: None,
         }
@@ -346,7 +356,7 @@ fn parse_item_in(
                 }
                 *ctx = ParseContext::for_cluster(*n);
                 if let Some(st) = script.as_deref_mut() {
-                    st.voters = ctx.members.iter().copied().collect();
+                    st.voters = voter_set(&ctx.members);
                 }
             }
         }
@@ -398,12 +408,14 @@ fn apply_membership(c: &Command, ctx: &mut ParseContext, script: Option<&mut Scr
         Command::Add(id) => {
             add_member(*id, ctx);
             if let Some(st) = script {
-                st.voters.insert(*id);
+                if let Err(at) = st.voters.binary_search(id) {
+                    st.voters.insert(at, *id);
+                }
             }
         }
         Command::Remove(id) => {
             if let Some(st) = script {
-                st.voters.remove(id);
+                st.voters.retain(|v| v != id);
             }
         }
         Command::Reconfigure(ids) => {
@@ -411,7 +423,7 @@ fn apply_membership(c: &Command, ctx: &mut ParseContext, script: Option<&mut Scr
                 add_member(*id, ctx);
             }
             if let Some(st) = script {
-                st.voters = ids.iter().copied().collect();
+                st.voters = voter_set(ids);
             }
         }
         _ => {}
