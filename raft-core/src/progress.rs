@@ -68,9 +68,10 @@ impl Progress {
         self.snapshot_sent_at = now;
     }
 
-    /// A success answer: the follower matches us through `index`. Returns
-    /// whether `match_index` moved.
-    pub(crate) fn update_match(&mut self, index: Index) -> bool {
+    /// The follower is known to match us through `index` (etcd's
+    /// `MaybeUpdate`): `match_index` only moves forward, and `next_index`
+    /// stays past it. Returns whether `match_index` moved.
+    pub(crate) fn maybe_update(&mut self, index: Index) -> bool {
         let moved = index > self.match_index;
         if moved {
             self.match_index = index;
@@ -79,6 +80,65 @@ impl Progress {
             self.next_index = index + 1;
         }
         moved
+    }
+
+    /// A success answer: the follower matches us through `index` (etcd's
+    /// `MaybeUpdate` plus the state changes it leads to). A probe that found
+    /// the match point starts streaming (Replicate); a follower that caught up
+    /// past the snapshot it was sent streams too. Returns whether
+    /// `match_index` moved.
+    pub(crate) fn on_append_success(&mut self, index: Index, now: u64) -> bool {
+        let moved = self.maybe_update(index);
+        if moved {
+            self.last_progress_at = now;
+        }
+        match self.state {
+            ProgressState::Probe => {
+                if moved || self.match_index == index {
+                    self.become_replicate();
+                } else {
+                    self.probe_sent = false;
+                }
+            }
+            ProgressState::Snapshot => {
+                if self.match_index >= self.pending_snapshot {
+                    self.become_replicate();
+                }
+            }
+            ProgressState::Replicate => {}
+        }
+        moved
+    }
+
+    /// Is a rejection of an AppendEntries for `rejected` (its prev_log_index)
+    /// a late answer to a message sent before we learned more? While
+    /// streaming, anything at or below the match is old news; while probing,
+    /// only the answer to the one outstanding probe counts; during a snapshot
+    /// every rejection is stale.
+    pub(crate) fn is_stale_rejection(&self, rejected: Index) -> bool {
+        match self.state {
+            ProgressState::Replicate => rejected <= self.match_index,
+            ProgressState::Probe => rejected.saturating_add(1) != self.next_index,
+            ProgressState::Snapshot => true,
+        }
+    }
+
+    /// A (fresh) rejection: probe again from `next` (the conflict hint's
+    /// guess), never below what is known to match (etcd's `MaybeDecrTo`).
+    pub(crate) fn decr_to(&mut self, next: Index) {
+        self.become_probe();
+        self.next_index = next.max(self.match_index + 1).max(1);
+    }
+
+    /// While streaming: entries are outstanding (`match_index` < `last_index`)
+    /// and nothing was acknowledged for a whole `interval`: they were
+    /// probably lost. Restarts the clock when so.
+    pub(crate) fn stalled(&mut self, last_index: Index, now: u64, interval: u64) -> bool {
+        let stalled = self.match_index < last_index && now.saturating_sub(self.last_progress_at) >= interval;
+        if stalled {
+            self.last_progress_at = now;
+        }
+        stalled
     }
 
     /// Is sending to this peer paused (waiting for an answer)?
@@ -156,5 +216,76 @@ impl ProgressMap {
 impl fmt::Debug for ProgressMap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probing(next: Index) -> Progress {
+        Progress::new(next, 0)
+    }
+
+    #[test]
+    fn a_probe_that_finds_the_match_starts_streaming() {
+        let mut p = probing(6);
+        p.probe_sent = true;
+        assert!(p.is_paused(), "one probe at a time");
+        assert!(p.on_append_success(5, 10));
+        assert_eq!((p.state, p.match_index, p.next_index, p.last_progress_at), (ProgressState::Replicate, 5, 6, 10));
+        assert!(!p.is_paused(), "streaming never waits");
+    }
+
+    #[test]
+    fn an_old_success_changes_nothing_but_unblocks_a_probe() {
+        let mut p = probing(6);
+        p.match_index = 5;
+        p.probe_sent = true;
+        assert!(!p.on_append_success(3, 10), "match does not move back");
+        assert_eq!((p.state, p.match_index, p.next_index), (ProgressState::Probe, 5, 6));
+        assert!(!p.probe_sent, "the next heartbeat may probe again");
+    }
+
+    #[test]
+    fn a_snapshot_ends_when_the_follower_is_past_it() {
+        let mut p = probing(1);
+        p.become_snapshot(100, 5);
+        assert!(p.is_paused() && p.is_stale_rejection(50), "nothing else goes out; rejections are stale");
+        p.on_append_success(99, 6);
+        assert_eq!(p.state, ProgressState::Snapshot);
+        p.on_append_success(100, 7);
+        assert_eq!((p.state, p.next_index), (ProgressState::Replicate, 101));
+    }
+
+    #[test]
+    fn stale_rejections_are_recognised() {
+        let mut p = probing(6);
+        assert!(!p.is_stale_rejection(5), "the answer to the outstanding probe");
+        assert!(p.is_stale_rejection(3), "an answer to an older probe");
+        p.on_append_success(5, 0);
+        assert_eq!(p.state, ProgressState::Replicate);
+        assert!(p.is_stale_rejection(5) && p.is_stale_rejection(4), "at or below the match: old news");
+        assert!(!p.is_stale_rejection(8));
+    }
+
+    #[test]
+    fn a_rejection_probes_again_but_never_below_the_match() {
+        let mut p = probing(20);
+        p.match_index = 7;
+        p.decr_to(3);
+        assert_eq!((p.state, p.next_index), (ProgressState::Probe, 8), "the match is known: no lower");
+        p.decr_to(12);
+        assert_eq!(p.next_index, 12);
+    }
+
+    #[test]
+    fn streaming_that_stalls_for_an_interval_is_noticed_once() {
+        let mut p = probing(1);
+        p.on_append_success(4, 100);
+        assert!(!p.stalled(4, 500, 50), "nothing outstanding");
+        assert!(!p.stalled(9, 120, 50), "not a whole interval yet");
+        assert!(p.stalled(9, 150, 50));
+        assert!(!p.stalled(9, 160, 50), "the clock restarted");
     }
 }

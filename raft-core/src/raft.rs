@@ -799,7 +799,7 @@ impl Raft {
                 pr.recent_active = true;
                 // `last_index` is the follower's commit index after the
                 // install: committed entries match ours, so it is a safe match.
-                pr.update_match(last_index);
+                pr.maybe_update(last_index);
                 if pr.state == ProgressState::Snapshot && pr.match_index >= pr.pending_snapshot {
                     pr.become_replicate();
                 }
@@ -1138,10 +1138,7 @@ impl Raft {
                     self.send_append(id, IfNothingNew::SendEmpty, round);
                 }
                 ProgressState::Replicate => {
-                    let interval = self.cfg.heartbeat_interval;
-                    let stalled = pr.match_index < last_index && now.saturating_sub(pr.last_progress_at) >= interval;
-                    if stalled {
-                        pr.last_progress_at = now;
+                    if pr.stalled(last_index, now, self.cfg.heartbeat_interval) {
                         // Nothing acknowledged for a whole interval: assume the
                         // in-flight messages were lost and resend from the match.
                         pr.next_index = pr.match_index + 1;
@@ -1164,25 +1161,7 @@ impl Raft {
         let last_index = self.log.last_index();
         let now = self.now;
         let Some(pr) = self.progress.get_mut(&from) else { return };
-        let moved = pr.update_match(match_index);
-        if moved {
-            pr.last_progress_at = now;
-        }
-        match pr.state {
-            ProgressState::Probe => {
-                if moved || pr.match_index == match_index {
-                    pr.become_replicate();
-                } else {
-                    pr.probe_sent = false;
-                }
-            }
-            ProgressState::Snapshot => {
-                if pr.match_index >= pr.pending_snapshot {
-                    pr.become_replicate();
-                }
-            }
-            ProgressState::Replicate => {}
-        }
+        let moved = pr.on_append_success(match_index, now);
         let caught_up = pr.match_index == last_index;
         if moved && caught_up && self.transfer_target == Some(from) {
             // Thesis §3.10: the target has our whole log; tell it to campaign.
@@ -1196,16 +1175,10 @@ impl Raft {
     /// instead of stepping back one entry per round trip.
     fn handle_append_reject(&mut self, from: NodeId, rejected: Index, conflict: Option<ConflictHint>) {
         let Some(pr) = self.progress.get(&from) else { return };
-        // Ignore stale rejections (of a message sent before we learned more).
-        let stale = match pr.state {
-            ProgressState::Replicate => rejected <= pr.match_index,
-            ProgressState::Probe => rejected.saturating_add(1) != pr.next_index,
-            ProgressState::Snapshot => true,
-        };
-        if stale {
+        if pr.is_stale_rejection(rejected) {
             return;
         }
-        let mut next = match conflict {
+        let next = match conflict {
             Some(ConflictHint { conflict_term: Some(t), first_index }) => {
                 match self.log.last_index_of_term(t, rejected) {
                     // We have that term: the follower's entries of it up to our
@@ -1222,9 +1195,7 @@ impl Raft {
             self.bug_leader_truncate(next.min(rejected));
         }
         let Some(pr) = self.progress.get_mut(&from) else { return };
-        next = next.min(rejected).max(pr.match_index + 1).max(1);
-        pr.become_probe();
-        pr.next_index = next;
+        pr.decr_to(next.min(rejected));
         self.send_append(from, IfNothingNew::SendEmpty, None);
     }
 
