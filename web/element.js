@@ -51,6 +51,8 @@ const HISTORY_BUDGET_BYTES = 24 * 1024 * 1024; // …and about this many bytes (
 const HISTORY_MAX_GAP_MS = 30000;  // …never more than this apart (what a seek may replay)
 const FRAME_STATS = 600;
 const DIAGRAM_EVERY_MS = 50;       // the space-time diagram repaints at most this often while playing (real time)
+const FRAME_LOG_MIN = 32;          // entries per log a frame's view carries at least (the inspector shows 24)…
+const FRAME_LOG_DEFAULT = 96;      // …and before the log panel has said how many it shows
 const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-forwarding
 const MIN_FRAME_BUDGET_MS = 20;    // …but always at least this much sim time per frame
 const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the command box accepts at once
@@ -648,7 +650,7 @@ export class RaftLab extends HTMLElement {
   _refresh(record = true) {
     if (!this._sim || this._fatal) return;
     const events = this._guard(() => this._sim.events()) || [];
-    const view = this._guard(() => this._sim.state());
+    const view = this._guard(() => this._frameView());
     this._view = view;
     this._dirty = false;
     if (this._insight) this._insight.observe(events, view, this._sim);
@@ -665,6 +667,21 @@ export class RaftLab extends HTMLElement {
     this._checkViolations(view);
     if (this._history && record) this._history.record(this._sim, this._recent, false, view);
     this._updateStatus(view);
+  }
+
+  /**
+   * The view model a frame reads: each log's newest entries as many as the
+   * log panel can show (it fetches older ones itself), no client history and
+   * no in-flight `fields` (the diagram's store has them from
+   * `sent_messages()`), so building, serializing and parsing it costs what
+   * the frame draws. `state()` (public) still returns the whole page view.
+   */
+  _frameView() {
+    if (typeof this._sim.frame_state !== 'function') return this._sim.state();
+    const cells = this._logPanel && this._logPanel.capacity ? this._logPanel.capacity() : 0;
+    // Before the panel's first draw (or without one) the page view's tail;
+    // else the panel's width plus the inspector's 24 newest entries.
+    return this._sim.frame_state(cells ? Math.max(cells, FRAME_LOG_MIN) : FRAME_LOG_DEFAULT);
   }
 
   _checkViolations(view) {

@@ -1,6 +1,6 @@
 // The log panel: one row per server, one cell per log entry.
 //
-// createLogPanel(canvas, { t, logWindow }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y), range() }
+// createLogPanel(canvas, { t, logWindow }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y), range(), capacity() }
 //
 // The view model carries only the newest entries of each log (`log_from ..=
 // last_index`, docs/view-model.md). When the panel shows older ones (scrolled
@@ -142,7 +142,10 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
     const lastVisible = Math.min(last, first + Math.floor((avail - (first > 1 ? ellW : 0)) / cw + 1e-6) - 1);
     const cx0 = x0 + (first > 1 ? ellW : 0);
     cellX0 = cx0; cellW = cw; firstIdx = first; lastSlot = lastVisible;
-    shown = { first, last: Math.min(lastVisible, maxIndex), maxIndex, fit, newest: lastVisible >= last };
+    shown = {
+      first, last: Math.min(lastVisible, maxIndex), maxIndex, fit, newest: lastVisible >= last,
+      capacity: Math.max(1, Math.floor((avail - ellW) / MIN_CELL)) + 1,
+    };
 
     const rowsH = H - HEADER - PAD * 2;
     rowH = Math.max(MIN_ROW, Math.min(MAX_ROW, rowsH / n));
@@ -353,7 +356,15 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
    */
   function range() { return shown; }
 
-  return { resize, draw, preferredHeight, hitTest, range };
+  /**
+   * The most cells a row can show at this width (at the smallest cell), 0
+   * before the first draw: the element asks the simulation for that many of
+   * each log's newest entries per frame (`frame_state`), and the panel
+   * fetches anything older it shows with `logWindow`.
+   */
+  function capacity() { return shown ? shown.capacity : 0; }
+
+  return { resize, draw, preferredHeight, hitTest, range, capacity };
 }
 
 function slotCenter(index, first, lastVisible, cx0, cw, x0) {
