@@ -51,6 +51,7 @@ const HISTORY_BUDGET_BYTES = 24 * 1024 * 1024; // …and about this many bytes (
 const HISTORY_MAX_GAP_MS = 30000;  // …never more than this apart (what a seek may replay)
 const FRAME_STATS = 600;
 const DIAGRAM_EVERY_MS = 50;       // the space-time diagram repaints at most this often while playing (real time)
+const STATUS_EVERY_MS = 100;      // while playing, the text around the canvas changes at most this often (real time)
 const FRAME_LOG_MIN = 32;          // entries per log a frame's view carries at least (the inspector shows 24)…
 const FRAME_LOG_DEFAULT = 96;      // …and before the log panel has said how many it shows
 const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-forwarding
@@ -76,6 +77,15 @@ function isPanic(e) {
 function errorText(e) {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+// Write a text or an attribute only when it changes: setting the same
+// string again still replaces the DOM node (style and layout work per frame).
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
 function reducedMotion() {
@@ -135,6 +145,7 @@ export class RaftLab extends HTMLElement {
     this._ui = { selectedNode: null, hover: null, dragging: null, groups: null, events: [] };
     this._remembered = { key: 'x', value: '1' };
     this._logShownAt = -1;
+    this._statusAt = -Infinity;    // when _updateStatus last wrote (throttled while playing)
     this._notices = [];
     this._pendingNotices = [];
     this._lang = 'en';
@@ -647,7 +658,8 @@ export class RaftLab extends HTMLElement {
     this._refresh(record);
   }
 
-  _refresh(record = true) {
+  /** `frame`: called by the animation loop (the text around the canvas may wait, see _updateStatus). */
+  _refresh(record = true, frame = false) {
     if (!this._sim || this._fatal) return;
     const events = this._guard(() => this._sim.events()) || [];
     const view = this._guard(() => this._frameView());
@@ -666,7 +678,7 @@ export class RaftLab extends HTMLElement {
     this._ui.events = this._recent;
     this._checkViolations(view);
     if (this._history && record) this._history.record(this._sim, this._recent, false, view);
-    this._updateStatus(view);
+    this._updateStatus(view, !frame);
   }
 
   /**
@@ -780,7 +792,7 @@ export class RaftLab extends HTMLElement {
         }
       }
       t1 = performance.now();
-      if (this._dirty) this._refresh();
+      if (this._dirty) this._refresh(true, true);
       t2 = performance.now();
       this._draw(now);
     } catch (e) {
@@ -1123,9 +1135,16 @@ export class RaftLab extends HTMLElement {
     return m ? `${m[1]}–${m[2]} ms` : '';
   }
 
-  _updateStatus(view) {
+  _updateStatus(view, force = true) {
     const els = this._els;
     if (!els) return;
+    // While playing, the words and controls around the canvas change a few
+    // times a second at most (they are read, not watched like the canvas);
+    // paused, after a command or a step, at once. pause() marks the view
+    // dirty, so the last instant is always written.
+    const now = performance.now();
+    if (!force && this._playing && now - this._statusAt < STATUS_EVERY_MS) return;
+    this._statusAt = now;
     // The log panel grows with the number of servers (one row each).
     const rows = (view.members || view.nodes).length;
     if (rows !== this._logRows) {
@@ -1134,15 +1153,15 @@ export class RaftLab extends HTMLElement {
     }
     const leaders = view.nodes.filter((n) => n.up && n.role === 'leader');
     const top = leaders.sort((a, b) => b.term - a.term)[0];
-    els.summary.textContent = top ? this._t('status.leader', { id: top.id, term: top.term }) : this._t('status.noLeader');
+    const summary = top ? this._t('status.leader', { id: top.id, term: top.term }) : this._t('status.noLeader');
+    setText(els.summary, summary);
     this._updateModes(view.setup || {});
-    els.quorum.textContent = quorumText(view, this._t);
+    setText(els.quorum, quorumText(view, this._t));
     // For screen readers, the canvas says in words what it shows.
     const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
-    els.ring.setAttribute('aria-label', this._t('status.aria', {
-      n: view.nodes.length, summary: els.summary.textContent, down: down.length ? down.join(' ') : '—',
+    setAttr(els.ring, 'aria-label', this._t('status.aria', {
+      n: view.nodes.length, summary, down: down.length ? down.join(' ') : '—',
     }));
-    const now = performance.now();
     this._updateCompact(view);
     this._announce(view, now);
     // The command log text changes with every advance; refresh it a few times a second.
@@ -1157,12 +1176,16 @@ export class RaftLab extends HTMLElement {
     }
     const scrub = els.field('scrub');
     const span = this._history ? this._history.span() : null;
-    scrub.min = String(span ? span.min : 0);
+    const min = String(span ? span.min : 0);
     // After travelling back, the slider still reaches the end of the run.
-    scrub.max = String(Math.max(view.time_ms, span ? span.max : 0));
-    scrub.value = String(view.time_ms);
-    scrub.disabled = !span || Number(scrub.min) >= Number(scrub.max);
-    els.action('back').disabled = !span;
+    const max = String(Math.max(view.time_ms, span ? span.max : 0));
+    if (scrub.min !== min) scrub.min = min;
+    if (scrub.max !== max) scrub.max = max;
+    if (scrub.value !== String(view.time_ms)) scrub.value = String(view.time_ms);
+    const off = !span || Number(min) >= Number(max);
+    if (scrub.disabled !== off) scrub.disabled = off;
+    const back = els.action('back');
+    if (back.disabled !== !span) back.disabled = !span;
     this._showReach();
     if (this._ui.selectedNode !== null && !els.popover.hidden) {
       // keep the popover header (role, term) current
@@ -1266,9 +1289,10 @@ export class RaftLab extends HTMLElement {
     const els = this._els;
     const crash = els.action('crash-leader');
     const down = view.nodes.find((n) => !n.up);
-    crash.textContent = down ? this._t('ctl.restartNode', { id: down.id }) : this._t('ctl.crashLeader');
-    crash.disabled = !down && !leaderOf(view);
-    els.action('quick-put').textContent = this._t('ctl.quickPut', { key: 'x', value: (this._quickPut || 0) + 1 });
+    setText(crash, down ? this._t('ctl.restartNode', { id: down.id }) : this._t('ctl.crashLeader'));
+    const off = !down && !leaderOf(view);
+    if (crash.disabled !== off) crash.disabled = off;
+    setText(els.action('quick-put'), this._t('ctl.quickPut', { key: 'x', value: (this._quickPut || 0) + 1 }));
     // The caption: the newest notable event, in words.
     const latest = this._feed ? this._feed.latest() : null;
     const caption = latest ? latest.text : this._t('caption.none');
