@@ -202,6 +202,141 @@ export function drawCrown(ctx, x, y, s) {
  * `type`, `entries`, `success` are the view-model fields; `angle` the
  * direction of travel (used for the short motion tail).
  */
+/**
+ * Many messages at once, looking exactly as drawMessage draws each of them in
+ * list order (without tails): the ring under load has hundreds in flight,
+ * and a path, a fill and a stroke per glyph cost more than the drawing.
+ * Glyphs that overlap no other are order-free, so the heartbeat dots, entry
+ * boxes and replies among them become one path per colour, filled and
+ * stroked once, with one path of ✓ / ✕ marks and one font for the counts;
+ * glyphs that overlap another (and the rarer kinds) are then drawn one by
+ * one, in list order, as before. `list`: [{ type, entries, success, x, y }]
+ * at full opacity; `s` as in drawMessage.
+ */
+export function drawMessages(ctx, list, s) {
+  const n = list.length;
+  // Half width and height of each glyph (with its 1 px edge), and whether it overlaps another.
+  const hw = new Float64Array(n);
+  const hh = new Float64Array(n);
+  const alone = new Uint8Array(n).fill(1);
+  let cell = 1;
+  for (let i = 0; i < n; i++) {
+    const m = list[i];
+    const st = messageStyle(m.type);
+    const size = s * st.size;
+    let w = size * 1.3;
+    let h = w;
+    if (st.glyph === 'append') {
+      const k = m.entries | 0;
+      if (k === 0) { w = h = size * 0.55; }
+      else { h = size; w = size * ((k > 9 ? 1.45 : 1.1) + Math.min(k, 8) * 0.04); }
+    } else if (st.glyph === 'ack') {
+      w = h = size * 0.75;
+    }
+    hw[i] = w + 1;
+    hh[i] = h + 1;
+    cell = Math.max(cell, 2 * hw[i], 2 * hh[i]);
+  }
+  const grid = new Map();
+  for (let i = 0; i < n; i++) {
+    const gx = Math.floor(list[i].x / cell);
+    const gy = Math.floor(list[i].y / cell);
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        const near = grid.get((gx + dx) * 65536 + gy + dy);
+        if (!near) continue;
+        for (const j of near) {
+          if (Math.abs(list[i].x - list[j].x) < hw[i] + hw[j] && Math.abs(list[i].y - list[j].y) < hh[i] + hh[j]) {
+            alone[i] = 0;
+            alone[j] = 0;
+          }
+        }
+      }
+    }
+    const key = gx * 65536 + gy;
+    const here = grid.get(key);
+    if (here) here.push(i); else grid.set(key, [i]);
+  }
+
+  const shapes = new Map(); // fill -> [x, y, w, h, r, …] (h 0: a dot of radius w)
+  const shape = (fill) => { let a = shapes.get(fill); if (!a) shapes.set(fill, (a = [])); return a; };
+  const ticks = [];
+  const crosses = [];
+  const labels = [];
+  let markW = 1.2;
+  let labelFont = '';
+  for (let i = 0; i < n; i++) {
+    if (!alone[i]) continue;
+    const m = list[i];
+    const st = messageStyle(m.type);
+    const size = s * st.size;
+    const { x, y } = m;
+    if (st.glyph === 'append' && (m.entries | 0) === 0) {
+      shape(st.fill).push(x, y, size * 0.55, 0, 0);
+    } else if (st.glyph === 'append') {
+      const k = m.entries | 0;
+      const label = k > 99 ? '99+' : String(k);
+      const h = size * 2;
+      const w = h * (label.length > 1 ? 1.45 : 1.1) + Math.min(k, 8) * size * 0.08;
+      shape(st.fill).push(x - w / 2, y - h / 2, w, h, h * 0.25);
+      labels.push(label, x, y + h * 0.04);
+      labelFont = font(Math.max(7, Math.round(h * 0.72)), 700);
+    } else if (st.glyph === 'ack') {
+      const ok = m.success !== false;
+      const h = size * 1.5;
+      shape(st.fill ? st.fill : ok ? OUTCOME.ok : OUTCOME.bad).push(x - h / 2, y - h / 2, h, h, h * 0.2);
+      (ok ? ticks : crosses).push(x, y, h * 0.55);
+      markW = Math.max(1.2, h * 0.17);
+    } else {
+      alone[i] = 0; // drawn one by one below
+    }
+  }
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = '#ffffff';
+  for (const [fill, a] of shapes) {
+    ctx.beginPath();
+    for (let i = 0; i < a.length; i += 5) {
+      if (a[i + 3] === 0) { ctx.moveTo(a[i] + a[i + 2], a[i + 1]); ctx.arc(a[i], a[i + 1], a[i + 2], 0, TAU); }
+      else roundRectPath(ctx, a[i], a[i + 1], a[i + 2], a[i + 3], a[i + 4]);
+    }
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.stroke();
+  }
+  if (ticks.length || crosses.length) {
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = markW;
+    ctx.beginPath();
+    for (let i = 0; i < ticks.length; i += 3) {
+      const x = ticks[i]; const y = ticks[i + 1]; const k = ticks[i + 2];
+      ctx.moveTo(x - k * 0.55, y + k * 0.02);
+      ctx.lineTo(x - k * 0.15, y + k * 0.42);
+      ctx.lineTo(x + k * 0.6, y - k * 0.45);
+    }
+    for (let i = 0; i < crosses.length; i += 3) {
+      const x = crosses[i]; const y = crosses[i + 1]; const d = crosses[i + 2] * 0.62;
+      ctx.moveTo(x - d, y - d); ctx.lineTo(x + d, y + d);
+      ctx.moveTo(x + d, y - d); ctx.lineTo(x - d, y + d);
+    }
+    ctx.stroke();
+    ctx.lineCap = 'butt';
+    ctx.lineJoin = 'miter';
+  }
+  if (labels.length) {
+    ctx.font = labelFont;
+    ctx.fillStyle = '#ffffff';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (let i = 0; i < labels.length; i += 3) ctx.fillText(labels[i], labels[i + 1], labels[i + 2]);
+  }
+  for (let i = 0; i < n; i++) {
+    if (alone[i]) continue;
+    const m = list[i];
+    drawMessage(ctx, m.type, m.entries, m.success, m.x, m.y, s, 0, false);
+  }
+}
+
 export function drawMessage(ctx, type, entries, success, x, y, s, angle, tail = true) {
   const st = messageStyle(type);
   const size = s * st.size;
@@ -541,43 +676,71 @@ export function cellPath(ctx, x, y, w, h) {
 
 export function drawCell(ctx, x, y, w, h, term, committed, text) {
   const c = termColor(term);
-  const r = Math.min(4, h * 0.18);
   ctx.beginPath();
   cellPath(ctx, x, y, w, h);
   if (committed) {
     ctx.fillStyle = c;
     ctx.fill();
   } else {
-    ctx.fillStyle = tint(c, 0.82);
-    ctx.fill();
-    // 45° hatching, clipped by arithmetic rather than ctx.clip() (a clip
-    // costs a save/restore and slows the software rasteriser).
-    ctx.beginPath();
-    const step = Math.max(4, h * 0.28);
-    const x0 = x + 1.5;
-    const w0 = w - 3;
-    const y0 = y + 1.5;
-    const h0 = h - 3;
-    for (let d = -h0 + step / 2; d < w0; d += step) {
-      const s0 = d < 0 ? -d : 0;
-      const s1 = w0 - d < h0 ? w0 - d : h0;
-      if (s1 <= s0) continue;
-      ctx.moveTo(x0 + d + s0, y0 + h0 - s0);
-      ctx.lineTo(x0 + d + s1, y0 + h0 - s1);
-    }
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = tint(c, 0.45);
-    ctx.stroke();
-    roundRect(ctx, x + 1, y + 1, w - 2, h - 2, r);
-    ctx.lineWidth = 1.5;
-    ctx.strokeStyle = c;
-    ctx.stroke();
+    drawPendingCells(ctx, [x, y, w, h, term], true);
   }
   if (text) {
     ctx.fillStyle = committed ? textOn(c) : INK.text;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.fillText(text, x + w / 2, y + h / 2 + 0.5);
+  }
+}
+
+/**
+ * Not yet committed cells, as drawCell draws them (a pale fill, 45° hatching
+ * and a term-coloured edge), several at once: `cells` = [x, y, w, h, term,
+ * …]. Cells never overlap, so those of one term share one path per layer
+ * (the log panel has a few dozen in flight under load). `pathOpen`: the
+ * current path already holds the single cell's outline (drawCell).
+ */
+export function drawPendingCells(ctx, cells, pathOpen = false) {
+  const terms = [];
+  for (let i = 4; i < cells.length; i += 5) if (!terms.includes(cells[i])) terms.push(cells[i]);
+  for (const term of terms) {
+    const c = termColor(term);
+    if (!pathOpen) {
+      ctx.beginPath();
+      for (let i = 0; i < cells.length; i += 5) if (cells[i + 4] === term) cellPath(ctx, cells[i], cells[i + 1], cells[i + 2], cells[i + 3]);
+    }
+    ctx.fillStyle = tint(c, 0.82);
+    ctx.fill();
+    // 45° hatching, clipped by arithmetic rather than ctx.clip() (a clip
+    // costs a save/restore and slows the software rasteriser).
+    ctx.beginPath();
+    for (let i = 0; i < cells.length; i += 5) {
+      if (cells[i + 4] !== term) continue;
+      const h = cells[i + 3];
+      const step = Math.max(4, h * 0.28);
+      const x0 = cells[i] + 1.5;
+      const w0 = cells[i + 2] - 3;
+      const y0 = cells[i + 1] + 1.5;
+      const h0 = h - 3;
+      for (let d = -h0 + step / 2; d < w0; d += step) {
+        const s0 = d < 0 ? -d : 0;
+        const s1 = w0 - d < h0 ? w0 - d : h0;
+        if (s1 <= s0) continue;
+        ctx.moveTo(x0 + d + s0, y0 + h0 - s0);
+        ctx.lineTo(x0 + d + s1, y0 + h0 - s1);
+      }
+    }
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = tint(c, 0.45);
+    ctx.stroke();
+    ctx.beginPath();
+    for (let i = 0; i < cells.length; i += 5) {
+      if (cells[i + 4] !== term) continue;
+      const [x, y, w, h] = [cells[i], cells[i + 1], cells[i + 2], cells[i + 3]];
+      roundRectPath(ctx, x + 1, y + 1, w - 2, h - 2, Math.min(4, h * 0.18));
+    }
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = c;
+    ctx.stroke();
   }
 }
 

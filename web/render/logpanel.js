@@ -18,7 +18,7 @@
 
 import { INK, fitCanvas, termColor, textOn } from './theme.js';
 import {
-  cellPath, drawAppliedBar, drawCell, drawCrown, drawNode, drawProgressMarker,
+  cellPath, drawAppliedBar, drawCrown, drawPendingCells, drawNode, drawProgressMarker,
   drawSnapshotBlock, font,
 } from './glyphs.js';
 import { referenceNode } from './ring.js';
@@ -58,6 +58,7 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
   // cell width or the language changes.
   const abbrev = new Map();
   let abbrevKey = '';
+  const pending = []; // a row's uncommitted cells, [x, y, w, h, term, …] (reused)
 
   // Geometry of the last frame (for hitTest).
   let rowTop = 0;
@@ -237,7 +238,9 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
       const textRoom = cw - 5;
       // Pass 1, shapes: runs of committed cells of one term become one path
       // and one fill (hundreds of cells, a few dozen draw calls).
+      // Uncommitted cells (the row's newest) are batched by term after it.
       let runTerm = -1;
+      pending.length = 0;
       for (let i = from; i <= to; i++) {
         const e = entryAt(i);
         if (!e) continue;
@@ -250,11 +253,11 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
           }
           cellPath(ctx, x + 1, y + cellTop, cw - 2, cellH);
         } else {
-          if (runTerm >= 0) { ctx.fillStyle = termColor(runTerm); ctx.fill(); runTerm = -1; }
-          drawCell(ctx, x + 1, y + cellTop, cw - 2, cellH, e.term, false, null);
+          pending.push(x + 1, y + cellTop, cw - 2, cellH, e.term);
         }
       }
       if (runTerm >= 0) { ctx.fillStyle = termColor(runTerm); ctx.fill(); }
+      if (pending.length) drawPendingCells(ctx, pending);
       // Pass 2, the command text.
       if (textRoom >= 10) {
         ctx.textAlign = 'center';
