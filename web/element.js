@@ -197,6 +197,7 @@ export class RaftLab extends HTMLElement {
     if (this._ro) this._ro.disconnect();
     if (this._io) { this._io.disconnect(); this._io = null; }
     if (this._loadIo) { this._loadIo.disconnect(); this._loadIo = null; }
+    if (this._panesIo) { this._panesIo.disconnect(); this._panesIo = null; }
     window.removeEventListener('resize', this._onWindowResize);
     document.removeEventListener('visibilitychange', this._onVisibility);
     if (this._darkQuery) this._darkQuery.removeEventListener('change', this._onScheme);
@@ -222,6 +223,16 @@ export class RaftLab extends HTMLElement {
       this._updateLoop();
     });
     this._io.observe(this);
+    // Each canvas that is scrolled out of view (a tall page, a long course)
+    // is skipped by the animation loop and painted again once it comes back.
+    this._offscreen = new Set();
+    this._panesIo = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) { this._offscreen.delete(e.target); this._needsDraw = true; }
+        else this._offscreen.add(e.target);
+      }
+    });
+    if (this._els) for (const c of this._paneCanvases()) this._panesIo.observe(c);
     if (!this._sim && !this._booting) {
       if (this.getAttribute('loading') === 'eager') this.load();
       else {
@@ -276,6 +287,7 @@ export class RaftLab extends HTMLElement {
       t: this._t, travel: (ms) => this.travelTo(ms), run: (cmd) => this._control(cmd), now: () => this.simTime,
       pause: () => this.pause(), view: () => this._view, openPopover: (id) => this._openPopoverFor(id),
     });
+    this._diagramCanvas = this._els.root.querySelector('canvas.rl-diagram');
     this._applyPresentation();
     for (const n of this._pendingNotices) this._renderNotice(n);
     this._pendingNotices = [];
@@ -284,6 +296,17 @@ export class RaftLab extends HTMLElement {
     this._els.summary.textContent = this._t('status.loading');
     this._ro = new ResizeObserver(() => this._resize());
     if (this.isConnected) { this._ro.observe(this._els.ringWrap); this._ro.observe(this._els.logWrap); }
+    if (this._panesIo) for (const c of this._paneCanvases()) this._panesIo.observe(c);
+  }
+
+  /** The ring, the log panel and the space-time diagram (what _draw paints). */
+  _paneCanvases() {
+    return [this._els.ring, this._els.log, this._diagramCanvas].filter(Boolean);
+  }
+
+  /** In the animation loop, a canvas scrolled out of view is not painted. */
+  _shown(canvas, frameAt) {
+    return frameAt === null || !this._offscreen || !this._offscreen.has(canvas);
   }
 
   /** view, controls, theme and height attributes → classes and properties inside the shadow root. */
@@ -823,15 +846,17 @@ export class RaftLab extends HTMLElement {
     const simTime = Number(this._view.time_ms) + this._carry;
     const inspected = this._insight.selected;
     this._ui.selectedMessage = inspected && inspected.kind === 'message' ? inspected.id : null;
-    this._ring.draw(this._view, simTime, this._ui);
-    if (this._logPanel) {
+    if (this._shown(this._els.ring, frameAt)) this._ring.draw(this._view, simTime, this._ui);
+    if (this._logPanel && this._shown(this._els.log, frameAt)) {
       this._logPanel.draw(this._view, this._ui);
       this._logNav.update();
     }
     // While playing, the space-time diagram (a whole window of arrows) is
     // repainted at most every DIAGRAM_EVERY_MS: it scrolls smoothly enough,
     // and the frames in between cost the ring and the logs only.
-    if (frameAt === null || !this._playing || frameAt - this._diagramAt >= DIAGRAM_EVERY_MS) {
+    // Off screen it waits (an open inspector still follows each refresh).
+    const diagramShown = !this._diagramCanvas || this._shown(this._diagramCanvas, frameAt);
+    if (diagramShown && (frameAt === null || !this._playing || frameAt - this._diagramAt >= DIAGRAM_EVERY_MS)) {
       this._diagramAt = frameAt === null ? -Infinity : frameAt;
       this._insight.draw(simTime);
     }

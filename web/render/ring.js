@@ -9,7 +9,7 @@
 
 import { INK, MESSAGE, fitCanvas, messageStyle, roleStyle, termColor } from './theme.js';
 import {
-  NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage, drawMessages,
+  NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
   drawNode, drawPuff, drawSelection, drawTimerArc, drawTransfer, drawWall, font, roundRect,
   strokeTails, tailPath,
 } from './glyphs.js';
@@ -58,7 +58,6 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
   let msgAngle = new Float64Array(256);
   let msgAlpha = new Float64Array(256);
   let msgObj = new Array(256);
-  const batch = []; // the glyphs drawMessages draws at once (reused every frame)
   let lastMembers = [];
 
   // Messages seen recently (id → message), so a drop can be placed on its path.
@@ -562,21 +561,10 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       if (ui.selectedMessage === m.id) { selMx = p.x; selMy = p.y; }
     }
     strokeTails(ctx, ms);
-    // Pass 2: the glyphs. Those at full opacity without a halo are batched
-    // by colour (drawMessages); the rest are drawn one by one on top (with
-    // a halo under the types a lesson step points at).
+    // Pass 2: the glyphs (with a halo under the types a lesson step points at).
     const emph = ui.emphasis && ui.emphasis.messages && ui.emphasis.messages.length ? ui.emphasis.messages : null;
-    batch.length = 0;
     for (let i = 0; i < msgCount; i++) {
       const m = msgObj[i];
-      if (msgAlpha[i] !== 1 || (emph && emph.includes(m.type))) continue;
-      batch.push({ type: m.type, entries: m.entries, success: m.success, x: msgXY[2 * i], y: msgXY[2 * i + 1] });
-      msgObj[i] = null;
-    }
-    drawMessages(ctx, batch, ms);
-    for (let i = 0; i < msgCount; i++) {
-      const m = msgObj[i];
-      if (!m) continue;
       ctx.globalAlpha = msgAlpha[i];
       if (emph && emph.includes(m.type)) {
         ctx.beginPath();
