@@ -129,7 +129,7 @@ try {
       const v = r.parts.map((p) => p[k]).sort((a, b) => a - b);
       return `${k} ${quantile(v, 0.5).toFixed(2)} / ${quantile(v, 0.95).toFixed(2)}`;
     };
-    console.log(`          by phase, median / p95 ms: ${['advance', 'refresh', 'draw'].map(phase).join(', ')} (refresh = state() + events + history)`);
+    console.log(`          by phase, median / p95 ms: ${['advance', 'refresh', 'draw'].map(phase).join(', ')} (refresh = frame_state() + events + history)`);
   }
 } finally {
   await lab.close();

@@ -6,8 +6,9 @@
 //   npm run bench                  (builds the release wasm, runs every benchmark)
 //   node bench/history.mjs [--minutes 10,60] [--quick]
 //
-// Prints: state() (the view model, as the page calls it every frame), one
-// frame (a put, 16 ms simulated, events(), state()) and clone() (a
+// Prints: state() (the whole page view model), frame_state(40) (what the
+// page reads every frame), one
+// frame (a put, 16 ms simulated, events(), frame_state(40)) and clone() (a
 // time-travel checkpoint) after 0 / 1,000 / 5,000 puts with 5 and 15 servers;
 // the wasm linear memory after N simulated minutes idle and at 10 client
 // ops/s; the simulated-seconds-per-second at 1,000 puts/s; and time travel
@@ -47,8 +48,8 @@ async function load() {
 const mib = (bytes) => (bytes / (1024 * 1024)).toFixed(1);
 
 async function stateAndClone() {
-  console.log('state() / frame (a put, 16 ms, events(), state()) / clone(), median ms; wasm in node');
-  console.log(`${'servers'.padStart(7)} ${'puts'.padStart(6)} ${'state()'.padStart(9)} ${'frame'.padStart(9)} ${'clone()'.padStart(9)}`);
+  console.log('state() / frame_state(40) / frame (a put, 16 ms, events(), frame_state(40)) / clone(), median ms; wasm in node');
+  console.log(`${'servers'.padStart(7)} ${'puts'.padStart(6)} ${'state()'.padStart(9)} ${'frame_state'.padStart(11)} ${'frame'.padStart(9)} ${'clone()'.padStart(9)}`);
   const { Simulation } = await load();
   for (const nodes of [5, 15]) {
     const sim = new Simulation(`cluster ${nodes}\nseed 7\n`);
@@ -61,6 +62,8 @@ async function stateAndClone() {
       done = puts;
       sim.events();
       const state = median(9, () => sim.state());
+      // What the page's frame reads (docs/view-model.md "The frame view"): 40 entries per log.
+      const frameState = median(9, () => sim.frame_state(40));
       const clone = median(9, () => sim.clone().free());
       const copy = sim.clone();
       let i = 0;
@@ -68,11 +71,11 @@ async function stateAndClone() {
         copy.exec(`put k${i % 10} f${i++}`);
         copy.advance(16);
         copy.events();
-        copy.state();
+        copy.frame_state(40);
       });
       copy.free();
       console.log(
-        `${String(nodes).padStart(7)} ${String(puts).padStart(6)} ${state.toFixed(3).padStart(9)} ` +
+        `${String(nodes).padStart(7)} ${String(puts).padStart(6)} ${state.toFixed(3).padStart(9)} ${frameState.toFixed(3).padStart(11)} ` +
           `${frame.toFixed(3).padStart(9)} ${clone.toFixed(3).padStart(9)}`,
       );
     }

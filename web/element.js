@@ -52,6 +52,9 @@ const HISTORY_BUDGET_BYTES = 24 * 1024 * 1024; // …and about this many bytes (
 const HISTORY_MAX_GAP_MS = 30000;  // …never more than this apart (what a seek may replay)
 const FRAME_STATS = 600;
 const DIAGRAM_EVERY_MS = 50;       // the space-time diagram repaints at most this often while playing (real time)
+const STATUS_EVERY_MS = 100;      // while playing, the text around the canvas changes at most this often (real time)
+const FRAME_LOG_MIN = 32;          // entries per log a frame's view carries at least (the inspector shows 24)…
+const FRAME_LOG_DEFAULT = 96;      // …and before the log panel has said how many it shows
 const FRAME_WORK_MS = 30;          // target JS + wasm work per frame when fast-forwarding
 const MIN_FRAME_BUDGET_MS = 20;    // …but always at least this much sim time per frame
 const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the command box accepts at once
@@ -75,6 +78,15 @@ function isPanic(e) {
 function errorText(e) {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+// Write a text or an attribute only when it changes: setting the same
+// string again still replaces the DOM node (style and layout work per frame).
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+function setAttr(el, name, value) {
+  if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
 
 function reducedMotion() {
@@ -124,6 +136,7 @@ export class RaftLab extends HTMLElement {
     this._ui = { selectedNode: null, hover: null, dragging: null, groups: null, events: [] };
     this._remembered = { key: 'x', value: '1' };
     this._logShownAt = -1;
+    this._statusAt = -Infinity;    // when _updateStatus last wrote (throttled while playing)
     this._notices = [];
     this._pendingNotices = [];
     this._lang = 'en';
@@ -175,6 +188,7 @@ export class RaftLab extends HTMLElement {
     if (this._ro) this._ro.disconnect();
     if (this._io) { this._io.disconnect(); this._io = null; }
     if (this._loadIo) { this._loadIo.disconnect(); this._loadIo = null; }
+    if (this._panesIo) { this._panesIo.disconnect(); this._panesIo = null; }
     window.removeEventListener('resize', this._onWindowResize);
     document.removeEventListener('visibilitychange', this._onVisibility);
     if (this._darkQuery) this._darkQuery.removeEventListener('change', this._onScheme);
@@ -200,6 +214,16 @@ export class RaftLab extends HTMLElement {
       this._updateLoop();
     });
     this._io.observe(this);
+    // Each canvas that is scrolled out of view (a tall page, a long course)
+    // is skipped by the animation loop and painted again once it comes back.
+    this._offscreen = new Set();
+    this._panesIo = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) { this._offscreen.delete(e.target); this._needsDraw = true; }
+        else this._offscreen.add(e.target);
+      }
+    });
+    if (this._els) for (const c of this._paneCanvases()) this._panesIo.observe(c);
     if (!this._sim && !this._booting) {
       if (this.getAttribute('loading') === 'eager') this.load();
       else {
@@ -254,6 +278,7 @@ export class RaftLab extends HTMLElement {
       t: this._t, travel: (ms) => this.travelTo(ms), run: (cmd) => this._control(cmd), now: () => this.simTime,
       pause: () => this.pause(), view: () => this._view, openPopover: (id) => this._openPopoverFor(id),
     });
+    this._diagramCanvas = this._els.root.querySelector('canvas.rl-diagram');
     this._applyPresentation();
     for (const n of this._pendingNotices) this._renderNotice(n);
     this._pendingNotices = [];
@@ -262,6 +287,17 @@ export class RaftLab extends HTMLElement {
     this._els.summary.textContent = this._t('status.loading');
     this._ro = new ResizeObserver(() => this._resize());
     if (this.isConnected) { this._ro.observe(this._els.ringWrap); this._ro.observe(this._els.logWrap); }
+    if (this._panesIo) for (const c of this._paneCanvases()) this._panesIo.observe(c);
+  }
+
+  /** The ring, the log panel and the space-time diagram (what _draw paints). */
+  _paneCanvases() {
+    return [this._els.ring, this._els.log, this._diagramCanvas].filter(Boolean);
+  }
+
+  /** In the animation loop, a canvas scrolled out of view is not painted. */
+  _shown(canvas, frameAt) {
+    return frameAt === null || !this._offscreen || !this._offscreen.has(canvas);
   }
 
   /** view, controls, theme and height attributes → classes and properties inside the shadow root. */
@@ -636,10 +672,11 @@ export class RaftLab extends HTMLElement {
     this._refresh(record);
   }
 
-  _refresh(record = true) {
+  /** `frame`: called by the animation loop (the text around the canvas may wait, see _updateStatus). */
+  _refresh(record = true, frame = false) {
     if (!this._sim || this._fatal) return;
     const events = this._guard(() => this._sim.events()) || [];
-    const view = this._guard(() => this._sim.state());
+    const view = this._guard(() => this._frameView());
     this._view = view;
     this._dirty = false;
     if (this._insight) this._insight.observe(events, view, this._sim);
@@ -655,7 +692,22 @@ export class RaftLab extends HTMLElement {
     this._ui.events = this._recent;
     this._checkViolations(view);
     if (this._history && record) this._history.record(this._sim, this._recent, false, view);
-    this._updateStatus(view);
+    this._updateStatus(view, !frame);
+  }
+
+  /**
+   * The view model a frame reads: each log's newest entries as many as the
+   * log panel can show (it fetches older ones itself), no client history and
+   * no in-flight `fields` (the diagram's store has them from
+   * `sent_messages()`), so building, serializing and parsing it costs what
+   * the frame draws. `state()` (public) still returns the whole page view.
+   */
+  _frameView() {
+    if (typeof this._sim.frame_state !== 'function') return this._sim.state();
+    const cells = this._logPanel && this._logPanel.capacity ? this._logPanel.capacity() : 0;
+    // Before the panel's first draw (or without one) the page view's tail;
+    // else the panel's width plus the inspector's 24 newest entries.
+    return this._sim.frame_state(cells ? Math.max(cells, FRAME_LOG_MIN) : FRAME_LOG_DEFAULT);
   }
 
   _checkViolations(view) {
@@ -754,7 +806,7 @@ export class RaftLab extends HTMLElement {
         }
       }
       t1 = performance.now();
-      if (this._dirty) this._refresh();
+      if (this._dirty) this._refresh(true, true);
       t2 = performance.now();
       this._draw(now);
     } catch (e) {
@@ -785,15 +837,17 @@ export class RaftLab extends HTMLElement {
     const simTime = Number(this._view.time_ms) + this._carry;
     const inspected = this._insight.selected;
     this._ui.selectedMessage = inspected && inspected.kind === 'message' ? inspected.id : null;
-    this._ring.draw(this._view, simTime, this._ui);
-    if (this._logPanel) {
+    if (this._shown(this._els.ring, frameAt)) this._ring.draw(this._view, simTime, this._ui);
+    if (this._logPanel && this._shown(this._els.log, frameAt)) {
       this._logPanel.draw(this._view, this._ui);
       this._logNav.update();
     }
     // While playing, the space-time diagram (a whole window of arrows) is
     // repainted at most every DIAGRAM_EVERY_MS: it scrolls smoothly enough,
     // and the frames in between cost the ring and the logs only.
-    if (frameAt === null || !this._playing || frameAt - this._diagramAt >= DIAGRAM_EVERY_MS) {
+    // Off screen it waits (an open inspector still follows each refresh).
+    const diagramShown = !this._diagramCanvas || this._shown(this._diagramCanvas, frameAt);
+    if (diagramShown && (frameAt === null || !this._playing || frameAt - this._diagramAt >= DIAGRAM_EVERY_MS)) {
       this._diagramAt = frameAt === null ? -Infinity : frameAt;
       this._insight.draw(simTime);
     }
@@ -1097,9 +1151,16 @@ export class RaftLab extends HTMLElement {
     return m ? `${m[1]}–${m[2]} ms` : '';
   }
 
-  _updateStatus(view) {
+  _updateStatus(view, force = true) {
     const els = this._els;
     if (!els) return;
+    // While playing, the words and controls around the canvas change a few
+    // times a second at most (they are read, not watched like the canvas);
+    // paused, after a command or a step, at once. pause() marks the view
+    // dirty, so the last instant is always written.
+    const now = performance.now();
+    if (!force && this._playing && now - this._statusAt < STATUS_EVERY_MS) return;
+    this._statusAt = now;
     // The log panel grows with the number of servers (one row each).
     const rows = (view.members || view.nodes).length;
     if (rows !== this._logRows) {
@@ -1107,15 +1168,15 @@ export class RaftLab extends HTMLElement {
       els.logWrap.style.setProperty('--rl-log-rows', String(rows));
     }
     const top = leaderNode(view);
-    els.summary.textContent = top ? this._t('status.leader', { id: top.id, term: top.term }) : this._t('status.noLeader');
+    const summary = top ? this._t('status.leader', { id: top.id, term: top.term }) : this._t('status.noLeader');
+    setText(els.summary, summary);
     this._updateModes(view.setup || {});
-    els.quorum.textContent = quorumText(view, this._t);
+    setText(els.quorum, quorumText(view, this._t));
     // For screen readers, the canvas says in words what it shows.
     const down = view.nodes.filter((n) => !n.up).map((n) => `n${n.id}`);
-    els.ring.setAttribute('aria-label', this._t('status.aria', {
-      n: view.nodes.length, summary: els.summary.textContent, down: down.length ? down.join(' ') : '—',
+    setAttr(els.ring, 'aria-label', this._t('status.aria', {
+      n: view.nodes.length, summary, down: down.length ? down.join(' ') : '—',
     }));
-    const now = performance.now();
     this._updateCompact(view);
     this._announce(view, now);
     // The command log text changes with every advance; refresh it a few times a second.
@@ -1130,12 +1191,16 @@ export class RaftLab extends HTMLElement {
     }
     const scrub = els.field('scrub');
     const span = this._history ? this._history.span() : null;
-    scrub.min = String(span ? span.min : 0);
+    const min = String(span ? span.min : 0);
     // After travelling back, the slider still reaches the end of the run.
-    scrub.max = String(Math.max(view.time_ms, span ? span.max : 0));
-    scrub.value = String(view.time_ms);
-    scrub.disabled = !span || Number(scrub.min) >= Number(scrub.max);
-    els.action('back').disabled = !span;
+    const max = String(Math.max(view.time_ms, span ? span.max : 0));
+    if (scrub.min !== min) scrub.min = min;
+    if (scrub.max !== max) scrub.max = max;
+    if (scrub.value !== String(view.time_ms)) scrub.value = String(view.time_ms);
+    const off = !span || Number(min) >= Number(max);
+    if (scrub.disabled !== off) scrub.disabled = off;
+    const back = els.action('back');
+    if (back.disabled !== !span) back.disabled = !span;
     this._showReach();
     if (this._ui.selectedNode !== null && !els.popover.hidden) {
       // keep the popover header (role, term) current
@@ -1239,9 +1304,10 @@ export class RaftLab extends HTMLElement {
     const els = this._els;
     const crash = els.action('crash-leader');
     const down = view.nodes.find((n) => !n.up);
-    crash.textContent = down ? this._t('ctl.restartNode', { id: down.id }) : this._t('ctl.crashLeader');
-    crash.disabled = !down && !leaderNode(view);
-    els.action('quick-put').textContent = this._t('ctl.quickPut', { key: 'x', value: (this._quickPut || 0) + 1 });
+    setText(crash, down ? this._t('ctl.restartNode', { id: down.id }) : this._t('ctl.crashLeader'));
+    const off = !down && !leaderNode(view);
+    if (crash.disabled !== off) crash.disabled = off;
+    setText(els.action('quick-put'), this._t('ctl.quickPut', { key: 'x', value: (this._quickPut || 0) + 1 }));
     // The caption: the newest notable event, in words.
     const latest = this._feed ? this._feed.latest() : null;
     const caption = latest ? latest.text : this._t('caption.none');

@@ -146,8 +146,11 @@ pub struct InFlightView {
     /// Extension: this copy will be lost (decided when it was sent).
     pub lost: bool,
     /// Extension: the message's contents under Figure 2's names (the
-    /// inspector shows them); see [`MessageFields`].
-    pub fields: MessageFields,
+    /// inspector shows them); see [`MessageFields`]. Absent from the page's
+    /// per-frame view ([`Limits::message_fields`] false), which gets them
+    /// once per message from `sent_messages()` instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<MessageFields>,
 }
 
 /// A message's contents as Figure 2 of the Raft paper names them. Only the
@@ -303,19 +306,38 @@ pub struct Limits {
     pub log_tail: Option<usize>,
     /// The newest client operations (None: all of them).
     pub history_tail: Option<usize>,
+    /// Each in-flight message's `fields` (its Figure 2 contents). A page that
+    /// collects them from `sent_messages()` as messages are sent need not
+    /// have them serialized again every frame for every message in flight.
+    pub message_fields: bool,
     /// The newest metrics windows (usize::MAX: all of them).
     pub metrics_windows: usize,
 }
 
 impl Limits {
-    pub const ALL: Limits = Limits { log_tail: None, history_tail: None, metrics_windows: usize::MAX };
+    pub const ALL: Limits =
+        Limits { log_tail: None, history_tail: None, message_fields: true, metrics_windows: usize::MAX };
     /// The page's view: enough entries for the widest log panel at its
     /// smallest cell; older ones come from [`log_window`] on demand.
     pub const PAGE: Limits = Limits {
         log_tail: Some(PAGE_LOG_TAIL),
         history_tail: Some(PAGE_HISTORY_TAIL),
+        message_fields: true,
         metrics_windows: crate::metrics::PAGE_WINDOWS,
     };
+    /// What the page's animation frame reads: each log's newest `log_tail`
+    /// entries (what the log panel shows, at most [`MAX_LOG_WINDOW`]), no
+    /// client operations (`history_total` still counts them), no in-flight
+    /// `fields` and no metrics windows, so a frame's view costs what the frame
+    /// draws.
+    pub fn frame(log_tail: usize) -> Limits {
+        Limits {
+            log_tail: Some(log_tail.min(MAX_LOG_WINDOW as usize)),
+            history_tail: Some(0),
+            message_fields: false,
+            metrics_windows: 0,
+        }
+    }
 }
 
 /// Entries of each log in the page's view model.
@@ -543,7 +565,7 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
                     success,
                     detail,
                     lost: m.lost,
-                    fields: message_fields(&m.msg),
+                    fields: limits.message_fields.then(|| message_fields(&m.msg)),
                 }
             })
             .collect(),

@@ -207,6 +207,42 @@ fn page_view_carries_a_window_and_log_window_serves_the_rest() {
     assert!(log_window(&runner.world, 99, 1, 5).is_empty(), "no such node");
 }
 
+/// The page's frame view (`Limits::frame`) carries each log's newest N
+/// entries, no client operations and no in-flight `fields`, and agrees with
+/// the whole view on everything else; the CLI's view keeps every message's
+/// `fields`.
+#[test]
+fn frame_view_carries_what_a_frame_draws() {
+    use raft_sim::view::{Limits, MAX_LOG_WINDOW};
+    let mut text = String::from("cluster 3\nset latency 40ms..60ms\nawait leader any within 2s\n");
+    for i in 0..120 {
+        text.push_str(&format!("put k{} v{}\nrun 5ms\n", i % 7, i));
+    }
+    let mut runner = run_text(&text).unwrap();
+    let full = runner.view();
+    let frame = runner.view_limited(Limits::frame(10));
+    assert!(!full.in_flight.is_empty(), "messages are in flight mid-load");
+    assert!(full.in_flight.iter().all(|m| m.fields.is_some()), "the CLI's view has every message's fields");
+    assert!(frame.in_flight.iter().all(|m| m.fields.is_none()));
+    let ids = |v: &raft_sim::view::View| v.in_flight.iter().map(|m| (m.id, m.ty, m.entries, m.lost)).collect::<Vec<_>>();
+    assert_eq!(ids(&frame), ids(&full));
+    assert!(frame.history.is_empty());
+    assert_eq!(frame.history_total, full.history_total);
+    assert_eq!(frame.trace_hash, full.trace_hash);
+    for (f, p) in full.nodes.iter().zip(&frame.nodes) {
+        assert_eq!(p.log.len(), 10);
+        assert_eq!(p.log[..], f.log[f.log.len() - 10..]);
+        assert_eq!(p.log_from, p.last_index - 9);
+        assert_eq!((p.commit, p.term, &p.kv, &p.progress), (f.commit, f.term, &f.kv, &f.progress));
+    }
+    // A tail longer than the window limit is cut to it.
+    assert_eq!(Limits::frame(1_000_000).log_tail, Some(MAX_LOG_WINDOW as usize));
+    // Without fields the JSON has no "fields" key; with them it has.
+    let text = serde_json::to_string(&frame).unwrap();
+    assert!(!text.contains("\"fields\""));
+    assert!(serde_json::to_string(&full).unwrap().contains("\"fields\""));
+}
+
 /// A long loaded run keeps flat records: the client list keeps the newest
 /// operations (ids go on counting), and the linearizability check holds only
 /// what is not settled.

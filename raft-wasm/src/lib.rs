@@ -14,6 +14,7 @@
 //! sim.exec('crash n1\nrun 500ms');                    // throws on a parse error; nothing runs then
 //! sim.advance(16);                                    // simulated ms
 //! sim.state(); sim.events(); sim.time_ms(); sim.trace_hash();
+//! sim.frame_state(40);                                 // state() for one frame: 40 entries per log, no history, no in-flight fields
 //! sim.log_window(2, 1, 50);                            // n2's entries 1..=50 (state() holds the newest)
 //! sim.sent_messages();                                // [{ id, fields }] sent since the last call (Figure 2 names)
 //! sim.command_log();                                  // .raft text that replays this session
@@ -200,6 +201,17 @@ impl Simulation {
     /// has been going; `log_window` fetches older entries.
     pub fn state(&mut self) -> Result<JsValue, JsError> {
         let view = self.runner.page_view();
+        to_js(&view)
+    }
+
+    /// The view model as the page's animation frame reads it: each log's
+    /// newest `log_tail` entries (at most 1024; what the log panel shows),
+    /// `history` empty (`history_total` still counts every operation) and
+    /// `in_flight` without `fields` (`sent_messages` gives each message's
+    /// fields once). Everything else as in `state()`, so a frame's view
+    /// costs what the frame draws (docs/view-model.md, "The frame view").
+    pub fn frame_state(&mut self, log_tail: u32) -> Result<JsValue, JsError> {
+        let view = self.runner.view_limited(raft_sim::view::Limits::frame(log_tail as usize));
         to_js(&view)
     }
 

@@ -221,3 +221,30 @@ fn state_carries_the_log_tail_and_log_window_serves_older_entries() {
     let none = js_sys::Array::from(&sim.log_window(99, 1.0, 5.0).expect("log_window"));
     assert_eq!(none.length(), 0, "unknown node: empty");
 }
+
+/// frame_state(n) is state() for one animation frame: each log's newest n
+/// entries, no client operations (still counted), no in-flight `fields`.
+#[wasm_bindgen_test]
+fn frame_state_carries_what_a_frame_draws() {
+    let mut script = String::from("cluster 3\nseed 2\nset latency 40ms..60ms\nawait leader any within 2s\n");
+    for i in 0..60 {
+        script.push_str(&format!("put k{} v{}\nrun 5ms\n", i % 5, i));
+    }
+    let mut sim = new_sim(&script);
+    let state = sim.state().expect("state");
+    let frame = sim.frame_state(8).expect("frame_state");
+    let node = js_sys::Array::from(&get(&frame, "nodes")).get(0);
+    let log = js_sys::Array::from(&get(&node, "log"));
+    assert_eq!(log.length(), 8);
+    let last = get(&node, "last_index").as_f64().expect("last_index");
+    assert_eq!(get(&node, "log_from").as_f64(), Some(last - 7.0));
+    assert_eq!(js_sys::Array::from(&get(&frame, "history")).length(), 0);
+    assert_eq!(get(&frame, "history_total").as_f64(), get(&state, "history_total").as_f64());
+    let full = js_sys::Array::from(&get(&state, "in_flight"));
+    let lean = js_sys::Array::from(&get(&frame, "in_flight"));
+    assert!(full.length() > 0, "messages are in flight mid-load");
+    assert_eq!(lean.length(), full.length());
+    assert!(!get(&full.get(0), "fields").is_undefined());
+    assert!(get(&lean.get(0), "fields").is_undefined());
+    assert_eq!(get(&lean.get(0), "id").as_f64(), get(&full.get(0), "id").as_f64());
+}

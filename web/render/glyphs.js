@@ -541,43 +541,71 @@ export function cellPath(ctx, x, y, w, h) {
 
 export function drawCell(ctx, x, y, w, h, term, committed, text) {
   const c = termColor(term);
-  const r = Math.min(4, h * 0.18);
   ctx.beginPath();
   cellPath(ctx, x, y, w, h);
   if (committed) {
     ctx.fillStyle = c;
     ctx.fill();
   } else {
-    ctx.fillStyle = tint(c, 0.82);
-    ctx.fill();
-    // 45° hatching, clipped by arithmetic rather than ctx.clip() (a clip
-    // costs a save/restore and slows the software rasteriser).
-    ctx.beginPath();
-    const step = Math.max(4, h * 0.28);
-    const x0 = x + 1.5;
-    const w0 = w - 3;
-    const y0 = y + 1.5;
-    const h0 = h - 3;
-    for (let d = -h0 + step / 2; d < w0; d += step) {
-      const s0 = d < 0 ? -d : 0;
-      const s1 = w0 - d < h0 ? w0 - d : h0;
-      if (s1 <= s0) continue;
-      ctx.moveTo(x0 + d + s0, y0 + h0 - s0);
-      ctx.lineTo(x0 + d + s1, y0 + h0 - s1);
-    }
-    ctx.lineWidth = 1;
-    ctx.strokeStyle = tint(c, 0.45);
-    ctx.stroke();
-    roundRect(ctx, x + 1, y + 1, w - 2, h - 2, r);
-    ctx.lineWidth = 1.5;
-    ctx.strokeStyle = c;
-    ctx.stroke();
+    drawPendingCells(ctx, [x, y, w, h, term], true);
   }
   if (text) {
     ctx.fillStyle = committed ? textOn(c) : INK.text;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.fillText(text, x + w / 2, y + h / 2 + 0.5);
+  }
+}
+
+/**
+ * Not yet committed cells, as drawCell draws them (a pale fill, 45° hatching
+ * and a term-coloured edge), several at once: `cells` = [x, y, w, h, term,
+ * …]. Cells never overlap, so those of one term share one path per layer
+ * (the log panel has a few dozen in flight under load). `pathOpen`: the
+ * current path already holds the single cell's outline (drawCell).
+ */
+export function drawPendingCells(ctx, cells, pathOpen = false) {
+  const terms = [];
+  for (let i = 4; i < cells.length; i += 5) if (!terms.includes(cells[i])) terms.push(cells[i]);
+  for (const term of terms) {
+    const c = termColor(term);
+    if (!pathOpen) {
+      ctx.beginPath();
+      for (let i = 0; i < cells.length; i += 5) if (cells[i + 4] === term) cellPath(ctx, cells[i], cells[i + 1], cells[i + 2], cells[i + 3]);
+    }
+    ctx.fillStyle = tint(c, 0.82);
+    ctx.fill();
+    // 45° hatching, clipped by arithmetic rather than ctx.clip() (a clip
+    // costs a save/restore and slows the software rasteriser).
+    ctx.beginPath();
+    for (let i = 0; i < cells.length; i += 5) {
+      if (cells[i + 4] !== term) continue;
+      const h = cells[i + 3];
+      const step = Math.max(4, h * 0.28);
+      const x0 = cells[i] + 1.5;
+      const w0 = cells[i + 2] - 3;
+      const y0 = cells[i + 1] + 1.5;
+      const h0 = h - 3;
+      for (let d = -h0 + step / 2; d < w0; d += step) {
+        const s0 = d < 0 ? -d : 0;
+        const s1 = w0 - d < h0 ? w0 - d : h0;
+        if (s1 <= s0) continue;
+        ctx.moveTo(x0 + d + s0, y0 + h0 - s0);
+        ctx.lineTo(x0 + d + s1, y0 + h0 - s1);
+      }
+    }
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = tint(c, 0.45);
+    ctx.stroke();
+    ctx.beginPath();
+    for (let i = 0; i < cells.length; i += 5) {
+      if (cells[i + 4] !== term) continue;
+      const [x, y, w, h] = [cells[i], cells[i + 1], cells[i + 2], cells[i + 3]];
+      roundRectPath(ctx, x + 1, y + 1, w - 2, h - 2, Math.min(4, h * 0.18));
+    }
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = c;
+    ctx.stroke();
   }
 }
 

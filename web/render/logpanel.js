@@ -1,6 +1,6 @@
 // The log panel: one row per server, one cell per log entry.
 //
-// createLogPanel(canvas, { t, logWindow }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y), range() }
+// createLogPanel(canvas, { t, logWindow }) → { resize(), draw(view, ui), preferredHeight(n), hitTest(x, y), range(), capacity() }
 //
 // The view model carries only the newest entries of each log (`log_from ..=
 // last_index`, docs/view-model.md). When the panel shows older ones (scrolled
@@ -18,7 +18,7 @@
 
 import { INK, fitCanvas, termColor, textOn } from './theme.js';
 import {
-  cellPath, drawAppliedBar, drawCell, drawCrown, drawNode, drawProgressMarker,
+  cellPath, drawAppliedBar, drawCrown, drawPendingCells, drawNode, drawProgressMarker,
   drawSnapshotBlock, font,
 } from './glyphs.js';
 import { referenceNode } from './ring.js';
@@ -58,6 +58,7 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
   // cell width or the language changes.
   const abbrev = new Map();
   let abbrevKey = '';
+  const pending = []; // a row's uncommitted cells, [x, y, w, h, term, …] (reused)
 
   // Geometry of the last frame (for hitTest).
   let rowTop = 0;
@@ -142,7 +143,10 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
     const lastVisible = Math.min(last, first + Math.floor((avail - (first > 1 ? ellW : 0)) / cw + 1e-6) - 1);
     const cx0 = x0 + (first > 1 ? ellW : 0);
     cellX0 = cx0; cellW = cw; firstIdx = first; lastSlot = lastVisible;
-    shown = { first, last: Math.min(lastVisible, maxIndex), maxIndex, fit, newest: lastVisible >= last };
+    shown = {
+      first, last: Math.min(lastVisible, maxIndex), maxIndex, fit, newest: lastVisible >= last,
+      capacity: Math.max(1, Math.floor((avail - ellW) / MIN_CELL)) + 1,
+    };
 
     const rowsH = H - HEADER - PAD * 2;
     rowH = Math.max(MIN_ROW, Math.min(MAX_ROW, rowsH / n));
@@ -234,7 +238,9 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
       const textRoom = cw - 5;
       // Pass 1, shapes: runs of committed cells of one term become one path
       // and one fill (hundreds of cells, a few dozen draw calls).
+      // Uncommitted cells (the row's newest) are batched by term after it.
       let runTerm = -1;
+      pending.length = 0;
       for (let i = from; i <= to; i++) {
         const e = entryAt(i);
         if (!e) continue;
@@ -247,11 +253,11 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
           }
           cellPath(ctx, x + 1, y + cellTop, cw - 2, cellH);
         } else {
-          if (runTerm >= 0) { ctx.fillStyle = termColor(runTerm); ctx.fill(); runTerm = -1; }
-          drawCell(ctx, x + 1, y + cellTop, cw - 2, cellH, e.term, false, null);
+          pending.push(x + 1, y + cellTop, cw - 2, cellH, e.term);
         }
       }
       if (runTerm >= 0) { ctx.fillStyle = termColor(runTerm); ctx.fill(); }
+      if (pending.length) drawPendingCells(ctx, pending);
       // Pass 2, the command text.
       if (textRoom >= 10) {
         ctx.textAlign = 'center';
@@ -353,7 +359,15 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
    */
   function range() { return shown; }
 
-  return { resize, draw, preferredHeight, hitTest, range };
+  /**
+   * The most cells a row can show at this width (at the smallest cell), 0
+   * before the first draw: the element asks the simulation for that many of
+   * each log's newest entries per frame (`frame_state`), and the panel
+   * fetches anything older it shows with `logWindow`.
+   */
+  function capacity() { return shown ? shown.capacity : 0; }
+
+  return { resize, draw, preferredHeight, hitTest, range, capacity };
 }
 
 function slotCenter(index, first, lastVisible, cx0, cw, x0) {

@@ -80,10 +80,12 @@ function value(v, t) {
   return esc(String(v));
 }
 
-function entriesHTML(entries, t, max = 24) {
+// `total`: how many entries there are in all, when `entries` is only the
+// newest of them (a log in the view model holds a tail).
+function entriesHTML(entries, t, max = 24, total = entries.length) {
   if (!entries.length) return `<span class="rl-insp-null">[ ] ${esc(t('insp.heartbeat'))}</span>`;
   const shown = entries.slice(-max);
-  const more = entries.length - shown.length;
+  const more = Math.max(entries.length, total) - shown.length;
   return `<span class="rl-insp-entries">${more ? `<span class="rl-insp-more">${esc(t('insp.more', { n: more }))}</span>` : ''}${shown.map((e) =>
     `<span class="rl-insp-entry" title="${esc(e.command)}"><b>${e.index}</b><i>T${e.term}</i> ${esc(e.command)}</span>`).join('')}</span>`;
 }
@@ -109,7 +111,7 @@ export function nodeHTML(view, id, decisions, t) {
   const persistent = table([
     ['current_term', value(p.current_term, t)],
     ['voted_for', p.voted_for === null ? value(null, t) : esc(nodeName(p.voted_for))],
-    ['log[]', entriesHTML(p.log, t) + logNote],
+    ['log[]', entriesHTML(p.log, t, 24, p.last_index - p.snapshot_index) + logNote],
   ]);
   const volatile = table([
     ['commit_index', value(f.volatile.commit_index, t)],

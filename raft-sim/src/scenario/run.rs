@@ -122,8 +122,14 @@ impl Runner {
     /// entries of each log and the newest client operations
     /// ([`view::Limits::PAGE`]), so it costs the same however long the run.
     pub fn page_view(&mut self) -> View {
+        self.view_limited(view::Limits::PAGE)
+    }
+
+    /// The view model with at most `limits` of history (after the same
+    /// bounded linearizability check as [`Runner::view`]).
+    pub fn view_limited(&mut self, limits: view::Limits) -> View {
         self.world.check_linearizability_bounded(Some(VIEW_LINEARIZABILITY_STEPS));
-        view::build_limited(self, view::Limits::PAGE)
+        view::build_limited(self, limits)
     }
 
     /// Execute one command. On failure the failure is recorded (with its line)
