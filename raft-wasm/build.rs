@@ -34,7 +34,7 @@ mod native {
     use std::path::PathBuf;
     use std::{env, fs};
 
-    use raft_sim_native::scenario::{parse::parse_script, run::Runner};
+    use raft_sim::scenario::{parse::parse_script, run::Runner};
 
     /// One `(name, text, result)` line per scenario file, in name order.
     pub fn write_runs(out: &mut String) {
