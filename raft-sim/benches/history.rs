@@ -115,6 +115,40 @@ fn state_and_clone(quick: bool) {
     }
 }
 
+/// What one checkpoint copies, part by part (5 servers after 5,000 puts).
+fn clone_breakdown(nodes: u32, puts: u64) {
+    let mut r = cluster(nodes, true);
+    drive(&mut r, puts, 10, Some(16));
+    let w = &r.world;
+    let part = |name: &str, ms: f64| println!("  {name:<26} {ms:>8.3} ms");
+    println!("clone() by part, {nodes} servers after {puts} puts (medians):");
+    part("whole world", median_ms(15, || drop(std::hint::black_box(w.clone()))));
+    part("raft-core nodes (raw)", median_ms(15, || {
+        for n in w.nodes.values() { drop(std::hint::black_box(n.raw.clone())); }
+    }));
+    part("persisted storage", median_ms(15, || {
+        for n in w.nodes.values() { drop(std::hint::black_box(n.storage.clone())); }
+    }));
+    part("kv state machines", median_ms(15, || {
+        for n in w.nodes.values() { drop(std::hint::black_box(n.kv.clone())); }
+    }));
+    part("nodes map", median_ms(15, || drop(std::hint::black_box(w.nodes.clone()))));
+    part("setup", median_ms(15, || drop(std::hint::black_box(w.setup.clone()))));
+    part("whole world, drop untimed", {
+        let mut keep = Vec::new();
+        let ms = median_ms(15, || keep.push(std::hint::black_box(w.clone())));
+        drop(keep);
+        ms
+    });
+    part("network", median_ms(15, || drop(std::hint::black_box(w.network.clone()))));
+    part("clients", median_ms(15, || drop(std::hint::black_box(w.clients.clone()))));
+    part("trace", median_ms(15, || drop(std::hint::black_box(w.trace.clone()))));
+    part("checker", median_ms(15, || drop(std::hint::black_box(w.checker.clone()))));
+    let n1 = &w.nodes[&1];
+    println!("  (n1: {} log entries in memory, {} persisted, {} kv sessions)",
+        n1.raw.as_ref().map_or(0, |r| r.entries().len()), n1.storage.entries.len(), n1.kv.sessions.len());
+}
+
 fn memory(minutes: &[u64]) {
     println!("live heap of one 5-server simulation (MiB) after N simulated minutes");
     println!("{:>28} {}", "", minutes.iter().map(|m| format!("{m:>8} min")).collect::<String>());
@@ -183,6 +217,10 @@ fn main() {
     let only = arg("--only").unwrap_or_else(|| "state,memory,rtf".into());
     if only.contains("state") {
         state_and_clone(quick);
+    }
+    if only.contains("breakdown") {
+        clone_breakdown(5, if quick { 1_000 } else { 5_000 });
+        clone_breakdown(15, if quick { 1_000 } else { 5_000 });
     }
     if only.contains("memory") {
         memory(&minutes);

@@ -713,7 +713,7 @@ mod tests {
         let durable = PersistentState {
             hard_state: HardState { current_term: 1, voted_for: None },
             snapshot: Some(Snapshot { last_included_index: 3, last_included_term: 1, ..Default::default() }),
-            entries: alloc::vec![Entry { term: 1, index: 4, kind: EntryKind::Noop }],
+            entries: alloc::vec![Entry { term: 1, index: 4, kind: EntryKind::Noop }].into(),
         };
         let ack = |m| Message {
             from: 2,
@@ -821,7 +821,7 @@ mod tests {
         let mut s = PersistentState::default();
         s.entries.push(a.clone());
         assert!(c.on_persist(1, 1, &s, &[a]).is_empty());
-        s.entries[0] = b.clone();
+        s.entries.set(0, b.clone());
         let v = c.on_persist(2, 2, &s, &[b]);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].invariant, "log-matching");
