@@ -55,6 +55,7 @@ use raft_core::{CoreEvent, Entry, EntryKind, Index, Membership, Message, Message
 use serde::Serialize;
 
 use crate::linearizability::{self, OpKind, Operation, Outcome};
+use crate::shared_map::SharedMap;
 use crate::trace::fnv1a;
 use crate::world::{entry_in, term_in, Node};
 
@@ -124,7 +125,8 @@ pub struct Checker {
     /// Exactly-once: (client, node) → (incarnation, highest sequence number
     /// that took effect). Bounded like the store's own sessions
     /// (`kv::MAX_SESSIONS` per node): the oldest clients are forgotten first.
-    took_effect: BTreeMap<(u64, NodeId), (u64, u64)>,
+    /// Shared between checkpoints: it holds up to 16 × `MAX_SESSIONS` entries.
+    took_effect: SharedMap<(u64, NodeId), (u64, u64)>,
     /// The client history for the linearizability check, per key, with each
     /// key's settled prefix collapsed (see [`KeyHistory`]).
     lin: BTreeMap<String, KeyHistory>,

@@ -50,6 +50,7 @@ pub mod linearizability;
 pub mod network;
 pub mod rng;
 pub mod scenario;
+pub mod shared_map;
 pub mod trace;
 pub mod view;
 pub mod world;
