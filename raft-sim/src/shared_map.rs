@@ -5,35 +5,35 @@
 //! client sessions (up to `kv::MAX_SESSIONS`) and the checker's exactly-once
 //! table. As `BTreeMap`s, every checkpoint copied them whole (most of a
 //! checkpoint's cost once the logs were shared, see raft-core's
-//! `LogEntries`). Here the map is a frozen `base` behind an `Arc`, shared by
-//! every clone, plus a small `delta` of changes since it was frozen; a clone
-//! copies only the delta. When the delta reaches [`FOLD`] changes it is folded
-//! into a new base (a copy, once per [`FOLD`] changes).
+//! `LogEntries`). Here the map is cut by key ranges into chunks of at most
+//! [`CHUNK`] entries, each behind an `Arc`: a clone copies one pointer per
+//! chunk, and a write copies the one chunk it lands in only if a clone still
+//! shares it (`Arc::make_mut`; without checkpoints nothing is ever copied).
+//! Client ids grow, so writes land in the newest chunk and expiries in the
+//! oldest: a checkpoint costs the next writes a copy of those two chunks.
 //!
 //! Behaves exactly like a `BTreeMap` for the operations the simulator uses;
 //! iteration is in key order.
 
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
-use core::cmp::Ordering;
 
-/// Changes kept beside the shared base before they are folded into a new one:
-/// what a clone copies at most.
-pub const FOLD: usize = 256;
+/// Most entries in one chunk; a fuller one is split in two.
+pub const CHUNK: usize = 128;
 
 #[derive(Clone)]
 pub struct SharedMap<K, V> {
-    /// The map as of the last fold; never changed in place.
-    base: Arc<BTreeMap<K, V>>,
-    /// Changes since: `Some` = inserted or replaced, `None` = removed.
-    delta: BTreeMap<K, Option<V>>,
-    /// Live entries (base and delta together).
+    /// Chunks by their lower bound: chunk `b` holds the keys from `b` up to
+    /// (not including) the next chunk's bound. None is empty; a key below
+    /// every bound goes to the first chunk, whose bound is lowered to it.
+    chunks: BTreeMap<K, Arc<BTreeMap<K, V>>>,
+    /// Entries in all chunks.
     len: usize,
 }
 
 impl<K: Ord + Clone, V: Clone> Default for SharedMap<K, V> {
     fn default() -> Self {
-        SharedMap { base: Arc::new(BTreeMap::new()), delta: BTreeMap::new(), len: 0 }
+        SharedMap { chunks: BTreeMap::new(), len: 0 }
     }
 }
 
@@ -50,78 +50,73 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
         self.len == 0
     }
 
-    pub fn get(&self, key: &K) -> Option<&V> {
-        match self.delta.get(key) {
-            Some(change) => change.as_ref(),
-            None => self.base.get(key),
+    /// The bound of the chunk that holds (or would hold) `key`.
+    fn bound_for(&self, key: &K) -> Option<K> {
+        match self.chunks.range(..=key).next_back() {
+            Some((bound, _)) => Some(bound.clone()),
+            None => self.chunks.keys().next().cloned(),
         }
+    }
+
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.chunks.range(..=key).next_back()?.1.get(key)
     }
 
     /// Insert or replace; returns the previous value, like `BTreeMap::insert`.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        let old = self.get(&key).cloned();
+        let Some(mut bound) = self.bound_for(&key) else {
+            self.chunks.insert(key.clone(), Arc::new(BTreeMap::from([(key, value)])));
+            self.len = 1;
+            return None;
+        };
+        if key < bound {
+            // Below every chunk: the first chunk takes it, under a lower bound.
+            let chunk = self.chunks.remove(&bound).expect("bound of a chunk");
+            self.chunks.insert(key.clone(), chunk);
+            bound = key.clone();
+        }
+        let chunk = Arc::make_mut(self.chunks.get_mut(&bound).expect("bound of a chunk"));
+        let old = chunk.insert(key, value);
         if old.is_none() {
             self.len += 1;
         }
-        self.delta.insert(key, Some(value));
-        self.fold_if_large();
+        if chunk.len() > CHUNK {
+            let middle = chunk.keys().nth(chunk.len() / 2).cloned().expect("a full chunk");
+            let upper = chunk.split_off(&middle);
+            self.chunks.insert(middle, Arc::new(upper));
+        }
         old
     }
 
     pub fn remove(&mut self, key: &K) -> Option<V> {
-        let old = self.get(key).cloned()?;
-        self.len -= 1;
-        if self.base.contains_key(key) {
-            self.delta.insert(key.clone(), None);
-        } else {
-            self.delta.remove(key);
+        let bound = self.chunks.range(..=key).next_back()?.0.clone();
+        let chunk = self.chunks.get_mut(&bound).expect("bound of a chunk");
+        if !chunk.contains_key(key) {
+            return None;
         }
-        self.fold_if_large();
-        Some(old)
+        let chunk = Arc::make_mut(chunk);
+        let old = chunk.remove(key);
+        self.len -= 1;
+        if chunk.is_empty() {
+            self.chunks.remove(&bound);
+        }
+        old
     }
 
     /// Remove and return the entry with the smallest key.
     pub fn pop_first(&mut self) -> Option<(K, V)> {
-        let (key, value) = self.iter().next().map(|(k, v)| (k.clone(), v.clone()))?;
-        self.remove(&key);
+        let key = self.chunks.values().next()?.keys().next()?.clone();
+        let value = self.remove(&key)?;
         Some((key, value))
     }
 
-    /// Every live entry in key order: base and delta merged.
+    /// Every entry in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        let mut base = self.base.iter().peekable();
-        let mut delta = self.delta.iter().peekable();
-        core::iter::from_fn(move || loop {
-            let order = match (base.peek(), delta.peek()) {
-                (None, None) => return None,
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some((b, _)), Some((d, _))) => b.cmp(d),
-            };
-            if order == Ordering::Less {
-                return base.next();
-            }
-            if order == Ordering::Equal {
-                base.next(); // replaced or removed by the delta
-            }
-            let (k, change) = delta.next()?;
-            if let Some(v) = change {
-                return Some((k, v));
-            }
-        })
+        self.chunks.values().flat_map(|chunk| chunk.iter())
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.iter().map(|(k, _)| k)
-    }
-
-    fn fold_if_large(&mut self) {
-        if self.delta.len() < FOLD {
-            return;
-        }
-        let merged: BTreeMap<K, V> = self.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        self.base = Arc::new(merged);
-        self.delta.clear();
     }
 }
 
@@ -144,7 +139,11 @@ impl<K: Ord + Clone + serde::Serialize, V: Clone + serde::Serialize> serde::Seri
 impl<'de, K: Ord + Clone + serde::Deserialize<'de>, V: Clone + serde::Deserialize<'de>> serde::Deserialize<'de> for SharedMap<K, V> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = BTreeMap::<K, V>::deserialize(deserializer)?;
-        Ok(SharedMap { len: map.len(), base: Arc::new(map), delta: BTreeMap::new() })
+        let mut shared = SharedMap::new();
+        for (k, v) in map {
+            shared.insert(k, v);
+        }
+        Ok(shared)
     }
 }
 
@@ -189,14 +188,18 @@ mod tests {
     }
 
     #[test]
-    fn a_clone_shares_the_base() {
+    fn a_clone_shares_chunks_and_a_write_copies_one() {
         let mut map: SharedMap<u64, u64> = SharedMap::new();
         for k in 0..1000 {
             map.insert(k, k);
         }
-        let copy = map.clone();
-        assert!(Arc::ptr_eq(&map.base, &copy.base));
-        assert!(copy.delta.len() < FOLD);
-        assert_eq!(copy, map);
+        assert!(map.chunks.values().all(|c| c.len() <= CHUNK));
+        let mut copy = map.clone();
+        copy.insert(1000, 0);
+        let shared = map.chunks.values().zip(copy.chunks.values()).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
+        assert_eq!(shared, map.chunks.len() - 1, "only the chunk written to was copied");
+        assert_eq!(map.len(), 1000);
+        assert_eq!(copy.get(&1000), Some(&0));
+        assert_eq!(map.get(&1000), None);
     }
 }
