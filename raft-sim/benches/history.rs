@@ -144,6 +144,16 @@ fn clone_breakdown(nodes: u32, puts: u64) {
     part("clients", median_ms(15, || drop(std::hint::black_box(w.clients.clone()))));
     part("trace", median_ms(15, || drop(std::hint::black_box(w.trace.clone()))));
     part("checker", median_ms(15, || drop(std::hint::black_box(w.checker.clone()))));
+    let bytes = |f: &dyn Fn() -> Box<dyn std::any::Any>| {
+        let before = LIVE.load(Relaxed);
+        let kept = f();
+        let grown = LIVE.load(Relaxed).saturating_sub(before);
+        drop(kept);
+        grown as f64 / 1024.0
+    };
+    println!("  heap one checkpoint holds: world {:.0} KiB (trace {:.0}, clients {:.0}, checker {:.0}, nodes {:.0}, network {:.0})",
+        bytes(&|| Box::new(w.clone())), bytes(&|| Box::new(w.trace.clone())), bytes(&|| Box::new(w.clients.clone())),
+        bytes(&|| Box::new(w.checker.clone())), bytes(&|| Box::new(w.nodes.clone())), bytes(&|| Box::new(w.network.clone())));
     let n1 = &w.nodes[&1];
     println!("  (n1: {} log entries in memory, {} persisted, {} kv sessions)",
         n1.raw.as_ref().map_or(0, |r| r.entries().len()), n1.storage.entries.len(), n1.kv.sessions.len());

@@ -11,6 +11,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::Serialize;
 use serde_json::Value;
@@ -402,9 +403,15 @@ pub struct Trace {
     pending: Vec<TraceEvent>,
     /// When `keep` is on: the messages sent since the last `take_sent`, with
     /// their contents (the `message-sent` event names only the type), for the
-    /// page's inspector. Not hashed; bounded by `MAX_SENT_KEPT`.
-    sent: Vec<(u64, Message)>,
+    /// page's inspector. Not hashed; bounded by `MAX_SENT_KEPT`. In chunks
+    /// of [`SENT_CHUNK`] behind `Arc`s: a page that never asks keeps
+    /// thousands, and every time-travel checkpoint shares the full chunks
+    /// instead of copying them.
+    sent: Vec<Arc<Vec<(u64, Message)>>>,
 }
+
+/// Messages per shared chunk of `Trace::sent`.
+const SENT_CHUNK: usize = 256;
 
 /// The newest sent messages `Trace::sent` keeps between two `take_sent`s. A
 /// long loaded scenario sends far more before the page first asks, and every
@@ -473,16 +480,21 @@ impl Trace {
         if !self.keep {
             return;
         }
-        if self.sent.len() >= MAX_SENT_KEPT {
-            // Forget the older half at once, so the cost stays amortized O(1).
-            self.sent.drain(..MAX_SENT_KEPT / 2);
+        if self.sent.last().is_none_or(|chunk| chunk.len() >= SENT_CHUNK) {
+            if self.sent.len() * SENT_CHUNK >= MAX_SENT_KEPT {
+                // Forget the oldest chunk at once, so the cost stays amortized O(1).
+                self.sent.remove(0);
+            }
+            self.sent.push(Arc::new(Vec::with_capacity(SENT_CHUNK)));
         }
-        self.sent.push((id, msg.clone()));
+        // Copies the newest chunk only if a checkpoint still shares it.
+        let newest = self.sent.last_mut().expect("a chunk was just ensured");
+        Arc::make_mut(newest).push((id, msg.clone()));
     }
 
     /// The messages sent since the last call (empty unless `keep`), oldest first.
     pub fn take_sent(&mut self) -> Vec<(u64, Message)> {
-        core::mem::take(&mut self.sent)
+        core::mem::take(&mut self.sent).into_iter().flat_map(Arc::unwrap_or_clone).collect()
     }
 }
 
