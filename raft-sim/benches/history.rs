@@ -159,6 +159,35 @@ fn clone_breakdown(nodes: u32, puts: u64) {
         n1.raw.as_ref().map_or(0, |r| r.entries().len()), n1.storage.entries.len(), n1.kv.sessions.len());
 }
 
+/// Heap a time-travel history holds: a checkpoint every simulated second
+/// through a loaded run (100 puts/s, 5 servers), as the page could keep.
+fn checkpoint_series(seconds: u64) {
+    let base = LIVE.load(Relaxed);
+    let mut r = cluster(5, true);
+    let mut kept = Vec::new();
+    let mut i = 0;
+    for _ in 0..seconds {
+        kept.push(r.clone());
+        for _ in 0..100 {
+            r.world.client_put(&format!("k{}", i % 10), &format!("v{i}"));
+            i += 1;
+            for _ in 0..10 {
+                r.advance(1);
+            }
+            if i % 2 == 0 {
+                r.take_events();
+            }
+        }
+    }
+    let live = mib(LIVE.load(Relaxed).saturating_sub(base));
+    drop(kept);
+    let without = mib(LIVE.load(Relaxed).saturating_sub(base));
+    println!(
+        "{seconds} checkpoints, one per simulated second at 100 puts/s: {live:.1} MiB with them, {without:.1} MiB without: {:.0} KiB per checkpoint",
+        (live - without) * 1024.0 / seconds as f64
+    );
+}
+
 fn memory(minutes: &[u64]) {
     println!("live heap of one 5-server simulation (MiB) after N simulated minutes");
     println!("{:>28} {}", "", minutes.iter().map(|m| format!("{m:>8} min")).collect::<String>());
@@ -224,13 +253,16 @@ fn main() {
         .split(',')
         .filter_map(|m| m.parse().ok())
         .collect();
-    let only = arg("--only").unwrap_or_else(|| "state,memory,rtf".into());
+    let only = arg("--only").unwrap_or_else(|| "state,breakdown,series,memory,rtf".into());
     if only.contains("state") {
         state_and_clone(quick);
     }
     if only.contains("breakdown") {
         clone_breakdown(5, if quick { 1_000 } else { 5_000 });
         clone_breakdown(15, if quick { 1_000 } else { 5_000 });
+    }
+    if only.contains("series") {
+        checkpoint_series(if quick { 60 } else { 600 });
     }
     if only.contains("memory") {
         memory(&minutes);
