@@ -585,4 +585,34 @@ mod tests {
         assert_eq!(r["last_term"], 3);
         assert_eq!(reason_value(&VoteDenied::NotVoter)["code"], "not-voter");
     }
+
+    /// Kept sent messages: the newest (at least MAX_SENT_KEPT - SENT_CHUNK,
+    /// at most MAX_SENT_KEPT), in order; a clone (checkpoint) keeps its own.
+    #[test]
+    fn sent_messages_keep_the_newest_and_clones_keep_theirs() {
+        let msg = |term| Message {
+            from: 1,
+            to: 2,
+            term,
+            body: raft_core::MessageBody::RequestVote { last_log_index: 0, last_log_term: 0, pre_vote: false, transfer: false },
+        };
+        let mut trace = Trace::new(true);
+        let mut checkpoint = None;
+        for id in 0..10_000u64 {
+            trace.record_sent(id, &msg(id));
+            if id == 999 {
+                checkpoint = Some(trace.clone());
+            }
+        }
+        let sent = trace.take_sent();
+        assert!((MAX_SENT_KEPT - SENT_CHUNK..=MAX_SENT_KEPT).contains(&sent.len()), "{} kept", sent.len());
+        assert_eq!(sent.last().map(|(id, _)| *id), Some(9_999));
+        assert!(sent.windows(2).all(|w| w[1].0 == w[0].0 + 1 && w[1].1.term == w[1].0), "in order, contents intact");
+        assert!(trace.take_sent().is_empty(), "taken");
+        let early = checkpoint.expect("taken at 999").take_sent();
+        assert_eq!(early.iter().map(|(id, _)| *id).collect::<Vec<_>>(), (0..1000).collect::<Vec<_>>());
+        let mut quiet = Trace::new(false);
+        quiet.record_sent(1, &msg(1));
+        assert!(quiet.take_sent().is_empty(), "nothing kept without keep");
+    }
 }
