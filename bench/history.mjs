@@ -14,6 +14,7 @@
 // ops/s; the simulated-seconds-per-second at 1,000 puts/s; and time travel
 // over a 10-minute run at 10 ops/s (checkpoints, bytes, reach, seek time).
 //   node bench/history.mjs --only travel [--travel-minutes 10]   (that part alone)
+//   node bench/history.mjs --only seek                          (checkpoint clone + replay seeks alone)
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -194,10 +195,64 @@ async function timeTravel() {
   sim.free();
 }
 
-if (arg('only', '') === 'travel') {
+// Time travel through a 10-minute loaded run (100 puts/s, RaftScope's
+// workload; issue target: any instant within 50 ms). A checkpoint (clone())
+// every second; seeking to instant t = clone the nearest checkpoint at or
+// before t (every EVERY seconds, to see how the spacing matters) and replay
+// the load from it up to t.
+async function seek() {
+  const { Simulation, memory } = await load();
+  const sim = new Simulation('cluster 5\nseed 7\n');
+  const minutes = QUICK ? 2 : 10;
+  const checkpoints = [];
+  const cloneMs = [];
+  const before = memory.buffer.byteLength;
+  for (let s = 0; s < minutes * 60; s++) {
+    const t0 = performance.now();
+    checkpoints.push(sim.clone());
+    cloneMs.push(performance.now() - t0);
+    sim.exec('load put 100/s for 1s');
+    sim.events();
+  }
+  cloneMs.sort((a, b) => a - b);
+  const pct = (a, p) => a[Math.min(a.length - 1, Math.floor(a.length * p))].toFixed(2);
+  console.log(
+    `time travel, ${minutes} min at 100 puts/s, 5 servers: ${checkpoints.length} checkpoints (one per simulated s), ` +
+      `clone() median ${pct(cloneMs, 0.5)} ms, p95 ${pct(cloneMs, 0.95)} ms, max ${pct(cloneMs, 1)} ms; ` +
+      `wasm memory ${mib(before)} -> ${mib(memory.buffer.byteLength)} MiB`,
+  );
+  let x = 7;
+  const targets = Array.from({ length: 20 }, () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return Math.floor((x / 2147483648) * minutes * 60_000);
+  });
+  for (const every of [1, 5, 15]) {
+    const ms = targets.map((t) => {
+      const t0 = performance.now();
+      const from = Math.floor(t / 1000 / every) * every;
+      const copy = checkpoints[from].clone();
+      for (let s = from; s < Math.floor(t / 1000); s++) copy.exec('load put 100/s for 1s');
+      if (t % 1000) copy.exec(`load put 100/s for ${t % 1000}ms`);
+      copy.state();
+      const took = performance.now() - t0;
+      copy.free();
+      return took;
+    });
+    ms.sort((a, b) => a - b);
+    console.log(`  seek to 20 random instants, a checkpoint every ${String(every).padStart(2)} s: median ${pct(ms, 0.5)} ms, max ${pct(ms, 1)} ms`);
+  }
+  for (const c of checkpoints) c.free();
+  sim.free();
+}
+
+const only = arg('only', '');
+if (only === 'travel') {
   await timeTravel();
+} else if (only === 'seek') {
+  await seek();
 } else {
   await stateAndClone();
+  await seek();
   await memory();
   await realTime();
   await timeTravel();

@@ -94,6 +94,7 @@
 extern crate alloc;
 
 pub mod config;
+pub mod entries; // LogEntries: a log's entries in shared segments (cheap to clone)
 pub mod message;
 pub mod node;
 pub mod ready;
@@ -101,6 +102,7 @@ pub mod reason;
 pub mod types;
 
 pub use config::{Bugs, Config};
+pub use entries::LogEntries;
 pub use message::{ConflictHint, Message, MessageBody};
 pub use node::{PeerProgress, ProgressState, QuorumStatus, RawNode, Status};
 pub use ready::{ReadState, Ready};

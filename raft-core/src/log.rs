@@ -6,23 +6,31 @@
 
 use alloc::vec::Vec;
 
+use crate::entries::LogEntries;
 use crate::types::{Entry, Index, Snapshot, Term};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct RaftLog {
     /// The latest snapshot (taken locally or installed from the leader).
     pub snapshot: Option<Snapshot>,
-    /// Entries with indexes `snapshot_index() + 1 ..= last_index()`, contiguous.
-    pub entries: Vec<Entry>,
+    /// Entries with indexes `snapshot_index() + 1 ..= last_index()`, contiguous
+    /// (stored in shared segments: see `entries.rs` for why).
+    pub entries: LogEntries,
 }
 
 impl RaftLog {
-    pub(crate) fn new(snapshot: Option<Snapshot>, entries: Vec<Entry>) -> RaftLog {
-        let mut log = RaftLog { snapshot, entries: Vec::new() };
+    pub(crate) fn new(snapshot: Option<Snapshot>, entries: LogEntries) -> RaftLog {
+        let first = snapshot.as_ref().map_or(0, |s| s.last_included_index) + 1;
+        if entries.iter().enumerate().all(|(k, e)| e.index == first + k as Index) {
+            // Already contiguous right after the snapshot (what `persist`
+            // writes): keep it, sharing its segments.
+            return RaftLog { snapshot, entries };
+        }
+        let mut log = RaftLog { snapshot, entries: LogEntries::new() };
         // Keep only a contiguous run starting right after the snapshot, so a
         // damaged persisted state cannot break the indexing below.
         let mut expected = log.snapshot_index() + 1;
-        for e in entries {
+        for e in entries.iter().cloned() {
             if e.index < expected {
                 continue;
             }
@@ -93,7 +101,7 @@ impl RaftLog {
         }
         let start = (lo - self.first_index()) as usize;
         let count = ((hi - lo + 1) as usize).min(max.max(1));
-        self.entries[start..start + count].to_vec()
+        self.entries.range(start..start + count).cloned().collect()
     }
 
     /// Append one entry at the end (the leader's own proposals).
@@ -145,14 +153,14 @@ impl RaftLog {
     /// `keep_suffix`, entries after the snapshot are kept; otherwise the whole
     /// log is discarded (it conflicted with the snapshot).
     pub(crate) fn install_snapshot(&mut self, snapshot: Snapshot, keep_suffix: bool) {
-        let idx = snapshot.last_included_index;
-        let suffix: Vec<Entry> = if keep_suffix {
-            self.entries.iter().filter(|e| e.index > idx).cloned().collect()
+        if keep_suffix {
+            let idx = snapshot.last_included_index;
+            let compacted = self.entries.partition_point(|e| e.index <= idx);
+            self.entries.remove_prefix(compacted);
         } else {
-            Vec::new()
-        };
+            self.entries.clear();
+        }
         self.snapshot = Some(snapshot);
-        self.entries = suffix;
     }
 }
 

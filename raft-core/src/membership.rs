@@ -5,7 +5,8 @@
 
 use alloc::vec::Vec;
 
-use crate::types::{ConfigChange, Entry, EntryKind, Index, Membership, NodeId, Snapshot};
+use crate::entries::LogEntries;
+use crate::types::{ConfigChange, EntryKind, Index, Membership, NodeId, Snapshot};
 
 /// The configuration in force on a server whose log is `snapshot` + `entries`
 /// and ends at `index`: the snapshot's configuration (or, without one,
@@ -13,7 +14,7 @@ use crate::types::{ConfigChange, Entry, EntryKind, Index, Membership, NodeId, Sn
 /// Thesis §4.1: a server uses the latest configuration in its log, committed
 /// or not — so this is also what a leader counts votes and commits against
 /// while its log ends at `index`. (The invariant checker uses it too.)
-pub fn membership_at(snapshot: Option<&Snapshot>, initial_voters: &[NodeId], entries: &[Entry], index: Index) -> Membership {
+pub fn membership_at(snapshot: Option<&Snapshot>, initial_voters: &[NodeId], entries: &LogEntries, index: Index) -> Membership {
     let mut m = match snapshot {
         Some(s) => s.membership.clone(),
         None => {

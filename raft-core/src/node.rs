@@ -6,6 +6,7 @@
 use alloc::vec::Vec;
 
 use crate::config::Config;
+use crate::entries::LogEntries;
 use crate::ready::Ready;
 use crate::message::Message;
 use crate::types::*;
@@ -151,6 +152,6 @@ impl RawNode {
     pub fn last_applied(&self) -> Index { self.raft.last_applied() }
     pub fn last_index(&self) -> Index { self.raft.last_index() }
     /// The log entries after the snapshot (for views and invariant checks).
-    pub fn entries(&self) -> &[Entry] { self.raft.entries() }
+    pub fn entries(&self) -> &LogEntries { self.raft.entries() }
     pub fn snapshot(&self) -> Option<&Snapshot> { self.raft.snapshot() }
 }

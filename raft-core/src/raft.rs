@@ -309,7 +309,7 @@ impl Raft {
             None => (self.initial_membership.clone(), !self.initial_membership.voters.is_empty(), 0),
         };
         let mut voter_before = false;
-        for e in &self.log.entries {
+        for e in self.log.entries.iter() {
             if let EntryKind::Config(c) = &e.kind {
                 voter_before = membership::is_voter(&m, self.id);
                 membership::apply_change(&mut m, c);
@@ -946,9 +946,10 @@ impl Raft {
     fn bug_overwrite_in_place(&mut self, entries: &[Entry]) {
         for e in entries {
             let offset = (e.index - self.log.snapshot_index() - 1) as usize;
-            match self.log.entries.get_mut(offset) {
-                Some(slot) => *slot = e.clone(),
-                None => self.log.push(e.clone()),
+            if offset < self.log.entries.len() {
+                self.log.entries.set(offset, e.clone());
+            } else {
+                self.log.push(e.clone());
             }
         }
         if let (Some(first), Some(last)) = (entries.first(), entries.last()) {

@@ -79,7 +79,7 @@ impl crate::types::PersistentState {
             } else {
                 // Taken locally: only the compacted prefix goes.
                 let compacted = self.entries.partition_point(|e| e.index <= snapshot.last_included_index);
-                self.entries.drain(..compacted);
+                self.entries.remove_prefix(compacted);
             }
             self.snapshot = Some(snapshot.clone());
         }

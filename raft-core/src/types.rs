@@ -4,6 +4,8 @@
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
+use crate::entries::LogEntries;
+
 /// A server's id. The simulator numbers servers n1..n15 as 1..=15.
 pub type NodeId = u64;
 /// A Raft term (Figure 2: "latest term server has seen").
@@ -94,8 +96,9 @@ pub struct Snapshot {
 pub struct PersistentState {
     pub hard_state: HardState,
     pub snapshot: Option<Snapshot>,
-    /// Entries after the snapshot, contiguous, in index order.
-    pub entries: Vec<Entry>,
+    /// Entries after the snapshot, contiguous, in index order (in shared
+    /// segments, so a copy of the whole persisted state stays cheap).
+    pub entries: LogEntries,
 }
 
 /// A server's role (Figure 2 / Figure 4). `PreCandidate` is the Pre-Vote phase

@@ -203,8 +203,8 @@ impl World {
                 if lo >= hi {
                     continue;
                 }
-                let sa = &la[(lo - fa) as usize..(hi - fa) as usize];
-                let sb = &lb[(lo - fb) as usize..(hi - fb) as usize];
+                let sa: Vec<_> = la.range((lo - fa) as usize..(hi - fa) as usize).collect();
+                let sb: Vec<_> = lb.range((lo - fb) as usize..(hi - fb) as usize).collect();
                 if let Some(h) = (0..sa.len()).rev().find(|&k| sa[k].term == sb[k].term) {
                     assert_eq!(&sa[..=h], &sb[..=h], "log matching between {a} and {b}");
                 }

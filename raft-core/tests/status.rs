@@ -66,7 +66,7 @@ fn status_quorum_lists_both_configurations_during_joint_consensus() {
         Entry { term: 1, index: 1, kind: EntryKind::Noop },
         Entry { term: 1, index: 2, kind: EntryKind::Config(ConfigChange::EnterJoint(vec![1, 4, 5])) },
     ];
-    let persisted = PersistentState { hard_state: HardState { current_term: 1, voted_for: Some(1) }, snapshot: None, entries };
+    let persisted = PersistentState { hard_state: HardState { current_term: 1, voted_for: Some(1) }, snapshot: None, entries: entries.into() };
     let m = RawNode::restart(Config::new(1, vec![1, 2, 3], 3), persisted);
     let st = m.status();
     assert_eq!((st.membership.voters.clone(), st.membership.voters_outgoing.clone()), (vec![1, 4, 5], vec![1, 2, 3]));

@@ -115,6 +115,79 @@ fn state_and_clone(quick: bool) {
     }
 }
 
+/// What one checkpoint copies, part by part (5 servers after 5,000 puts).
+fn clone_breakdown(nodes: u32, puts: u64) {
+    let mut r = cluster(nodes, true);
+    drive(&mut r, puts, 10, Some(16));
+    let w = &r.world;
+    let part = |name: &str, ms: f64| println!("  {name:<26} {ms:>8.3} ms");
+    println!("clone() by part, {nodes} servers after {puts} puts (medians):");
+    part("whole world", median_ms(15, || drop(std::hint::black_box(w.clone()))));
+    part("raft-core nodes (raw)", median_ms(15, || {
+        for n in w.nodes.values() { drop(std::hint::black_box(n.raw.clone())); }
+    }));
+    part("persisted storage", median_ms(15, || {
+        for n in w.nodes.values() { drop(std::hint::black_box(n.storage.clone())); }
+    }));
+    part("kv state machines", median_ms(15, || {
+        for n in w.nodes.values() { drop(std::hint::black_box(n.kv.clone())); }
+    }));
+    part("nodes map", median_ms(15, || drop(std::hint::black_box(w.nodes.clone()))));
+    part("setup", median_ms(15, || drop(std::hint::black_box(w.setup.clone()))));
+    part("whole world, drop untimed", {
+        let mut keep = Vec::new();
+        let ms = median_ms(15, || keep.push(std::hint::black_box(w.clone())));
+        drop(keep);
+        ms
+    });
+    part("network", median_ms(15, || drop(std::hint::black_box(w.network.clone()))));
+    part("clients", median_ms(15, || drop(std::hint::black_box(w.clients.clone()))));
+    part("trace", median_ms(15, || drop(std::hint::black_box(w.trace.clone()))));
+    part("checker", median_ms(15, || drop(std::hint::black_box(w.checker.clone()))));
+    let bytes = |f: &dyn Fn() -> Box<dyn std::any::Any>| {
+        let before = LIVE.load(Relaxed);
+        let kept = f();
+        let grown = LIVE.load(Relaxed).saturating_sub(before);
+        drop(kept);
+        grown as f64 / 1024.0
+    };
+    println!("  heap one checkpoint holds: world {:.0} KiB (trace {:.0}, clients {:.0}, checker {:.0}, nodes {:.0}, network {:.0})",
+        bytes(&|| Box::new(w.clone())), bytes(&|| Box::new(w.trace.clone())), bytes(&|| Box::new(w.clients.clone())),
+        bytes(&|| Box::new(w.checker.clone())), bytes(&|| Box::new(w.nodes.clone())), bytes(&|| Box::new(w.network.clone())));
+    let n1 = &w.nodes[&1];
+    println!("  (n1: {} log entries in memory, {} persisted, {} kv sessions)",
+        n1.raw.as_ref().map_or(0, |r| r.entries().len()), n1.storage.entries.len(), n1.kv.sessions.len());
+}
+
+/// Heap a time-travel history holds: a checkpoint every simulated second
+/// through a loaded run (100 puts/s, 5 servers), as the page could keep.
+fn checkpoint_series(seconds: u64) {
+    let base = LIVE.load(Relaxed);
+    let mut r = cluster(5, true);
+    let mut kept = Vec::new();
+    let mut i = 0;
+    for _ in 0..seconds {
+        kept.push(r.clone());
+        for _ in 0..100 {
+            r.world.client_put(&format!("k{}", i % 10), &format!("v{i}"));
+            i += 1;
+            for _ in 0..10 {
+                r.advance(1);
+            }
+            if i % 2 == 0 {
+                r.take_events();
+            }
+        }
+    }
+    let live = mib(LIVE.load(Relaxed).saturating_sub(base));
+    drop(kept);
+    let without = mib(LIVE.load(Relaxed).saturating_sub(base));
+    println!(
+        "{seconds} checkpoints, one per simulated second at 100 puts/s: {live:.1} MiB with them, {without:.1} MiB without: {:.0} KiB per checkpoint",
+        (live - without) * 1024.0 / seconds as f64
+    );
+}
+
 fn memory(minutes: &[u64]) {
     println!("live heap of one 5-server simulation (MiB) after N simulated minutes");
     println!("{:>28} {}", "", minutes.iter().map(|m| format!("{m:>8} min")).collect::<String>());
@@ -180,9 +253,16 @@ fn main() {
         .split(',')
         .filter_map(|m| m.parse().ok())
         .collect();
-    let only = arg("--only").unwrap_or_else(|| "state,memory,rtf".into());
+    let only = arg("--only").unwrap_or_else(|| "state,breakdown,series,memory,rtf".into());
     if only.contains("state") {
         state_and_clone(quick);
+    }
+    if only.contains("breakdown") {
+        clone_breakdown(5, if quick { 1_000 } else { 5_000 });
+        clone_breakdown(15, if quick { 1_000 } else { 5_000 });
+    }
+    if only.contains("series") {
+        checkpoint_series(if quick { 60 } else { 600 });
     }
     if only.contains("memory") {
         memory(&minutes);

@@ -55,6 +55,7 @@ use raft_core::{CoreEvent, Entry, EntryKind, Index, Membership, Message, Message
 use serde::Serialize;
 
 use crate::linearizability::{self, OpKind, Operation, Outcome};
+use crate::shared_map::SharedMap;
 use crate::trace::fnv1a;
 use crate::world::{entry_in, term_in, Node};
 
@@ -186,7 +187,8 @@ pub struct Checker {
     /// Exactly-once: (client, node) → (incarnation, highest sequence number
     /// that took effect). Bounded like the store's own sessions
     /// (`kv::MAX_SESSIONS` per node): the oldest clients are forgotten first.
-    took_effect: BTreeMap<(u64, NodeId), (u64, u64)>,
+    /// Shared between checkpoints: it holds up to 16 × `MAX_SESSIONS` entries.
+    took_effect: SharedMap<(u64, NodeId), (u64, u64)>,
     /// The client history for the linearizability check, per key, with each
     /// key's settled prefix collapsed (see [`KeyHistory`]).
     lin: BTreeMap<String, KeyHistory>,
@@ -811,7 +813,7 @@ mod tests {
         let durable = PersistentState {
             hard_state: HardState { current_term: 1, voted_for: None },
             snapshot: Some(Snapshot { last_included_index: 3, last_included_term: 1, ..Default::default() }),
-            entries: alloc::vec![Entry { term: 1, index: 4, kind: EntryKind::Noop }],
+            entries: alloc::vec![Entry { term: 1, index: 4, kind: EntryKind::Noop }].into(),
         };
         let ack = |m| Message {
             from: 2,
@@ -919,7 +921,7 @@ mod tests {
         let mut s = PersistentState::default();
         s.entries.push(a.clone());
         assert!(c.on_persist(1, 1, &s, &[a]).is_empty());
-        s.entries[0] = b.clone();
+        s.entries.set(0, b.clone());
         let v = c.on_persist(2, 2, &s, &[b]);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].invariant, "log-matching");

@@ -11,6 +11,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use crate::shared_map::SharedMap;
+
 /// A decoded state-machine command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KvCommand {
@@ -81,7 +83,8 @@ pub struct Applied {
 pub struct Kv {
     pub map: BTreeMap<String, String>,
     /// Per client: the highest sequence number applied and its result.
-    pub sessions: BTreeMap<u64, (u64, Option<String>)>,
+    /// Shared between checkpoints (up to [`MAX_SESSIONS`] entries per server).
+    pub sessions: SharedMap<u64, (u64, Option<String>)>,
 }
 
 /// Client sessions each state machine remembers. Every simulated operation is
@@ -174,7 +177,7 @@ mod snapshot_codec {
             put_str(&mut out, value);
         }
         put_num(&mut out, kv.sessions.len() as u64);
-        for (client, (seq, result)) in &kv.sessions {
+        for (client, (seq, result)) in kv.sessions.iter() {
             put_num(&mut out, *client);
             put_num(&mut out, *seq);
             match result {

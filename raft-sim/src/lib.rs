@@ -52,6 +52,7 @@ pub mod metrics;
 pub mod network;
 pub mod rng;
 pub mod scenario;
+pub mod shared_map;
 pub mod trace;
 pub mod view;
 pub mod world;

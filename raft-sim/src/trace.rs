@@ -11,6 +11,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::Serialize;
 use serde_json::Value;
@@ -409,9 +410,15 @@ pub struct Trace {
     pending: Vec<TraceEvent>,
     /// When `keep` is on: the messages sent since the last `take_sent`, with
     /// their contents (the `message-sent` event names only the type), for the
-    /// page's inspector. Not hashed; bounded by `MAX_SENT_KEPT`.
-    sent: Vec<(u64, Message)>,
+    /// page's inspector. Not hashed; bounded by `MAX_SENT_KEPT`. In chunks
+    /// of [`SENT_CHUNK`] behind `Arc`s: a page that never asks keeps
+    /// thousands, and every time-travel checkpoint shares the full chunks
+    /// instead of copying them.
+    sent: Vec<Arc<Vec<(u64, Message)>>>,
 }
+
+/// Messages per shared chunk of `Trace::sent`.
+const SENT_CHUNK: usize = 256;
 
 /// The newest sent messages `Trace::sent` keeps between two `take_sent`s. A
 /// long loaded scenario sends far more before the page first asks, and every
@@ -480,16 +487,21 @@ impl Trace {
         if !self.keep {
             return;
         }
-        if self.sent.len() >= MAX_SENT_KEPT {
-            // Forget the older half at once, so the cost stays amortized O(1).
-            self.sent.drain(..MAX_SENT_KEPT / 2);
+        if self.sent.last().is_none_or(|chunk| chunk.len() >= SENT_CHUNK) {
+            if self.sent.len() * SENT_CHUNK >= MAX_SENT_KEPT {
+                // Forget the oldest chunk at once, so the cost stays amortized O(1).
+                self.sent.remove(0);
+            }
+            self.sent.push(Arc::new(Vec::with_capacity(SENT_CHUNK)));
         }
-        self.sent.push((id, msg.clone()));
+        // Copies the newest chunk only if a checkpoint still shares it.
+        let newest = self.sent.last_mut().expect("a chunk was just ensured");
+        Arc::make_mut(newest).push((id, msg.clone()));
     }
 
     /// The messages sent since the last call (empty unless `keep`), oldest first.
     pub fn take_sent(&mut self) -> Vec<(u64, Message)> {
-        core::mem::take(&mut self.sent)
+        core::mem::take(&mut self.sent).into_iter().flat_map(Arc::unwrap_or_clone).collect()
     }
 }
 
@@ -579,5 +591,35 @@ mod tests {
         assert_eq!(r["code"], "log-behind");
         assert_eq!(r["last_term"], 3);
         assert_eq!(reason_value(&VoteDenied::NotVoter)["code"], "not-voter");
+    }
+
+    /// Kept sent messages: the newest (at least MAX_SENT_KEPT - SENT_CHUNK,
+    /// at most MAX_SENT_KEPT), in order; a clone (checkpoint) keeps its own.
+    #[test]
+    fn sent_messages_keep_the_newest_and_clones_keep_theirs() {
+        let msg = |term| Message {
+            from: 1,
+            to: 2,
+            term,
+            body: raft_core::MessageBody::RequestVote { last_log_index: 0, last_log_term: 0, pre_vote: false, transfer: false },
+        };
+        let mut trace = Trace::new(true);
+        let mut checkpoint = None;
+        for id in 0..10_000u64 {
+            trace.record_sent(id, &msg(id));
+            if id == 999 {
+                checkpoint = Some(trace.clone());
+            }
+        }
+        let sent = trace.take_sent();
+        assert!((MAX_SENT_KEPT - SENT_CHUNK..=MAX_SENT_KEPT).contains(&sent.len()), "{} kept", sent.len());
+        assert_eq!(sent.last().map(|(id, _)| *id), Some(9_999));
+        assert!(sent.windows(2).all(|w| w[1].0 == w[0].0 + 1 && w[1].1.term == w[1].0), "in order, contents intact");
+        assert!(trace.take_sent().is_empty(), "taken");
+        let early = checkpoint.expect("taken at 999").take_sent();
+        assert_eq!(early.iter().map(|(id, _)| *id).collect::<Vec<_>>(), (0..1000).collect::<Vec<_>>());
+        let mut quiet = Trace::new(false);
+        quiet.record_sent(1, &msg(1));
+        assert!(quiet.take_sent().is_empty(), "nothing kept without keep");
     }
 }

@@ -347,8 +347,8 @@ pub const PAGE_HISTORY_TAIL: usize = 200;
 /// Most entries one [`log_window`] call returns.
 pub const MAX_LOG_WINDOW: u64 = 1024;
 
-fn entry_views(entries: &[Entry]) -> Vec<LogEntryView> {
-    entries.iter().map(|e| LogEntryView { index: e.index, term: e.term, command: describe_entry(&e.kind) }).collect()
+fn entry_views<'a>(entries: impl Iterator<Item = &'a Entry>) -> Vec<LogEntryView> {
+    entries.map(|e| LogEntryView { index: e.index, term: e.term, command: describe_entry(&e.kind) }).collect()
 }
 
 /// Entries `from .. from + count` of node `id`'s log, as far as it holds them
@@ -364,17 +364,17 @@ pub fn log_window(world: &World, id: NodeId, from: u64, count: u64) -> Vec<LogEn
     if lo >= hi {
         return Vec::new();
     }
-    entry_views(&entries[(lo - first) as usize..(hi - first) as usize])
+    entry_views(entries.range((lo - first) as usize..(hi - first) as usize))
 }
 
 fn node_view(node: &Node, limits: Limits) -> NodeView {
     let (snap, entries) = node.log();
-    let shown = match limits.log_tail {
-        Some(tail) => &entries[entries.len().saturating_sub(tail)..],
-        None => entries,
+    let shown_from = match limits.log_tail {
+        Some(tail) => entries.len().saturating_sub(tail),
+        None => 0,
     };
-    let log = entry_views(shown);
-    let log_from = shown.first().map_or_else(
+    let log = entry_views(entries.range(shown_from..entries.len()));
+    let log_from = entries.get(shown_from).map_or_else(
         || snap.map_or(0, |s| s.last_included_index) + entries.len() as u64 + 1,
         |e| e.index,
     );

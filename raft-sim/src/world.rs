@@ -17,7 +17,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use raft_core::{
-    Config, CoreEvent, Entry, EntryKind, Index, NodeId, PersistentState, RawNode, ReadMode as CoreReadMode,
+    Config, CoreEvent, Entry, EntryKind, Index, LogEntries, NodeId, PersistentState, RawNode, ReadMode as CoreReadMode,
     ReadState, Role, Snapshot, Status, Term,
 };
 
@@ -65,7 +65,7 @@ impl Node {
     }
 
     /// The log as this node holds it: in memory when up, else as persisted.
-    pub fn log(&self) -> (Option<&Snapshot>, &[Entry]) {
+    pub fn log(&self) -> (Option<&Snapshot>, &LogEntries) {
         match &self.raw {
             Some(raw) => (raw.snapshot(), raw.entries()),
             None => (self.storage.snapshot.as_ref(), &self.storage.entries),
@@ -80,7 +80,7 @@ impl Node {
 }
 
 /// The term at `index` in a log made of `snap` followed by `entries`.
-pub fn term_in(snap: Option<&Snapshot>, entries: &[Entry], index: Index) -> Option<Term> {
+pub fn term_in(snap: Option<&Snapshot>, entries: &LogEntries, index: Index) -> Option<Term> {
     let snap_index = snap.map_or(0, |s| s.last_included_index);
     if index == 0 {
         return Some(0);
@@ -92,7 +92,7 @@ pub fn term_in(snap: Option<&Snapshot>, entries: &[Entry], index: Index) -> Opti
 }
 
 /// The entry at `index` in a contiguous run of entries, if held.
-pub fn entry_in(entries: &[Entry], index: Index) -> Option<&Entry> {
+pub fn entry_in(entries: &LogEntries, index: Index) -> Option<&Entry> {
     let first = entries.first()?.index;
     if index < first {
         return None;

@@ -67,13 +67,15 @@ fn corrupted_committed_entry_is_caught() {
     crash.value = raft_sim::scenario::ast::Command::Crash(raft_sim::scenario::ast::NodeRef::Node(victim));
     runner.exec_command(&crash).unwrap();
     let node = runner.world.nodes.get_mut(&victim).unwrap();
-    let entry = node
+    let pos = node
         .storage
         .entries
-        .iter_mut()
-        .find(|e| matches!(e.kind, EntryKind::Command(_)))
+        .iter()
+        .position(|e| matches!(e.kind, EntryKind::Command(_)))
         .expect("a command entry was persisted");
-    entry.kind = EntryKind::Command(b"put x 666 99#1".as_slice().into());
+    let corrupted = EntryKind::Command(b"put x 666 99#1".as_slice().into());
+    let entry = raft_core::Entry { kind: corrupted, ..node.storage.entries[pos].clone() };
+    node.storage.entries.set(pos, entry);
     let mut restart = crash.clone();
     restart.value = raft_sim::scenario::ast::Command::Restart(raft_sim::scenario::ast::NodeRef::Node(victim));
     runner.exec_command(&restart).unwrap();

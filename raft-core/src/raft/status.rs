@@ -2,6 +2,7 @@
 //! accessors the host reads every tick.
 
 use super::*;
+use crate::entries::LogEntries;
 
 impl Raft {
     pub(crate) fn status(&self) -> Status {
@@ -96,7 +97,7 @@ impl Raft {
         self.log.last_index()
     }
 
-    pub(crate) fn entries(&self) -> &[Entry] {
+    pub(crate) fn entries(&self) -> &LogEntries {
         &self.log.entries
     }
 
