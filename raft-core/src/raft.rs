@@ -290,7 +290,9 @@ impl Raft {
         if !self.leader_recently_heard() {
             return false;
         }
-        self.cfg.check_quorum || self.cfg.read_mode == ReadMode::Lease || !membership::is_voter(&self.membership, candidate)
+        self.cfg.check_quorum
+            || self.cfg.read_mode == ReadMode::Lease
+            || !membership::is_voter(&self.membership, candidate)
     }
 
     fn mark_unpersisted(&mut self, from: Index) {
@@ -593,7 +595,9 @@ impl Raft {
                 MessageBody::RequestVoteResponse { pre_vote: true, vote_granted: true, .. } => {}
                 // §4.2.3: while a leader is alive, ignore (deny) disruptive
                 // RequestVotes without adopting their term.
-                MessageBody::RequestVote { pre_vote: false, transfer: false, .. } if self.ignores_vote_request_from(m.from) => {
+                MessageBody::RequestVote { pre_vote: false, transfer: false, .. }
+                    if self.ignores_vote_request_from(m.from) =>
+                {
                     let leader = self.leader_id.unwrap_or(self.id);
                     self.deny_vote(&m, false, VoteDenied::LeaderAlive { leader });
                     return;
@@ -826,10 +830,8 @@ impl Raft {
     ) {
         // A well-formed request carries entries prev_log_index+1, +2, ... ;
         // anything else is ignored rather than trusted.
-        let contiguous = entries
-            .iter()
-            .enumerate()
-            .all(|(i, e)| Some(e.index) == prev_log_index.checked_add(i as Index + 1));
+        let contiguous =
+            entries.iter().enumerate().all(|(i, e)| Some(e.index) == prev_log_index.checked_add(i as Index + 1));
         if !contiguous {
             return;
         }
@@ -973,7 +975,11 @@ impl Raft {
     /// InstallSnapshot receiver (paper §7).
     fn handle_install_snapshot(&mut self, leader: NodeId, snapshot: Snapshot) {
         let idx = snapshot.last_included_index;
-        if self.cfg.bugs.install_stale_snapshot && idx <= self.commit_index && idx >= self.log.snapshot_index() && idx > 0 {
+        if self.cfg.bugs.install_stale_snapshot
+            && idx <= self.commit_index
+            && idx >= self.log.snapshot_index()
+            && idx > 0
+        {
             // Bug `install-stale-snapshot`: hand the host the older state
             // machine anyway; our log after `idx` is kept (it matches).
             let term = snapshot.last_included_term;
@@ -1106,7 +1112,13 @@ impl Raft {
                 let read_ctx = wire_round(round);
                 self.send(
                     to,
-                    MessageBody::AppendEntries { prev_log_index, prev_log_term, entries: Vec::new(), leader_commit, read_ctx },
+                    MessageBody::AppendEntries {
+                        prev_log_index,
+                        prev_log_term,
+                        entries: Vec::new(),
+                        leader_commit,
+                        read_ctx,
+                    },
                 );
             }
             None => {
@@ -1241,7 +1253,8 @@ impl Raft {
         }
         if bugs.commit_counts_learners {
             // The index held by majority(voters) servers of voters + learners.
-            let mut acks: Vec<Index> = incoming.iter().copied().chain(self.membership.learners.iter().map(|id| match_of(*id))).collect();
+            let mut acks: Vec<Index> =
+                incoming.iter().copied().chain(self.membership.learners.iter().map(|id| match_of(*id))).collect();
             quorum::sort_descending(&mut acks);
             n = n.max(acks[quorum::majority(incoming.len()) - 1]);
         }

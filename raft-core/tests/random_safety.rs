@@ -136,7 +136,14 @@ impl World {
             }
             for r in &rd.read_states {
                 let floor = self.reads[&r.ctx];
-                assert!(r.index >= floor, "seed {}: stale read: ctx {} index {} < committed {}", self.seed, r.ctx, r.index, floor);
+                assert!(
+                    r.index >= floor,
+                    "seed {}: stale read: ctx {} index {} < committed {}",
+                    self.seed,
+                    r.ctx,
+                    r.index,
+                    floor
+                );
                 self.reads_served += 1;
             }
             for m in &rd.messages {
@@ -163,7 +170,11 @@ impl World {
             assert!(st.commit_index <= st.last_index);
             if st.role == Role::Leader {
                 if let Some(&prev) = self.leader_of_term.get(&st.current_term) {
-                    assert_eq!(prev, id, "seed {}: election safety: two leaders in term {}", self.seed, st.current_term);
+                    assert_eq!(
+                        prev, id,
+                        "seed {}: election safety: two leaders in term {}",
+                        self.seed, st.current_term
+                    );
                     continue;
                 }
                 self.leader_of_term.insert(st.current_term, id);
@@ -184,7 +195,13 @@ impl World {
                     if e != Some(c) {
                         self.dump();
                     }
-                    assert_eq!(e, Some(c), "seed {}: leader completeness: leader {id} term {} index {idx}", self.seed, st.current_term);
+                    assert_eq!(
+                        e,
+                        Some(c),
+                        "seed {}: leader completeness: leader {id} term {} index {idx}",
+                        self.seed,
+                        st.current_term
+                    );
                 }
             }
         }
@@ -213,13 +230,21 @@ impl World {
     }
 
     fn dump(&self) {
-        eprintln!("now={} committed={:?}", self.now, self.committed.iter().map(|(i, e)| (*i, e.term)).collect::<Vec<_>>());
+        eprintln!(
+            "now={} committed={:?}",
+            self.now,
+            self.committed.iter().map(|(i, e)| (*i, e.term)).collect::<Vec<_>>()
+        );
         for (id, n) in &self.nodes {
             let mut st = n.status();
             st.progress.clear();
             eprintln!("down={} {st:?}", self.down.contains(id));
             eprintln!("   log={:?}", n.entries().iter().map(|e| (e.index, e.term)).collect::<Vec<_>>());
-            eprintln!("   persisted={:?} applied={}", self.persisted[id].entries.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(), self.applied_index[id]);
+            eprintln!(
+                "   persisted={:?} applied={}",
+                self.persisted[id].entries.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(),
+                self.applied_index[id]
+            );
         }
     }
 
@@ -243,7 +268,8 @@ impl World {
             }
         }
         let now = self.now;
-        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.inflight).into_iter().partition(|(at, _)| *at <= now);
+        let (due, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.inflight).into_iter().partition(|(at, _)| *at <= now);
         self.inflight = later;
         for (_, m) in due {
             if self.down.contains(&m.to) || self.cut.contains(&(m.from, m.to)) {

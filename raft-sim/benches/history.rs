@@ -85,7 +85,10 @@ fn median_ms(n: usize, mut f: impl FnMut()) -> f64 {
 fn state_and_clone(quick: bool) {
     println!("state() = the page's view model + JSON text; frame = a put, 16 ms simulated, state();");
     println!("clone() = checkpoint (medians of several calls)");
-    println!("{:>7} {:>6} {:>12} {:>10} {:>10} {:>12}", "servers", "puts", "state() ms", "JSON KB", "frame ms", "clone() ms");
+    println!(
+        "{:>7} {:>6} {:>12} {:>10} {:>10} {:>12}",
+        "servers", "puts", "state() ms", "JSON KB", "frame ms", "clone() ms"
+    );
     for nodes in [5u32, 15] {
         let mut r = cluster(nodes, true);
         let mut done = 0;
@@ -107,10 +110,7 @@ fn state_and_clone(quick: bool) {
                 let view = frame_runner.page_view();
                 std::hint::black_box(serde_json::to_string(&view).expect("json"));
             });
-            println!(
-                "{nodes:>7} {puts:>6} {state:>12.3} {:>10.1} {frame:>10.3} {clone:>12.3}",
-                bytes as f64 / 1024.0
-            );
+            println!("{nodes:>7} {puts:>6} {state:>12.3} {:>10.1} {frame:>10.3} {clone:>12.3}", bytes as f64 / 1024.0);
         }
     }
 }
@@ -123,15 +123,30 @@ fn clone_breakdown(nodes: u32, puts: u64) {
     let part = |name: &str, ms: f64| println!("  {name:<26} {ms:>8.3} ms");
     println!("clone() by part, {nodes} servers after {puts} puts (medians):");
     part("whole world", median_ms(15, || drop(std::hint::black_box(w.clone()))));
-    part("raft-core nodes (raw)", median_ms(15, || {
-        for n in w.nodes.values() { drop(std::hint::black_box(n.raw.clone())); }
-    }));
-    part("persisted storage", median_ms(15, || {
-        for n in w.nodes.values() { drop(std::hint::black_box(n.storage.clone())); }
-    }));
-    part("kv state machines", median_ms(15, || {
-        for n in w.nodes.values() { drop(std::hint::black_box(n.kv.clone())); }
-    }));
+    part(
+        "raft-core nodes (raw)",
+        median_ms(15, || {
+            for n in w.nodes.values() {
+                drop(std::hint::black_box(n.raw.clone()));
+            }
+        }),
+    );
+    part(
+        "persisted storage",
+        median_ms(15, || {
+            for n in w.nodes.values() {
+                drop(std::hint::black_box(n.storage.clone()));
+            }
+        }),
+    );
+    part(
+        "kv state machines",
+        median_ms(15, || {
+            for n in w.nodes.values() {
+                drop(std::hint::black_box(n.kv.clone()));
+            }
+        }),
+    );
     part("nodes map", median_ms(15, || drop(std::hint::black_box(w.nodes.clone()))));
     part("setup", median_ms(15, || drop(std::hint::black_box(w.setup.clone()))));
     part("whole world, drop untimed", {
@@ -155,8 +170,12 @@ fn clone_breakdown(nodes: u32, puts: u64) {
         bytes(&|| Box::new(w.clone())), bytes(&|| Box::new(w.trace.clone())), bytes(&|| Box::new(w.clients.clone())),
         bytes(&|| Box::new(w.checker.clone())), bytes(&|| Box::new(w.nodes.clone())), bytes(&|| Box::new(w.network.clone())));
     let n1 = &w.nodes[&1];
-    println!("  (n1: {} log entries in memory, {} persisted, {} kv sessions)",
-        n1.raw.as_ref().map_or(0, |r| r.entries().len()), n1.storage.entries.len(), n1.kv.sessions.len());
+    println!(
+        "  (n1: {} log entries in memory, {} persisted, {} kv sessions)",
+        n1.raw.as_ref().map_or(0, |r| r.entries().len()),
+        n1.storage.entries.len(),
+        n1.kv.sessions.len()
+    );
 }
 
 /// Heap a time-travel history holds: a checkpoint every simulated second
@@ -236,11 +255,7 @@ fn real_time_factor(seconds: &[u64]) {
         }
         r.finish();
         let wall = t0.elapsed().as_secs_f64();
-        println!(
-            "  {s:>3} s simulated in {wall:.2} s wall: {:.1}x real time; ok = {}",
-            s as f64 / wall,
-            r.ok()
-        );
+        println!("  {s:>3} s simulated in {wall:.2} s wall: {:.1}x real time; ok = {}", s as f64 / wall, r.ok());
     }
 }
 

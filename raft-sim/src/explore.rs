@@ -483,7 +483,8 @@ pub fn minimize(text: &str, invariant: &str, max_runs: u32) -> (String, u32) {
         }
     }
     // Merge back-to-back `run`s (`run 5ms` + `run 20ms` is `run 25ms`).
-    let run_ms = |l: &str| l.strip_prefix("run ").and_then(|d| d.strip_suffix("ms")).and_then(|d| d.parse::<u64>().ok());
+    let run_ms =
+        |l: &str| l.strip_prefix("run ").and_then(|d| d.strip_suffix("ms")).and_then(|d| d.parse::<u64>().ok());
     let mut k = 0;
     while k + 1 < body.len() && runs < max_runs {
         if let (Some(a), Some(b)) = (run_ms(&body[k]), run_ms(&body[k + 1])) {

@@ -228,7 +228,8 @@ mod tests {
     use alloc::string::ToString;
 
     fn invoke(m: &mut Metrics, now: u64, client: u64, op: &str) {
-        let kind = EventKind::ClientInvoke { client, op: op.to_string(), key: "k".to_string(), value: None, node: None };
+        let kind =
+            EventKind::ClientInvoke { client, op: op.to_string(), key: "k".to_string(), value: None, node: None };
         m.observe(now, &kind);
     }
 

@@ -201,12 +201,8 @@ impl Network {
 
     /// Remove every in-flight message from or to `node` (it crashed).
     pub fn drop_node(&mut self, node: NodeId) -> Vec<InFlight> {
-        let keys: Vec<(u64, u64)> = self
-            .in_flight
-            .iter()
-            .filter(|(_, m)| m.msg.from == node || m.msg.to == node)
-            .map(|(k, _)| *k)
-            .collect();
+        let keys: Vec<(u64, u64)> =
+            self.in_flight.iter().filter(|(_, m)| m.msg.from == node || m.msg.to == node).map(|(k, _)| *k).collect();
         let mut out = Vec::new();
         for k in keys {
             if let Some(m) = self.in_flight.remove(&k) {

@@ -30,40 +30,167 @@ pub struct TraceEvent {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum EventKind {
-    MessageSent { id: u64, from: u64, to: u64, #[serde(rename = "type")] ty: String, send_ms: u64, deliver_ms: u64 },
-    MessageDelivered { id: u64, from: u64, to: u64, #[serde(rename = "type")] ty: String },
+    MessageSent {
+        id: u64,
+        from: u64,
+        to: u64,
+        #[serde(rename = "type")]
+        ty: String,
+        send_ms: u64,
+        deliver_ms: u64,
+    },
+    MessageDelivered {
+        id: u64,
+        from: u64,
+        to: u64,
+        #[serde(rename = "type")]
+        ty: String,
+    },
     /// `why`: `loss` | `partition` | `cut` | `crashed` | `user`.
-    MessageDropped { id: u64, from: u64, to: u64, #[serde(rename = "type")] ty: String, why: String },
-    RoleChanged { node: u64, from: String, to: String, term: u64, reason: Value },
-    TermChanged { node: u64, from: u64, to: u64 },
-    VoteGranted { node: u64, candidate: u64, term: u64, pre_vote: bool, reason: Value },
-    VoteDenied { node: u64, candidate: u64, term: u64, pre_vote: bool, reason: Value },
-    AppendRejected { node: u64, leader: u64, reason: Value },
-    EntriesAppended { node: u64, first_index: u64, last_index: u64 },
-    EntriesTruncated { node: u64, from_index: u64, to_index: u64 },
-    CommitAdvanced { node: u64, from: u64, to: u64 },
-    EntryApplied { node: u64, index: u64, term: u64, command: String },
-    SnapshotTaken { node: u64, index: u64, term: u64 },
-    SnapshotInstalled { node: u64, index: u64, term: u64, from: u64 },
-    SnapshotSent { node: u64, to: u64, index: u64 },
-    ProposalDropped { node: u64, reason: Value },
-    ReadRejected { node: u64, ctx: u64, reason: Value },
-    TransferStarted { node: u64, to: u64 },
-    TransferAborted { node: u64, to: u64 },
-    MembershipChanged { node: u64, index: u64 },
-    Crash { node: u64 },
-    Restart { node: u64 },
+    MessageDropped {
+        id: u64,
+        from: u64,
+        to: u64,
+        #[serde(rename = "type")]
+        ty: String,
+        why: String,
+    },
+    RoleChanged {
+        node: u64,
+        from: String,
+        to: String,
+        term: u64,
+        reason: Value,
+    },
+    TermChanged {
+        node: u64,
+        from: u64,
+        to: u64,
+    },
+    VoteGranted {
+        node: u64,
+        candidate: u64,
+        term: u64,
+        pre_vote: bool,
+        reason: Value,
+    },
+    VoteDenied {
+        node: u64,
+        candidate: u64,
+        term: u64,
+        pre_vote: bool,
+        reason: Value,
+    },
+    AppendRejected {
+        node: u64,
+        leader: u64,
+        reason: Value,
+    },
+    EntriesAppended {
+        node: u64,
+        first_index: u64,
+        last_index: u64,
+    },
+    EntriesTruncated {
+        node: u64,
+        from_index: u64,
+        to_index: u64,
+    },
+    CommitAdvanced {
+        node: u64,
+        from: u64,
+        to: u64,
+    },
+    EntryApplied {
+        node: u64,
+        index: u64,
+        term: u64,
+        command: String,
+    },
+    SnapshotTaken {
+        node: u64,
+        index: u64,
+        term: u64,
+    },
+    SnapshotInstalled {
+        node: u64,
+        index: u64,
+        term: u64,
+        from: u64,
+    },
+    SnapshotSent {
+        node: u64,
+        to: u64,
+        index: u64,
+    },
+    ProposalDropped {
+        node: u64,
+        reason: Value,
+    },
+    ReadRejected {
+        node: u64,
+        ctx: u64,
+        reason: Value,
+    },
+    TransferStarted {
+        node: u64,
+        to: u64,
+    },
+    TransferAborted {
+        node: u64,
+        to: u64,
+    },
+    MembershipChanged {
+        node: u64,
+        index: u64,
+    },
+    Crash {
+        node: u64,
+    },
+    Restart {
+        node: u64,
+    },
     /// A node created by `add` / `reconfigure`.
-    NodeAdded { node: u64 },
-    Partition { groups: Vec<Vec<u64>> },
+    NodeAdded {
+        node: u64,
+    },
+    Partition {
+        groups: Vec<Vec<u64>>,
+    },
     Heal,
-    Cut { from: u64, to: u64 },
-    Uncut { from: u64, to: u64 },
-    ClientInvoke { client: u64, op: String, key: String, value: Option<String>, node: Option<u64> },
-    ClientReturn { client: u64, op: String, key: String, result: Option<String> },
-    Violation { invariant: String, message: String },
-    Failure { line: u32, message: String },
-    Command { text: String, line: u32 },
+    Cut {
+        from: u64,
+        to: u64,
+    },
+    Uncut {
+        from: u64,
+        to: u64,
+    },
+    ClientInvoke {
+        client: u64,
+        op: String,
+        key: String,
+        value: Option<String>,
+        node: Option<u64>,
+    },
+    ClientReturn {
+        client: u64,
+        op: String,
+        key: String,
+        result: Option<String>,
+    },
+    Violation {
+        invariant: String,
+        message: String,
+    },
+    Failure {
+        line: u32,
+        message: String,
+    },
+    Command {
+        text: String,
+        line: u32,
+    },
 }
 
 /// The lower-case role names of the view model.
@@ -433,7 +560,15 @@ impl Default for Trace {
 
 impl Trace {
     pub fn new(keep: bool) -> Trace {
-        Trace { hash: FNV_OFFSET, count: 0, keep, limit: PENDING_LIMIT, dropped: 0, pending: Vec::new(), sent: Vec::new() }
+        Trace {
+            hash: FNV_OFFSET,
+            count: 0,
+            keep,
+            limit: PENDING_LIMIT,
+            dropped: 0,
+            pending: Vec::new(),
+            sent: Vec::new(),
+        }
     }
 
     /// Record an event. `command` and `failure` events are kept for viewers
@@ -556,7 +691,12 @@ mod tests {
             candidate: 2,
             term: 3,
             pre_vote: false,
-            reason: reason_value(&VoteDenied::LogBehind { candidate_last_term: 1, candidate_last_index: 2, last_term: 3, last_index }),
+            reason: reason_value(&VoteDenied::LogBehind {
+                candidate_last_term: 1,
+                candidate_last_index: 2,
+                last_term: 3,
+                last_index,
+            }),
         };
         assert_ne!(hash(denied(4)), hash(denied(5)), "reason fields are hashed");
         assert_ne!(hash(EventKind::Crash { node: 1 }), hash(EventKind::Restart { node: 1 }), "the kind is hashed");
@@ -578,7 +718,10 @@ mod tests {
 
     #[test]
     fn event_json_shape() {
-        let e = TraceEvent { time_ms: 5, kind: EventKind::MessageDropped { id: 3, from: 1, to: 2, ty: "AppendEntries".into(), why: "loss".into() } };
+        let e = TraceEvent {
+            time_ms: 5,
+            kind: EventKind::MessageDropped { id: 3, from: 1, to: 2, ty: "AppendEntries".into(), why: "loss".into() },
+        };
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["kind"], "message-dropped");
         assert_eq!(v["type"], "AppendEntries");
@@ -587,7 +730,12 @@ mod tests {
 
     #[test]
     fn reasons_become_codes() {
-        let r = reason_value(&VoteDenied::LogBehind { candidate_last_term: 1, candidate_last_index: 2, last_term: 3, last_index: 4 });
+        let r = reason_value(&VoteDenied::LogBehind {
+            candidate_last_term: 1,
+            candidate_last_index: 2,
+            last_term: 3,
+            last_index: 4,
+        });
         assert_eq!(r["code"], "log-behind");
         assert_eq!(r["last_term"], 3);
         assert_eq!(reason_value(&VoteDenied::NotVoter)["code"], "not-voter");
@@ -601,7 +749,12 @@ mod tests {
             from: 1,
             to: 2,
             term,
-            body: raft_core::MessageBody::RequestVote { last_log_index: 0, last_log_term: 0, pre_vote: false, transfer: false },
+            body: raft_core::MessageBody::RequestVote {
+                last_log_index: 0,
+                last_log_term: 0,
+                pre_vote: false,
+                transfer: false,
+            },
         };
         let mut trace = Trace::new(true);
         let mut checkpoint = None;

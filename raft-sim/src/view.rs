@@ -374,10 +374,9 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
         None => 0,
     };
     let log = entry_views(entries.range(shown_from..entries.len()));
-    let log_from = entries.get(shown_from).map_or_else(
-        || snap.map_or(0, |s| s.last_included_index) + entries.len() as u64 + 1,
-        |e| e.index,
-    );
+    let log_from = entries
+        .get(shown_from)
+        .map_or_else(|| snap.map_or(0, |s| s.last_included_index) + entries.len() as u64 + 1, |e| e.index);
     let snapshot_index = snap.map_or(0, |s| s.last_included_index);
     let snapshot_term = snap.map_or(0, |s| s.last_included_term);
     match &node.raw {
@@ -498,11 +497,9 @@ fn message_detail(body: &MessageBody) -> (Option<u64>, Option<bool>, String) {
         MessageBody::AppendEntriesResponse { success, match_index, .. } => {
             (None, Some(*success), format!("match={}", match_index))
         }
-        MessageBody::InstallSnapshot { snapshot } => (
-            None,
-            None,
-            format!("snapshot={}/{}", snapshot.last_included_index, snapshot.last_included_term),
-        ),
+        MessageBody::InstallSnapshot { snapshot } => {
+            (None, None, format!("snapshot={}/{}", snapshot.last_included_index, snapshot.last_included_term))
+        }
         MessageBody::InstallSnapshotResponse { last_index } => (None, None, format!("last={}", last_index)),
         MessageBody::TimeoutNow => (None, None, String::new()),
     }

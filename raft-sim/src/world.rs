@@ -24,10 +24,10 @@ use raft_core::{
 use crate::client::Clients;
 use crate::invariants::Checker;
 use crate::kv::{Kv, KvCommand};
+use crate::metrics::Metrics;
 use crate::network::{Arrival, InFlight, Network};
 use crate::rng::{mix, Rng};
 use crate::scenario::ast::{ReadMode, Setup};
-use crate::metrics::Metrics;
 use crate::trace::{reason_value, role_name, EventKind, Trace};
 
 /// Search budget of the once-a-second linearizability check in `step`: small,
@@ -98,7 +98,11 @@ pub fn entry_in(entries: &LogEntries, index: Index) -> Option<&Entry> {
         return None;
     }
     let e = entries.get((index - first) as usize)?;
-    if e.index == index { Some(e) } else { entries.iter().find(|e| e.index == index) }
+    if e.index == index {
+        Some(e)
+    } else {
+        entries.iter().find(|e| e.index == index)
+    }
 }
 
 /// How an entry reads in the page and in `--json` logs: `noop`, `put x 1`,
@@ -451,7 +455,14 @@ impl World {
         if let EntryKind::Command(data) = &entry.kind {
             if let Some(cmd) = KvCommand::decode(data) {
                 let applied = node.kv.apply_checked(&cmd, !self.setup.bugs.no_dedup);
-                vs.extend(self.checker.on_command_applied(now, id, node.incarnation, applied.client, applied.seq, applied.fresh));
+                vs.extend(self.checker.on_command_applied(
+                    now,
+                    id,
+                    node.incarnation,
+                    applied.client,
+                    applied.seq,
+                    applied.fresh,
+                ));
                 applied_result = Some((cmd.clone(), applied));
             }
         }

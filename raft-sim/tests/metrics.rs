@@ -56,16 +56,15 @@ fn metrics_match_the_history_and_the_trace() {
     let seconds = view.time_ms as f64 / 1000.0;
 
     // Commit latency: every put that returned, invoke → return.
-    let mut puts: Vec<u64> = view
-        .history
-        .iter()
-        .filter(|h| h.op == "put")
-        .filter_map(|h| h.returned_ms.map(|r| r - h.invoked_ms))
-        .collect();
+    let mut puts: Vec<u64> =
+        view.history.iter().filter(|h| h.op == "put").filter_map(|h| h.returned_ms.map(|r| r - h.invoked_ms)).collect();
     puts.sort_unstable();
     assert_eq!(puts.len(), 4, "{:?}", view.history);
     let lat = m.commit_latency_ms.as_ref().expect("puts returned");
-    assert_eq!((lat.count, lat.p50, lat.p90, lat.p99, lat.max), (4, percentile(&puts, 50), percentile(&puts, 90), percentile(&puts, 99), puts[3]));
+    assert_eq!(
+        (lat.count, lat.p50, lat.p90, lat.p99, lat.max),
+        (4, percentile(&puts, 50), percentile(&puts, 90), percentile(&puts, 99), puts[3])
+    );
     let gets = view.history.iter().filter(|h| h.op == "get" && h.returned_ms.is_some()).count() as u64;
     assert_eq!(m.read_latency_ms.as_ref().map(|l| l.count), Some(gets));
     assert_eq!(m.ops_per_s, ((4 + gets) as f64 / seconds * 100.0).round() / 100.0);
@@ -76,7 +75,8 @@ fn metrics_match_the_history_and_the_trace() {
     }
 
     // Elections: servers that became leader, from the trace.
-    let elected = events.iter().filter(|e| matches!(&e.kind, EventKind::RoleChanged { to, .. } if to == "leader")).count() as u64;
+    let elected =
+        events.iter().filter(|e| matches!(&e.kind, EventKind::RoleChanged { to, .. } if to == "leader")).count() as u64;
     assert_eq!(m.elections, elected);
     assert!(elected >= 2, "the first election and the one after the crash");
 

@@ -29,7 +29,8 @@ fn random_faults_never_break_an_invariant() {
         .chain((first..first + seeds.div_ceil(10)).map(|seed| generate(seed, &big)));
     for case in cases {
         let (seed, text) = (case.seed, case.text);
-        let outcome = run_case(&text, None).unwrap_or_else(|| panic!("generator wrote an invalid scenario (seed {seed}):\n{text}"));
+        let outcome = run_case(&text, None)
+            .unwrap_or_else(|| panic!("generator wrote an invalid scenario (seed {seed}):\n{text}"));
         simulated_ms += outcome.simulated_ms;
         if !outcome.violations.is_empty() {
             // Keep the case for `raft-sim run` to replay.
@@ -38,7 +39,9 @@ fn random_faults_never_break_an_invariant() {
             bad.push(format!(
                 "seed {} (saved as {}): violations {:?}\n--- scenario ---\n{}",
                 seed,
-                path.display(), outcome.violations, text
+                path.display(),
+                outcome.violations,
+                text
             ));
         }
     }

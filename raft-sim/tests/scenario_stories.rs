@@ -50,7 +50,8 @@ fn snapshot_lagging_follower_is_repaired_by_install_snapshot() {
     let (_, ev) = run("snapshot-lagging-follower");
     let restart = command_time(&ev, "restart n3");
     assert!(kinds(&ev).any(|(t, k)| t < restart && matches!(k, EventKind::SnapshotTaken { node: 1, .. })));
-    let installed = kinds(&ev).any(|(t, k)| t > restart && matches!(k, EventKind::SnapshotInstalled { node: 3, from: 1, .. }));
+    let installed =
+        kinds(&ev).any(|(t, k)| t > restart && matches!(k, EventKind::SnapshotInstalled { node: 3, from: 1, .. }));
     assert!(installed, "n3 was not repaired by InstallSnapshot");
 }
 
@@ -59,7 +60,8 @@ fn snapshot_crash_mid_transfer_drops_the_snapshot_then_resends_it() {
     let (_, ev) = run("snapshot-crash-mid-transfer");
     // The second `crash n3` (line after `run 40ms`) is the one mid-transfer:
     // at that very moment an InstallSnapshot to n3 is dropped because n3 crashed.
-    let crashes: Vec<u64> = kinds(&ev).filter(|(_, k)| matches!(k, EventKind::Crash { node: 3 })).map(|(t, _)| t).collect();
+    let crashes: Vec<u64> =
+        kinds(&ev).filter(|(_, k)| matches!(k, EventKind::Crash { node: 3 })).map(|(t, _)| t).collect();
     assert_eq!(crashes.len(), 2, "{crashes:?}");
     let mid = crashes[1];
     let dropped_in_flight = kinds(&ev).any(|(t, k)| {
@@ -117,7 +119,8 @@ fn without_prevote_the_isolated_server_deposes_the_leader() {
     let (_, ev) = run("disruptive-server-without-prevote");
     let heal = command_time(&ev, "heal");
     let deposed = kinds(&ev).any(|(t, k)| {
-        t >= heal && matches!(k, EventKind::RoleChanged { node: 1, from, to, .. } if from == "leader" && to == "follower")
+        t >= heal
+            && matches!(k, EventKind::RoleChanged { node: 1, from, to, .. } if from == "leader" && to == "follower")
     });
     assert!(deposed);
 }
@@ -143,7 +146,8 @@ fn transfers_use_timeout_now_after_catching_the_target_up() {
         if name == "transfer-to-lagging-node" {
             // The lagging target received the missing entries before TimeoutNow.
             let caught_up = kinds(&ev).any(|(t, k)| {
-                t <= timeout_now && matches!(k, EventKind::EntriesAppended { node: 4, last_index, .. } if *last_index >= 11)
+                t <= timeout_now
+                    && matches!(k, EventKind::EntriesAppended { node: 4, last_index, .. } if *last_index >= 11)
             });
             assert!(caught_up, "TimeoutNow sent before n4 had the entries");
         }
@@ -236,10 +240,15 @@ fn membership_changes_go_through_the_expected_configurations() {
     let (_, ev) = run("joint-change-leader-crash");
     let configs: Vec<String> = applied_on(&ev, 2).into_iter().filter(|c| c.starts_with("config")).collect();
     assert_eq!(configs, ["config +learner n4", "config +learner n5"]);
-    assert!(!kinds(&ev).any(|(_, k)| matches!(k, EventKind::EntryApplied { command, .. } if command.starts_with("config joint"))));
+    assert!(!kinds(&ev)
+        .any(|(_, k)| matches!(k, EventKind::EntryApplied { command, .. } if command.starts_with("config joint"))));
     let crash = command_time(&ev, "crash n1");
-    assert!(kinds(&ev).any(|(t, k)| t <= crash && matches!(k, EventKind::EntriesAppended { node: 1, first_index: 5, .. })));
-    assert!(kinds(&ev).any(|(t, k)| t > crash && matches!(k, EventKind::EntriesTruncated { node: 1, from_index: 5, .. })));
+    assert!(
+        kinds(&ev).any(|(t, k)| t <= crash && matches!(k, EventKind::EntriesAppended { node: 1, first_index: 5, .. }))
+    );
+    assert!(
+        kinds(&ev).any(|(t, k)| t > crash && matches!(k, EventKind::EntriesTruncated { node: 1, from_index: 5, .. }))
+    );
 }
 
 /// v1: `leader` may stand for a node in network commands too; it is resolved

@@ -90,8 +90,7 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     // fixed message keeps serde_json's error texts out of the wasm.
     let text = serde_json::to_string(value)
         .map_err(|_| JsError::new("internal error: the view model cannot be written as JSON"))?;
-    js_sys::JSON::parse(&text)
-        .map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
 }
 
 impl Simulation {
@@ -136,11 +135,7 @@ impl Simulation {
         if !log.is_empty() && !log.ends_with('\n') {
             log.push('\n');
         }
-        Ok(Simulation {
-            runner,
-            log,
-            pending_run_ms: 0,
-        })
+        Ok(Simulation { runner, log, pending_run_ms: 0 })
     }
 
     /// Run scenario commands (one per line). The whole text is parsed first:
@@ -255,11 +250,7 @@ impl Simulation {
     /// An independent simulation in exactly this state (a time-travel checkpoint).
     #[wasm_bindgen(js_name = clone)]
     pub fn checkpoint(&self) -> Simulation {
-        Simulation {
-            runner: self.runner.clone(),
-            log: self.log.clone(),
-            pending_run_ms: self.pending_run_ms,
-        }
+        Simulation { runner: self.runner.clone(), log: self.log.clone(), pending_run_ms: self.pending_run_ms }
     }
 }
 
@@ -272,8 +263,7 @@ impl Simulation {
 /// `Simulation`, so a lesson plays to the same trace as `raft-sim run`.
 #[wasm_bindgen]
 pub fn lesson_steps(text: &str) -> Result<JsValue, JsError> {
-    let lesson = raft_sim::scenario::lesson::parse_lesson(text)
-        .map_err(|e| parse_error(e.line, e.col, &e.message))?;
+    let lesson = raft_sim::scenario::lesson::parse_lesson(text).map_err(|e| parse_error(e.line, e.col, &e.message))?;
     to_js(&lesson)
 }
 
@@ -359,10 +349,7 @@ fn command_info(c: &Located<Command>) -> CommandInfo {
 #[wasm_bindgen]
 pub fn inspect_script(text: &str) -> Result<JsValue, JsError> {
     let script = parse_script(text).map_err(|e| parse_error(e.line, e.col, &e.message))?;
-    to_js(&ScriptInfo {
-        cluster: script.setup.cluster,
-        commands: script.commands.iter().map(command_info).collect(),
-    })
+    to_js(&ScriptInfo { cluster: script.setup.cluster, commands: script.commands.iter().map(command_info).collect() })
 }
 
 #[wasm_bindgen]

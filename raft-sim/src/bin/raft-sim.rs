@@ -128,7 +128,11 @@ fn run(args: RunArgs) -> ExitCode {
         if args.trace {
             for ev in runner.take_events() {
                 let line = serde_json::to_string(&ev).unwrap_or_default();
-                if args.json { eprintln!("{}", line) } else { out!("{}", line) }
+                if args.json {
+                    eprintln!("{}", line)
+                } else {
+                    out!("{}", line)
+                }
             }
         }
     }
@@ -138,7 +142,11 @@ fn run(args: RunArgs) -> ExitCode {
     if args.trace {
         for ev in runner.take_events() {
             let line = serde_json::to_string(&ev).unwrap_or_default();
-            if args.json { eprintln!("{}", line) } else { out!("{}", line) }
+            if args.json {
+                eprintln!("{}", line)
+            } else {
+                out!("{}", line)
+            }
         }
     }
 
@@ -150,7 +158,11 @@ fn run(args: RunArgs) -> ExitCode {
     } else {
         print_summary(&args.file, &view);
     }
-    if view.ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if view.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn counts_text(counts: &std::collections::BTreeMap<String, u64>) -> String {
@@ -169,7 +181,14 @@ fn print_summary(file: &str, v: &View) {
         let voted = n.voted_for.map_or("-".to_string(), |x| format!("n{}", x));
         out!(
             "  n{:<3} {:<14} {:>4}  {:>5}  {:>6}  {:>7}  {:>4}  {:>8}",
-            n.id, n.role, n.term, voted, n.commit, n.applied, n.last_index, n.snapshot_index
+            n.id,
+            n.role,
+            n.term,
+            voted,
+            n.commit,
+            n.applied,
+            n.last_index,
+            n.snapshot_index
         );
     }
     out!("  messages sent:      {}", counts_text(&v.messages.sent));
@@ -179,11 +198,17 @@ fn print_summary(file: &str, v: &View) {
     out!("  client operations:  {} ({} returned)", v.history.len(), returned);
     let m = &v.metrics.whole;
     let lat = |l: &Option<raft_sim::metrics::Latency>| {
-        l.as_ref().map_or("-".to_string(), |l| format!("p50 {} / p90 {} / p99 {} / max {} ms", l.p50, l.p90, l.p99, l.max))
+        l.as_ref()
+            .map_or("-".to_string(), |l| format!("p50 {} / p90 {} / p99 {} / max {} ms", l.p50, l.p90, l.p99, l.max))
     };
     out!("  commit latency:     {}", lat(&m.commit_latency_ms));
     out!("  read latency:       {}", lat(&m.read_latency_ms));
-    out!("  throughput:         {} ops/s; {} election(s); {} ms without a leader", m.ops_per_s, m.elections, m.leaderless_ms);
+    out!(
+        "  throughput:         {} ops/s; {} election(s); {} ms without a leader",
+        m.ops_per_s,
+        m.elections,
+        m.leaderless_ms
+    );
     for f in &v.failures {
         out!("{}:{}: {}", file, f.line, f.message);
     }
@@ -252,7 +277,9 @@ mod explore_cli {
         let max = raft_sim::MAX_NODES;
         let bad = || format!("`{}` is not A..B with 1 <= A <= B <= {}", v, max);
         let (lo, hi) = match v.split_once("..") {
-            Some((l, h)) => (l.parse::<u64>().map_err(|_| bad())?, h.trim_start_matches('=').parse::<u64>().map_err(|_| bad())?),
+            Some((l, h)) => {
+                (l.parse::<u64>().map_err(|_| bad())?, h.trim_start_matches('=').parse::<u64>().map_err(|_| bad())?)
+            }
             None => {
                 let n = v.parse::<u64>().map_err(|_| bad())?;
                 (n, n)
@@ -332,7 +359,13 @@ mod explore_cli {
                         last = Instant::now();
                         let d = done.load(Ordering::Relaxed);
                         let rate = d as f64 / start.elapsed().as_secs_f64();
-                        eprintln!("explore: {}/{} seeds, {:.0} seeds/s, {} violation(s)", d, args.seeds, rate, found.lock().unwrap().len());
+                        eprintln!(
+                            "explore: {}/{} seeds, {:.0} seeds/s, {} violation(s)",
+                            d,
+                            args.seeds,
+                            rate,
+                            found.lock().unwrap().len()
+                        );
                     }
                 }
             });
@@ -370,7 +403,13 @@ mod explore_cli {
                 None => v[0].clone(),
             };
             let count = written.entry(inv.clone()).or_default();
-            let mut r = Found { seed: *seed, invariant: inv.clone(), message: msg, file: None, lines: (text.lines().count(), 0) };
+            let mut r = Found {
+                seed: *seed,
+                invariant: inv.clone(),
+                message: msg,
+                file: None,
+                lines: (text.lines().count(), 0),
+            };
             if *count < FILES_PER_INVARIANT {
                 *count += 1;
                 eprintln!("explore: shrinking seed {} ({})…", seed, inv);
@@ -421,14 +460,26 @@ mod explore_cli {
                 "violations_by_invariant": by_invariant, "violations": violations,
                 "found": args.bug.map(|_| !results.is_empty()), "ok": ok,
             });
-            let _ = writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
+            let _ =
+                writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
         }
         let out = &mut std::io::stderr().lock();
-        let _ = writeln!(out, "explore: {} seeds in {:.1} s ({:.1} seeds/s, {} simulated s)", seeds_run, elapsed, rate, sim_s);
+        let _ = writeln!(
+            out,
+            "explore: {} seeds in {:.1} s ({:.1} seeds/s, {} simulated s)",
+            seeds_run, elapsed, rate, sim_s
+        );
         if let Some(bug) = args.bug {
             match results.first() {
                 Some(r) => {
-                    let _ = writeln!(out, "explore: bug {} found at seed {} ({} seeds): {}", bug, r.seed, r.seed - args.first + 1, r.invariant);
+                    let _ = writeln!(
+                        out,
+                        "explore: bug {} found at seed {} ({} seeds): {}",
+                        bug,
+                        r.seed,
+                        r.seed - args.first + 1,
+                        r.invariant
+                    );
                 }
                 None => {
                     let _ = writeln!(out, "explore: bug {} NOT found in {} seeds", bug, seeds_run);
@@ -442,9 +493,14 @@ mod explore_cli {
         }
         for r in &results {
             if let Some(f) = &r.file {
-                let _ = writeln!(out, "  seed {}: {} -> {} ({} -> {} lines)", r.seed, r.invariant, f, r.lines.0, r.lines.1);
+                let _ =
+                    writeln!(out, "  seed {}: {} -> {} ({} -> {} lines)", r.seed, r.invariant, f, r.lines.0, r.lines.1);
             }
         }
-        if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
     }
 }

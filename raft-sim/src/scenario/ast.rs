@@ -33,13 +33,13 @@ pub struct Located<T> {
 /// Everything fixed before the first action. Defaults are the v1 defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Setup {
-    pub cluster: u32,                    // cluster N (1..=15), default 5
-    pub seed: u64,                       // default 1
+    pub cluster: u32,                       // cluster N (1..=15), default 5
+    pub seed: u64,                          // default 1
     pub election_timeout: (Millis, Millis), // default 150..300
-    pub heartbeat: Millis,               // default 50
-    pub prevote: bool,                   // default off
-    pub check_quorum: bool,              // default off
-    pub snapshot_threshold: u64,         // default 0 = never
+    pub heartbeat: Millis,                  // default 50
+    pub prevote: bool,                      // default off
+    pub check_quorum: bool,                 // default off
+    pub snapshot_threshold: u64,            // default 0 = never
     /// Extension: `set read-mode log|read-index|lease`, default read-index.
     pub read_mode: ReadMode,
     /// Extension: `set max-entries N`, the most entries one AppendEntries
@@ -90,21 +90,42 @@ pub enum Command {
     SetLoss(f64),      // 0.0..=100.0 percent
     SetDuplicate(f64), // 0.0..=100.0 percent
     Partition(Vec<Vec<NodeId>>),
-    Cut { from: NodeId, to: NodeId, both_ways: bool },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+        both_ways: bool,
+    },
     /// Extension: `uncut nA -> nB` / `uncut nA <-> nB` removes a cut.
-    Uncut { from: NodeId, to: NodeId, both_ways: bool },
+    Uncut {
+        from: NodeId,
+        to: NodeId,
+        both_ways: bool,
+    },
     Heal,
     // Time
     Run(Millis),
-    Await { cond: Cond, within: Millis },
+    Await {
+        cond: Cond,
+        within: Millis,
+    },
     // Nodes and clients
     Crash(NodeRef),
     Restart(NodeRef),
     Timeout(NodeRef),
-    Put { key: String, value: String },
+    Put {
+        key: String,
+        value: String,
+    },
     /// `get KEY`, or the extension `get KEY from nK` (a stale local read).
-    Get { key: String, from: Option<NodeRef> },
-    Propose { node: NodeRef, key: String, value: String },
+    Get {
+        key: String,
+        from: Option<NodeRef>,
+    },
+    Propose {
+        node: NodeRef,
+        key: String,
+        value: String,
+    },
     Expect(Cond),
     // Extensions (issue 4): membership, transfer; UI: drop a message in flight.
     /// `add nK`: single-server change; nK joins as a learner, is promoted when caught up.
@@ -122,21 +143,46 @@ pub enum Command {
     /// The parser uses these only when `leader` appears; the runner resolves
     /// it when the command runs and then acts as `Partition` / `Cut` / `Uncut`.
     PartitionRef(Vec<Vec<NodeRef>>),
-    CutRef { from: NodeRef, to: NodeRef, both_ways: bool },
-    UncutRef { from: NodeRef, to: NodeRef, both_ways: bool },
+    CutRef {
+        from: NodeRef,
+        to: NodeRef,
+        both_ways: bool,
+    },
+    UncutRef {
+        from: NodeRef,
+        to: NodeRef,
+        both_ways: bool,
+    },
     /// Extension (issue 9): `load put RATE/s for D [keys N]`, an open-loop
     /// client load: `rate` puts per second, evenly spaced, over keys
     /// `k0..k(N-1)` in turn (default N: rate/10, at least 5), while `duration`
     /// ms of time pass (like `run`).
-    Load { rate: u64, duration: Millis, keys: u32 },
+    Load {
+        rate: u64,
+        duration: Millis,
+        keys: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CmpOp { Eq, Ne, Lt, Le, Gt, Ge }
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RoleName { Follower, Candidate, Leader, Down, /// Extension: `role nK pre-candidate` (Pre-Vote phase).
-    PreCandidate }
+pub enum RoleName {
+    Follower,
+    Candidate,
+    Leader,
+    Down,
+    /// Extension: `role nK pre-candidate` (Pre-Vote phase).
+    PreCandidate,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Cond {
@@ -160,8 +206,15 @@ pub enum Cond {
 /// Message types, as raft-core's `MessageBody::kind_name` names them: what
 /// `sent TYPE …` and a lesson's `highlight message TYPE` accept.
 pub const MESSAGE_TYPES: &[&str] = &[
-    "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse", "AppendEntries",
-    "AppendEntriesResponse", "InstallSnapshot", "InstallSnapshotResponse", "TimeoutNow",
+    "RequestVote",
+    "RequestVoteResponse",
+    "PreVote",
+    "PreVoteResponse",
+    "AppendEntries",
+    "AppendEntriesResponse",
+    "InstallSnapshot",
+    "InstallSnapshotResponse",
+    "TimeoutNow",
 ];
 
 /// A parse error: `FILE:LINE:COL: message` when printed with a file name.

@@ -14,8 +14,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::ast::{
-    CmpOp, Command, Cond, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName,
-    Script, Setup,
+    CmpOp, Command, Cond, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName, Script, Setup,
 };
 
 pub use crate::MAX_NODES;
@@ -120,17 +119,15 @@ pub fn parse_script(text: &str) -> Result<Script, ParseError> {
         };
         match item.value {
             Item::Setup(s) => {
-                if matches!(s, SetupCommand::ElectionTimeout(..) | SetupCommand::Heartbeat(_) | SetupCommand::MaxEntries(_)) {
+                if matches!(
+                    s,
+                    SetupCommand::ElectionTimeout(..) | SetupCommand::Heartbeat(_) | SetupCommand::MaxEntries(_)
+                ) {
                     timing_at = Some((item.line, item.col));
                 }
                 s.apply(&mut setup)
             }
-            Item::Command(c) => commands.push(Located {
-                line: item.line,
-                col: item.col,
-                text: item.text,
-                value: c,
-            }),
+            Item::Command(c) => commands.push(Located { line: item.line, col: item.col, text: item.text, value: c }),
         }
     }
     if let Err(reason) = crate::world::validate_setup(&setup) {
@@ -172,11 +169,7 @@ pub fn parse_line(
 
 /// Parses one line into a setup command or a command, and updates `ctx`
 /// (a command that acts ends setup; `add`/`reconfigure` create nodes).
-pub fn parse_item(
-    line_text: &str,
-    line_no: u32,
-    ctx: &mut ParseContext,
-) -> Result<Option<Located<Item>>, ParseError> {
+pub fn parse_item(line_text: &str, line_no: u32, ctx: &mut ParseContext) -> Result<Option<Located<Item>>, ParseError> {
     parse_item_in(line_text, line_no, ctx, None)
 }
 
@@ -205,11 +198,7 @@ fn voter_set(ids: &[u64]) -> Vec<u64> {
 
 impl ScriptState {
     fn new(ctx: &ParseContext) -> ScriptState {
-        ScriptState {
-            voters: voter_set(&ctx.members),
-            first_action_line: None,
-            first_network_line: None,
-        }
+        ScriptState { voters: voter_set(&ctx.members), first_action_line: None, first_network_line: None }
     }
 }
 
@@ -256,13 +245,37 @@ fn lex(line: &str) -> (Vec<Word<'_>>, &str) {
 
 /// Command words, for "did you mean" suggestions.
 const COMMANDS: &[&str] = &[
-    "cluster", "seed", "set", "partition", "cut", "uncut", "heal", "run", "await", "crash",
-    "restart", "timeout", "put", "get", "propose", "expect", "add", "remove", "reconfigure",
-    "transfer", "drop",
+    "cluster",
+    "seed",
+    "set",
+    "partition",
+    "cut",
+    "uncut",
+    "heal",
+    "run",
+    "await",
+    "crash",
+    "restart",
+    "timeout",
+    "put",
+    "get",
+    "propose",
+    "expect",
+    "add",
+    "remove",
+    "reconfigure",
+    "transfer",
+    "drop",
 ];
 const SET_SETUP: &[&str] = &[
-    "election-timeout", "heartbeat", "prevote", "check-quorum", "snapshot-threshold", "read-mode",
-    "max-entries", "bug",
+    "election-timeout",
+    "heartbeat",
+    "prevote",
+    "check-quorum",
+    "snapshot-threshold",
+    "read-mode",
+    "max-entries",
+    "bug",
 ];
 const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate"];
 const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log", "sent", "delivered"];
@@ -297,18 +310,13 @@ impl<'a> Line<'a> {
 
     /// Word `i`, or an error "`usage`: missing WHAT".
     fn word(&self, i: usize, what: &str, usage: &str) -> Result<Word<'a>, ParseError> {
-        self.words.get(i).copied().ok_or_else(|| {
-            self.err(self.end_col, format!("missing {what}; usage: `{usage}`"))
-        })
+        self.words.get(i).copied().ok_or_else(|| self.err(self.end_col, format!("missing {what}; usage: `{usage}`")))
     }
 
     /// Errors if there are words beyond the first `n`.
     fn no_more(&self, n: usize, usage: &str) -> Result<(), ParseError> {
         match self.words.get(n) {
-            Some(w) => Err(self.err_at(
-                *w,
-                format!("unexpected `{}`; usage: `{usage}`", w.text),
-            )),
+            Some(w) => Err(self.err_at(*w, format!("unexpected `{}`; usage: `{usage}`", w.text))),
             None => Ok(()),
         }
     }
@@ -324,9 +332,9 @@ fn parse_item_in(
     let Some(first) = words.first().copied() else {
         return Ok(None);
     };
-    let end_col = u32::try_from(line_text.find('#').map_or(line_text.chars().count(), |i| {
-        line_text[..i].trim_end().chars().count()
-    }))
+    let end_col = u32::try_from(
+        line_text.find('#').map_or(line_text.chars().count(), |i| line_text[..i].trim_end().chars().count()),
+    )
     .unwrap_or(u32::MAX)
     .saturating_add(1);
     let l = Line { words, line: line_no, end_col };
@@ -342,17 +350,11 @@ fn parse_item_in(
                     Some(ScriptState { first_action_line: Some(n), .. }) => format!(" (line {n})"),
                     _ => String::new(),
                 };
-                return Err(l.err_at(
-                    first,
-                    format!("setup command `{}` after the first action{at}", setup_name(text)),
-                ));
+                return Err(l.err_at(first, format!("setup command `{}` after the first action{at}", setup_name(text))));
             }
             if let SetupCommand::Cluster(n) = s {
                 if let Some(ScriptState { first_network_line: Some(net), .. }) = script.as_deref() {
-                    return Err(l.err_at(
-                        first,
-                        format!("`cluster` must come before network commands (line {net})"),
-                    ));
+                    return Err(l.err_at(first, format!("`cluster` must come before network commands (line {net})")));
                 }
                 *ctx = ParseContext::for_cluster(*n);
                 if let Some(st) = script.as_deref_mut() {
@@ -430,11 +432,7 @@ fn apply_membership(c: &Command, ctx: &mut ParseContext, script: Option<&mut Scr
     }
 }
 
-fn parse_words(
-    l: &Line<'_>,
-    ctx: &ParseContext,
-    script: Option<&mut ScriptState>,
-) -> Result<Item, ParseError> {
+fn parse_words(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState>) -> Result<Item, ParseError> {
     let cmd = l.words[0];
     let cmd_item = |c: Command| Ok(Item::Command(c));
     match cmd.text {
@@ -458,16 +456,18 @@ fn parse_words(
         "set" => parse_set(l),
         "partition" => cmd_item(parse_partition(l, ctx)?),
         "cut" | "uncut" => {
-            let usage = if cmd.text == "cut" { "cut nA -> nB` or `cut nA <-> nB" } else { "uncut nA -> nB` or `uncut nA <-> nB" };
+            let usage = if cmd.text == "cut" {
+                "cut nA -> nB` or `cut nA <-> nB"
+            } else {
+                "uncut nA -> nB` or `uncut nA <-> nB"
+            };
             let a = l.word(1, "the sending node", usage)?;
             let from = parse_node_ref(l, a, ctx)?;
             let arrow = l.word(2, "`->` or `<->`", usage)?;
             let both_ways = match arrow.text {
                 "->" => false,
                 "<->" => true,
-                other => {
-                    return Err(l.err_at(arrow, format!("expected `->` or `<->`, found `{other}`")))
-                }
+                other => return Err(l.err_at(arrow, format!("expected `->` or `<->`, found `{other}`"))),
             };
             let b = l.word(3, "the receiving node", usage)?;
             let to = parse_node_ref(l, b, ctx)?;
@@ -503,10 +503,7 @@ fn parse_words(
             }
             let within_at = n.checked_sub(2).filter(|&i| i >= 1 && l.words[i].text == "within");
             let Some(wi) = within_at else {
-                return Err(l.err(
-                    l.end_col,
-                    format!("missing `within D` at the end; usage: `{usage}`"),
-                ));
+                return Err(l.err(l.end_col, format!("missing `within D` at the end; usage: `{usage}`")));
             };
             let within = parse_duration(l, l.words[n - 1])?;
             let cond = parse_cond(l, 1, wi, ctx, usage)?;
@@ -548,9 +545,7 @@ fn parse_words(
                     let n = l.word(3, "the node to read from", usage)?;
                     Some(parse_node_ref(l, n, ctx)?)
                 }
-                Some(w) => {
-                    return Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text)))
-                }
+                Some(w) => return Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text))),
             };
             l.no_more(if from.is_some() { 4 } else { 2 }, usage)?;
             cmd_item(Command::Get { key, from })
@@ -585,7 +580,13 @@ fn parse_words(
             let id = parse_node_id(l, w, ctx)?;
             if let Some(st) = script.as_deref() {
                 if !st.voters.contains(&id) {
-                    return Err(l.err_at(w, format!("n{id} is not a member of the configuration ({})", list_nodes(st.voters.iter().copied()))));
+                    return Err(l.err_at(
+                        w,
+                        format!(
+                            "n{id} is not a member of the configuration ({})",
+                            list_nodes(st.voters.iter().copied())
+                        ),
+                    ));
                 }
                 if st.voters.len() == 1 {
                     return Err(l.err_at(w, format!("cannot remove n{id}, the only member of the configuration")));
@@ -760,7 +761,14 @@ fn parse_partition(l: &Line<'_>, ctx: &ParseContext) -> Result<Command, ParseErr
     // Fixed ids unless `leader` appears, which the runner resolves.
     let ids: Option<Vec<Vec<NodeId>>> = groups
         .iter()
-        .map(|g| g.iter().map(|r| match r { NodeRef::Node(id) => Some(*id), NodeRef::Leader => None }).collect())
+        .map(|g| {
+            g.iter()
+                .map(|r| match r {
+                    NodeRef::Node(id) => Some(*id),
+                    NodeRef::Leader => None,
+                })
+                .collect()
+        })
         .collect();
     Ok(match ids {
         Some(ids) => Command::Partition(ids),
@@ -769,13 +777,7 @@ fn parse_partition(l: &Line<'_>, ctx: &ParseContext) -> Result<Command, ParseErr
 }
 
 /// Parses words `[from, to)` as a condition.
-fn parse_cond(
-    l: &Line<'_>,
-    from: usize,
-    to: usize,
-    ctx: &ParseContext,
-    outer_usage: &str,
-) -> Result<Cond, ParseError> {
+fn parse_cond(l: &Line<'_>, from: usize, to: usize, ctx: &ParseContext, outer_usage: &str) -> Result<Cond, ParseError> {
     let words = &l.words[from..to.min(l.words.len())];
     let Some(kind) = words.first().copied() else {
         return Err(l.err(
@@ -831,7 +833,11 @@ fn parse_cond(
             let v = get(3, "a number", usage)?;
             let value = parse_u64(l, v, "a number")?;
             done(4, usage)?;
-            if kind.text == "term" { Cond::Term(node, op, value) } else { Cond::Commit(node, op, value) }
+            if kind.text == "term" {
+                Cond::Term(node, op, value)
+            } else {
+                Cond::Commit(node, op, value)
+            }
         }
         "kv" => {
             let usage = "kv nK KEY = VALUE` or `kv nK KEY absent";
@@ -873,7 +879,11 @@ fn parse_cond(
             let v = get(3, "a number", usage)?;
             let value = parse_u64(l, v, "a number")?;
             done(4, usage)?;
-            if kind.text == "sent" { Cond::Sent(ty.text.to_string(), op, value) } else { Cond::Delivered(ty.text.to_string(), op, value) }
+            if kind.text == "sent" {
+                Cond::Sent(ty.text.to_string(), op, value)
+            } else {
+                Cond::Delivered(ty.text.to_string(), op, value)
+            }
         }
         other => return Err(l.err_at(kind, unknown("condition", other, CONDITIONS))),
     };
@@ -947,9 +957,7 @@ fn parse_u64(l: &Line<'_>, w: Word<'_>, what: &str) -> Result<u64, ParseError> {
     if !is_digits(w.text) {
         return Err(l.err_at(w, format!("expected {what}, found `{}`", w.text)));
     }
-    w.text
-        .parse::<u64>()
-        .map_err(|_| l.err_at(w, format!("`{}` is too large", w.text)))
+    w.text.parse::<u64>().map_err(|_| l.err_at(w, format!("`{}` is too large", w.text)))
 }
 
 /// `250ms` or `2s` (a non-negative integer and a unit).
@@ -1056,10 +1064,7 @@ fn parse_node_id(l: &Line<'_>, w: Word<'_>, ctx: &ParseContext) -> Result<NodeId
         }
     })?;
     if !ctx.members.contains(&id) {
-        return Err(l.err_at(
-            w,
-            format!("n{id} is not in the cluster ({})", list_nodes(ctx.members.iter().copied())),
-        ));
+        return Err(l.err_at(w, format!("n{id} is not in the cluster ({})", list_nodes(ctx.members.iter().copied()))));
     }
     Ok(id)
 }
@@ -1192,7 +1197,10 @@ mod tests {
         assert_eq!(parse_script("set max-entries 1").unwrap().setup.max_entries, 1);
         let bugs = parse_script("set bug commit-one-half-of-joint on").unwrap().setup.bugs;
         assert_eq!(bugs.enabled(), ["commit-one-half-of-joint"]);
-        assert_eq!(err("set bug commit-counts-learner on"), (1, 9, "unknown bug `commit-counts-learner`; did you mean `commit-counts-learners`?".into()));
+        assert_eq!(
+            err("set bug commit-counts-learner on"),
+            (1, 9, "unknown bug `commit-counts-learner`; did you mean `commit-counts-learners`?".into())
+        );
         assert_eq!(err("set bug commit-counts-learners maybe").1, 32);
         let e = parse_script("run 86401s").unwrap_err();
         assert_eq!((e.line, e.col), (1, 5), "{}", e.message);
@@ -1201,10 +1209,7 @@ mod tests {
         let e = parse_script("set max-entries 0").unwrap_err();
         assert_eq!((e.line, e.col), (1, 17), "{}", e.message);
         assert_eq!(parse_script("set read-mode log").unwrap().setup.read_mode, ReadMode::Log);
-        assert_eq!(
-            parse_script("set read-mode read-index").unwrap().setup.read_mode,
-            ReadMode::ReadIndex
-        );
+        assert_eq!(parse_script("set read-mode read-index").unwrap().setup.read_mode, ReadMode::ReadIndex);
         assert!(!parse_script("set prevote off").unwrap().setup.prevote);
         assert_eq!(parse_script("seed 18446744073709551615").unwrap().setup.seed, u64::MAX);
     }
@@ -1216,10 +1221,7 @@ mod tests {
         assert_eq!(one("set loss 2.5%"), Command::SetLoss(2.5));
         assert_eq!(one("set duplicate 100%"), Command::SetDuplicate(100.0));
         assert_eq!(one("set loss 0%"), Command::SetLoss(0.0));
-        assert_eq!(
-            one("partition n1 n2 | n3 n4 | n5"),
-            Command::Partition(vec![vec![1, 2], vec![3, 4], vec![5]])
-        );
+        assert_eq!(one("partition n1 n2 | n3 n4 | n5"), Command::Partition(vec![vec![1, 2], vec![3, 4], vec![5]]));
         assert_eq!(one("partition n3"), Command::Partition(vec![vec![3]]));
         assert_eq!(one("cut n1 -> n2"), Command::Cut { from: 1, to: 2, both_ways: false });
         assert_eq!(one("cut n1 <-> n2"), Command::Cut { from: 1, to: 2, both_ways: true });
@@ -1246,10 +1248,7 @@ mod tests {
         assert_eq!(one("run 250ms"), Command::Run(250));
         assert_eq!(one("run 2s"), Command::Run(2000));
         assert_eq!(one("run 0ms"), Command::Run(0));
-        assert_eq!(
-            one("await leader any within 2s"),
-            Command::Await { cond: Cond::LeaderAny, within: 2000 }
-        );
+        assert_eq!(one("await leader any within 2s"), Command::Await { cond: Cond::LeaderAny, within: 2000 });
         // A key named `within` is fine: only the last two words are `within D`.
         assert_eq!(
             one("await kv n1 within = within within 1s"),
@@ -1298,7 +1297,14 @@ mod tests {
         assert_eq!(cond("role leader leader"), Cond::Role(NodeRef::Leader, RoleName::Leader));
         assert_eq!(cond("role n2 down"), Cond::Role(NodeRef::Node(2), RoleName::Down));
         assert_eq!(cond("role n2 pre-candidate"), Cond::Role(NodeRef::Node(2), RoleName::PreCandidate));
-        let ops = [("==", CmpOp::Eq), ("!=", CmpOp::Ne), ("<", CmpOp::Lt), ("<=", CmpOp::Le), (">", CmpOp::Gt), (">=", CmpOp::Ge)];
+        let ops = [
+            ("==", CmpOp::Eq),
+            ("!=", CmpOp::Ne),
+            ("<", CmpOp::Lt),
+            ("<=", CmpOp::Le),
+            (">", CmpOp::Gt),
+            (">=", CmpOp::Ge),
+        ];
         for (text, op) in ops {
             assert_eq!(cond(&format!("term n1 {text} 3")), Cond::Term(NodeRef::Node(1), op, 3));
             assert_eq!(cond(&format!("commit leader {text} 7")), Cond::Commit(NodeRef::Leader, op, 7));
@@ -1370,12 +1376,18 @@ mod tests {
         assert_eq!(err("add n3"), (1, 5, "n3 is already a member of the configuration".into()));
         assert_eq!(err("add n6\nadd n6"), (2, 5, "n6 is already a member of the configuration".into()));
         assert_eq!(err("remove n2\nremove n2"), (2, 8, "n2 is not a member of the configuration (n1, n3..n5)".into()));
-        assert_eq!(err("cluster 1\nremove n1"), (2, 8, "cannot remove n1, the only member of the configuration".into()));
+        assert_eq!(
+            err("cluster 1\nremove n1"),
+            (2, 8, "cannot remove n1, the only member of the configuration".into())
+        );
         assert_eq!(err("reconfigure n1 n2 n1"), (1, 19, "n1 is named twice".into()));
         assert_eq!(err("reconfigure"), (1, 12, "missing the new voter set; usage: `reconfigure nA nB …`".into()));
         assert_eq!(err("reconfigure n1 n20"), (1, 16, "node ids are n1..n15, not `n20`".into()));
         // After a reconfigure, the voter set is the target.
-        assert_eq!(err("reconfigure n1 n2 n3\nremove n4"), (2, 8, "n4 is not a member of the configuration (n1..n3)".into()));
+        assert_eq!(
+            err("reconfigure n1 n2 n3\nremove n4"),
+            (2, 8, "n4 is not a member of the configuration (n1..n3)".into())
+        );
         assert!(parse_script("remove n5\nadd n5").is_ok());
         assert_eq!(err("drop 17"), (1, 6, "expected a message id like `m17`, found `17`".into()));
     }
@@ -1409,10 +1421,16 @@ mod tests {
         assert_eq!(err("seed 18446744073709551616"), (1, 6, "`18446744073709551616` is too large".into()));
         assert_eq!(err("run 5"), (1, 5, "`5` needs a unit: `5ms` or `5s`".into()));
         assert_eq!(err("run 1.5s"), (1, 5, "expected a duration like `250ms` or `2s`, found `1.5s`".into()));
-        assert_eq!(err("run 99999999999999999999s"), (1, 5, "duration `99999999999999999999s` is too large (at most 86400s, one simulated day)".into()));
+        assert_eq!(
+            err("run 99999999999999999999s"),
+            (1, 5, "duration `99999999999999999999s` is too large (at most 86400s, one simulated day)".into())
+        );
         assert_eq!(err("run"), (1, 4, "missing a duration; usage: `run D`".into()));
         assert_eq!(err("run 1s 2s"), (1, 8, "unexpected `2s`; usage: `run D`".into()));
-        assert_eq!(err("set election-timeout 300ms..150ms"), (1, 22, "range `300ms..150ms` is empty: 300ms is more than 150ms".into()));
+        assert_eq!(
+            err("set election-timeout 300ms..150ms"),
+            (1, 22, "range `300ms..150ms` is empty: 300ms is more than 150ms".into())
+        );
         assert_eq!(err("set election-timeout 0ms..150ms"), (1, 22, "the election timeout must be at least 1ms".into()));
         // raft-core's Config::validate, reported at the line that set the timing (§5.6).
         assert_eq!(
@@ -1436,7 +1454,10 @@ mod tests {
     #[test]
     fn partition_errors() {
         assert_eq!(err("partition"), (1, 10, "missing the groups; usage: `partition G1 | G2 [| G3 …]`".into()));
-        assert_eq!(err("partition n1 | | n2"), (1, 16, "empty group: put at least one node on each side of `|`".into()));
+        assert_eq!(
+            err("partition n1 | | n2"),
+            (1, 16, "empty group: put at least one node on each side of `|`".into())
+        );
         assert_eq!(err("partition | n2"), (1, 11, "empty group: put at least one node on each side of `|`".into()));
         assert_eq!(err("partition n1 |"), (1, 14, "empty group after the last `|`".into()));
         assert_eq!(err("partition n1 n2 | n2"), (1, 19, "n2 is in two groups".into()));
@@ -1446,17 +1467,32 @@ mod tests {
     #[test]
     fn condition_errors() {
         assert_eq!(err("expect"), (1, 7, "missing a condition; usage: `expect COND`".into()));
-        assert_eq!(err("await leader any"), (1, 17, "missing `within D` at the end; usage: `await COND within D`".into()));
+        assert_eq!(
+            err("await leader any"),
+            (1, 17, "missing `within D` at the end; usage: `await COND within D`".into())
+        );
         assert_eq!(err("await within 1s"), (1, 7, "missing a condition; usage: `await COND within D`".into()));
         assert_eq!(err("await leader any within 1"), (1, 25, "`1` needs a unit: `1ms` or `1s`".into()));
         assert_eq!(err("expect term n1 = 3"), (1, 16, "write `==` to compare".into()));
-        assert_eq!(err("expect term n1 =< 3"), (1, 16, "expected a comparison (`==` `!=` `<` `<=` `>` `>=`), found `=<`".into()));
+        assert_eq!(
+            err("expect term n1 =< 3"),
+            (1, 16, "expected a comparison (`==` `!=` `<` `<=` `>` `>=`), found `=<`".into())
+        );
         assert_eq!(err("expect commit n1 >= x"), (1, 21, "expected a number, found `x`".into()));
         assert_eq!(err("expect kv n1 x == 1"), (1, 16, "write `=` (one equals sign) between key and value".into()));
-        assert_eq!(err("expect kv n1 x"), (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into()));
-        assert_eq!(err("await kv n1 x within 1s"), (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into()));
+        assert_eq!(
+            err("expect kv n1 x"),
+            (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into())
+        );
+        assert_eq!(
+            err("await kv n1 x within 1s"),
+            (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into())
+        );
         assert_eq!(err("expect same-log n1"), (1, 19, "missing a second node; usage: `same-log nA nB`".into()));
-        assert_eq!(err("expect leader n1 n2"), (1, 18, "unexpected `n2`; usage: `leader nK` or `leader any` or `leader none`".into()));
+        assert_eq!(
+            err("expect leader n1 n2"),
+            (1, 18, "unexpected `n2`; usage: `leader nK` or `leader any` or `leader none`".into())
+        );
     }
 
     #[test]
@@ -1496,16 +1532,99 @@ mod tests {
         use proptest::prelude::*;
 
         const SOUP: &[&str] = &[
-            "cluster", "seed", "set", "election-timeout", "heartbeat", "prevote", "check-quorum",
-            "snapshot-threshold", "read-mode", "max-entries", "bug", "commit-counts-learners", "latency", "loss", "duplicate", "partition", "|",
-            "cut", "uncut", "->", "<->", "heal", "run", "await", "within", "crash", "restart",
-            "timeout", "put", "get", "from", "propose", "expect", "add", "remove", "reconfigure",
-            "transfer", "drop", "leader", "any", "none", "role", "term", "commit", "kv", "same-log",
-            "=", "==", "!=", "<", "<=", ">", ">=", "absent", "follower", "candidate", "down",
-            "pre-candidate", "on", "off", "log", "read-index", "lease", "n0", "n1", "n2", "n5",
-            "n6", "n15", "n16", "n99999999999999999999", "0", "1", "15", "16", "250ms", "2s",
-            "0ms", "150ms..300ms", "300ms..1ms", "..", "1ms..", "2.5%", "100%", "101%", "%",
-            "m1", "m", "x", "#", "\t", "é", "99999999999999999999999s",
+            "cluster",
+            "seed",
+            "set",
+            "election-timeout",
+            "heartbeat",
+            "prevote",
+            "check-quorum",
+            "snapshot-threshold",
+            "read-mode",
+            "max-entries",
+            "bug",
+            "commit-counts-learners",
+            "latency",
+            "loss",
+            "duplicate",
+            "partition",
+            "|",
+            "cut",
+            "uncut",
+            "->",
+            "<->",
+            "heal",
+            "run",
+            "await",
+            "within",
+            "crash",
+            "restart",
+            "timeout",
+            "put",
+            "get",
+            "from",
+            "propose",
+            "expect",
+            "add",
+            "remove",
+            "reconfigure",
+            "transfer",
+            "drop",
+            "leader",
+            "any",
+            "none",
+            "role",
+            "term",
+            "commit",
+            "kv",
+            "same-log",
+            "=",
+            "==",
+            "!=",
+            "<",
+            "<=",
+            ">",
+            ">=",
+            "absent",
+            "follower",
+            "candidate",
+            "down",
+            "pre-candidate",
+            "on",
+            "off",
+            "log",
+            "read-index",
+            "lease",
+            "n0",
+            "n1",
+            "n2",
+            "n5",
+            "n6",
+            "n15",
+            "n16",
+            "n99999999999999999999",
+            "0",
+            "1",
+            "15",
+            "16",
+            "250ms",
+            "2s",
+            "0ms",
+            "150ms..300ms",
+            "300ms..1ms",
+            "..",
+            "1ms..",
+            "2.5%",
+            "100%",
+            "101%",
+            "%",
+            "m1",
+            "m",
+            "x",
+            "#",
+            "\t",
+            "é",
+            "99999999999999999999999s",
         ];
 
         fn soup_line() -> impl Strategy<Value = String> {
@@ -1517,7 +1636,8 @@ mod tests {
             let node = (1u64..=5).prop_map(|k| format!("n{k}"));
             let node_ref = prop_oneof![node.clone(), Just("leader".to_string())];
             let word = "[a-z][a-z0-9_.-]{0,6}";
-            let dur = (0u64..5000, any::<bool>()).prop_map(|(n, s)| if s { format!("{}s", n / 1000) } else { format!("{n}ms") });
+            let dur = (0u64..5000, any::<bool>())
+                .prop_map(|(n, s)| if s { format!("{}s", n / 1000) } else { format!("{n}ms") });
             let op = proptest::sample::select(vec!["==", "!=", "<", "<=", ">", ">="]);
             let role = proptest::sample::select(vec!["follower", "candidate", "leader", "down", "pre-candidate"]);
             let cond = prop_oneof![
@@ -1533,13 +1653,20 @@ mod tests {
             ];
             let cmd = prop_oneof![
                 (0u64..500, 0u64..500).prop_map(|(a, b)| format!("set latency {}ms..{}ms", a.min(b), a.max(b))),
-                (0u32..=100, 0u32..10).prop_map(|(p, d)| if p == 100 { "set loss 100%".to_string() } else { format!("set loss {p}.{d}%") }),
+                (0u32..=100, 0u32..10).prop_map(|(p, d)| if p == 100 {
+                    "set loss 100%".to_string()
+                } else {
+                    format!("set loss {p}.{d}%")
+                }),
                 (0u32..=100).prop_map(|p| format!("set duplicate {p}%")),
                 Just("partition n1 n2 | n3 n4 | n5".to_string()),
                 Just("partition leader n2 | n3".to_string()),
-                (node_ref.clone(), node_ref.clone(), any::<bool>()).prop_filter("distinct", |(a, b, _)| a != b)
+                (node_ref.clone(), node_ref.clone(), any::<bool>())
+                    .prop_filter("distinct", |(a, b, _)| a != b)
                     .prop_map(|(a, b, both)| format!("cut {a} {} {b}", if both { "<->" } else { "->" })),
-                (node_ref.clone(), node_ref.clone()).prop_filter("distinct", |(a, b)| a != b).prop_map(|(a, b)| format!("uncut {a} -> {b}")),
+                (node_ref.clone(), node_ref.clone())
+                    .prop_filter("distinct", |(a, b)| a != b)
+                    .prop_map(|(a, b)| format!("uncut {a} -> {b}")),
                 Just("heal".to_string()),
                 dur.clone().prop_map(|d| format!("run {d}")),
                 (cond.clone(), dur).prop_map(|(c, d)| format!("await {c} within {d}")),
@@ -1554,12 +1681,13 @@ mod tests {
                 node.clone().prop_map(|n| format!("transfer {n}")),
                 any::<u64>().prop_map(|m| format!("drop m{m}")),
             ];
-            (cmd, "[ \t]{0,2}", "[ \t]{0,2}", proptest::option::of("#[ -~]{0,10}"))
-                .prop_map(|(c, pre, post, comment)| {
+            (cmd, "[ \t]{0,2}", "[ \t]{0,2}", proptest::option::of("#[ -~]{0,10}")).prop_map(
+                |(c, pre, post, comment)| {
                     // Any run of spaces/tabs between words.
                     let c = c.replace(' ', if pre.contains('\t') { "\t " } else { " " });
                     format!("{pre}{c}{post}{}", comment.unwrap_or_default())
-                })
+                },
+            )
         }
 
         proptest! {
