@@ -185,7 +185,8 @@ mod tests {
     #[test]
     fn nonsense_is_refused_with_a_reason() {
         let base = Config::new(1, vec![1, 2, 3], 7);
-        let cases: [(&str, fn(&mut Config)); 6] = [
+        type Case = (&'static str, fn(&mut Config));
+        let cases: [Case; 6] = [
             ("range is empty", |c| c.election_timeout_min = 400),
             ("at least 1 tick", |c| c.election_timeout_min = 0),
             ("heartbeat interval must be at least", |c| c.heartbeat_interval = 0),

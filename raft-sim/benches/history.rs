@@ -101,7 +101,9 @@ fn state_and_clone(quick: bool) {
                 let view = r.page_view();
                 bytes = serde_json::to_string(&view).expect("json").len();
             });
-            let clone = median_ms(9, || drop(std::hint::black_box(r.clone())));
+            let clone = median_ms(9, || {
+                std::hint::black_box(r.clone());
+            });
             let mut frame_runner = r.clone();
             let frame = median_ms(9, || {
                 frame_runner.world.client_put("k0", "frame");
@@ -122,12 +124,17 @@ fn clone_breakdown(nodes: u32, puts: u64) {
     let w = &r.world;
     let part = |name: &str, ms: f64| println!("  {name:<26} {ms:>8.3} ms");
     println!("clone() by part, {nodes} servers after {puts} puts (medians):");
-    part("whole world", median_ms(15, || drop(std::hint::black_box(w.clone()))));
+    part(
+        "whole world",
+        median_ms(15, || {
+            std::hint::black_box(w.clone());
+        }),
+    );
     part(
         "raft-core nodes (raw)",
         median_ms(15, || {
             for n in w.nodes.values() {
-                drop(std::hint::black_box(n.raw.clone()));
+                std::hint::black_box(n.raw.clone());
             }
         }),
     );
@@ -135,7 +142,7 @@ fn clone_breakdown(nodes: u32, puts: u64) {
         "persisted storage",
         median_ms(15, || {
             for n in w.nodes.values() {
-                drop(std::hint::black_box(n.storage.clone()));
+                std::hint::black_box(n.storage.clone());
             }
         }),
     );
@@ -143,22 +150,52 @@ fn clone_breakdown(nodes: u32, puts: u64) {
         "kv state machines",
         median_ms(15, || {
             for n in w.nodes.values() {
-                drop(std::hint::black_box(n.kv.clone()));
+                std::hint::black_box(n.kv.clone());
             }
         }),
     );
-    part("nodes map", median_ms(15, || drop(std::hint::black_box(w.nodes.clone()))));
-    part("setup", median_ms(15, || drop(std::hint::black_box(w.setup.clone()))));
+    part(
+        "nodes map",
+        median_ms(15, || {
+            std::hint::black_box(w.nodes.clone());
+        }),
+    );
+    part(
+        "setup",
+        median_ms(15, || {
+            std::hint::black_box(w.setup.clone());
+        }),
+    );
     part("whole world, drop untimed", {
         let mut keep = Vec::new();
         let ms = median_ms(15, || keep.push(std::hint::black_box(w.clone())));
         drop(keep);
         ms
     });
-    part("network", median_ms(15, || drop(std::hint::black_box(w.network.clone()))));
-    part("clients", median_ms(15, || drop(std::hint::black_box(w.clients.clone()))));
-    part("trace", median_ms(15, || drop(std::hint::black_box(w.trace.clone()))));
-    part("checker", median_ms(15, || drop(std::hint::black_box(w.checker.clone()))));
+    part(
+        "network",
+        median_ms(15, || {
+            std::hint::black_box(w.network.clone());
+        }),
+    );
+    part(
+        "clients",
+        median_ms(15, || {
+            std::hint::black_box(w.clients.clone());
+        }),
+    );
+    part(
+        "trace",
+        median_ms(15, || {
+            std::hint::black_box(w.trace.clone());
+        }),
+    );
+    part(
+        "checker",
+        median_ms(15, || {
+            std::hint::black_box(w.checker.clone());
+        }),
+    );
     let bytes = |f: &dyn Fn() -> Box<dyn std::any::Any>| {
         let before = LIVE.load(Relaxed);
         let kept = f();
@@ -222,7 +259,10 @@ fn memory(minutes: &[u64]) {
         let t0 = Instant::now();
         for &m in minutes {
             let ms = (m - now_min) * 60_000;
-            if every_ms == 0 {
+            // every_ms == 0: no load, just time passing.
+            if let Some(rounds) = ms.checked_div(every_ms) {
+                drive(&mut r, rounds, every_ms, take);
+            } else {
                 let mut left = ms;
                 while left > 0 {
                     let step = left.min(take.unwrap_or(left));
@@ -232,14 +272,14 @@ fn memory(minutes: &[u64]) {
                         r.take_events();
                     }
                 }
-            } else {
-                drive(&mut r, ms / every_ms, every_ms, take);
             }
             r.view();
             now_min = m;
             line.push_str(&format!("{:>12.1}", mib(LIVE.load(Relaxed).saturating_sub(base))));
         }
-        let clone = median_ms(5, || drop(std::hint::black_box(r.clone())));
+        let clone = median_ms(5, || {
+            std::hint::black_box(r.clone());
+        });
         println!("{line}   (clone() then {clone:.2} ms; {:.0} s wall)", t0.elapsed().as_secs_f64());
     }
 }

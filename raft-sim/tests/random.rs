@@ -157,7 +157,7 @@ fn explore_cli_finds_a_bug_and_writes_a_replayable_file() {
     assert!(text.contains("set bug vote-twice on"));
     let replay = std::process::Command::new(bin).args(["run", file]).output().unwrap();
     assert_eq!(replay.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&replay.stdout).contains(&format!("violation at")));
+    assert!(String::from_utf8_lossy(&replay.stdout).contains("violation at"));
     assert!(String::from_utf8_lossy(&replay.stdout).contains(invariant));
 
     let bad = std::process::Command::new(bin).args(["explore", "--nodes", "5..2"]).output().unwrap();

@@ -314,7 +314,9 @@ mod explore_cli {
         // are not started (so the answer does not depend on thread timing).
         let stop_above = AtomicU64::new(u64::MAX);
         let finished = AtomicBool::new(false);
-        let found: Mutex<Vec<(u64, Vec<(String, String)>, String)>> = Mutex::new(Vec::new());
+        // (seed, its violations as (invariant, message), the scenario text)
+        type Caught = (u64, Vec<(String, String)>, String);
+        let found: Mutex<Vec<Caught>> = Mutex::new(Vec::new());
         let start = Instant::now();
         eprintln!(
             "explore: seeds {}..{}, nodes {}..{}, {} job(s){}",

@@ -122,7 +122,7 @@ fn first_word(line: &str) -> Option<(&str, usize)> {
     let code = line.split('#').next().unwrap_or("");
     let start = code.find(|c: char| c != ' ' && c != '\t')?;
     let rest = &code[start..];
-    let end = rest.find(|c: char| c == ' ' || c == '\t' || c == '\r').unwrap_or(rest.len());
+    let end = rest.find([' ', '\t', '\r']).unwrap_or(rest.len());
     Some((&rest[..end], start))
 }
 
