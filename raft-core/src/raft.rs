@@ -420,11 +420,26 @@ impl Raft {
     }
 
     /// Start an election (or a Pre-Vote round first when configured).
+    ///
+    /// A server outside its own latest configuration always asks first, even
+    /// with Pre-Vote off. It campaigns at all only because its removal may be
+    /// uncommitted and it may still be needed (`promotable`); if a leader is
+    /// alive it is not needed, and a real election would only raise terms.
+    /// Thesis §4.2.3 has servers that hear a leader ignore such candidates,
+    /// but a server that has not yet received the removal still counts the
+    /// removed one as a voter and would adopt its term, deposing the leader
+    /// that is bringing it up to date: seed 186465 of the randomized test
+    /// (voters {n2, n3}, n3 lagging, removed n1 timing out every 200-300 ms)
+    /// never committed again. A Pre-Vote is refused by every server that hears
+    /// the leader (§9.6), so the removed server learns it is not needed
+    /// without touching anyone's term; with no leader alive it is granted as
+    /// a vote would be, so the deadlock `promotable` exists for stays solved.
     fn campaign(&mut self, reason: RoleChangeReason, allow_pre_vote: bool) {
         if !self.promotable() || self.role == Role::Leader {
             return;
         }
-        if self.cfg.pre_vote && allow_pre_vote {
+        let ask_first = self.cfg.pre_vote || !membership::is_voter(&self.membership, self.id);
+        if ask_first && allow_pre_vote {
             self.become_pre_candidate(reason);
         } else {
             self.become_candidate(reason, false);
