@@ -103,6 +103,18 @@ test('full view: under a load, the headline is state().metrics and every plot is
   assertHeadline(zhPanel, m, 'zh');
   assert.notEqual(zhPanel.plots.throughput.url, panel.plots.throughput.url, 'the throughput plot was redrawn with 秒 on its axis');
   assert.equal(zhPanel.reads, panel.reads, 'a language switch repaints without reading the metrics again');
+
+  // Time travel back: the panel shows the metrics of that instant (all its windows read again).
+  const past = await page.evaluate(() => {
+    const el = document.querySelector('raft-lab');
+    el.travelTo(3200);
+    return el.state().metrics;
+  });
+  const travelled = await readPanel(page);
+  assert.equal(travelled.model.timeMs, 3200);
+  assert.deepEqual(travelled.model.throughput.map((p) => p.v), past.windows.map((w) => w.ops_per_s));
+  assert.equal(travelled.model.throughput.length, 3, 'three seconds closed at 3.2 s');
+  assertHeadline(travelled, past, 'zh');
   assert.deepEqual(page.errors, [], 'uncaught page errors');
 });
 
