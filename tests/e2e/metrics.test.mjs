@@ -35,7 +35,7 @@ async function readPanel(page) {
       for (let i = 0; i < data.length; i += 4) {
         if (Math.abs(data[i] - rgb[0]) + Math.abs(data[i + 1] - rgb[1]) + Math.abs(data[i + 2] - rgb[2]) < 24) marked++;
       }
-      plots[c.dataset.plot] = { marked, url: c.toDataURL(), w: c.width, h: c.height };
+      plots[c.dataset.plot] = { marked, url: c.toDataURL(), w: c.width, h: c.height, aria: c.getAttribute('aria-label') };
     }
     const box = sec.getBoundingClientRect();
     return {
@@ -95,6 +95,9 @@ test('full view: under a load, the headline is state().metrics and every plot is
   for (const [kind, p] of Object.entries(panel.plots)) {
     assert.ok(p.marked > 20, `${kind}: ${p.marked} pixels of the plot colour`);
   }
+  // For screen readers, each plot says its newest numbers.
+  assert.ok(panel.plots.servers.aria.includes(`n${view.leader}`), panel.plots.servers.aria);
+  assert.ok(panel.plots.latency.aria.includes(`p99 ${last.commit_latency_ms.p99} ms`), panel.plots.latency.aria);
   await screenshot(page, '12-metrics-full');
 
   // 简体中文: the labels, the units and the canvases' axis labels change; the numbers do not.
@@ -103,6 +106,7 @@ test('full view: under a load, the headline is state().metrics and every plot is
   assertHeadline(zhPanel, m, 'zh');
   assert.notEqual(zhPanel.plots.throughput.url, panel.plots.throughput.url, 'the throughput plot was redrawn with 秒 on its axis');
   assert.equal(zhPanel.reads, panel.reads, 'a language switch repaints without reading the metrics again');
+  assert.ok(zhPanel.plots.throughput.aria.startsWith(zh['metrics.plot.throughput.title']), zhPanel.plots.throughput.aria);
 
   // Time travel back: the panel shows the metrics of that instant (all its windows read again).
   const past = await page.evaluate(() => {

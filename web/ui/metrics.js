@@ -55,6 +55,7 @@ export function createMetricsPanel(section, { t }) {
       summary = { ...got, windows };
       model = metricsModel(summary, { nodeIds: view.nodes.map((n) => n.id), leader: view.leader ?? null });
       showHeadline();
+      describePlots();
       this.repaint();
     },
 
@@ -77,6 +78,7 @@ export function createMetricsPanel(section, { t }) {
 
     relabel() {
       showHeadline();
+      describePlots();
       this.repaint();
     },
 
@@ -101,6 +103,28 @@ export function createMetricsPanel(section, { t }) {
     set('leaderless', h ? t('metrics.value.seconds', { v: formatSeconds(h.leaderlessMs) }) : '—');
     const span = section.querySelector('.rl-metrics-span');
     if (span) span.textContent = h ? t('metrics.span', { s: formatSeconds(model.timeMs) }) : '';
+  }
+
+  /**
+   * For screen readers, each plot's label says what it shows and its newest
+   * numbers (the canvas itself is only pixels).
+   */
+  function describePlots() {
+    if (!model) return;
+    const lastOf = (list) => (list.length ? list[list.length - 1] : null);
+    const tp = lastOf(model.throughput);
+    const lat = lastOf(model.latency);
+    const lead = model.servers.bars.find((b) => b.leader);
+    const now = {
+      throughput: tp ? t('metrics.aria.throughput', { v: formatRate(tp.v) }) : t('metrics.noData'),
+      latency: lat && lat.p50 != null ? t('metrics.aria.latency', { p50: lat.p50, p99: lat.p99 }) : t('metrics.noData'),
+      histogram: model.headline.commits ? t('metrics.aria.histogram', { n: model.headline.commits, p50: model.headline.p50, p99: model.headline.p99 }) : t('metrics.noData'),
+      servers: lead ? t('metrics.aria.servers', { id: lead.id, v: formatRate(lead.v) }) : t('metrics.noData'),
+    };
+    for (const k of PLOTS) {
+      const label = `${t(`metrics.plot.${k}.title`)}. ${now[k]}`;
+      if (canvases[k].getAttribute('aria-label') !== label) canvases[k].setAttribute('aria-label', label);
+    }
   }
 
   function set(k, text) {
