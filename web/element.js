@@ -890,7 +890,7 @@ export class RaftLab extends HTMLElement {
    * Read the metrics and redraw the panel, but only when there is something
    * new to show: while playing, when a simulated second (a metrics window)
    * has closed; otherwise after each command, step, pause or jump. Most
-   * frames cost one string comparison here; a read fetches only the windows
+   * frames cost a few comparisons here; a read fetches only the windows
    * closed since the last one (web/ui/metrics.js).
    */
   _updateMetrics() {
@@ -900,7 +900,8 @@ export class RaftLab extends HTMLElement {
     const last = this._metricsKey;
     const same = last && last.sim === this._sim && last.leader === v.leader;
     if (same && (this._playing ? last.closed === closed : last.now === now && last.changes === this._changes)) return;
-    // Only the windows closed since the last read, when the run went on from it.
+    // Only the windows closed since the last read, when the run went on from
+    // it (raft-wasm keeps the newest 120); else (null) all of them.
     const fresh = last && last.sim === this._sim && closed >= last.closed ? Math.min(closed - last.closed, 120) : null;
     this._guard(() => this._metricsPanel.refresh(this._sim, v, fresh));
     this._metricsKey = { sim: this._sim, leader: v.leader, closed, now, changes: this._changes };
