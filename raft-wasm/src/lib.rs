@@ -16,6 +16,7 @@
 //! sim.state(); sim.events(); sim.time_ms(); sim.trace_hash();
 //! sim.frame_state(40);                                 // state() for one frame: 40 entries per log, no history, no in-flight fields
 //! sim.log_window(2, 1, 50);                            // n2's entries 1..=50 (state() holds the newest)
+//! sim.metrics(3);                                     // state().metrics with its newest 3 one-second windows
 //! sim.sent_messages();                                // [{ id, fields }] sent since the last call (Figure 2 names)
 //! sim.command_log();                                  // .raft text that replays this session
 //! const checkpoint = sim.clone();                     // an independent identical copy
@@ -63,6 +64,9 @@ pub fn random_seed() -> f64 {
 pub fn max_nodes() -> u32 {
     raft_sim::MAX_NODES as u32
 }
+
+/// The page's metrics window: one simulated second per point of its plots.
+const PAGE_METRICS_WINDOW_MS: u64 = 1000;
 
 /// A running simulation plus the command log that replays it.
 #[wasm_bindgen]
@@ -127,6 +131,9 @@ impl Simulation {
         let script = parse_script(scenario).map_err(|e| parse_error(e.line, e.col, &e.message))?;
         let mut runner = Runner::new(&script.setup);
         runner.keep_events(true);
+        // The page plots the run per simulated second (its metrics panel).
+        // Metrics only observe: the trace, and its hash, are the same.
+        runner.world.metrics.set_window(Some(PAGE_METRICS_WINDOW_MS), 0, raft_sim::metrics::PAGE_WINDOWS);
         for cmd in &script.commands {
             // A failed command is recorded in the view model's `failures`; the run goes on.
             let _ = runner.exec_command(cmd);
@@ -208,6 +215,15 @@ impl Simulation {
     pub fn frame_state(&mut self, log_tail: u32) -> Result<JsValue, JsError> {
         let view = self.runner.view_limited(raft_sim::view::Limits::frame(log_tail as usize));
         to_js(&view)
+    }
+
+    /// The run's metrics (`state().metrics`, docs/view-model.md) with only
+    /// the newest `windows` closed windows (at most 120): the page's metrics
+    /// panel asks for this when a window closes, and only for the windows it
+    /// has not seen, instead of reading the whole view model again.
+    pub fn metrics(&self, windows: u32) -> Result<JsValue, JsError> {
+        let keep = (windows as usize).min(raft_sim::metrics::PAGE_WINDOWS);
+        to_js(&self.runner.world.metrics.summary(self.runner.world.now, keep))
     }
 
     /// Entries `from .. from + count` (at most 1024) of node `node`'s log, as
