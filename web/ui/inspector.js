@@ -62,7 +62,7 @@ export function nodeFigure2(view, id) {
     persistent: { current_term: n.term, voted_for: n.voted_for, log: n.log, last_index: n.last_index, snapshot_index: n.snapshot_index, snapshot_term: n.snapshot_term },
     volatile: { commit_index: n.commit, last_applied: n.applied, leader_id: n.leader_id },
     leader: n.role === 'leader'
-      ? n.progress.map((p) => ({ peer: p.id, next_index: p.next_index, match_index: p.match_index, state: p.state, learner: p.is_learner }))
+      ? n.progress.map((p) => ({ peer: p.id, next_index: p.next_index, match_index: p.match_index, state: p.state, inflight: p.inflight, learner: p.is_learner }))
       : null,
     votes: n.role === 'candidate' || n.role === 'pre-candidate' ? n.votes_granted : null,
     timer,
