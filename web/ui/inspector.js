@@ -119,8 +119,8 @@ export function nodeHTML(view, id, decisions, t) {
   ]);
   let leader = '';
   if (f.leader) {
-    leader = section(t('insp.leaderState'), `<table class="rl-insp-table rl-insp-peers"><thead><tr><th>${esc(t('insp.peer'))}</th><th><code>next_index[]</code></th><th><code>match_index[]</code></th><th>${esc(t('insp.progress'))}</th></tr></thead><tbody>${
-      f.leader.map((r) => `<tr data-peer="${r.peer}"><td>n${r.peer}${r.learner ? ` <small>${esc(t('insp.learner'))}</small>` : ''}</td><td>${r.next_index}</td><td>${r.match_index}</td><td><span class="rl-insp-state rl-insp-${r.state}" title="${esc(t(`insp.state.${r.state}.title`))}">${esc(t(`insp.state.${r.state}`))}</span></td></tr>`).join('')
+    leader = section(t('insp.leaderState'), `<table class="rl-insp-table rl-insp-peers"><thead><tr><th>${esc(t('insp.peer'))}</th><th><code>next_index[]</code></th><th><code>match_index[]</code></th><th>${esc(t('insp.progress'))}</th><th title="${esc(t('insp.inflight.title'))}">${esc(t('insp.inflight'))}</th></tr></thead><tbody>${
+      f.leader.map((r) => `<tr data-peer="${r.peer}"><td>n${r.peer}${r.learner ? ` <small>${esc(t('insp.learner'))}</small>` : ''}</td><td>${r.next_index}</td><td>${r.match_index}</td><td><span class="rl-insp-state rl-insp-${r.state}" title="${esc(t(`insp.state.${r.state}.title`))}">${esc(t(`insp.state.${r.state}`))}</span></td><td>${r.state === 'replicate' ? r.inflight ?? 0 : ''}</td></tr>`).join('')
     }</tbody></table>`);
   }
   const timer = f.timer
