@@ -345,6 +345,38 @@ mod tests {
     }
 
     #[test]
+    fn a_full_window_pauses_streaming_until_an_ack_frees_it() {
+        let mut p = Progress::new(1, 0, 2);
+        p.on_append_success(0, 0);
+        assert_eq!(p.state, ProgressState::Replicate);
+        p.sent_entries(3);
+        assert!(!p.is_paused(), "one of two slots used");
+        p.sent_entries(5);
+        assert_eq!((p.inflights.count(), p.next_index), (2, 6));
+        assert!(p.is_paused(), "window full");
+        p.on_append_success(2, 1);
+        assert!(p.is_paused(), "an ack inside the first message frees nothing");
+        p.on_append_success(3, 2);
+        assert_eq!(p.inflights.count(), 1, "the message ending at 3 arrived");
+        assert!(!p.is_paused());
+        p.on_append_success(9, 3);
+        assert_eq!(p.inflights.count(), 0, "an ack past everything frees everything");
+    }
+
+    #[test]
+    fn losing_track_of_messages_empties_the_window() {
+        let mut p = Progress::new(1, 0, 1);
+        p.on_append_success(0, 0);
+        p.sent_entries(4);
+        assert!(p.is_paused());
+        assert!(p.stalled(4, 50, 50), "no ack for an interval");
+        assert!(!p.is_paused(), "presumed lost: the retry may go");
+        p.sent_entries(4);
+        p.decr_to(2);
+        assert_eq!((p.state, p.inflights.count()), (ProgressState::Probe, 0));
+    }
+
+    #[test]
     fn streaming_that_stalls_for_an_interval_is_noticed_once() {
         let mut p = probing(1);
         p.on_append_success(4, 100);
