@@ -25,6 +25,9 @@ pub struct PeerProgress {
     pub state: ProgressState,
     /// Heard from since the last CheckQuorum round.
     pub recent_active: bool,
+    /// Replicate: AppendEntries carrying entries sent and not yet
+    /// acknowledged (at most `Config::effective_max_inflight`).
+    pub inflight: usize,
     pub is_learner: bool,
 }
 

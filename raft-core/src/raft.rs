@@ -107,6 +107,9 @@ pub(crate) struct Raft {
     pending_joint: Option<Vec<NodeId>>,
     transfer_target: Option<NodeId>,
     transfer_elapsed: u64,
+    /// Batching (`Config::batch_delay`): the tick at which client proposals
+    /// held back since the first of them go out; None when none wait.
+    batch_deadline: Option<u64>,
     /// Heartbeat rounds: a round number travels as `read_ctx` and comes back in
     /// the answer, which tells the leader *when* the acknowledged message left.
     read_round: u64,
@@ -186,6 +189,7 @@ impl Raft {
             pending_joint: None,
             transfer_target: None,
             transfer_elapsed: 0,
+            batch_deadline: None,
             read_round: 0,
             round_sent_at: Vec::new(),
             pending_reads: Vec::new(),
@@ -344,7 +348,7 @@ impl Raft {
         let mut added = Vec::new();
         for &id in &members {
             if id != self.id && !self.progress.contains_key(&id) {
-                self.progress.insert(id, Progress::new(next, now));
+                self.progress.insert(id, Progress::new(next, now, self.cfg.effective_max_inflight()));
                 added.push(id);
             }
         }
@@ -502,6 +506,7 @@ impl Raft {
         self.transfer_target = None;
         self.heartbeat_elapsed = 0;
         self.election_elapsed = 0;
+        self.batch_deadline = None;
         self.read_round = 0;
         self.round_sent_at.clear();
         self.pending_reads.clear();
@@ -511,7 +516,7 @@ impl Raft {
         let next = self.log.last_index() + 1;
         for id in membership::all_members(&self.membership) {
             if id != self.id {
-                self.progress.insert(id, Progress::new(next, self.now));
+                self.progress.insert(id, Progress::new(next, self.now, self.cfg.effective_max_inflight()));
             }
         }
         self.events.push(CoreEvent::RoleChanged {
@@ -576,6 +581,10 @@ impl Raft {
                 self.transfer_target = None;
                 self.events.push(CoreEvent::TransferAborted { to: target });
             }
+        }
+        if self.batch_deadline.is_some_and(|at| self.now >= at) {
+            self.batch_deadline = None;
+            self.broadcast_append();
         }
         self.heartbeat_elapsed += 1;
         if self.heartbeat_elapsed >= self.cfg.heartbeat_interval {
@@ -1090,9 +1099,10 @@ impl Raft {
         let pr = self.progress.get_mut(&to).expect("checked above");
         match pr.state {
             ProgressState::Replicate => {
-                // Pipelining: assume it arrives, keep streaming.
+                // Pipelining: assume it arrives, keep streaming (within the
+                // window of messages in flight, see `is_paused`).
                 if let Some(last) = last_sent {
-                    pr.next_index = last + 1;
+                    pr.sent_entries(last);
                 }
             }
             ProgressState::Probe => pr.probe_sent = true,
@@ -1195,8 +1205,11 @@ impl Raft {
             // Thesis §3.10: the target has our whole log; tell it to campaign.
             self.send(from, MessageBody::TimeoutNow);
         }
-        // Keep streaming whatever it does not have yet.
-        self.send_append(from, IfNothingNew::SendNothing, None);
+        // Keep streaming whatever it does not have yet — unless proposals are
+        // being batched: then they leave together when the batch closes.
+        if self.batch_deadline.is_none() {
+            self.send_append(from, IfNothingNew::SendNothing, None);
+        }
     }
 
     /// Fast backup (thesis §5.3): jump `next_index` using the follower's hint
@@ -1376,7 +1389,13 @@ impl Raft {
             return self.drop_proposal(ProposalDropped::TransferInProgress);
         }
         let index = self.append_entry(EntryKind::Command(data.into()));
-        self.broadcast_append();
+        if self.cfg.batch_delay == 0 {
+            self.broadcast_append();
+        } else if self.batch_deadline.is_none() {
+            // Batching (thesis §10.2.2): the first proposal opens a batch that
+            // closes `batch_delay` ticks later; later ones join it.
+            self.batch_deadline = Some(self.now + self.cfg.batch_delay);
+        }
         self.leader_after_progress();
         Ok(index)
     }

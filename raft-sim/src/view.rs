@@ -86,6 +86,9 @@ pub struct ProgressView {
     pub next_index: u64,
     pub match_index: u64,
     pub state: &'static str,
+    /// AppendEntries carrying entries sent to this peer and not yet
+    /// acknowledged (capped by `set max-inflight` / `set pipeline off`).
+    pub inflight: usize,
     pub is_learner: bool,
 }
 
@@ -292,6 +295,11 @@ pub struct SetupView {
     pub snapshot_threshold: u64,
     pub read_mode: &'static str,
     pub max_entries: u64,
+    /// Extension: batching and pipelining (`set batch-delay`, `set pipeline`,
+    /// `set max-inflight`; null max_inflight = unlimited).
+    pub batch_delay_ms: u64,
+    pub pipeline: bool,
+    pub max_inflight: Option<u64>,
     /// Extension: the break-Raft switches that are on (`set bug NAME on`),
     /// so the page can say loudly that this run is deliberately broken.
     pub bugs: Vec<&'static str>,
@@ -416,6 +424,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                             ProgressState::Replicate => "replicate",
                             ProgressState::Snapshot => "snapshot",
                         },
+                        inflight: p.inflight,
                         is_learner: p.is_learner,
                     })
                     .collect(),
@@ -587,6 +596,9 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
                 ReadMode::Lease => "lease",
             },
             max_entries: setup.max_entries,
+            batch_delay_ms: setup.batch_delay,
+            pipeline: setup.pipeline,
+            max_inflight: setup.max_inflight,
             bugs: setup.bugs.enabled(),
         },
         members: w.nodes.keys().copied().collect(),

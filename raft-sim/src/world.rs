@@ -534,6 +534,9 @@ fn core_config(setup: &Setup, id: NodeId, initial_voters: Vec<NodeId>, seed: u64
     c.pre_vote = setup.prevote;
     c.check_quorum = setup.check_quorum;
     c.max_entries_per_message = usize::try_from(setup.max_entries).unwrap_or(usize::MAX);
+    c.batch_delay = setup.batch_delay;
+    c.pipeline = setup.pipeline;
+    c.max_inflight = setup.max_inflight.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     c.bugs = setup.bugs;
     c.read_mode = match setup.read_mode {
         ReadMode::Lease => CoreReadMode::Lease,

@@ -254,6 +254,8 @@ export const app = {
   'insp.peer': 'peer',
   'insp.progress': 'replication',
   'insp.learner': 'learner',
+  'insp.inflight': 'in flight',
+  'insp.inflight.title': 'AppendEntries carrying entries sent to this peer and not yet acknowledged (at most `set max-inflight`; 1 with `set pipeline off`)',
   'insp.state.probe': 'probe',
   'insp.state.replicate': 'replicate',
   'insp.state.snapshot': 'snapshot',

@@ -247,6 +247,8 @@ export const app = {
   'insp.noDecisions': '还没有记录到决定。',
   'insp.peer': '对端',
   'insp.progress': '复制状态',
+  'insp.inflight': '在途',
+  'insp.inflight.title': '已发给该对端、携带条目且尚未被确认的 AppendEntries 数（最多为 `set max-inflight`；`set pipeline off` 时为 1）',
   'insp.learner': '学习者',
   'insp.state.probe': '探测',
   'insp.state.replicate': '复制',

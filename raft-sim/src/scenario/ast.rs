@@ -46,6 +46,15 @@ pub struct Setup {
     /// carries (default 64). `1` makes replication visibly entry by entry and
     /// lets Figure 8's unsafe commit show up (see scenarios/figure-8-commit-rule.raft).
     pub max_entries: u64,
+    /// Extension: `set batch-delay D`, how long the leader holds a client
+    /// proposal back so later ones share its AppendEntries (default 0: no wait).
+    pub batch_delay: Millis,
+    /// Extension: `set pipeline on|off`, default on; off = stop-and-wait,
+    /// one AppendEntries with entries in flight per follower.
+    pub pipeline: bool,
+    /// Extension: `set max-inflight N`, the window of AppendEntries in flight
+    /// per follower while pipelining. None (default) = unbounded, as before.
+    pub max_inflight: Option<u64>,
     /// Extension: `set bug NAME on|off`, deliberate bugs in raft-core (all
     /// off by default) that the invariant checker must catch.
     pub bugs: raft_core::Bugs,
@@ -63,6 +72,9 @@ impl Default for Setup {
             snapshot_threshold: 0,
             read_mode: ReadMode::ReadIndex,
             max_entries: 64,
+            batch_delay: 0,
+            pipeline: true,
+            max_inflight: None,
             bugs: raft_core::Bugs::default(),
         }
     }

@@ -70,6 +70,11 @@ pub enum SetupCommand {
     MaxEntries(u64),
     /// Extension: `set bug NAME on|off` (a name of `raft_core::Bugs::NAMES`).
     Bug(&'static str, bool),
+    /// Extensions (batching and pipelining): `set batch-delay D`,
+    /// `set pipeline on|off`, `set max-inflight N|unlimited`.
+    BatchDelay(Millis),
+    Pipeline(bool),
+    MaxInflight(Option<u64>),
 }
 
 impl SetupCommand {
@@ -88,6 +93,9 @@ impl SetupCommand {
             SetupCommand::Bug(name, on) => {
                 setup.bugs.set(name, on);
             }
+            SetupCommand::BatchDelay(d) => setup.batch_delay = d,
+            SetupCommand::Pipeline(on) => setup.pipeline = on,
+            SetupCommand::MaxInflight(n) => setup.max_inflight = n,
         }
     }
 }
@@ -121,7 +129,10 @@ pub fn parse_script(text: &str) -> Result<Script, ParseError> {
             Item::Setup(s) => {
                 if matches!(
                     s,
-                    SetupCommand::ElectionTimeout(..) | SetupCommand::Heartbeat(_) | SetupCommand::MaxEntries(_)
+                    SetupCommand::ElectionTimeout(..)
+                        | SetupCommand::Heartbeat(_)
+                        | SetupCommand::MaxEntries(_)
+                        | SetupCommand::BatchDelay(_)
                 ) {
                     timing_at = Some((item.line, item.col));
                 }
@@ -276,6 +287,9 @@ const SET_SETUP: &[&str] = &[
     "read-mode",
     "max-entries",
     "bug",
+    "batch-delay",
+    "pipeline",
+    "max-inflight",
 ];
 const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate"];
 const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log", "sent", "delivered"];
@@ -681,6 +695,35 @@ fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
             }
             l.no_more(3, usage)?;
             setup(SetupCommand::MaxEntries(n))
+        }
+        // Batching and pipelining (docs/scenario-extensions.md).
+        "batch-delay" => {
+            let usage = "set batch-delay D";
+            let w = l.word(2, "a duration like `5ms` (0 = send at once)", usage)?;
+            let d = parse_duration(l, w)?;
+            l.no_more(3, usage)?;
+            setup(SetupCommand::BatchDelay(d))
+        }
+        "pipeline" => {
+            let usage = "set pipeline on|off";
+            let on = parse_on_off(l, 2, usage)?;
+            l.no_more(3, usage)?;
+            setup(SetupCommand::Pipeline(on))
+        }
+        "max-inflight" => {
+            let usage = "set max-inflight N|unlimited";
+            let w = l.word(2, "a number of AppendEntries in flight per follower", usage)?;
+            let n = if w.text == "unlimited" {
+                None
+            } else {
+                let n = parse_u64(l, w, "a number of AppendEntries in flight per follower")?;
+                if !(1..=10_000).contains(&n) {
+                    return Err(l.err_at(w, format!("max-inflight must be in 1..=10000 (or `unlimited`), found {n}")));
+                }
+                Some(n)
+            };
+            l.no_more(3, usage)?;
+            setup(SetupCommand::MaxInflight(n))
         }
         "bug" => {
             let usage = "set bug NAME on|off";
@@ -1191,6 +1234,9 @@ mod tests {
                 snapshot_threshold: 10,
                 read_mode: ReadMode::Lease,
                 max_entries: 64,
+                batch_delay: 0,
+                pipeline: true,
+                max_inflight: None,
                 bugs: raft_core::Bugs::default(),
             }
         );
@@ -1525,6 +1571,28 @@ mod tests {
         assert_eq!(edit_distance("crsh", "crash"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn batching_and_pipelining_settings() {
+        let s = parse_script("set batch-delay 5ms\nset pipeline off\nset max-inflight 4").unwrap().setup;
+        assert_eq!((s.batch_delay, s.pipeline, s.max_inflight), (5, false, Some(4)));
+        assert_eq!(parse_script("set max-inflight 4\nset max-inflight unlimited").unwrap().setup.max_inflight, None);
+        let d = Setup::default();
+        assert_eq!((d.batch_delay, d.pipeline, d.max_inflight), (0, true, None), "defaults: today's behaviour");
+        // Bad values are reported at the word that is wrong.
+        let e = err("cluster 3\nset max-inflight 0");
+        assert_eq!((e.0, e.1), (2, 18), "{}", e.2);
+        assert!(e.2.contains("max-inflight must be in 1..=10000"), "{}", e.2);
+        assert_eq!(err("set max-inflight lots").1, 18);
+        assert_eq!(err("set pipeline maybe"), (1, 14, "expected `on` or `off`, found `maybe`".into()));
+        assert_eq!(err("set batch-delay soon").1, 17);
+        assert_eq!(err("set batch-delay 5ms 6ms").1, 21);
+        // raft-core's Config::validate has the last word, pointed at the line.
+        let e = err("set election-timeout 100ms..200ms\nset batch-delay 100ms");
+        assert_eq!(e.0, 2);
+        assert!(e.2.contains("batch delay must be shorter"), "{}", e.2);
+        assert!(err("set pipelin on").2.contains("did you mean `pipeline`"));
     }
 
     mod props {
