@@ -1006,7 +1006,6 @@ fn parse_duration(l: &Line<'_>, w: Word<'_>) -> Result<Millis, ParseError> {
     parse_duration_str(w.text).map_err(|m| l.err_at(w, m))
 }
 
-/// `A..B`, inclusive, with A <= B.
 // ---------------------------------------------------------------------------
 // Where replicas sit (issue 12): `zone NAME nA nB …`,
 // `set latency zone X <-> zone Y A..B`, `set latency nA <-> nB A..B`.
@@ -1071,11 +1070,7 @@ fn expect_both_ways(l: &Line<'_>, i: usize, usage: &str) -> Result<(), ParseErro
     }
 }
 
-fn parse_latency_rule(
-    l: &Line<'_>,
-    ctx: &ParseContext,
-    script: Option<&ScriptState>,
-) -> Result<Command, ParseError> {
+fn parse_latency_rule(l: &Line<'_>, ctx: &ParseContext, script: Option<&ScriptState>) -> Result<Command, ParseError> {
     if l.words[2].text == "zone" {
         let usage = "set latency zone X <-> zone Y A..B";
         let zone_at = |i: usize| -> Result<String, ParseError> {
@@ -1122,6 +1117,9 @@ fn parse_latency_rule(
     Ok(Command::SetLinkLatency { a, b, lo, hi })
 }
 
+// ---------------------------------------------------------------------------
+
+/// `A..B`, inclusive, with A <= B.
 fn parse_range(l: &Line<'_>, w: Word<'_>) -> Result<(Millis, Millis), ParseError> {
     let Some((a, b)) = w.text.split_once("..") else {
         return Err(l.err_at(w, format!("expected a range like `150ms..300ms`, found `{}`", w.text)));
