@@ -93,10 +93,13 @@ fn bad_latency_rules_name_the_line_and_word() {
     assert!(msg.contains("n7 is not in the cluster"), "{msg}");
     let (_, _, msg) = error("set latency n1 <-> n2 5ms..6ms extra");
     assert!(msg.contains("unexpected `extra`"), "{msg}");
-    // The base form keeps its own message.
+    // The base form keeps its own messages.
     let (_, col, msg) = error("set latency 10ms");
     assert_eq!(col, 13);
     assert!(msg.contains("expected a range"), "{msg}");
+    let (_, col, msg) = error("set latency 10ms..20ms extra");
+    assert_eq!(col, 24);
+    assert!(msg.contains("usage: `set latency A..B`"), "{msg}");
 }
 
 #[test]

@@ -1057,7 +1057,7 @@ fn parse_zone(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState>
 /// `set latency zone …` or `set latency nA <-> …` (not the base `set latency A..B`).
 fn is_latency_rule(l: &Line<'_>) -> bool {
     l.words.get(1).is_some_and(|w| w.text == "latency")
-        && l.words.get(2).is_some_and(|w| w.text == "zone" || l.words.len() > 3)
+        && l.words.get(2).is_some_and(|w| w.text == "zone" || (w.text.starts_with('n') && l.words.len() > 3))
 }
 
 /// The both-ways arrow of a latency rule.
