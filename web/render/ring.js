@@ -6,6 +6,11 @@
 // cosmetic memories: node positions glide for ~0.4 s when the layout changes
 // (a partition regroups the ring), and the send/deliver times of recently seen
 // messages, so a dropped message can "puff" exactly where it was lost.
+//
+// Zones (`view.zones`, issue 12): a zone's servers sit side by side, a soft
+// band in the zone's tint lies behind them with its name outside, and the
+// latency rules (`view.network.zone_latency` / `link_latency`) are listed in
+// the bottom-left corner. Drawn only when a scenario has zones or link rules.
 
 import { leaderNode } from '../quorum.js';
 import { INK, MESSAGE, fitCanvas, messageStyle, roleStyle, termColor } from './theme.js';
