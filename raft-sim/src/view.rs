@@ -34,6 +34,9 @@ pub struct View {
     pub history_total: u64,
     pub in_flight: Vec<InFlightView>,
     pub network: NetworkView,
+    /// Extension (issue 12): where the servers sit, in the order the zones
+    /// were first named; a server is in at most one. Empty by default.
+    pub zones: Vec<ZoneView>,
     pub setup: SetupView,
     pub members: Vec<NodeId>,
     /// The up node that is leader in the highest term (`World::leader`, the
@@ -282,6 +285,33 @@ pub struct NetworkView {
     pub duplicate: f64,
     pub partition: Option<Vec<Vec<NodeId>>>,
     pub cuts: Vec<[NodeId; 2]>,
+    /// Extension (issue 12, where replicas sit): latency rules more specific
+    /// than `latency_ms`, in the order they were first set. Empty by default.
+    pub zone_latency: Vec<ZoneLatencyView>,
+    pub link_latency: Vec<LinkLatencyView>,
+}
+
+/// A named group of servers (`zone NAME nA nB …`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ZoneView {
+    pub name: String,
+    pub nodes: Vec<NodeId>,
+}
+
+/// `set latency zone A <-> zone B LO..HI` (A = B: within the zone).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ZoneLatencyView {
+    pub a: String,
+    pub b: String,
+    pub latency_ms: [u64; 2],
+}
+
+/// `set latency nA <-> nB LO..HI`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LinkLatencyView {
+    pub a: NodeId,
+    pub b: NodeId,
+    pub latency_ms: [u64; 2],
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -581,7 +611,20 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
             duplicate: w.network.duplicate,
             partition: w.network.partition.clone(),
             cuts: w.network.cuts.iter().map(|(a, b)| [*a, *b]).collect(),
+            zone_latency: w
+                .network
+                .zone_latency
+                .iter()
+                .map(|z| ZoneLatencyView { a: z.a.clone(), b: z.b.clone(), latency_ms: [z.latency.0, z.latency.1] })
+                .collect(),
+            link_latency: w
+                .network
+                .link_latency
+                .iter()
+                .map(|l| LinkLatencyView { a: l.a, b: l.b, latency_ms: [l.latency.0, l.latency.1] })
+                .collect(),
         },
+        zones: w.network.zones.iter().map(|z| ZoneView { name: z.name.clone(), nodes: z.nodes.clone() }).collect(),
         setup: SetupView {
             cluster: setup.cluster,
             seed: setup.seed,

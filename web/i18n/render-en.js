@@ -96,6 +96,17 @@ export default {
   'legend.termColours': 'Term colours: 1, 2, 3, … (the cycle repeats after 12).',
   'legend.partition': 'Partition: each group in its own island; the red wall blocks all messages across.',
   'legend.cut': 'Cut link: messages in the arrow’s direction are dropped at the bar.',
+  'legend.zone': 'Zone: a shaded band behind servers that sit in one place (a region, a data centre); a label gives the delay between zones, e.g. “us ↔ eu 40–45 ms”.',
   'legend.cOld': 'C_old (dashed): the outgoing configuration during joint consensus.',
   'legend.cNew': 'C_new (solid): the incoming configuration. Decisions need a majority of both.',
+
+  // Zones (where replicas sit) and latency rules
+  'render.inZone': 'in zone {zone}',
+  'render.zonePair': '{a} ↔ {b}  {latency}',
+  'render.zoneWithin': 'within {zone}  {latency}',
+  'render.linkLatency': '{a} ↔ {b}  {latency}',
+  'render.latencyBase': 'all other links  {latency}',
+  'render.latencyTitle': 'Latency (one way)',
+  'render.latencyRange': '{lo}–{hi} ms',
+  'render.latencyFixed': '{ms} ms',
 };

@@ -91,6 +91,17 @@ export default {
   'legend.termColours': '任期颜色：1、2、3……（12 种颜色循环使用）。',
   'legend.partition': '分区：每组各占一个“岛”；红色隔墙阻挡所有跨组消息。',
   'legend.cut': '断开的链路：沿箭头方向的消息在横杠处被丢弃。',
+  'legend.zone': '区域：位于同一地点（一个地区、一个数据中心）的服务器背后的浅色带；标签给出区域之间的延迟，例如“us ↔ eu 40–45 毫秒”。',
   'legend.cOld': 'C_old（虚线）：联合共识期间即将退出的旧配置。',
   'legend.cNew': 'C_new（实线）：新配置。决策需要新旧配置各自的多数派。',
+
+  // 区域（副本所在位置）与延迟规则
+  'render.inZone': '位于区域 {zone}',
+  'render.zonePair': '{a} ↔ {b}  {latency}',
+  'render.zoneWithin': '{zone} 区域内  {latency}',
+  'render.linkLatency': '{a} ↔ {b}  {latency}',
+  'render.latencyBase': '其余所有链路  {latency}',
+  'render.latencyTitle': '延迟（单程）',
+  'render.latencyRange': '{lo}–{hi} 毫秒',
+  'render.latencyFixed': '{ms} 毫秒',
 };

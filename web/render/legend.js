@@ -109,6 +109,17 @@ const SECTIONS = [
       drawWall(c, w / 2 + 5, 2, w / 2 + 5, h - 2);
     }],
     ['legend.cut', (c, w, h) => drawCut(c, 4, h / 2, w - 4, h / 2, 4.5)],
+    ['legend.zone', (c, w, h) => {
+      // The ring's zone band (ring.js, drawZoneArcs): a soft round-capped stroke.
+      c.beginPath();
+      c.moveTo(12, h / 2);
+      c.lineTo(w - 12, h / 2);
+      c.lineCap = 'round';
+      c.lineWidth = 14;
+      c.strokeStyle = 'rgba(59, 125, 216, 0.12)';
+      c.stroke();
+      c.lineCap = 'butt';
+    }],
     ['legend.cOld', (c, w, h) => {
       const pts = new Float64Array([14, h / 2, w - 14, h / 2]);
       drawHull(c, pts, 2, 9, null, INK.cOld, true, 2);

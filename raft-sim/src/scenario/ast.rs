@@ -174,6 +174,27 @@ pub enum Command {
         duration: Millis,
         keys: u32,
     },
+    /// Extension (issue 12, where replicas sit): `zone NAME nA nB …` puts
+    /// these servers in the named zone (moving them out of any other).
+    Zone {
+        name: String,
+        nodes: Vec<NodeId>,
+    },
+    /// `set latency zone X <-> zone Y A..B`: the delay between servers of
+    /// zones X and Y, both ways (X = Y: within the zone). `lo <= hi`.
+    SetZoneLatency {
+        a: String,
+        b: String,
+        lo: Millis,
+        hi: Millis,
+    },
+    /// `set latency nA <-> nB A..B`: the delay of one link, both ways. `lo <= hi`.
+    SetLinkLatency {
+        a: NodeId,
+        b: NodeId,
+        lo: Millis,
+        hi: Millis,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -197,6 +197,9 @@ struct ScriptState {
     voters: Vec<u64>,
     first_action_line: Option<u32>,
     first_network_line: Option<u32>,
+    /// The zones as the file has drawn them so far (`zone NAME …`), so a
+    /// latency rule naming a zone that does not exist fails at its line.
+    zones: Vec<crate::network::Zone>,
 }
 
 /// The voter set of a member list: sorted, without repeats.
@@ -209,7 +212,12 @@ fn voter_set(ids: &[u64]) -> Vec<u64> {
 
 impl ScriptState {
     fn new(ctx: &ParseContext) -> ScriptState {
-        ScriptState { voters: voter_set(&ctx.members), first_action_line: None, first_network_line: None }
+        ScriptState {
+            voters: voter_set(&ctx.members),
+            first_action_line: None,
+            first_network_line: None,
+            zones: Vec::new(),
+        }
     }
 }
 
@@ -277,6 +285,7 @@ const COMMANDS: &[&str] = &[
     "reconfigure",
     "transfer",
     "drop",
+    "zone",
 ];
 const SET_SETUP: &[&str] = &[
     "election-timeout",
@@ -409,6 +418,9 @@ fn is_network(c: &Command) -> bool {
             | Command::PartitionRef(_)
             | Command::CutRef { .. }
             | Command::UncutRef { .. }
+            | Command::Zone { .. }
+            | Command::SetZoneLatency { .. }
+            | Command::SetLinkLatency { .. }
     )
 }
 
@@ -467,6 +479,9 @@ fn parse_words(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState
             l.no_more(2, usage)?;
             Ok(Item::Setup(SetupCommand::Seed(s)))
         }
+        // Where replicas sit (issue 12): zones and per-zone / per-link latency.
+        "zone" => cmd_item(parse_zone(l, ctx, script)?),
+        "set" if is_latency_rule(l) => cmd_item(parse_latency_rule(l, ctx, script.as_deref())?),
         "set" => parse_set(l),
         "partition" => cmd_item(parse_partition(l, ctx)?),
         "cut" | "uncut" => {
@@ -1033,6 +1048,119 @@ pub const MAX_DURATION_MS: Millis = 86_400_000;
 fn parse_duration(l: &Line<'_>, w: Word<'_>) -> Result<Millis, ParseError> {
     parse_duration_str(w.text).map_err(|m| l.err_at(w, m))
 }
+
+// ---------------------------------------------------------------------------
+// Where replicas sit (issue 12): `zone NAME nA nB …`,
+// `set latency zone X <-> zone Y A..B`, `set latency nA <-> nB A..B`.
+
+/// Longest zone name (a label on the ring must stay short).
+pub const MAX_ZONE_NAME: usize = 24;
+
+/// A zone name: a letter, then letters, digits, `-` or `_`; not `zone`,
+/// `leader` or a node name (`n3`), so a line never reads two ways.
+fn parse_zone_name(l: &Line<'_>, w: Word<'_>) -> Result<String, ParseError> {
+    let t = w.text;
+    let starts_with_letter = t.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let rest_ok = t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !starts_with_letter || !rest_ok || t.len() > MAX_ZONE_NAME {
+        return Err(l.err_at(
+            w,
+            format!(
+                "bad zone name `{t}`: use a letter, then letters, digits, `-` or `_` (at most {MAX_ZONE_NAME} characters)"
+            ),
+        ));
+    }
+    if t == "zone" || t == "leader" || t.strip_prefix('n').is_some_and(is_digits) {
+        return Err(l.err_at(w, format!("`{t}` cannot name a zone (it reads as a keyword or a node)")));
+    }
+    Ok(t.to_string())
+}
+
+/// `zone NAME nA nB …`
+fn parse_zone(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState>) -> Result<Command, ParseError> {
+    let usage = "zone NAME nA nB …";
+    let name = parse_zone_name(l, l.word(1, "the zone's name", usage)?)?;
+    if l.words.len() < 3 {
+        return Err(l.err(l.end_col, format!("missing the zone's servers; usage: `{usage}`")));
+    }
+    let mut nodes: Vec<NodeId> = Vec::new();
+    for w in &l.words[2..] {
+        let id = parse_node_id(l, *w, ctx)?;
+        if nodes.contains(&id) {
+            return Err(l.err_at(*w, format!("n{id} is named twice")));
+        }
+        nodes.push(id);
+    }
+    if let Some(st) = script {
+        crate::network::assign_zone(&mut st.zones, &name, &nodes);
+    }
+    Ok(Command::Zone { name, nodes })
+}
+
+/// `set latency zone …` or `set latency nA <-> …` (not the base `set latency A..B`).
+fn is_latency_rule(l: &Line<'_>) -> bool {
+    l.words.get(1).is_some_and(|w| w.text == "latency")
+        && l.words.get(2).is_some_and(|w| w.text == "zone" || (w.text.starts_with('n') && l.words.len() > 3))
+}
+
+/// The both-ways arrow of a latency rule.
+fn expect_both_ways(l: &Line<'_>, i: usize, usage: &str) -> Result<(), ParseError> {
+    let w = l.word(i, "`<->`", usage)?;
+    match w.text {
+        "<->" => Ok(()),
+        "->" => Err(l.err_at(w, "a latency rule holds both ways: write `<->`".to_string())),
+        other => Err(l.err_at(w, format!("expected `<->`, found `{other}`"))),
+    }
+}
+
+fn parse_latency_rule(l: &Line<'_>, ctx: &ParseContext, script: Option<&ScriptState>) -> Result<Command, ParseError> {
+    if l.words[2].text == "zone" {
+        let usage = "set latency zone X <-> zone Y A..B";
+        let zone_at = |i: usize| -> Result<String, ParseError> {
+            let kw = l.word(i, "`zone`", usage)?;
+            if kw.text != "zone" {
+                return Err(l.err_at(kw, format!("expected `zone`, found `{}`", kw.text)));
+            }
+            let w = l.word(i + 1, "a zone's name", usage)?;
+            let name = parse_zone_name(l, w)?;
+            // A file knows its zones; the live page leaves the check to the world.
+            if let Some(st) = script {
+                if !st.zones.iter().any(|z| z.name == name) {
+                    let known: Vec<&str> = st.zones.iter().map(|z| z.name.as_str()).collect();
+                    let msg = if known.is_empty() {
+                        format!("no zone named `{name}` (none yet: define it first with `zone {name} nA nB …`)")
+                    } else {
+                        format!("no zone named `{name}` (zones: {})", known.join(", "))
+                    };
+                    return Err(l.err_at(w, msg));
+                }
+            }
+            Ok(name)
+        };
+        let a = zone_at(2)?;
+        expect_both_ways(l, 4, usage)?;
+        let b = zone_at(5)?;
+        let w = l.word(7, "a range like `40ms..45ms`", usage)?;
+        let (lo, hi) = parse_range(l, w)?;
+        l.no_more(8, usage)?;
+        return Ok(Command::SetZoneLatency { a, b, lo, hi });
+    }
+    let usage = "set latency nA <-> nB A..B";
+    let wa = l.words[2];
+    let a = parse_node_id(l, wa, ctx)?;
+    expect_both_ways(l, 3, usage)?;
+    let wb = l.word(4, "the other end of the link", usage)?;
+    let b = parse_node_id(l, wb, ctx)?;
+    if a == b {
+        return Err(l.err_at(wb, format!("a link joins two different servers (n{a} twice)")));
+    }
+    let w = l.word(5, "a range like `40ms..45ms`", usage)?;
+    let (lo, hi) = parse_range(l, w)?;
+    l.no_more(6, usage)?;
+    Ok(Command::SetLinkLatency { a, b, lo, hi })
+}
+
+// ---------------------------------------------------------------------------
 
 /// `A..B`, inclusive, with A <= B.
 fn parse_range(l: &Line<'_>, w: Word<'_>) -> Result<(Millis, Millis), ParseError> {

@@ -200,6 +200,26 @@ impl Runner {
         match cmd {
             Command::SetLatency(a, b) => w.network.latency = (*a.min(b), *a.max(b)),
             Command::SetLoss(p) => w.network.loss = *p,
+            // Where replicas sit (issue 12).
+            Command::Zone { name, nodes } => {
+                for id in nodes {
+                    exists(w, *id)?;
+                }
+                w.network.set_zone(name, nodes);
+            }
+            Command::SetZoneLatency { a, b, lo, hi } => {
+                for z in [a, b] {
+                    if !w.network.has_zone(z) {
+                        return Err(format!("no zone named `{z}`"));
+                    }
+                }
+                w.network.set_zone_latency(a, b, (*lo.min(hi), *lo.max(hi)));
+            }
+            Command::SetLinkLatency { a, b, lo, hi } => {
+                exists(w, *a)?;
+                exists(w, *b)?;
+                w.network.set_link_latency(*a, *b, (*lo.min(hi), *lo.max(hi)));
+            }
             Command::SetDuplicate(p) => w.network.duplicate = *p,
             Command::Partition(groups) => {
                 w.network.partition = Some(groups.clone());
