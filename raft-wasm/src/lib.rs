@@ -316,7 +316,11 @@ struct ScriptInfo {
 
 fn command_info(c: &Located<Command>) -> CommandInfo {
     let (kind, ms) = match &c.value {
-        Command::SetLatency(..) | Command::SetLoss(_) | Command::SetDuplicate(_) => ("set", 0),
+        Command::SetLatency(..)
+        | Command::SetLoss(_)
+        | Command::SetDuplicate(_)
+        | Command::SetDiskLatency(..)
+        | Command::SetGroupCommit(_) => ("set", 0),
         Command::Partition(_) | Command::PartitionRef(_) => ("partition", 0),
         Command::Cut { .. } | Command::CutRef { .. } => ("cut", 0),
         Command::Uncut { .. } | Command::UncutRef { .. } => ("uncut", 0),

@@ -201,6 +201,8 @@ impl Runner {
             Command::SetLatency(a, b) => w.network.latency = (*a.min(b), *a.max(b)),
             Command::SetLoss(p) => w.network.loss = *p,
             Command::SetDuplicate(p) => w.network.duplicate = *p,
+            Command::SetDiskLatency(a, b) => w.disk.latency = (*a.min(b), *a.max(b)),
+            Command::SetGroupCommit(on) => w.disk.group_commit = *on,
             Command::Partition(groups) => {
                 w.network.partition = Some(groups.clone());
                 w.emit(EventKind::Partition { groups: groups.clone() });
