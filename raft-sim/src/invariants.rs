@@ -500,13 +500,14 @@ impl Checker {
             let s = Quick {
                 role: raw.role(),
                 current_term: raw.current_term(),
-                // What the node has made durable bounds what it may count as
-                // committed: with a disk latency, a single-voter leader's
-                // commit index runs ahead of its own write, and a crash
-                // before the write completes loses the entry, unobserved
-                // (nothing that depends on it left the node). Instant disks:
-                // storage holds the whole log here, so this changes nothing.
-                commit_index: raw.commit_index().min(durable_last_index(&node.storage)),
+                // A commit counts once it can have an effect: when the
+                // Ready that hands it out has been written (`commit_released`).
+                // With a disk latency a single-voter leader's commit index
+                // runs ahead of its own write, and a crash before the write
+                // completes loses the entry, unobserved (nothing that
+                // depended on it left the node). With an instant disk every
+                // Ready is handled by now, so this is the commit index.
+                commit_index: raw.commit_index().min(node.commit_released),
                 last_index,
                 last_term: node.term_at(last_index).unwrap_or(0),
                 snapshot_index: raw.snapshot().map_or(0, |s| s.last_included_index),
@@ -896,12 +897,6 @@ fn role_at(events: &[CoreEvent], k: usize, role_now: Role) -> Role {
 }
 
 /// Does this durable storage hold entry `index` with `term` (or a snapshot past it)?
-/// The last index `storage` holds (its snapshot's, when it holds no entry after it).
-fn durable_last_index(storage: &PersistentState) -> Index {
-    let snap_index = storage.snapshot.as_ref().map_or(0, |s| s.last_included_index);
-    storage.entries.last().map_or(snap_index, |e| e.index).max(snap_index)
-}
-
 fn persisted_has(storage: &PersistentState, index: Index, term: Term) -> bool {
     let snap_index = storage.snapshot.as_ref().map_or(0, |s| s.last_included_index);
     if index <= snap_index {

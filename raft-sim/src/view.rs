@@ -117,6 +117,22 @@ pub struct NodeView {
     pub votes_granted: Vec<NodeId>,
     /// Empty while the node is down.
     pub quorum: Vec<QuorumView>,
+    /// Its disk (`set disk-latency`): idle and all zero with an instant disk.
+    pub disk: DiskView,
+}
+
+/// A server's disk writes in progress (crate::disk).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DiskView {
+    /// Readies waiting for a write (their messages, applies and reads are held).
+    pub pending: u64,
+    /// Writes queued, the one in progress included.
+    pub writes: u64,
+    /// The write in progress: started at, durable at.
+    pub write_started_ms: Option<u64>,
+    pub write_done_ms: Option<u64>,
+    /// When the last queued write completes.
+    pub busy_until_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -367,6 +383,18 @@ pub fn log_window(world: &World, id: NodeId, from: u64, count: u64) -> Vec<LogEn
     entry_views(entries.range((lo - first) as usize..(hi - first) as usize))
 }
 
+fn disk_view(node: &Node) -> DiskView {
+    let d = &node.disk;
+    let head = d.writes.front();
+    DiskView {
+        pending: d.pending() as u64,
+        writes: d.writes.len() as u64,
+        write_started_ms: head.map(|w| w.start_ms),
+        write_done_ms: head.map(|w| w.done_ms),
+        busy_until_ms: d.busy_until_ms(),
+    }
+}
+
 fn node_view(node: &Node, limits: Limits) -> NodeView {
     let (snap, entries) = node.log();
     let shown_from = match limits.log_tail {
@@ -435,6 +463,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                         have: q.have,
                     })
                     .collect(),
+                disk: disk_view(node),
             }
         }
         None => {
@@ -466,6 +495,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                 transfer_target: None,
                 votes_granted: Vec::new(),
                 quorum: Vec::new(),
+                disk: DiskView::default(),
             }
         }
     }

@@ -60,6 +60,10 @@ pub struct Node {
     pub reads: Vec<ReadState>,
     /// Writes of `storage` in progress (crate::disk); always idle with an instant disk.
     pub disk: Disk,
+    /// The commit index as far as it has taken effect: the last entry handed
+    /// out for applying by a Ready whose write is complete (the core's commit
+    /// index may be ahead while the disk writes).
+    pub commit_released: Index,
 }
 
 impl Node {
@@ -200,6 +204,7 @@ impl World {
                 initial_voters,
                 reads: Vec::new(),
                 disk: Disk::default(),
+                commit_released: 0,
             },
         );
     }
@@ -271,6 +276,7 @@ impl World {
         node.kv = Kv::new();
         node.applied = 0;
         node.reads.clear();
+        node.commit_released = 0;
         let (writes, readies) = node.disk.lose();
         self.emit(EventKind::Crash { node: id });
         if writes > 0 {
@@ -292,7 +298,9 @@ impl World {
         let config = self.config(id, node.initial_voters.clone(), incarnation);
         let node = self.nodes.get_mut(&id).expect("checked above");
         node.incarnation = incarnation;
-        node.raw = Some(RawNode::restart(config, node.storage.clone()));
+        let raw = RawNode::restart(config, node.storage.clone());
+        node.commit_released = raw.commit_index();
+        node.raw = Some(raw);
         // The state machine is rebuilt: the snapshot now, the log as the
         // restarted node learns the commit index again.
         let (kv, applied) = match &node.storage.snapshot {
@@ -502,6 +510,9 @@ impl World {
 
         // 4. Acknowledge.
         let node = self.nodes.get_mut(&id).expect("exists");
+        let installed = rd.snapshot.as_ref().filter(|_| rd.snapshot_install).map(|s| s.last_included_index);
+        let handed_out = rd.committed_entries.last().map(|e| e.index);
+        node.commit_released = node.commit_released.max(installed.unwrap_or(0)).max(handed_out.unwrap_or(0));
         let raw = node.raw.as_mut().expect("up");
         raw.advance(&rd);
 
