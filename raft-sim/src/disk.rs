@@ -205,7 +205,8 @@ mod tests {
         assert!(matches!(d.submit(10, msgs_only(), &settings(false), &mut rng), Placement::Now(_)));
         d.submit(10, with_entry(1), &settings(false), &mut rng);
         assert_eq!(d.submit(11, msgs_only(), &settings(false), &mut rng), Placement::Joined { done_ms: 15 });
-        let hs = Held { ready: Ready { hard_state: Some(HardState::default()), ..Ready::default() }, commits: Vec::new() };
+        let hs =
+            Held { ready: Ready { hard_state: Some(HardState::default()), ..Ready::default() }, commits: Vec::new() };
         assert_eq!(d.submit(12, hs, &settings(false), &mut rng), Placement::NewWrite { done_ms: 20 });
     }
 

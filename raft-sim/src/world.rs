@@ -440,7 +440,12 @@ impl World {
     /// persist, send, apply, advance. `commits` is `None` when the Ready is
     /// handled as it is handed out (its core events are traced here), else
     /// the commit decisions taken when it was (already traced).
-    fn finish_ready(&mut self, id: NodeId, rd: raft_core::Ready, commits: Option<Vec<crate::invariants::CommitDecision>>) {
+    fn finish_ready(
+        &mut self,
+        id: NodeId,
+        rd: raft_core::Ready,
+        commits: Option<Vec<crate::invariants::CommitDecision>>,
+    ) {
         let now = self.now;
         let node = self.nodes.get_mut(&id).expect("exists");
 

@@ -206,7 +206,8 @@ fn a_crash_loses_the_incomplete_write_and_the_node_restarts_from_before_it() {
         }
     }
     r.exec_command(&cmd(Command::Crash(NodeRef::Node(leader)))).unwrap();
-    let lost = r.take_events().iter().any(|e| matches!(e.kind, EventKind::DiskWritesLost { node, .. } if node == leader));
+    let lost =
+        r.take_events().iter().any(|e| matches!(e.kind, EventKind::DiskWritesLost { node, .. } if node == leader));
     assert!(lost, "the trace says the write was lost");
     assert_eq!(r.world.nodes[&leader].storage, before, "the crash kept the last completed state");
     assert!(r.world.nodes[&leader].disk.is_idle());
@@ -220,8 +221,7 @@ fn a_crash_loses_the_incomplete_write_and_the_node_restarts_from_before_it() {
 #[test]
 fn a_single_server_answers_only_after_its_write() {
     // One voter commits as soon as it appends; the client must still wait for the disk.
-    let (r, _, events, _) =
-        observe("cluster 1\nseed 2\nset disk-latency 20ms..20ms\nrun 1000ms\nput a 1\nrun 200ms\n");
+    let (r, _, events, _) = observe("cluster 1\nseed 2\nset disk-latency 20ms..20ms\nrun 1000ms\nput a 1\nrun 200ms\n");
     assert!(r.ok());
     let invoked = events.iter().find(|e| matches!(e.kind, EventKind::ClientInvoke { .. })).unwrap().time_ms;
     let returned = events.iter().find(|e| matches!(e.kind, EventKind::ClientReturn { .. })).unwrap().time_ms;
