@@ -45,6 +45,15 @@ pub struct View {
     pub trace_events: u64,
     /// Invariants the scenario expects to fire (`# expect-violation:`).
     pub expected_violations: Vec<String>,
+    /// `set disk-latency`, `set group-commit` (crate::disk).
+    pub disk: DiskSettingsView,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiskSettingsView {
+    /// `[0, 0]`: persisting is instant.
+    pub latency_ms: [u64; 2],
+    pub group_commit: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -625,5 +634,9 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
         trace_hash: alloc::format!("{:016x}", w.trace.hash),
         trace_events: w.trace.count,
         expected_violations: runner.expected_violations.iter().cloned().collect(),
+        disk: DiskSettingsView {
+            latency_ms: [w.disk.latency.0, w.disk.latency.1],
+            group_commit: w.disk.group_commit,
+        },
     }
 }
