@@ -21,7 +21,9 @@ use alloc::vec::Vec;
 
 use serde::Serialize;
 
-use crate::trace::EventKind;
+use raft_core::{CoreEvent, Role};
+
+use crate::trace::{CoreRecord, EventKind};
 
 /// Closed windows the page's view keeps (the CLI's keeps them all).
 pub const PAGE_WINDOWS: usize = 120;
@@ -113,7 +115,7 @@ impl Metrics {
                     *t.sent_by_node.entry(*from).or_default() += 1;
                 }
             }
-            EventKind::RoleChanged { to, .. } if to == "leader" => {
+            EventKind::Core(CoreRecord { event: CoreEvent::RoleChanged { to: Role::Leader, .. }, .. }) => {
                 for t in self.tallies() {
                     t.elections += 1;
                 }

@@ -634,9 +634,6 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
         trace_hash: alloc::format!("{:016x}", w.trace.hash),
         trace_events: w.trace.count,
         expected_violations: runner.expected_violations.iter().cloned().collect(),
-        disk: DiskSettingsView {
-            latency_ms: [w.disk.latency.0, w.disk.latency.1],
-            group_commit: w.disk.group_commit,
-        },
+        disk: DiskSettingsView { latency_ms: [w.disk.latency.0, w.disk.latency.1], group_commit: w.disk.group_commit },
     }
 }

@@ -29,7 +29,7 @@ use crate::metrics::Metrics;
 use crate::network::{Arrival, InFlight, Network};
 use crate::rng::{mix, Rng};
 use crate::scenario::ast::{ReadMode, Setup};
-use crate::trace::{reason_value, role_name, EventKind, Trace};
+use crate::trace::{CoreRecord, EventKind, Trace};
 
 /// Search budget of the once-a-second linearizability check in `step`: small,
 /// so a key whose operations overlap without pause (nothing settles) costs a
@@ -404,7 +404,7 @@ impl World {
         // decided belongs to now; the rest waits for the write.
         let commits = commit_decisions(id, &rd.events, &self.nodes);
         for ev in &rd.events {
-            let kind = core_event(id, ev);
+            let kind = EventKind::Core(CoreRecord { node: id, event: ev.clone() });
             self.emit(kind);
         }
         let held = Held { ready: rd, commits };
@@ -469,7 +469,7 @@ impl World {
         // led to), for the trace.
         if commits.is_none() {
             for ev in &rd.events {
-                let kind = core_event(id, ev);
+                let kind = EventKind::Core(CoreRecord { node: id, event: ev.clone() });
                 self.emit(kind);
             }
         }
@@ -633,54 +633,4 @@ fn core_config(setup: &Setup, id: NodeId, initial_voters: Vec<NodeId>, seed: u64
 /// with the line that set it, instead of running with adjusted timings.
 pub fn validate_setup(setup: &Setup) -> Result<(), &'static str> {
     core_config(setup, 1, Vec::new(), 0).validate()
-}
-
-/// A core event as a trace event of node `id`.
-fn core_event(id: NodeId, ev: &CoreEvent) -> EventKind {
-    match ev {
-        CoreEvent::RoleChanged { from, to, term, reason } => EventKind::RoleChanged {
-            node: id,
-            from: role_name(*from).to_string(),
-            to: role_name(*to).to_string(),
-            term: *term,
-            reason: reason_value(reason),
-        },
-        CoreEvent::TermChanged { from, to } => EventKind::TermChanged { node: id, from: *from, to: *to },
-        CoreEvent::VoteGranted { candidate, term, pre_vote } => EventKind::VoteGranted {
-            node: id,
-            candidate: *candidate,
-            term: *term,
-            pre_vote: *pre_vote,
-            reason: serde_json::Value::Null,
-        },
-        CoreEvent::VoteDenied { candidate, term, pre_vote, reason } => EventKind::VoteDenied {
-            node: id,
-            candidate: *candidate,
-            term: *term,
-            pre_vote: *pre_vote,
-            reason: reason_value(reason),
-        },
-        CoreEvent::AppendRejected { leader, reason } => {
-            EventKind::AppendRejected { node: id, leader: *leader, reason: reason_value(reason) }
-        }
-        CoreEvent::EntriesAppended { first_index, last_index } => {
-            EventKind::EntriesAppended { node: id, first_index: *first_index, last_index: *last_index }
-        }
-        CoreEvent::EntriesTruncated { from_index, to_index } => {
-            EventKind::EntriesTruncated { node: id, from_index: *from_index, to_index: *to_index }
-        }
-        CoreEvent::CommitAdvanced { from, to } => EventKind::CommitAdvanced { node: id, from: *from, to: *to },
-        CoreEvent::SnapshotTaken { index, term } => EventKind::SnapshotTaken { node: id, index: *index, term: *term },
-        CoreEvent::SnapshotInstalled { index, term, from } => {
-            EventKind::SnapshotInstalled { node: id, index: *index, term: *term, from: *from }
-        }
-        CoreEvent::SnapshotSent { to, index } => EventKind::SnapshotSent { node: id, to: *to, index: *index },
-        CoreEvent::ProposalDropped { reason } => EventKind::ProposalDropped { node: id, reason: reason_value(reason) },
-        CoreEvent::ReadRejected { ctx, reason } => {
-            EventKind::ReadRejected { node: id, ctx: *ctx, reason: reason_value(reason) }
-        }
-        CoreEvent::TransferStarted { to } => EventKind::TransferStarted { node: id, to: *to },
-        CoreEvent::TransferAborted { to } => EventKind::TransferAborted { node: id, to: *to },
-        CoreEvent::MembershipChanged { index } => EventKind::MembershipChanged { node: id, index: *index },
-    }
 }

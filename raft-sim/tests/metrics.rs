@@ -2,8 +2,9 @@
 //! computed independently here, from the client history and the trace of a
 //! small run: a leader election, a few writes and reads, a leader crash.
 
+use raft_core::{CoreEvent, Role};
 use raft_sim::scenario::parse::parse_script;
-use raft_sim::trace::EventKind;
+use raft_sim::trace::{CoreRecord, EventKind};
 use raft_sim::Runner;
 
 const SCENARIO: &str = "cluster 3
@@ -75,8 +76,15 @@ fn metrics_match_the_history_and_the_trace() {
     }
 
     // Elections: servers that became leader, from the trace.
-    let elected =
-        events.iter().filter(|e| matches!(&e.kind, EventKind::RoleChanged { to, .. } if to == "leader")).count() as u64;
+    let elected = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.kind,
+                EventKind::Core(CoreRecord { event: CoreEvent::RoleChanged { to: Role::Leader, .. }, .. })
+            )
+        })
+        .count() as u64;
     assert_eq!(m.elections, elected);
     assert!(elected >= 2, "the first election and the one after the crash");
 
