@@ -78,7 +78,8 @@ pub struct Write {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Placement {
     /// The disk is idle and there is nothing to wait for: handle it now.
-    Now(Held),
+    /// (Boxed: a Ready is large; the other answers are one number.)
+    Now(alloc::boxed::Box<Held>),
     /// A new write, durable at `done_ms`.
     NewWrite { done_ms: u64 },
     /// Joined the write durable at `done_ms` (group commit, or nothing of its own to persist).
@@ -119,7 +120,7 @@ impl Disk {
                 return Placement::Joined { done_ms: back.done_ms };
             }
         } else if !persists {
-            return Placement::Now(held);
+            return Placement::Now(alloc::boxed::Box::new(held));
         }
         let start_ms = self.busy_until_ms().map_or(now, |b| b.max(now));
         let (lo, hi) = settings.latency;
