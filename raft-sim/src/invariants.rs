@@ -164,6 +164,10 @@ struct Quick {
 struct Watch {
     incarnation: u64,
     term: Term,
+    /// The highest term seen durable: what a restart must not go below (the
+    /// in-memory term may be ahead of it while a disk write is pending, and
+    /// a crash loses that write).
+    durable_term: Term,
     commit: Index,
     applied: Index,
     /// While leader: (term, last index, last term) at the previous check.
@@ -413,33 +417,28 @@ impl Checker {
         events: &[CoreEvent],
         nodes: &BTreeMap<NodeId, Node>,
     ) -> Vec<Violation> {
+        let decisions = commit_decisions(id, events, nodes);
+        self.check_commit_decisions(now, id, &decisions, nodes)
+    }
+
+    /// committed-on-quorum for decisions taken earlier by [`commit_decisions`]:
+    /// with a disk latency the world checks them when the write of their
+    /// `Ready` completes (when the commit can first have an effect: an apply,
+    /// a message), against the durable storage of that moment.
+    pub fn check_commit_decisions(
+        &mut self,
+        now: u64,
+        id: NodeId,
+        decisions: &[CommitDecision],
+        nodes: &BTreeMap<NodeId, Node>,
+    ) -> Vec<Violation> {
         let mut out = Vec::new();
-        let Some(node) = nodes.get(&id) else { return out };
-        let Some(raw) = &node.raw else { return out };
-        for (k, ev) in events.iter().enumerate() {
-            let CoreEvent::CommitAdvanced { to, .. } = *ev else { continue };
-            // Followers learn commits from their leader; only a leader counts.
-            if role_at(events, k, raw.role()) != Role::Leader {
-                continue;
-            }
-            let Some(term) = node.term_at(to) else { continue };
-            let (snap, entries) = node.log();
-            let end = log_end_at(events, k, raw.last_index());
-            // The latest configuration, unless a config entry was appended
-            // after `end` (then fold the log up to `end`). Only the newest
-            // entries are looked at, so the cost does not grow with the log.
-            let appended_later =
-                entries.iter().rev().take_while(|e| e.index > end).any(|e| matches!(e.kind, EntryKind::Config(_)));
-            let config = if appended_later {
-                membership_at(snap, &node.initial_voters, entries, end)
-            } else {
-                raw.status().membership
-            };
-            let holds = |v: &NodeId| nodes.get(v).is_some_and(|n| persisted_has(&n.storage, to, term));
-            if let Err(why) = committed_on_quorum(&config, holds) {
+        for d in decisions {
+            let holds = |v: &NodeId| nodes.get(v).is_some_and(|n| persisted_has(&n.storage, d.to, d.term));
+            if let Err(why) = committed_on_quorum(&d.config, holds) {
                 let message = format!(
                     "leader n{} committed index {} (term {}) while its log ended at {}, but {}",
-                    id, to, term, end, why
+                    id, d.to, d.term, d.end, why
                 );
                 out.extend(self.report(now, Invariant::CommittedOnQuorum, message));
             }
@@ -501,7 +500,14 @@ impl Checker {
             let s = Quick {
                 role: raw.role(),
                 current_term: raw.current_term(),
-                commit_index: raw.commit_index(),
+                // A commit counts once it can have an effect: when the
+                // Ready that hands it out has been written (`commit_released`).
+                // With a disk latency a single-voter leader's commit index
+                // runs ahead of its own write, and a crash before the write
+                // completes loses the entry, unobserved (nothing that
+                // depended on it left the node). With an instant disk every
+                // Ready is handled by now, so this is the commit index.
+                commit_index: raw.commit_index().min(node.commit_released),
                 last_index,
                 last_term: node.term_at(last_index).unwrap_or(0),
                 snapshot_index: raw.snapshot().map_or(0, |s| s.last_included_index),
@@ -514,6 +520,7 @@ impl Checker {
             if w.incarnation != node.incarnation {
                 // Restarted: commit and applied start over; the term does not.
                 w.incarnation = node.incarnation;
+                w.term = w.durable_term;
                 w.commit = 0;
                 w.applied = 0;
                 w.leader_tip = None;
@@ -537,6 +544,7 @@ impl Checker {
             }
 
             w.term = w.term.max(s.current_term);
+            w.durable_term = w.durable_term.max(node.storage.hard_state.current_term);
             w.commit = s.commit_index;
             w.applied = node.applied;
             self.watch[slot].1 = w;
@@ -786,6 +794,46 @@ impl Checker {
 /// returned operations) changes whenever the history does.
 pub fn history_size(history: &[Operation]) -> usize {
     history.len() + history.iter().filter(|o| o.returned_ms.is_some()).count()
+}
+
+/// A leader's decision to commit through `to` (of `term`), with the
+/// configuration it was using at that instant and where its log ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitDecision {
+    pub to: Index,
+    pub term: Term,
+    pub end: Index,
+    pub config: Membership,
+}
+
+/// The commits leader `id` decided in one `Ready`'s `events`, read against its
+/// state right after it handed that `Ready` out (see [`Checker::on_ready_events`]).
+pub fn commit_decisions(id: NodeId, events: &[CoreEvent], nodes: &BTreeMap<NodeId, Node>) -> Vec<CommitDecision> {
+    let mut out = Vec::new();
+    let Some(node) = nodes.get(&id) else { return out };
+    let Some(raw) = &node.raw else { return out };
+    for (k, ev) in events.iter().enumerate() {
+        let CoreEvent::CommitAdvanced { to, .. } = *ev else { continue };
+        // Followers learn commits from their leader; only a leader counts.
+        if role_at(events, k, raw.role()) != Role::Leader {
+            continue;
+        }
+        let Some(term) = node.term_at(to) else { continue };
+        let (snap, entries) = node.log();
+        let end = log_end_at(events, k, raw.last_index());
+        // The latest configuration, unless a config entry was appended
+        // after `end` (then fold the log up to `end`). Only the newest
+        // entries are looked at, so the cost does not grow with the log.
+        let appended_later =
+            entries.iter().rev().take_while(|e| e.index > end).any(|e| matches!(e.kind, EntryKind::Config(_)));
+        let config = if appended_later {
+            membership_at(snap, &node.initial_voters, entries, end)
+        } else {
+            raw.status().membership
+        };
+        out.push(CommitDecision { to, term, end, config });
+    }
+    out
 }
 
 /// Is the entry on a quorum of `m` — a majority of its voters, and of its

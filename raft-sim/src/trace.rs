@@ -68,6 +68,24 @@ pub enum EventKind {
     Restart {
         node: u64,
     },
+    /// A disk write started or queued (`set disk-latency`): durable at
+    /// `done_ms`, covering `readies` Readies so far (group commit adds more).
+    DiskWrite {
+        node: u64,
+        done_ms: u64,
+        readies: u64,
+    },
+    /// A disk write completed: the `readies` Readies it covered take effect.
+    DiskWriteDone {
+        node: u64,
+        readies: u64,
+    },
+    /// A crash lost the disk writes not yet complete.
+    DiskWritesLost {
+        node: u64,
+        writes: u64,
+        readies: u64,
+    },
     /// A node created by `add` / `reconfigure`.
     NodeAdded {
         node: u64,
@@ -466,6 +484,18 @@ impl TraceEvent {
             Restart { node } => {
                 h.str("restart");
                 h.u64(*node);
+            }
+            DiskWrite { node, done_ms, readies } => {
+                h.str("disk-write");
+                [*node, *done_ms, *readies].iter().for_each(|v| h.u64(*v));
+            }
+            DiskWriteDone { node, readies } => {
+                h.str("disk-write-done");
+                [*node, *readies].iter().for_each(|v| h.u64(*v));
+            }
+            DiskWritesLost { node, writes, readies } => {
+                h.str("disk-writes-lost");
+                [*node, *writes, *readies].iter().for_each(|v| h.u64(*v));
             }
             NodeAdded { node } => {
                 h.str("node-added");

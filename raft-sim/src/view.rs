@@ -48,6 +48,15 @@ pub struct View {
     pub trace_events: u64,
     /// Invariants the scenario expects to fire (`# expect-violation:`).
     pub expected_violations: Vec<String>,
+    /// `set disk-latency`, `set group-commit` (crate::disk).
+    pub disk: DiskSettingsView,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiskSettingsView {
+    /// `[0, 0]`: persisting is instant.
+    pub latency_ms: [u64; 2],
+    pub group_commit: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -123,6 +132,22 @@ pub struct NodeView {
     pub votes_granted: Vec<NodeId>,
     /// Empty while the node is down.
     pub quorum: Vec<QuorumView>,
+    /// Its disk (`set disk-latency`): idle and all zero with an instant disk.
+    pub disk: DiskView,
+}
+
+/// A server's disk writes in progress (crate::disk).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DiskView {
+    /// Readies waiting for a write (their messages, applies and reads are held).
+    pub pending: u64,
+    /// Writes queued, the one in progress included.
+    pub writes: u64,
+    /// The write in progress: started at, durable at.
+    pub write_started_ms: Option<u64>,
+    pub write_done_ms: Option<u64>,
+    /// When the last queued write completes.
+    pub busy_until_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -405,6 +430,18 @@ pub fn log_window(world: &World, id: NodeId, from: u64, count: u64) -> Vec<LogEn
     entry_views(entries.range((lo - first) as usize..(hi - first) as usize))
 }
 
+fn disk_view(node: &Node) -> DiskView {
+    let d = &node.disk;
+    let head = d.writes.front();
+    DiskView {
+        pending: d.pending() as u64,
+        writes: d.writes.len() as u64,
+        write_started_ms: head.map(|w| w.start_ms),
+        write_done_ms: head.map(|w| w.done_ms),
+        busy_until_ms: d.busy_until_ms(),
+    }
+}
+
 fn node_view(node: &Node, limits: Limits) -> NodeView {
     let (snap, entries) = node.log();
     let shown_from = match limits.log_tail {
@@ -474,6 +511,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                         have: q.have,
                     })
                     .collect(),
+                disk: disk_view(node),
             }
         }
         None => {
@@ -505,6 +543,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                 transfer_target: None,
                 votes_granted: Vec::new(),
                 quorum: Vec::new(),
+                disk: DiskView::default(),
             }
         }
     }
@@ -650,5 +689,6 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
         trace_hash: alloc::format!("{:016x}", w.trace.hash),
         trace_events: w.trace.count,
         expected_violations: runner.expected_violations.iter().cloned().collect(),
+        disk: DiskSettingsView { latency_ms: [w.disk.latency.0, w.disk.latency.1], group_commit: w.disk.group_commit },
     }
 }

@@ -336,7 +336,9 @@ fn command_info(c: &Located<Command>) -> CommandInfo {
         | Command::SetLoss(_)
         | Command::SetDuplicate(_)
         | Command::SetZoneLatency { .. }
-        | Command::SetLinkLatency { .. } => ("set", 0),
+        | Command::SetLinkLatency { .. }
+        | Command::SetDiskLatency(..)
+        | Command::SetGroupCommit(_) => ("set", 0),
         Command::Zone { .. } => ("zone", 0),
         Command::Partition(_) | Command::PartitionRef(_) => ("partition", 0),
         Command::Cut { .. } | Command::CutRef { .. } => ("cut", 0),

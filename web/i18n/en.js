@@ -217,6 +217,7 @@ export const app = {
   'ev.snapshot-sent': (p) => `${node(p.node)} sends its snapshot (through index ${p.index}) to ${node(p.to)}: the entries it needs were compacted away`,
   'ev.membership-changed': (p) => `${node(p.node)} now uses the configuration in entry ${p.index}`,
   'ev.node-added': (p) => `server ${node(p.node)} created`,
+  'ev.disk-writes-lost': (p) => `${node(p.node)} lost ${p.writes} disk write(s) in the crash: it restarts from its last durable state (nothing that depended on them was sent)`,
   'ev.cut': (p) => `link ${node(p.from)} → ${node(p.to)} cut`,
   'ev.uncut': (p) => `link ${node(p.from)} → ${node(p.to)} restored`,
   'why.user': 'by you',

@@ -44,6 +44,7 @@ export default {
   'render.kvEmpty': '（空）',
   'render.kvKeys': '{n} 个键',
   'render.snapshotUpTo': '快照 ≤ {index}',
+  'render.diskWriting': '磁盘：{writes} 个写入排队，{done} ms 时落盘；{pending} 个 Ready 在此之前暂不生效',
   'render.cmdNoop': '空',
   'render.cmdConfig': '配置',
 
@@ -61,6 +62,7 @@ export default {
   'legend.term': '当前任期：圆盘中的数字。每个任期有自己的颜色，日志条目也用同样的颜色。',
   'legend.timer': '选举计时器：圆弧逐渐缩短，快到时变为橙色。归零时服务器发起选举。',
   'legend.heartbeat': '领导者心跳：一个向外扩散的脉冲，直到下一次心跳。',
+  'legend.disk': '磁盘（设置了磁盘延迟时）：写入进行中时逐渐填满；圆点表示后面还有写入在排队。依赖这次写入的投票、确认和应用都要等它完成。',
   'legend.votedFor': '“投给 n3”：本任期把票投给了 n3。',
   'legend.votes': '“得票 2/3”：已得票数 / 构成多数所需票数。',
   'legend.learner': '虚线圈：学习者——接收日志但不投票。',

@@ -211,6 +211,7 @@ export const app = {
   'ev.snapshot-sent': (p) => `${node(p.node)} 向 ${node(p.to)} 发送快照（到索引 ${p.index}）：它需要的日志条目已被压缩掉`,
   'ev.membership-changed': (p) => `${node(p.node)} 开始使用条目 ${p.index} 中的配置`,
   'ev.node-added': (p) => `已创建服务器 ${node(p.node)}`,
+  'ev.disk-writes-lost': (p) => `${node(p.node)} 崩溃时丢失了 ${p.writes} 个未完成的磁盘写入：它将从最后落盘的状态重启（依赖这些写入的消息都还没有发出）`,
   'ev.cut': (p) => `链路 ${node(p.from)} → ${node(p.to)} 已断开`,
   'ev.uncut': (p) => `链路 ${node(p.from)} → ${node(p.to)} 已恢复`,
   'why.user': '由你丢弃',

@@ -5,7 +5,7 @@
 
 import { INK, termColor } from './theme.js';
 import {
-  drawAppliedBar, drawCell, drawCrown, drawCut, drawHeartbeat, drawHull,
+  drawAppliedBar, drawCell, drawCrown, drawCut, drawDisk, drawHeartbeat, drawHull,
   drawMessage, drawNode, drawProgressMarker, drawPuff, drawSnapshotBlock,
   drawSelection, drawTimerArc, drawTransfer, drawWall, font,
 } from './glyphs.js';
@@ -39,6 +39,12 @@ const SECTIONS = [
     ['legend.heartbeat', (c, w, h) => {
       drawHeartbeat(c, w / 2, h / 2, 8, 0.45);
       drawNode(c, w / 2, h / 2, 8, 'leader', 2);
+    }],
+    ['legend.disk', (c, w, h) => {
+      drawNode(c, w / 2 - 12, h / 2, 8, 'follower', 2);
+      drawDisk(c, w / 2 - 12 + 7.5, h / 2 + 6, 9, 0.6, 0);
+      drawNode(c, w / 2 + 12, h / 2, 8, 'follower', 2);
+      drawDisk(c, w / 2 + 12 + 7.5, h / 2 + 6, 9, 0.2, 1);
     }],
     ['legend.votedFor', (c, w, h, t) => label(c, w, h, t('render.votedFor', { id: 3 }))],
     ['legend.votes', (c, w, h, t) => label(c, w, h, t('render.votes', { got: 2, need: 3 }))],

@@ -16,7 +16,7 @@ import { leaderNode } from '../quorum.js';
 import { INK, MESSAGE, fitCanvas, messageStyle, roleStyle, termColor } from './theme.js';
 import {
   NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
-  drawNode, drawPuff, drawSelection, drawTimerArc, drawTransfer, drawWall, font, roundRect,
+  drawDisk, drawNode, drawPuff, drawSelection, drawTimerArc, drawTransfer, drawWall, font, roundRect,
   strokeTails, tailPath,
 } from './glyphs.js';
 
@@ -543,6 +543,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     }
     lines.push(t('render.logSummary', { last: n.last_index, commit: n.commit, applied: n.applied }));
     if (n.snapshot_index > 0) lines.push(t('render.snapshotUpTo', { index: n.snapshot_index }));
+    if (diskSlow && n.disk && n.disk.writes > 0) {
+      lines.push(t('render.diskWriting', { pending: n.disk.pending, writes: n.disk.writes, done: n.disk.write_done_ms }));
+    }
     const kv = n.kv ? Object.keys(n.kv) : [];
     if (kv.length) {
       const shown = kv.slice(0, 6).map((k) => `${k}=${n.kv[k]}`).join(', ');
@@ -579,6 +582,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const now = performance.now();
     const sim = simTimeMs == null ? view.time_ms : simTimeMs;
     const frac = sim - (view.time_ms || 0); // sub-ms progress since the view was taken
+    // Servers show their disk only when writing takes time (`set disk-latency`).
+    diskSlow = !!(view.disk && view.disk.latency_ms && view.disk.latency_ms[1] > 0);
+    diskNow = sim;
     layout(view, now, ui.groups && ui.groups.length ? ui.groups : null);
     // `ui.snap` (an explicit render() for a screenshot) and readers who ask
     // for less motion get the finished layout at once.
@@ -877,6 +883,24 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     keepGliding(now);
   }
 
+  let diskSlow = false;
+  let diskNow = 0;
+
+  // The disk as a stage of the server: bottom right of its glyph, filling
+  // while the write in progress runs (its Ready's messages wait for it).
+  function drawNodeDisk(node, x, y, R) {
+    const d = node.disk;
+    if (!diskSlow || !d) return;
+    let done = 0;
+    if (d.write_done_ms != null && d.write_started_ms != null) {
+      const span = d.write_done_ms - d.write_started_ms;
+      done = span > 0 ? (diskNow - d.write_started_ms) / span : 1;
+      if (done < 0.08) done = 0.08; // a write has begun: show it
+    }
+    const h = Math.max(11, R * 0.8);
+    drawDisk(ctx, x + R * 0.92, y + R * 0.78, h, done, (d.writes || 0) - 1);
+  }
+
   function drawOneNode(node, x, y, inConfig, mem, leaderNode) {
     const R = nodeR;
     const down = node.up === false || node.role === 'down';
@@ -886,6 +910,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const saved = ctx.globalAlpha;
     if (faded) ctx.globalAlpha = saved * 0.35;
     drawNode(ctx, x, y, R, role, node.term, learner, true);
+    if (!down) drawNodeDisk(node, x, y, R);
     if (role === 'leader') drawCrown(ctx, x, y - R * 1.12, R * 0.9);
     if (leaderNode && node.id === leaderNode.id && leaderNode.transfer_target != null && pos.has(leaderNode.transfer_target)) {
       // Leadership transfer in progress: a dotted arrow to the chosen successor.

@@ -260,6 +260,10 @@ mod explore_cli {
         /// Cluster sizes, drawn uniformly (A..B or N).
         #[arg(long, value_name = "A..B", value_parser = node_range, default_value = "1..7")]
         nodes: (u64, u64),
+        /// Give the servers slow disks (a random `set disk-latency` and
+        /// `set group-commit` per seed; the rest of each case is unchanged).
+        #[arg(long)]
+        disk: bool,
         /// Where minimized scenarios go.
         #[arg(long, value_name = "DIR", default_value = "explore-out")]
         out: String,
@@ -305,7 +309,7 @@ mod explore_cli {
             Some(j) => usize::try_from(j).unwrap_or(usize::MAX),
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         };
-        let opts = Options { nodes: args.nodes, bug: args.bug };
+        let opts = Options { nodes: args.nodes, bug: args.bug, disk: args.disk };
         let end = args.first.saturating_add(args.seeds);
         let next_seed = AtomicU64::new(args.first);
         let done = AtomicU64::new(0);
@@ -422,7 +426,8 @@ mod explore_cli {
                     seed,
                     args.nodes.0,
                     args.nodes.1,
-                    args.bug.map(|b| format!(" --bug {}", b)).unwrap_or_default(),
+                    args.bug.map(|b| format!(" --bug {}", b)).unwrap_or_default()
+                        + if args.disk { " --disk" } else { "" },
                     inv,
                     r.lines.0,
                     r.lines.1 + 2,

@@ -101,6 +101,10 @@ pub enum Command {
     SetLatency(Millis, Millis),
     SetLoss(f64),      // 0.0..=100.0 percent
     SetDuplicate(f64), // 0.0..=100.0 percent
+    /// Extension: `set disk-latency A..B` (any time; crate::disk).
+    SetDiskLatency(Millis, Millis),
+    /// Extension: `set group-commit on|off` (any time; crate::disk).
+    SetGroupCommit(bool),
     Partition(Vec<Vec<NodeId>>),
     Cut {
         from: NodeId,

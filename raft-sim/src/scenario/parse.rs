@@ -300,7 +300,7 @@ const SET_SETUP: &[&str] = &[
     "pipeline",
     "max-inflight",
 ];
-const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate"];
+const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate", "disk-latency", "group-commit"];
 const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log", "sent", "delivered"];
 const ROLES: &[&str] = &["follower", "candidate", "leader", "down", "pre-candidate"];
 
@@ -411,6 +411,8 @@ fn is_network(c: &Command) -> bool {
         Command::SetLatency(..)
             | Command::SetLoss(_)
             | Command::SetDuplicate(_)
+            | Command::SetDiskLatency(..)
+            | Command::SetGroupCommit(_)
             | Command::Partition(_)
             | Command::Cut { .. }
             | Command::Uncut { .. }
@@ -775,6 +777,20 @@ fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
             let p = parse_percent(l, w)?;
             l.no_more(3, usage)?;
             net(if what.text == "loss" { Command::SetLoss(p) } else { Command::SetDuplicate(p) })
+        }
+        // The disk (crate::disk): like the network's settings, any time.
+        "disk-latency" => {
+            let usage = "set disk-latency A..B";
+            let w = l.word(2, "a range like `2ms..5ms`", usage)?;
+            let (a, b) = parse_range(l, w)?;
+            l.no_more(3, usage)?;
+            net(Command::SetDiskLatency(a, b))
+        }
+        "group-commit" => {
+            let usage = "set group-commit on|off";
+            let on = parse_on_off(l, 2, usage)?;
+            l.no_more(3, usage)?;
+            net(Command::SetGroupCommit(on))
         }
         other => {
             let all: Vec<&str> = SET_SETUP.iter().chain(SET_NETWORK.iter()).copied().collect();
@@ -1394,6 +1410,9 @@ mod tests {
         assert_eq!(one("set latency 0ms..0ms"), Command::SetLatency(0, 0));
         assert_eq!(one("set loss 2.5%"), Command::SetLoss(2.5));
         assert_eq!(one("set duplicate 100%"), Command::SetDuplicate(100.0));
+        assert_eq!(one("set disk-latency 2ms..5ms"), Command::SetDiskLatency(2, 5));
+        assert_eq!(one("set disk-latency 0ms..0ms"), Command::SetDiskLatency(0, 0));
+        assert_eq!(one("set group-commit off"), Command::SetGroupCommit(false));
         assert_eq!(one("set loss 0%"), Command::SetLoss(0.0));
         assert_eq!(one("partition n1 n2 | n3 n4 | n5"), Command::Partition(vec![vec![1, 2], vec![3, 4], vec![5]]));
         assert_eq!(one("partition n3"), Command::Partition(vec![vec![3]]));

@@ -221,6 +221,8 @@ impl Runner {
                 w.network.set_link_latency(*a, *b, (*lo.min(hi), *lo.max(hi)));
             }
             Command::SetDuplicate(p) => w.network.duplicate = *p,
+            Command::SetDiskLatency(a, b) => w.disk.latency = (*a.min(b), *a.max(b)),
+            Command::SetGroupCommit(on) => w.disk.group_commit = *on,
             Command::Partition(groups) => {
                 w.network.partition = Some(groups.clone());
                 w.emit(EventKind::Partition { groups: groups.clone() });
