@@ -229,10 +229,18 @@ for (const { name, viewport, isMobile, dpr } of [
     const frame = page.frameLocator('#frame');
     await frame.locator('raft-lab').evaluate(async (el) => { await customElements.whenDefined('raft-lab'); await el.ready; el.pause(); });
     assert.equal(await frame.locator('raft-lab').evaluate((el) => el.lang), 'zh');
-    await page.waitForFunction(() => window.__frameHeights.length > 0);
+    // The element may still settle (a late layout pass posts again), so wait
+    // until the newest posted height is the element's height; a page that
+    // posts nothing, or a stale height, times out here.
+    const settled = await page.waitForFunction(() => {
+      const heights = window.__frameHeights;
+      const el = document.getElementById('frame').contentDocument.querySelector('raft-lab');
+      const inner = Math.ceil(el.getBoundingClientRect().height);
+      return heights.length > 0 && heights[heights.length - 1] === inner && inner > 120 ? inner : false;
+    }, null, { timeout: 10000 }).then((h) => h.jsonValue(), () => null);
     const reported = await page.evaluate(() => window.__frameHeights[window.__frameHeights.length - 1]);
     const inner = await frame.locator('raft-lab').evaluate((el) => Math.ceil(el.getBoundingClientRect().height));
-    assert.equal(reported, inner, 'the height posted to the parent is the element\'s height');
+    assert.ok(settled !== null, `the height posted to the parent (${reported}) never became the element's height (${inner})`);
 
     if (isMobile) {
       // Touch: a tap on a server opens its popover.
