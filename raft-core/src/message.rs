@@ -23,7 +23,11 @@ pub enum MessageBody {
     /// RequestVote RPC (Figure 2). `pre_vote` marks the Pre-Vote phase (thesis
     /// §9.6): nobody changes term or vote for it. `transfer` marks an election
     /// started by TimeoutNow, which voters must not ignore under §4.2.3.
-    RequestVote { last_log_index: Index, last_log_term: Term, pre_vote: bool, transfer: bool },
+    /// `removed`: the candidate is not a voter in its own latest configuration
+    /// (it campaigns only because that change may be uncommitted, thesis
+    /// §4.2.2), so a server that hears a current leader ignores it (§4.2.3)
+    /// even if it has not yet received that change itself.
+    RequestVote { last_log_index: Index, last_log_term: Term, pre_vote: bool, transfer: bool, removed: bool },
     RequestVoteResponse {
         pre_vote: bool,
         vote_granted: bool,

@@ -268,17 +268,22 @@ impl Raft {
     /// Thesis §4.2.3: "if a server receives a RequestVote request within the
     /// minimum election timeout of hearing from a current leader, it does not
     /// update its term or grant its vote." Should `candidate`'s RequestVote be
-    /// ignored so?
+    /// ignored so? (`removed`: the candidate says it is not a voter in its own
+    /// latest configuration; see `MessageBody::RequestVote`.)
     ///
-    /// - A candidate that is not a voter in our configuration: always. This is
-    ///   the case §4.2.3 is about — a removed server that no leader tracks any
-    ///   more (so none will tell it it is removed), and that after a restart
-    ///   cannot know its removal was committed (the commit index is volatile),
-    ///   times out again and again with ever higher terms. Were the rule
-    ///   optional, it would depose every new leader before that leader could
-    ///   commit anything (the randomized test found such a livelock, seed
-    ///   112347). Refusing it is safe for liveness: it is in no quorum of ours,
-    ///   and we refuse only while a leader of our configuration is alive.
+    /// - A removed candidate — one that is not a voter in our configuration,
+    ///   or says it is not in its own: always. This is the case §4.2.3 is
+    ///   about — a removed server that no leader tracks any more (so none will
+    ///   tell it it is removed), and that after a restart cannot know its
+    ///   removal was committed (the commit index is volatile), times out again
+    ///   and again with ever higher terms. Were the rule optional, it would
+    ///   depose every new leader before that leader could commit anything (the
+    ///   randomized test found such a livelock, seed 112347). Its own word
+    ///   counts too: a voter that has not yet received the removal still
+    ///   counts the removed server as a voter, and adopting its terms deposed
+    ///   the leader that was bringing that voter up to date (seed 186465: no
+    ///   commit for 6 s). Refusing is safe for liveness: we refuse only while
+    ///   a leader is alive, and then a removed server is needed by no one.
     /// - Any candidate, under CheckQuorum (and lease reads, which rely on the
     ///   same promise): there a leader that loses its quorum steps down, so a
     ///   server that still hears one really is in a working cluster. Without
@@ -290,12 +295,13 @@ impl Raft {
     /// The deadlock that lets a removed server campaign at all (`promotable`)
     /// stays solved: a C_new that reached only the servers it removes has no
     /// live leader behind it, so nobody hears one, and nobody refuses.
-    fn ignores_vote_request_from(&self, candidate: NodeId) -> bool {
+    fn ignores_vote_request(&self, candidate: NodeId, removed: bool) -> bool {
         if !self.leader_recently_heard() {
             return false;
         }
         self.cfg.check_quorum
             || self.cfg.read_mode == ReadMode::Lease
+            || removed
             || !membership::is_voter(&self.membership, candidate)
     }
 
@@ -424,26 +430,11 @@ impl Raft {
     }
 
     /// Start an election (or a Pre-Vote round first when configured).
-    ///
-    /// A server outside its own latest configuration always asks first, even
-    /// with Pre-Vote off. It campaigns at all only because its removal may be
-    /// uncommitted and it may still be needed (`promotable`); if a leader is
-    /// alive it is not needed, and a real election would only raise terms.
-    /// Thesis §4.2.3 has servers that hear a leader ignore such candidates,
-    /// but a server that has not yet received the removal still counts the
-    /// removed one as a voter and would adopt its term, deposing the leader
-    /// that is bringing it up to date: seed 186465 of the randomized test
-    /// (voters {n2, n3}, n3 lagging, removed n1 timing out every 200-300 ms)
-    /// never committed again. A Pre-Vote is refused by every server that hears
-    /// the leader (§9.6), so the removed server learns it is not needed
-    /// without touching anyone's term; with no leader alive it is granted as
-    /// a vote would be, so the deadlock `promotable` exists for stays solved.
     fn campaign(&mut self, reason: RoleChangeReason, allow_pre_vote: bool) {
         if !self.promotable() || self.role == Role::Leader {
             return;
         }
-        let ask_first = self.cfg.pre_vote || !membership::is_voter(&self.membership, self.id);
-        if ask_first && allow_pre_vote {
+        if self.cfg.pre_vote && allow_pre_vote {
             self.become_pre_candidate(reason);
         } else {
             self.become_candidate(reason, false);
@@ -470,12 +461,13 @@ impl Raft {
             return;
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        let removed = !membership::is_voter(&self.membership, self.id);
         let term = self.current_term.saturating_add(1);
         for to in self.other_voters() {
             self.send_with_term(
                 to,
                 term,
-                MessageBody::RequestVote { last_log_index, last_log_term, pre_vote: true, transfer: false },
+                MessageBody::RequestVote { last_log_index, last_log_term, pre_vote: true, transfer: false, removed },
             );
         }
     }
@@ -493,8 +485,12 @@ impl Raft {
             return;
         }
         let (last_log_index, last_log_term) = (self.log.last_index(), self.log.last_term());
+        let removed = !membership::is_voter(&self.membership, self.id);
         for to in self.other_voters() {
-            self.send(to, MessageBody::RequestVote { last_log_index, last_log_term, pre_vote: false, transfer });
+            self.send(
+                to,
+                MessageBody::RequestVote { last_log_index, last_log_term, pre_vote: false, transfer, removed },
+            );
         }
     }
 
@@ -619,8 +615,8 @@ impl Raft {
                 MessageBody::RequestVoteResponse { pre_vote: true, vote_granted: true, .. } => {}
                 // §4.2.3: while a leader is alive, ignore (deny) disruptive
                 // RequestVotes without adopting their term.
-                MessageBody::RequestVote { pre_vote: false, transfer: false, .. }
-                    if self.ignores_vote_request_from(m.from) =>
+                MessageBody::RequestVote { pre_vote: false, transfer: false, removed, .. }
+                    if self.ignores_vote_request(m.from, *removed) =>
                 {
                     let leader = self.leader_id.unwrap_or(self.id);
                     self.deny_vote(&m, false, VoteDenied::LeaderAlive { leader });
@@ -686,7 +682,7 @@ impl Raft {
 
     /// RequestVote (Figure 2, receiver implementation), in every role.
     fn handle_vote_request(&mut self, m: &Message) {
-        let MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer } = m.body else {
+        let MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer, .. } = m.body else {
             return;
         };
         // Thesis §9.6: a Pre-Vote is refused while we hear from a leader.

@@ -48,7 +48,13 @@ fn vote_requests_are_ignored_while_a_leader_is_alive() {
         3,
         1,
         3,
-        MessageBody::RequestVote { last_log_index: 5, last_log_term: 2, pre_vote: false, transfer: true },
+        MessageBody::RequestVote {
+            last_log_index: 5,
+            last_log_term: 2,
+            pre_vote: false,
+            transfer: true,
+            removed: false,
+        },
     ));
     assert_eq!(n.status().current_term, 3);
     assert_eq!(n.status().voted_for, Some(3));
@@ -60,5 +66,44 @@ fn vote_requests_are_ignored_while_a_leader_is_alive() {
     }
     take_ready(&mut n);
     n.step(msg(3, 1, 3, vote_req(5, 2)));
+    assert_eq!(n.status().voted_for, Some(3));
+}
+
+/// Thesis §4.2.3 without CheckQuorum: a candidate that says it is outside its
+/// own latest configuration (`removed`) is ignored while a leader is alive,
+/// even by a server that has not yet received that change and still counts it
+/// as a voter (seed 186465 of the randomized test: such a server adopted a
+/// removed server's terms and deposed the leader repairing its log). A voter
+/// of ours that does not say so is still heard, as without the rule.
+#[test]
+fn a_removed_candidate_is_ignored_while_a_leader_is_alive() {
+    let request = |removed| MessageBody::RequestVote {
+        last_log_index: 5,
+        last_log_term: 2,
+        pre_vote: false,
+        transfer: false,
+        removed,
+    };
+    let mut n = node_with_log(1, vec![1, 2, 3], 2, &[], |_| {});
+    n.step(msg(2, 1, 2, append(0, 0, vec![], 0)));
+    take_ready(&mut n);
+    n.step(msg(3, 1, 3, request(true)));
+    let rd = take_ready(&mut n);
+    assert_eq!(n.status().current_term, 2, "term not adopted");
+    assert!(rd.events.contains(&CoreEvent::VoteDenied {
+        candidate: 3,
+        term: 3,
+        pre_vote: false,
+        reason: VoteDenied::LeaderAlive { leader: 2 }
+    }));
+    // The same request without the flag: n3 is a voter of ours, and without
+    // CheckQuorum a live leader does not stop us from hearing it.
+    n.step(msg(3, 1, 3, request(false)));
+    assert_eq!(n.status().current_term, 3);
+    assert_eq!(n.status().voted_for, Some(3));
+    // With no leader heard, even a removed candidate gets our vote (it may be
+    // needed: the deadlock `promotable` exists for).
+    let mut n = node_with_log(1, vec![1, 2, 3], 2, &[], |_| {});
+    n.step(msg(3, 1, 3, request(true)));
     assert_eq!(n.status().voted_for, Some(3));
 }

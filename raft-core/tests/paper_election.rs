@@ -213,7 +213,13 @@ fn follower_times_out_and_starts_an_election() {
         assert_eq!(m.term, 5);
         assert_eq!(
             m.body,
-            MessageBody::RequestVote { last_log_index: 2, last_log_term: 4, pre_vote: false, transfer: false }
+            MessageBody::RequestVote {
+                last_log_index: 2,
+                last_log_term: 4,
+                pre_vote: false,
+                transfer: false,
+                removed: false
+            }
         );
     }
     // Timeouts are re-drawn: over many elections we see several distinct values.

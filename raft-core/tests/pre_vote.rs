@@ -44,7 +44,13 @@ fn pre_vote_request_changes_nothing_on_the_voter() {
         2,
         1,
         3,
-        MessageBody::RequestVote { last_log_index: 2, last_log_term: 2, pre_vote: true, transfer: false },
+        MessageBody::RequestVote {
+            last_log_index: 2,
+            last_log_term: 2,
+            pre_vote: true,
+            transfer: false,
+            removed: false,
+        },
     ));
     let rd = take_ready(&mut n);
     assert_eq!(rd.hard_state, None);
@@ -60,7 +66,13 @@ fn pre_vote_request_changes_nothing_on_the_voter() {
         2,
         1,
         3,
-        MessageBody::RequestVote { last_log_index: 9, last_log_term: 2, pre_vote: true, transfer: false },
+        MessageBody::RequestVote {
+            last_log_index: 9,
+            last_log_term: 2,
+            pre_vote: true,
+            transfer: false,
+            removed: false,
+        },
     ));
     let rd = take_ready(&mut n);
     assert!(matches!(

@@ -441,8 +441,9 @@ fn seeds_that_once_failed() {
     // 186465: voters {n2, n3}; n3 lags and still counts the removed n1 as a
     // voter, so it adopted n1's ever higher terms and deposed n2 while n2 was
     // repairing n3's log (one entry per AppendEntries): terms 26 -> 53,
-    // nothing committed for 6 s. Fixed by having a server outside its latest
-    // configuration always Pre-Vote first (`campaign` in raft-core).
+    // nothing committed for 6 s. Fixed by RequestVote saying when its
+    // candidate is outside its own latest configuration (`removed`): servers
+    // that hear a leader ignore it (§4.2.3, `ignores_vote_request`).
     for seed in [112347, 156448, 186465] {
         run_seed(seed, 5000);
     }

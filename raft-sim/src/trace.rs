@@ -825,6 +825,7 @@ mod tests {
                 last_log_term: 0,
                 pre_vote: false,
                 transfer: false,
+                removed: false,
             },
         };
         let mut trace = Trace::new(true);

@@ -215,6 +215,10 @@ pub struct MessageFields {
     /// RequestVote sent because of TimeoutNow (leadership transfer, §3.10).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer: Option<bool>,
+    /// RequestVote from a candidate outside its own latest configuration
+    /// (§4.2.3); present only when true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vote_granted: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -249,7 +253,8 @@ pub fn message_fields(msg: &Message) -> MessageFields {
     let mut f = MessageFields { term: msg.term, ..MessageFields::default() };
     let nonzero = |v: u64| if v == 0 { None } else { Some(v) };
     match &msg.body {
-        MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer } => {
+        MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer, removed } => {
+            f.removed = removed.then_some(true);
             f.candidate_id = Some(msg.from);
             f.last_log_index = Some(*last_log_index);
             f.last_log_term = Some(*last_log_term);
@@ -553,15 +558,16 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
 fn message_detail(body: &MessageBody) -> (Option<u64>, Option<bool>, String) {
     use alloc::format;
     match body {
-        MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer } => (
+        MessageBody::RequestVote { last_log_index, last_log_term, pre_vote, transfer, removed } => (
             None,
             None,
             format!(
-                "last={}/{}{}{}",
+                "last={}/{}{}{}{}",
                 last_log_index,
                 last_log_term,
                 if *pre_vote { " pre-vote" } else { "" },
-                if *transfer { " transfer" } else { "" }
+                if *transfer { " transfer" } else { "" },
+                if *removed { " removed" } else { "" }
             ),
         ),
         MessageBody::RequestVoteResponse { vote_granted, .. } => {

@@ -28,7 +28,7 @@ export const FIGURE2_ORDER = {
 };
 
 /** Fields that are not in Figure 2 (extensions the simulator carries). */
-const BEYOND = new Set(['pre_vote', 'transfer', 'read_ctx', 'match_index', 'conflict_term', 'conflict_index', 'reason', 'last_index']);
+const BEYOND = new Set(['pre_vote', 'transfer', 'removed', 'read_ctx', 'match_index', 'conflict_term', 'conflict_index', 'reason', 'last_index']);
 
 /**
  * A message's fields in Figure 2 order: [{ name, value, beyond }] where value

@@ -288,7 +288,7 @@ pub fn append(prev_log_index: Index, prev_log_term: Term, entries: Vec<Entry>, l
 }
 
 pub fn vote_req(last_log_index: Index, last_log_term: Term) -> MessageBody {
-    MessageBody::RequestVote { last_log_index, last_log_term, pre_vote: false, transfer: false }
+    MessageBody::RequestVote { last_log_index, last_log_term, pre_vote: false, transfer: false, removed: false }
 }
 
 /// A single node restarted from a hand-made log (term per entry), at `term`.
