@@ -27,7 +27,7 @@ export const COURSE = [
   { slug: 'disruptive-servers', group: 'beyond', file: '17-disruptive-servers.raft' },
   { slug: 'leadership-transfer', group: 'beyond', file: '18-leadership-transfer.raft' },
   { slug: 'timing', group: 'beyond', file: '19-timing.raft' },
-  { slug: 'performance', group: 'beyond', file: null },
+  { slug: 'operating-raft', group: 'beyond', file: '20-operating-raft.raft' },
   { slug: 'etcd', group: 'beyond', file: null },
 ];
 
