@@ -1,8 +1,9 @@
-//! `load put RATE/s for D [keys N]` (issue 9): parsing, errors with a
-//! location, and what the runner does with it.
+//! `load put|get RATE/s for D [keys N]` (issues 9, 12): parsing, errors
+//! with a location, and what the runner does with it.
 
+use raft_sim::client::Op;
 use raft_sim::run_text;
-use raft_sim::scenario::ast::Command;
+use raft_sim::scenario::ast::{Command, LoadOp};
 use raft_sim::scenario::parse::parse_script;
 
 fn one(text: &str) -> Command {
@@ -18,20 +19,24 @@ fn error(text: &str) -> (u32, u32, String) {
 
 #[test]
 fn parses_rate_duration_and_keys() {
-    assert_eq!(one("load put 20/s for 2s"), Command::Load { rate: 20, duration: 2000, keys: 5 });
+    assert_eq!(one("load put 20/s for 2s"), Command::Load { op: LoadOp::Put, rate: 20, duration: 2000, keys: 5 });
     assert_eq!(
         one("load put 1000/s for 2s"),
-        Command::Load { rate: 1000, duration: 2000, keys: 100 },
+        Command::Load { op: LoadOp::Put, rate: 1000, duration: 2000, keys: 100 },
         "a put per key per 100 ms"
     );
-    assert_eq!(one("load put 1000/s for 500ms keys 3"), Command::Load { rate: 1000, duration: 500, keys: 3 });
+    assert_eq!(
+        one("load put 1000/s for 500ms keys 3"),
+        Command::Load { op: LoadOp::Put, rate: 1000, duration: 500, keys: 3 }
+    );
+    assert_eq!(one("load get 50/s for 1s"), Command::Load { op: LoadOp::Get, rate: 50, duration: 1000, keys: 5 });
 }
 
 #[test]
 fn bad_load_lines_name_the_word() {
-    let (line, col, msg) = error("load get 10/s for 1s");
+    let (line, col, msg) = error("load delete 10/s for 1s");
     assert_eq!((line, col), (2, 6));
-    assert!(msg.contains("expected `put`"), "{msg}");
+    assert!(msg.contains("expected `put` or `get`"), "{msg}");
     let (_, col, msg) = error("load put 10 for 1s");
     assert_eq!(col, 10);
     assert!(msg.contains("`100/s`"), "{msg}");
@@ -65,6 +70,22 @@ fn issues_evenly_spaced_puts_over_the_keys_while_time_passes() {
     // The same time passes as with `run`.
     let run = run_text("cluster 3\nseed 4\nawait leader any within 2s\nrun 1s\nrun 1s\n").unwrap();
     assert_eq!(run.world.now, runner.world.now);
+}
+
+#[test]
+fn a_read_load_issues_evenly_spaced_gets_that_see_the_writes() {
+    let text = "cluster 3\nseed 4\nawait leader any within 2s\nload put 20/s for 1s keys 4\nrun 1s\nload get 100/s for 1s keys 4\nrun 1s\n";
+    let runner = run_text(text).unwrap();
+    assert!(runner.ok(), "{:?} {:?}", runner.failures, runner.world.checker.violations);
+    let gets: Vec<_> = runner.world.clients.ops.iter().filter(|o| o.op == Op::Get).collect();
+    assert_eq!(gets.len(), 100, "100/s for 1s");
+    assert_eq!(gets[99].invoked_ms, gets[0].invoked_ms + 990, "one every 10 ms");
+    assert!(gets.iter().all(|o| o.returned_ms.is_some()), "every get returns");
+    // Every key was written before the reads began, so every read sees a value
+    // (the linearizability check, on above, says it is the right one).
+    assert!(gets.iter().all(|o| o.result.as_deref().is_some_and(|r| !r.is_empty() && r != "absent")), "{gets:?}");
+    let m = runner.world.metrics.summary(runner.world.now, 0);
+    assert_eq!(m.whole.read_latency_ms.map(|l| l.count), Some(100));
 }
 
 /// Time travel into the middle of a command (`Runner::exec_command_until`):

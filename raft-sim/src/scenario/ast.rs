@@ -172,8 +172,10 @@ pub enum Command {
     /// Extension (issue 9): `load put RATE/s for D [keys N]`, an open-loop
     /// client load: `rate` puts per second, evenly spaced, over keys
     /// `k0..k(N-1)` in turn (default N: rate/10, at least 5), while `duration`
-    /// ms of time pass (like `run`).
+    /// ms of time pass (like `run`). `load get …` (issue 12) reads the same
+    /// keys instead, each get a new client's, as `get KEY` is.
     Load {
+        op: LoadOp,
         rate: u64,
         duration: Millis,
         keys: u32,
@@ -260,4 +262,20 @@ pub struct ParseError {
     pub line: u32,
     pub col: u32,
     pub message: String,
+}
+
+/// What a `load` line's clients do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadOp {
+    Put,
+    Get,
+}
+
+impl LoadOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            LoadOp::Put => "put",
+            LoadOp::Get => "get",
+        }
+    }
 }

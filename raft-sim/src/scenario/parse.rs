@@ -14,7 +14,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::ast::{
-    CmpOp, Command, Cond, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName, Script, Setup,
+    CmpOp, Command, Cond, LoadOp, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName, Script, Setup,
 };
 
 pub use crate::MAX_NODES;
@@ -976,13 +976,16 @@ pub const MAX_LOAD_RATE: u64 = 10_000;
 /// Most keys `load` spreads its puts over.
 pub const MAX_LOAD_KEYS: u64 = 1_000;
 
-/// `load put RATE/s for D [keys N]` (issue 9): an open-loop write load.
+/// `load put|get RATE/s for D [keys N]` (issues 9, 12): an open-loop write
+/// or read load.
 fn parse_load(l: &Line<'_>) -> Result<Command, ParseError> {
-    let usage = "load put RATE/s for D` or `load put RATE/s for D keys N";
-    let op = l.word(1, "`put`", usage)?;
-    if op.text != "put" {
-        return Err(l.err_at(op, format!("expected `put` (the only load so far), found `{}`", op.text)));
-    }
+    let usage = "load put|get RATE/s for D` or `load put|get RATE/s for D keys N";
+    let w = l.word(1, "`put` or `get`", usage)?;
+    let op = match w.text {
+        "put" => LoadOp::Put,
+        "get" => LoadOp::Get,
+        other => return Err(l.err_at(w, format!("expected `put` or `get`, found `{other}`"))),
+    };
     let r = l.word(2, "a rate like `100/s`", usage)?;
     let rate = r
         .text
@@ -1014,7 +1017,7 @@ fn parse_load(l: &Line<'_>) -> Result<Command, ParseError> {
         }
         Some(w) => return Err(l.err_at(*w, format!("expected `keys N`, found `{}`", w.text))),
     };
-    Ok(Command::Load { rate, duration, keys })
+    Ok(Command::Load { op, rate, duration, keys })
 }
 
 /// Word `i` of the line as a switch: `on` or `off`.

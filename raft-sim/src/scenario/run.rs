@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 
 use raft_core::{ConfigChange, Entry, NodeId, ProposalDropped, Role};
 
-use crate::scenario::ast::{CmpOp, Command, Cond, Located, NodeRef, RoleName, Script, Setup};
+use crate::scenario::ast::{CmpOp, Command, Cond, LoadOp, Located, NodeRef, RoleName, Script, Setup};
 use crate::trace::{role_name, EventKind, TraceEvent};
 use crate::view::{self, View};
 use crate::world::{describe_entry, World};
@@ -180,9 +180,9 @@ impl Runner {
                 };
                 (!holds).then(|| cut(Command::Run(left), format!("run {left}ms")))
             }
-            Command::Load { rate, duration, keys } if *duration > left => Some(cut(
-                Command::Load { rate: *rate, duration: left, keys: *keys },
-                format!("load put {rate}/s for {left}ms keys {keys}"),
+            Command::Load { op, rate, duration, keys } if *duration > left => Some(cut(
+                Command::Load { op: *op, rate: *rate, duration: left, keys: *keys },
+                format!("load {} {rate}/s for {left}ms keys {keys}", op.name()),
             )),
             _ => None,
         };
@@ -303,7 +303,7 @@ impl Runner {
             Command::Put { key, value } => {
                 w.client_put(key, value);
             }
-            Command::Load { rate, duration, keys } => run_load(w, *rate, *duration, *keys),
+            Command::Load { op, rate, duration, keys } => run_load(w, *op, *rate, *duration, *keys),
             Command::Get { key, from: None } => {
                 w.client_get(key);
             }
@@ -385,12 +385,16 @@ fn change(w: &mut World, leader: NodeId, change: ConfigChange) -> Result<(), Str
 /// `floor(i * 1000 / rate)` ms after the start, on key `k(i mod N)`, with the
 /// value `START.i` (unique in the run: loads do not overlap in time), whether
 /// or not earlier puts returned (open loop); `duration` ms pass meanwhile.
-fn run_load(w: &mut World, rate: u64, duration: u64, keys: u32) {
+fn run_load(w: &mut World, op: LoadOp, rate: u64, duration: u64, keys: u32) {
     let start = w.now;
     let mut issued: u64 = 0;
     for t in 0..duration {
         while issued * 1000 / rate <= t {
-            w.client_put(&format!("k{}", issued % u64::from(keys.max(1))), &format!("{start}.{issued}"));
+            let key = format!("k{}", issued % u64::from(keys.max(1)));
+            match op {
+                LoadOp::Put => w.client_put(&key, &format!("{start}.{issued}")),
+                LoadOp::Get => w.client_get(&key),
+            };
             issued += 1;
         }
         w.advance(1);
