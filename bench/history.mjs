@@ -11,8 +11,11 @@
 // frame (a put, 16 ms simulated, events(), frame_state(40)) and clone() (a
 // time-travel checkpoint) after 0 / 1,000 / 5,000 puts with 5 and 15 servers;
 // the wasm linear memory after N simulated minutes idle and at 10 client
-// ops/s; the simulated-seconds-per-second at 1,000 puts/s; and time travel
-// over a 10-minute run at 10 ops/s (checkpoints, bytes, reach, seek time).
+// ops/s; the simulated-seconds-per-second at 1,000 puts/s; what one more kept
+// checkpoint adds to wasm memory beside what the page's size model charges
+// (10-minute runs, about 5 minutes of wall time); and time travel through the
+// page's History over 10-minute runs at 10 and 100 puts/s (checkpoints,
+// estimated and measured bytes, reach, seek time).
 //   node bench/history.mjs --only travel [--travel-minutes 10] [--rates 10,100]   (that part alone)
 //   node bench/history.mjs --only marginal [--marginal-minutes 10]  (the size model against wasm memory)
 //   node bench/history.mjs --only seek                          (checkpoint clone + replay seeks alone)
