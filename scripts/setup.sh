@@ -15,6 +15,7 @@
 #     playwright-core is a few MB of JavaScript and downloads no browser).
 # For the tests (no flag), also:
 #   - the rustup target wasm32v1-none (proves raft-core / raft-sim build without std),
+#   - the rustup components rustfmt and clippy (the fmt and clippy stages),
 #   - wasm-pack (only `wasm-pack test` uses it),
 #   - Debian's chromium + chromium-driver and a CJK font (tools may not
 #     download browsers here, so Playwright and wasm-pack test both drive this one).
@@ -114,6 +115,22 @@ else
         "once per machine, about 3 minutes on 2 idle cores" \
         "read the log above; a network error means crates.io is unreachable — run \`cargo install wasm-bindgen-cli --version $WB_VERSION\` yourself once it is" \
         -- install_wasm_bindgen
+fi
+
+# --- 2b. rustfmt and clippy (tests only: the fmt and clippy stages) ---------
+# rustup's default profile has both; a minimal profile does not.
+if [ "$MODE" = test ]; then
+    installed_components="$(rustup component list --installed 2>/dev/null || true)"
+    for component in rustfmt clippy; do
+        if grep -q "^$component" <<<"$installed_components"; then
+            skip "rust component $component already installed"
+        else
+            run_step "rustup-$component" "rustup component add $component" \
+                "once per toolchain, a small download (seconds)" \
+                "check the network, or run \`rustup component add $component\` yourself" \
+                -- rustup component add "$component"
+        fi
+    done
 fi
 
 # --- 3. wasm-pack (tests only) ---------------------------------------------

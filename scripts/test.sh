@@ -12,13 +12,17 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-ALL_STAGES=(setup cargo-test no-std wasm-pack-test build-wasm serve-path web-unit e2e)
+ALL_STAGES=(setup fmt cargo-test clippy no-std wasm-pack-test build-wasm serve-path web-unit e2e)
 
 stage_cmd() {
     case "$1" in
         setup)          bash scripts/setup.sh ;;
+        # The Rust code is formatted as rustfmt.toml says (`cargo fmt --all` fixes it).
+        fmt)            cargo fmt --all --check ;;
         # Unit, property and scenario tests of raft-core, raft-sim and raft-wasm (native).
         cargo-test)     cargo test --workspace ;;
+        # No clippy warning in any crate or target (clippy.toml: the MSRV's lints).
+        clippy)         cargo clippy --workspace --all-targets -- -D warnings ;;
         # raft-core and raft-sim's library build on a target that has no std at all.
         no-std)         cargo build -p raft-core --no-default-features --target wasm32v1-none &&
                         cargo build -p raft-sim --lib --no-default-features --target wasm32v1-none ;;

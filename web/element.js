@@ -57,6 +57,7 @@ const MAX_TYPED_RUN_MS = 600000;   // longest `run`/`await … within` the comma
 const MAX_LOADED_RUN_MS = 1800000; // total simulated time a loaded scenario may ask for (it runs before the first frame)
 const LIVE_EVERY_MS = 4000;        // the screen-reader summary changes at most this often (real time)
 const LOAD_MARGIN = '400px';       // the wasm is fetched when the element comes this close to the viewport
+const METRICS_WINDOW_MS = 1000;    // raft-wasm's metrics window: the panel reads the metrics when one closes
 // A loaded scenario gets a time-travel checkpoint after each command by
 // replaying each prefix of its text; the replays together may simulate at most
 // this much time (scaled down for clusters over 5 servers), so loading stays
@@ -94,6 +95,11 @@ function reducedMotion() {
 async function loadRenderer() {
   const ring = await import('./render/ring.js');
   return { createRingRenderer: ring.createRingRenderer };
+}
+
+/** The metrics panel (issue 12): only a view that shows it loads it. */
+async function loadMetrics() {
+  return import('./ui/metrics.js');
 }
 
 /** The log panel and the legend: only the full view shows them, so only it loads them. */
@@ -144,6 +150,9 @@ export class RaftLab extends HTMLElement {
     this._liveText = '';
     this._liveAt = -Infinity;
     this._booting = null;
+    this._changes = 0;             // commands, steps and jumps so far (the metrics panel re-reads after each)
+    this._metricsPanel = null;     // web/ui/metrics.js, once a view shows it
+    this._metricsKey = null;       // what the panel last showed: sim, leader, closed windows, instant, changes
     this.permalinkBase = null;     // the lab page sets its own URL; else embed.html beside this module
     let resolve, reject;
     this.ready = new Promise((res, rej) => { resolve = res; reject = rej; });
@@ -203,7 +212,7 @@ export class RaftLab extends HTMLElement {
       this._darkQuery.addEventListener('change', this._onScheme);
       this._applyScheme();
     }
-    if (this._ro && this._els) { this._ro.observe(this._els.ringWrap); this._ro.observe(this._els.logWrap); }
+    if (this._ro && this._els) this._observeSizes();
     // Advance and draw only while on screen.
     this._io = new IntersectionObserver((entries) => {
       this._visible = entries[entries.length - 1].isIntersecting;
@@ -282,13 +291,17 @@ export class RaftLab extends HTMLElement {
     this._relabel();
     this._els.summary.textContent = this._t('status.loading');
     this._ro = new ResizeObserver(() => this._resize());
-    if (this.isConnected) { this._ro.observe(this._els.ringWrap); this._ro.observe(this._els.logWrap); }
+    if (this.isConnected) this._observeSizes();
     if (this._panesIo) for (const c of this._paneCanvases()) this._panesIo.observe(c);
   }
 
-  /** The ring, the log panel and the space-time diagram (what _draw paints). */
+  _observeSizes() {
+    for (const el of [this._els.ringWrap, this._els.logWrap, this._els.plots]) this._ro.observe(el);
+  }
+
+  /** The ring, the log panel, the space-time diagram and the metrics panel (what _draw paints). */
   _paneCanvases() {
-    return [this._els.ring, this._els.log, this._diagramCanvas].filter(Boolean);
+    return [this._els.ring, this._els.log, this._diagramCanvas, this._els.metrics].filter(Boolean);
   }
 
   /** In the animation loop, a canvas scrolled out of view is not painted. */
@@ -316,6 +329,7 @@ export class RaftLab extends HTMLElement {
     if (!height) root.style.removeProperty('--rl-height');
     root.classList.toggle('rl-fixed-height', !!height);
     this._ensurePanels();
+    this._ensureMetrics();
     const theme = this.getAttribute('theme');
     if (theme !== null && !['light', 'dark', 'auto'].includes(theme)) this._notice('param', this._t('param.theme', { value: theme }));
     this._applyScheme();
@@ -352,6 +366,7 @@ export class RaftLab extends HTMLElement {
     const t = this._t;
     this._ring = renderMod.createRingRenderer(this._els.ring, { t });
     if (this._viewName === 'full') await this._ensurePanels();
+    await this._ensureMetrics();
     this._resize();
 
     // Settings from attributes; a bad one is reported and replaced by the default.
@@ -511,6 +526,16 @@ export class RaftLab extends HTMLElement {
    */
   frameParts() { return this._frameParts.slice(); }
 
+  /** The metrics panel's last model (what its plots show, with the marks each drew), or null. */
+  metricsModel() {
+    return this._metricsPanel ? this._metricsPanel.model() : null;
+  }
+
+  /** How many times the metrics panel has read the metrics from the simulation (0 while it is hidden). */
+  get metricsReads() {
+    return this._metricsPanel ? this._metricsPanel.reads : 0;
+  }
+
   /** 'en' or 'zh'. Setting it sets the `lang` attribute (this element only). */
   get lang() { return this._lang; }
   set lang(v) {
@@ -666,6 +691,7 @@ export class RaftLab extends HTMLElement {
   /** After time moved or a command ran: new events, view, checks, log. */
   _afterChange(resetCarry, record = true) {
     if (resetCarry) this._carry = 0;
+    this._changes++;
     this._dirty = true;
     this._refresh(record);
   }
@@ -849,13 +875,54 @@ export class RaftLab extends HTMLElement {
       this._diagramAt = frameAt === null ? -Infinity : frameAt;
       this._insight.draw(simTime);
     }
+    if (this._metricsPanel && this._metricsShown() && this._shown(this._els.metrics, frameAt)) this._updateMetrics();
     this._els.clock.textContent = this._t('status.time', { time: (simTime / 1000).toFixed(3) });
+  }
+
+  /** Does the view show the metrics panel (full, or compact with controls="metrics")? */
+  _metricsShown() {
+    return this._viewName === 'full' || (this._viewName === 'compact' && this._els.root.classList.contains('rl-has-metrics'));
+  }
+
+  /**
+   * Read the metrics and redraw the panel, but only when there is something
+   * new to show: while playing, when a simulated second (a metrics window)
+   * has closed; otherwise after each command, step, pause or jump. Most
+   * frames cost a few comparisons here; a read fetches only the windows
+   * closed since the last one (web/ui/metrics.js).
+   */
+  _updateMetrics() {
+    const v = this._view;
+    const now = Number(v.time_ms);
+    const closed = Math.floor(now / METRICS_WINDOW_MS);
+    const last = this._metricsKey;
+    const same = last && last.sim === this._sim && last.leader === v.leader;
+    if (same && (this._playing ? last.closed === closed : last.now === now && last.changes === this._changes)) return;
+    // Only the windows closed since the last read, when the run went on from
+    // it (raft-wasm keeps the newest 120); else (null) all of them.
+    const fresh = last && last.sim === this._sim && closed >= last.closed ? Math.min(closed - last.closed, 120) : null;
+    this._guard(() => this._metricsPanel.refresh(this._sim, v, fresh));
+    this._metricsKey = { sim: this._sim, leader: v.leader, closed, now, changes: this._changes };
+  }
+
+  /** Load and make the metrics panel, once, when the view shows it. */
+  _ensureMetrics() {
+    if (!this._renderMod || !this._metricsShown()) return Promise.resolve();
+    if (!this._metricsLoading) {
+      this._metricsLoading = loadMetrics().then((m) => {
+        this._metricsPanel = m.createMetricsPanel(this._els.metrics, { t: this._t });
+        this._needsDraw = true;
+      });
+      this._metricsLoading.catch((e) => console.error(e));
+    }
+    return this._metricsLoading;
   }
 
   _resize() {
     try {
       if (this._ring) this._ring.resize();
       if (this._logPanel) this._logPanel.resize();
+      if (this._metricsPanel) this._metricsPanel.repaint();
       // Resizing cleared the canvases: paint them again now, even off screen
       // (where the loop does not run), so they are never blank.
       if (this._view && !this._fatal) this._draw();
@@ -1487,6 +1554,7 @@ export class RaftLab extends HTMLElement {
     if (this._feed) this._feed.relabel();
     if (this._logNav) this._logNav.relabel();
     if (this._insight) this._insight.relabel();
+    if (this._metricsPanel) this._metricsPanel.relabel();
     this._modesKey = null;
     this._fillBanner();
     if (this._view) this._updateStatus(this._view);

@@ -29,6 +29,22 @@ pub struct Config {
     pub seed: u64,
     /// Most entries carried by one AppendEntries.
     pub max_entries_per_message: usize,
+    /// Batching (thesis §10.2.2): after a client proposal the leader waits up
+    /// to this many ticks before sending it, so proposals arriving meanwhile
+    /// travel in the same AppendEntries. 0 (default) sends at once. Only
+    /// client proposals wait: heartbeats, probes, the no-op of a new term and
+    /// membership changes leave as before.
+    pub batch_delay: u64,
+    /// Pipelining (thesis §10.2.2): while streaming to a follower (Replicate),
+    /// send further AppendEntries before the earlier ones are acknowledged, up
+    /// to `max_inflight` at a time. Off = stop-and-wait: one AppendEntries
+    /// carrying entries in flight per follower. Default on.
+    pub pipeline: bool,
+    /// Most AppendEntries carrying entries in flight to one follower while
+    /// pipelining (etcd's `MaxInflightMsgs`). Default `usize::MAX`: unbounded,
+    /// the optimistic streaming this crate always did (every proposal goes
+    /// out at once to every streaming follower, whatever is outstanding).
+    pub max_inflight: usize,
     /// Deliberate bugs, all off by default: never switch one on in a real system.
     pub bugs: Bugs,
 }
@@ -136,7 +152,20 @@ impl Config {
             read_mode: ReadMode::ReadIndex,
             seed,
             max_entries_per_message: 64,
+            batch_delay: 0,
+            pipeline: true,
+            max_inflight: usize::MAX,
             bugs: Bugs::default(),
+        }
+    }
+
+    /// The window of AppendEntries in flight per streaming follower that
+    /// `pipeline` and `max_inflight` together allow: 1 without pipelining.
+    pub fn effective_max_inflight(&self) -> usize {
+        if self.pipeline {
+            self.max_inflight
+        } else {
+            1
         }
     }
 
@@ -166,6 +195,16 @@ impl Config {
         if self.max_entries_per_message == 0 {
             return Err("an AppendEntries must be allowed to carry at least 1 entry");
         }
+        // A window of 0 would never let an entry leave: nothing could commit.
+        if self.max_inflight == 0 {
+            return Err("max-inflight must allow at least 1 AppendEntries in flight per follower");
+        }
+        // A batch delay as long as the election timeout would hold entries
+        // back past the point where followers give up on the leader's log
+        // being current; almost certainly a unit mistake.
+        if self.batch_delay >= self.election_timeout_min {
+            return Err("the batch delay must be shorter than the smallest election timeout");
+        }
         Ok(())
     }
 }
@@ -183,15 +222,28 @@ mod tests {
     }
 
     #[test]
+    fn pipelining_off_means_a_window_of_one() {
+        let mut c = Config::new(1, vec![1, 2, 3], 7);
+        assert_eq!(c.effective_max_inflight(), usize::MAX, "default: unbounded, as before");
+        c.max_inflight = 4;
+        assert_eq!(c.effective_max_inflight(), 4);
+        c.pipeline = false;
+        assert_eq!(c.effective_max_inflight(), 1, "stop-and-wait whatever max-inflight says");
+    }
+
+    #[test]
     fn nonsense_is_refused_with_a_reason() {
         let base = Config::new(1, vec![1, 2, 3], 7);
-        let cases: [(&str, fn(&mut Config)); 6] = [
+        type Case = (&'static str, fn(&mut Config));
+        let cases: [Case; 8] = [
             ("range is empty", |c| c.election_timeout_min = 400),
             ("at least 1 tick", |c| c.election_timeout_min = 0),
             ("heartbeat interval must be at least", |c| c.heartbeat_interval = 0),
             ("shorter than the smallest election timeout", |c| c.heartbeat_interval = 150),
             ("at least 1 entry", |c| c.max_entries_per_message = 0),
             ("twice", |c| c.initial_voters = vec![1, 2, 2]),
+            ("at least 1 AppendEntries in flight", |c| c.max_inflight = 0),
+            ("batch delay must be shorter", |c| c.batch_delay = 150),
         ];
         for (want, break_it) in cases {
             let mut c = base.clone();

@@ -296,7 +296,9 @@ mod tests {
             assert_eq!(log.iter().rev().cloned().collect::<Vec<_>>(), model.iter().rev().cloned().collect::<Vec<_>>());
             assert_eq!(log.first(), model.first());
             assert_eq!(log.last(), model.last());
-            for pos in [0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 5, model.len().saturating_sub(1), model.len()] {
+            for pos in
+                [0, 1, SEGMENT - 1, SEGMENT, SEGMENT + 1, 3 * SEGMENT + 5, model.len().saturating_sub(1), model.len()]
+            {
                 assert_eq!(log.get(pos), model.get(pos), "get({pos})");
                 for len in [0, 1, 2, SEGMENT, 2 * SEGMENT + 3, 1000] {
                     let want: Vec<&Entry> = model.iter().skip(pos).take(len).collect();

@@ -14,7 +14,12 @@ use crate::types::{ConfigChange, EntryKind, Index, Membership, NodeId, Snapshot}
 /// Thesis §4.1: a server uses the latest configuration in its log, committed
 /// or not — so this is also what a leader counts votes and commits against
 /// while its log ends at `index`. (The invariant checker uses it too.)
-pub fn membership_at(snapshot: Option<&Snapshot>, initial_voters: &[NodeId], entries: &LogEntries, index: Index) -> Membership {
+pub fn membership_at(
+    snapshot: Option<&Snapshot>,
+    initial_voters: &[NodeId],
+    entries: &LogEntries,
+    index: Index,
+) -> Membership {
     let mut m = match snapshot {
         Some(s) => s.membership.clone(),
         None => {
@@ -99,9 +104,7 @@ pub(crate) fn is_valid_change(m: &Membership, change: &ConfigChange) -> bool {
     match change {
         ConfigChange::AddLearner(n) => !is_joint(m) && !is_member(m, *n),
         ConfigChange::PromoteVoter(n) => !is_joint(m) && m.learners.contains(n),
-        ConfigChange::Remove(n) => {
-            !is_joint(m) && is_member(m, *n) && !(m.voters.len() == 1 && m.voters.contains(n))
-        }
+        ConfigChange::Remove(n) => !is_joint(m) && is_member(m, *n) && !(m.voters.len() == 1 && m.voters.contains(n)),
         ConfigChange::EnterJoint(new_voters) => {
             if is_joint(m) || new_voters.is_empty() {
                 return false;

@@ -23,12 +23,7 @@ pub enum MessageBody {
     /// RequestVote RPC (Figure 2). `pre_vote` marks the Pre-Vote phase (thesis
     /// §9.6): nobody changes term or vote for it. `transfer` marks an election
     /// started by TimeoutNow, which voters must not ignore under §4.2.3.
-    RequestVote {
-        last_log_index: Index,
-        last_log_term: Term,
-        pre_vote: bool,
-        transfer: bool,
-    },
+    RequestVote { last_log_index: Index, last_log_term: Term, pre_vote: bool, transfer: bool },
     RequestVoteResponse {
         pre_vote: bool,
         vote_granted: bool,

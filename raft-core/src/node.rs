@@ -7,8 +7,8 @@ use alloc::vec::Vec;
 
 use crate::config::Config;
 use crate::entries::LogEntries;
-use crate::ready::Ready;
 use crate::message::Message;
+use crate::ready::Ready;
 use crate::types::*;
 
 /// Replication state of one peer as the leader sees it (etcd
@@ -25,6 +25,9 @@ pub struct PeerProgress {
     pub state: ProgressState,
     /// Heard from since the last CheckQuorum round.
     pub recent_active: bool,
+    /// Replicate: AppendEntries carrying entries sent and not yet
+    /// acknowledged (at most `Config::effective_max_inflight`).
+    pub inflight: usize,
     pub is_learner: bool,
 }
 
@@ -99,16 +102,22 @@ impl RawNode {
     ///
     /// Panics if `config.validate()` fails (a host bug; check it first when
     /// the configuration comes from a user).
-    pub fn new(config: Config) -> RawNode { RawNode { raft: crate::raft::Raft::new(config, None) } }
+    pub fn new(config: Config) -> RawNode {
+        RawNode { raft: crate::raft::Raft::new(config, None) }
+    }
     /// A server restarting from what it persisted. Volatile state (commit index,
     /// role, leader state) starts over: role Follower, commit = snapshot index.
     pub fn restart(config: Config, persisted: PersistentState) -> RawNode {
         RawNode { raft: crate::raft::Raft::new(config, Some(persisted)) }
     }
     /// One tick of logical time (1 ms in the simulator).
-    pub fn tick(&mut self) { self.raft.tick() }
+    pub fn tick(&mut self) {
+        self.raft.tick()
+    }
     /// Feed a message received from the network.
-    pub fn step(&mut self, msg: Message) { self.raft.step(msg) }
+    pub fn step(&mut self, msg: Message) {
+        self.raft.step(msg)
+    }
     /// Propose a state-machine command. Dropped (with a `ProposalDropped` event)
     /// unless this server is leader and not transferring. Returns the index it
     /// will occupy when accepted.
@@ -127,31 +136,63 @@ impl RawNode {
     }
     /// Ask for a linearizable read; the answer comes back as a `ReadState` with
     /// the same `ctx` (or a `ReadRejected` event).
-    pub fn read_index(&mut self, ctx: u64) { self.raft.read_index(ctx) }
+    pub fn read_index(&mut self, ctx: u64) {
+        self.raft.read_index(ctx)
+    }
     /// Leadership transfer to `target` (thesis §3.10).
-    pub fn transfer_leader(&mut self, target: NodeId) { self.raft.transfer_leader(target) }
+    pub fn transfer_leader(&mut self, target: NodeId) {
+        self.raft.transfer_leader(target)
+    }
     /// Fire the election timer now (`timeout nK`).
-    pub fn campaign(&mut self) { self.raft.campaign_forced() }
+    pub fn campaign(&mut self) {
+        self.raft.campaign_forced()
+    }
     /// Compact the log: the host has applied through `index` and hands over the
     /// state-machine bytes; the core discards entries <= index and remembers the
     /// snapshot (to persist via Ready and to send to lagging followers).
-    pub fn compact(&mut self, index: Index, data: Vec<u8>) { self.raft.compact(index, data) }
+    pub fn compact(&mut self, index: Index, data: Vec<u8>) {
+        self.raft.compact(index, data)
+    }
     /// Is there anything in the output batch?
-    pub fn has_ready(&self) -> bool { self.raft.has_ready() }
+    pub fn has_ready(&self) -> bool {
+        self.raft.has_ready()
+    }
     /// Take the output batch (see `Ready` for what the host must do with it).
-    pub fn ready(&mut self) -> Ready { self.raft.take_ready() }
+    pub fn ready(&mut self) -> Ready {
+        self.raft.take_ready()
+    }
     /// The host has handled `ready`: its committed entries are applied.
-    pub fn advance(&mut self, ready: &Ready) { self.raft.advance(ready) }
-    pub fn status(&self) -> Status { self.raft.status() }
+    pub fn advance(&mut self, ready: &Ready) {
+        self.raft.advance(ready)
+    }
+    pub fn status(&self) -> Status {
+        self.raft.status()
+    }
     /// Cheap accessors for hosts that poll every tick (`status()` clones the
     /// membership and per-peer progress).
-    pub fn role(&self) -> Role { self.raft.role() }
-    pub fn current_term(&self) -> Term { self.raft.current_term() }
-    pub fn leader_id(&self) -> Option<NodeId> { self.raft.leader_id() }
-    pub fn commit_index(&self) -> Index { self.raft.commit_index() }
-    pub fn last_applied(&self) -> Index { self.raft.last_applied() }
-    pub fn last_index(&self) -> Index { self.raft.last_index() }
+    pub fn role(&self) -> Role {
+        self.raft.role()
+    }
+    pub fn current_term(&self) -> Term {
+        self.raft.current_term()
+    }
+    pub fn leader_id(&self) -> Option<NodeId> {
+        self.raft.leader_id()
+    }
+    pub fn commit_index(&self) -> Index {
+        self.raft.commit_index()
+    }
+    pub fn last_applied(&self) -> Index {
+        self.raft.last_applied()
+    }
+    pub fn last_index(&self) -> Index {
+        self.raft.last_index()
+    }
     /// The log entries after the snapshot (for views and invariant checks).
-    pub fn entries(&self) -> &LogEntries { self.raft.entries() }
-    pub fn snapshot(&self) -> Option<&Snapshot> { self.raft.snapshot() }
+    pub fn entries(&self) -> &LogEntries {
+        self.raft.entries()
+    }
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.raft.snapshot()
+    }
 }

@@ -31,10 +31,60 @@ pub(crate) struct Progress {
     pub last_progress_at: u64,
     /// Highest heartbeat round (see `Raft::read_round`) this peer acknowledged.
     pub acked_round: u64,
+    /// Replicate: the AppendEntries with entries that are on their way
+    /// (etcd's `Inflights`); a full window pauses sending.
+    pub inflights: Inflights,
+}
+
+/// The sliding window of AppendEntries carrying entries that a leader has sent
+/// to one follower in Replicate and not yet seen acknowledged (etcd
+/// `tracker/inflights.go`). Each is remembered by the index of its last entry;
+/// an acknowledgement through index `i` frees every message ending at or
+/// before `i` (the follower has all of them). `cap` bounds the window:
+/// `usize::MAX` is today's unbounded optimistic streaming, 1 is stop-and-wait.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Inflights {
+    /// Last entry index of each message in flight, in sending order (so increasing).
+    last_indexes: Vec<Index>,
+    cap: usize,
+}
+
+impl Inflights {
+    pub(crate) fn new(cap: usize) -> Inflights {
+        Inflights { last_indexes: Vec::new(), cap }
+    }
+
+    /// A message whose last entry is `last` left.
+    pub(crate) fn add(&mut self, last: Index) {
+        self.last_indexes.push(last);
+    }
+
+    /// The follower acknowledged everything through `index`: those messages
+    /// arrived (or a later one covering them did), so their slots are free.
+    pub(crate) fn free_le(&mut self, index: Index) {
+        let done = self.last_indexes.partition_point(|&last| last <= index);
+        self.last_indexes.drain(..done);
+    }
+
+    /// Forget every message in flight: they were lost, or the follower left
+    /// Replicate and what it gets next starts over.
+    pub(crate) fn reset(&mut self) {
+        self.last_indexes.clear();
+    }
+
+    pub(crate) fn count(&self) -> usize {
+        self.last_indexes.len()
+    }
+
+    pub(crate) fn full(&self) -> bool {
+        self.last_indexes.len() >= self.cap
+    }
 }
 
 impl Progress {
-    pub(crate) fn new(next_index: Index, now: u64) -> Progress {
+    /// `max_inflight`: the window of AppendEntries in flight while streaming
+    /// (`Config::effective_max_inflight`).
+    pub(crate) fn new(next_index: Index, now: u64, max_inflight: usize) -> Progress {
         Progress {
             next_index,
             match_index: 0,
@@ -45,6 +95,7 @@ impl Progress {
             recent_active: false,
             last_progress_at: now,
             acked_round: 0,
+            inflights: Inflights::new(max_inflight),
         }
     }
 
@@ -52,6 +103,7 @@ impl Progress {
         self.state = ProgressState::Probe;
         self.probe_sent = false;
         self.pending_snapshot = 0;
+        self.inflights.reset();
     }
 
     pub(crate) fn become_replicate(&mut self) {
@@ -59,11 +111,13 @@ impl Progress {
         self.probe_sent = false;
         self.pending_snapshot = 0;
         self.next_index = self.match_index + 1;
+        self.inflights.reset();
     }
 
     pub(crate) fn become_snapshot(&mut self, snapshot_index: Index, now: u64) {
         self.state = ProgressState::Snapshot;
         self.probe_sent = false;
+        self.inflights.reset();
         self.pending_snapshot = snapshot_index;
         self.snapshot_sent_at = now;
     }
@@ -105,9 +159,17 @@ impl Progress {
                     self.become_replicate();
                 }
             }
-            ProgressState::Replicate => {}
+            // Whatever ended at or before the acknowledged index has arrived.
+            ProgressState::Replicate => self.inflights.free_le(self.match_index),
         }
         moved
+    }
+
+    /// Replicate: an AppendEntries whose last entry is `last` left; streaming
+    /// assumes it arrives, so the next one starts after it.
+    pub(crate) fn sent_entries(&mut self, last: Index) {
+        self.next_index = last + 1;
+        self.inflights.add(last);
     }
 
     /// Is a rejection of an AppendEntries for `rejected` (its prev_log_index)
@@ -137,6 +199,8 @@ impl Progress {
         let stalled = self.match_index < last_index && now.saturating_sub(self.last_progress_at) >= interval;
         if stalled {
             self.last_progress_at = now;
+            // Presumed lost: their slots are free for the retry.
+            self.inflights.reset();
         }
         stalled
     }
@@ -145,7 +209,8 @@ impl Progress {
     pub(crate) fn is_paused(&self) -> bool {
         match self.state {
             ProgressState::Probe => self.probe_sent,
-            ProgressState::Replicate => false,
+            // Streaming waits only when its window of messages in flight is full.
+            ProgressState::Replicate => self.inflights.full(),
             ProgressState::Snapshot => true,
         }
     }
@@ -224,7 +289,7 @@ mod tests {
     use super::*;
 
     fn probing(next: Index) -> Progress {
-        Progress::new(next, 0)
+        Progress::new(next, 0, usize::MAX)
     }
 
     #[test]
@@ -277,6 +342,38 @@ mod tests {
         assert_eq!((p.state, p.next_index), (ProgressState::Probe, 8), "the match is known: no lower");
         p.decr_to(12);
         assert_eq!(p.next_index, 12);
+    }
+
+    #[test]
+    fn a_full_window_pauses_streaming_until_an_ack_frees_it() {
+        let mut p = Progress::new(1, 0, 2);
+        p.on_append_success(0, 0);
+        assert_eq!(p.state, ProgressState::Replicate);
+        p.sent_entries(3);
+        assert!(!p.is_paused(), "one of two slots used");
+        p.sent_entries(5);
+        assert_eq!((p.inflights.count(), p.next_index), (2, 6));
+        assert!(p.is_paused(), "window full");
+        p.on_append_success(2, 1);
+        assert!(p.is_paused(), "an ack inside the first message frees nothing");
+        p.on_append_success(3, 2);
+        assert_eq!(p.inflights.count(), 1, "the message ending at 3 arrived");
+        assert!(!p.is_paused());
+        p.on_append_success(9, 3);
+        assert_eq!(p.inflights.count(), 0, "an ack past everything frees everything");
+    }
+
+    #[test]
+    fn losing_track_of_messages_empties_the_window() {
+        let mut p = Progress::new(1, 0, 1);
+        p.on_append_success(0, 0);
+        p.sent_entries(4);
+        assert!(p.is_paused());
+        assert!(p.stalled(4, 50, 50), "no ack for an interval");
+        assert!(!p.is_paused(), "presumed lost: the retry may go");
+        p.sent_entries(4);
+        p.decr_to(2);
+        assert_eq!((p.state, p.inflights.count()), (ProgressState::Probe, 0));
     }
 
     #[test]

@@ -61,7 +61,6 @@ impl Ready {
     }
 }
 
-
 impl crate::types::PersistentState {
     /// Step 1 of handling a `Ready`, for hosts that keep their durable state in
     /// a `PersistentState` (the simulator and the tests do): record the hard
@@ -121,7 +120,12 @@ mod tests {
         assert_eq!(indexes_terms(&p), [(4, 2), (5, 2), (6, 2)]);
         // A leader's snapshot replaces the whole log; the kept suffix comes back in `entries`.
         let snap = Snapshot { last_included_index: 5, last_included_term: 2, ..Default::default() };
-        p.persist(&Ready { snapshot: Some(snap), snapshot_install: true, entries: entries(6..=6, 2), ..Ready::default() });
+        p.persist(&Ready {
+            snapshot: Some(snap),
+            snapshot_install: true,
+            entries: entries(6..=6, 2),
+            ..Ready::default()
+        });
         assert_eq!(indexes_terms(&p), [(6, 2)]);
         assert_eq!(p.snapshot.as_ref().map(|s| s.last_included_index), Some(5));
     }

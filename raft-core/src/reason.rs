@@ -13,12 +13,7 @@ pub enum VoteDenied {
     AlreadyVoted { voted_for: NodeId },
     /// Election restriction (§5.4.1): the candidate's log is not at least as
     /// up to date as ours.
-    LogBehind {
-        candidate_last_term: Term,
-        candidate_last_index: Index,
-        last_term: Term,
-        last_index: Index,
-    },
+    LogBehind { candidate_last_term: Term, candidate_last_index: Index, last_term: Term, last_index: Index },
     /// We heard from a current leader within the minimum election timeout
     /// (thesis §4.2.3), so the request is ignored.
     LeaderAlive { leader: NodeId },
@@ -29,11 +24,21 @@ pub enum VoteDenied {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum AppendRejected {
-    StaleTerm { leader_term: Term, current_term: Term },
+    StaleTerm {
+        leader_term: Term,
+        current_term: Term,
+    },
     /// Our log has no entry at prev_log_index.
-    MissingEntry { prev_log_index: Index, last_index: Index },
+    MissingEntry {
+        prev_log_index: Index,
+        last_index: Index,
+    },
     /// Our entry at prev_log_index has another term.
-    TermMismatch { prev_log_index: Index, prev_log_term: Term, found_term: Term },
+    TermMismatch {
+        prev_log_index: Index,
+        prev_log_term: Term,
+        found_term: Term,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -66,7 +71,9 @@ pub enum RoleChangeReason {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ProposalDropped {
-    NotLeader { leader_hint: Option<NodeId> },
+    NotLeader {
+        leader_hint: Option<NodeId>,
+    },
     /// A leadership transfer is under way (thesis §3.10).
     TransferInProgress,
     /// Another membership change is not yet committed.
@@ -81,7 +88,9 @@ pub enum ProposalDropped {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ReadRejected {
-    NotLeader { leader_hint: Option<NodeId> },
+    NotLeader {
+        leader_hint: Option<NodeId>,
+    },
     /// New leader: its no-op (first entry of its term) is not committed yet.
     NoopNotCommitted,
     /// Lost leadership (or stepped down) before the read was confirmed.
@@ -94,26 +103,76 @@ pub enum ReadRejected {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum CoreEvent {
-    RoleChanged { from: Role, to: Role, term: Term, reason: RoleChangeReason },
-    TermChanged { from: Term, to: Term },
-    VoteGranted { candidate: NodeId, term: Term, pre_vote: bool },
-    VoteDenied { candidate: NodeId, term: Term, pre_vote: bool, reason: VoteDenied },
-    AppendRejected { leader: NodeId, reason: AppendRejected },
+    RoleChanged {
+        from: Role,
+        to: Role,
+        term: Term,
+        reason: RoleChangeReason,
+    },
+    TermChanged {
+        from: Term,
+        to: Term,
+    },
+    VoteGranted {
+        candidate: NodeId,
+        term: Term,
+        pre_vote: bool,
+    },
+    VoteDenied {
+        candidate: NodeId,
+        term: Term,
+        pre_vote: bool,
+        reason: VoteDenied,
+    },
+    AppendRejected {
+        leader: NodeId,
+        reason: AppendRejected,
+    },
     /// Entries appended to this server's log (as leader or follower).
-    EntriesAppended { first_index: Index, last_index: Index },
+    EntriesAppended {
+        first_index: Index,
+        last_index: Index,
+    },
     /// A conflicting suffix was removed (Figure 2, AppendEntries rule 3).
-    EntriesTruncated { from_index: Index, to_index: Index },
-    CommitAdvanced { from: Index, to: Index },
+    EntriesTruncated {
+        from_index: Index,
+        to_index: Index,
+    },
+    CommitAdvanced {
+        from: Index,
+        to: Index,
+    },
     /// A snapshot was taken locally (log compacted through `index`).
-    SnapshotTaken { index: Index, term: Term },
+    SnapshotTaken {
+        index: Index,
+        term: Term,
+    },
     /// A snapshot from the leader replaced (part of) the log.
-    SnapshotInstalled { index: Index, term: Term, from: NodeId },
+    SnapshotInstalled {
+        index: Index,
+        term: Term,
+        from: NodeId,
+    },
     /// The leader started sending a snapshot to `to` (its next entry was compacted).
-    SnapshotSent { to: NodeId, index: Index },
-    ProposalDropped { reason: ProposalDropped },
-    ReadRejected { ctx: u64, reason: ReadRejected },
-    TransferStarted { to: NodeId },
-    TransferAborted { to: NodeId },
+    SnapshotSent {
+        to: NodeId,
+        index: Index,
+    },
+    ProposalDropped {
+        reason: ProposalDropped,
+    },
+    ReadRejected {
+        ctx: u64,
+        reason: ReadRejected,
+    },
+    TransferStarted {
+        to: NodeId,
+    },
+    TransferAborted {
+        to: NodeId,
+    },
     /// A membership change entry took effect in this server's log.
-    MembershipChanged { index: Index },
+    MembershipChanged {
+        index: Index,
+    },
 }

@@ -15,7 +15,9 @@ fn check_quorum_makes_an_isolated_leader_step_down() {
     net.isolate(1);
     net.run(2 * 150 + 1);
     assert_eq!(net.status(1).role, Role::Follower);
-    assert!(net.events[&1].iter().any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::LostQuorum, .. })));
+    assert!(net.events[&1]
+        .iter()
+        .any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::LostQuorum, .. })));
     // Without CheckQuorum it would stay leader forever.
     let mut net = Network::new(3, |_| {});
     net.elect(1);
@@ -35,9 +37,19 @@ fn vote_requests_are_ignored_while_a_leader_is_alive() {
     n.step(msg(3, 1, 3, vote_req(5, 2)));
     let rd = take_ready(&mut n);
     assert_eq!(n.status().current_term, 2, "term not adopted");
-    assert!(rd.events.contains(&CoreEvent::VoteDenied { candidate: 3, term: 3, pre_vote: false, reason: VoteDenied::LeaderAlive { leader: 2 } }));
+    assert!(rd.events.contains(&CoreEvent::VoteDenied {
+        candidate: 3,
+        term: 3,
+        pre_vote: false,
+        reason: VoteDenied::LeaderAlive { leader: 2 }
+    }));
     // A transfer election is not ignored.
-    n.step(msg(3, 1, 3, MessageBody::RequestVote { last_log_index: 5, last_log_term: 2, pre_vote: false, transfer: true }));
+    n.step(msg(
+        3,
+        1,
+        3,
+        MessageBody::RequestVote { last_log_index: 5, last_log_term: 2, pre_vote: false, transfer: true },
+    ));
     assert_eq!(n.status().current_term, 3);
     assert_eq!(n.status().voted_for, Some(3));
     // After the minimum election timeout without the leader, votes are granted.

@@ -18,7 +18,9 @@ fn transfer_to_an_up_to_date_follower() {
     assert_eq!(net.status(2).role, Role::Leader, "TimeoutNow made it campaign and win despite check-quorum");
     assert_eq!(net.status(2).current_term, 2);
     assert_eq!(net.status(1).role, Role::Follower);
-    assert!(net.events[&2].iter().any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::TimeoutNow, .. })));
+    assert!(net.events[&2]
+        .iter()
+        .any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::TimeoutNow, .. })));
 }
 
 #[test]

@@ -44,7 +44,13 @@ fn add_learner_catches_up_and_is_promoted_automatically() {
         assert!(net.status(id).membership.learners.is_empty());
     }
     assert_eq!(net.commands_applied(4).len(), 30, "the new server holds the whole log");
-    let promote = net.node(1).entries().iter().find(|e| e.kind == EntryKind::Config(ConfigChange::PromoteVoter(4))).unwrap().index;
+    let promote = net
+        .node(1)
+        .entries()
+        .iter()
+        .find(|e| e.kind == EntryKind::Config(ConfigChange::PromoteVoter(4)))
+        .unwrap()
+        .index;
     assert!(promote > idx);
     // It is now a full voter: a 4-voter cluster needs 3; crash the leader and
     // the other three (including 4) elect one.
@@ -92,7 +98,9 @@ fn remove_a_follower_and_then_the_leader_itself() {
     net.node_mut(1).propose_change(ConfigChange::Remove(1)).unwrap();
     net.deliver_all();
     assert_eq!(net.status(1).role, Role::Follower);
-    assert!(net.events[&1].iter().any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::RemovedFromConfig, .. })));
+    assert!(net.events[&1]
+        .iter()
+        .any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::RemovedFromConfig, .. })));
     net.run(1000);
     assert_eq!(net.leaders(), vec![2], "the remaining voter leads alone");
     net.propose(2, b"solo").unwrap();
@@ -110,7 +118,10 @@ fn invalid_changes_are_refused() {
     assert_eq!(bad(ConfigChange::PromoteVoter(3)), Err(ProposalDropped::InvalidChange), "not a learner");
     assert_eq!(bad(ConfigChange::EnterJoint(vec![])), Err(ProposalDropped::InvalidChange));
     assert_eq!(bad(ConfigChange::LeaveJoint), Err(ProposalDropped::InvalidChange));
-    assert_eq!(net.node_mut(2).propose_change(ConfigChange::Remove(3)), Err(ProposalDropped::NotLeader { leader_hint: Some(1) }));
+    assert_eq!(
+        net.node_mut(2).propose_change(ConfigChange::Remove(3)),
+        Err(ProposalDropped::NotLeader { leader_hint: Some(1) })
+    );
 }
 
 /// Thesis §4.2.1 then §4.3: servers new to the cluster first join as learners
@@ -144,7 +155,8 @@ fn joint_consensus_adds_new_servers_as_learners_first_then_leaves_automatically(
         let m = net.status(id).membership;
         assert_eq!((m.voters.clone(), m.voters_outgoing.clone()), (vec![1, 2, 4, 5], vec![]), "node {id}");
     }
-    let kinds: Vec<EntryKind> = net.node(1).entries().iter().map(|e| e.kind.clone()).filter(|k| matches!(k, EntryKind::Config(_))).collect();
+    let kinds: Vec<EntryKind> =
+        net.node(1).entries().iter().map(|e| e.kind.clone()).filter(|k| matches!(k, EntryKind::Config(_))).collect();
     assert_eq!(
         kinds,
         vec![
@@ -170,7 +182,9 @@ fn joint_consensus_can_replace_the_leader() {
     net.node_mut(1).propose_change(ConfigChange::EnterJoint(vec![4, 5, 6])).unwrap();
     net.run(100);
     assert_ne!(net.status(1).role, Role::Leader);
-    assert!(net.events[&1].iter().any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::RemovedFromConfig, .. })));
+    assert!(net.events[&1]
+        .iter()
+        .any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::RemovedFromConfig, .. })));
     net.run(1000);
     let l = net.leaders();
     assert_eq!(l.len(), 1);

@@ -7,7 +7,9 @@ use raft_core::*;
 fn responses(msgs: &[Message]) -> Vec<(NodeId, Term, bool, Option<VoteDenied>)> {
     msgs.iter()
         .filter_map(|m| match &m.body {
-            MessageBody::RequestVoteResponse { vote_granted, reason, .. } => Some((m.to, m.term, *vote_granted, reason.clone())),
+            MessageBody::RequestVoteResponse { vote_granted, reason, .. } => {
+                Some((m.to, m.term, *vote_granted, reason.clone()))
+            }
             _ => None,
         })
         .collect()
@@ -26,12 +28,20 @@ fn node_in_role(role: Role) -> RawNode {
         Role::PreCandidate => {
             let mut cfg = Config::new(1, vec![1, 2, 3], 1);
             cfg.pre_vote = true;
-            n = RawNode::restart(cfg, PersistentState { hard_state: HardState { current_term: 2, voted_for: None }, ..Default::default() });
+            n = RawNode::restart(
+                cfg,
+                PersistentState { hard_state: HardState { current_term: 2, voted_for: None }, ..Default::default() },
+            );
             n.campaign();
         }
         Role::Leader => {
             n.campaign();
-            n.step(msg(2, 1, 2, MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: true, reason: None }));
+            n.step(msg(
+                2,
+                1,
+                2,
+                MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: true, reason: None },
+            ));
         }
     }
     take_ready(&mut n);
@@ -62,11 +72,30 @@ fn every_role_adopts_a_higher_term_and_becomes_follower() {
 #[test]
 fn leader_steps_down_on_a_response_with_a_higher_term() {
     let mut n = node_in_role(Role::Leader);
-    n.step(msg(3, 1, 9, MessageBody::AppendEntriesResponse { success: false, match_index: 0, conflict: None, reason: None, read_ctx: 0 }));
+    n.step(msg(
+        3,
+        1,
+        9,
+        MessageBody::AppendEntriesResponse {
+            success: false,
+            match_index: 0,
+            conflict: None,
+            reason: None,
+            read_ctx: 0,
+        },
+    ));
     assert_eq!(n.status().role, Role::Follower);
     assert_eq!(n.status().current_term, 9);
     let ev = take_ready(&mut n).events;
-    assert!(ev.iter().any(|e| matches!(e, CoreEvent::RoleChanged { from: Role::Leader, to: Role::Follower, reason: RoleChangeReason::HigherTerm { term: 9, from: 3 }, .. })));
+    assert!(ev.iter().any(|e| matches!(
+        e,
+        CoreEvent::RoleChanged {
+            from: Role::Leader,
+            to: Role::Follower,
+            reason: RoleChangeReason::HigherTerm { term: 9, from: 3 },
+            ..
+        }
+    )));
 }
 
 /// §5.1: "If a server receives a request with a stale term number, it rejects
@@ -78,7 +107,14 @@ fn stale_term_requests_are_rejected_with_our_term() {
     let msgs = take_msgs(&mut n);
     assert_eq!(msgs.len(), 1);
     assert_eq!(msgs[0].term, 2);
-    assert!(matches!(msgs[0].body, MessageBody::AppendEntriesResponse { success: false, reason: Some(AppendRejected::StaleTerm { leader_term: 1, current_term: 2 }), .. }));
+    assert!(matches!(
+        msgs[0].body,
+        MessageBody::AppendEntriesResponse {
+            success: false,
+            reason: Some(AppendRejected::StaleTerm { leader_term: 1, current_term: 2 }),
+            ..
+        }
+    ));
     assert_eq!(n.status().last_index, 0, "nothing appended from a stale leader");
 
     n.step(msg(3, 1, 1, vote_req(10, 1)));
@@ -141,7 +177,12 @@ fn vote_requires_an_up_to_date_log_term_then_length() {
         if !granted {
             assert_eq!(
                 r[0].3,
-                Some(VoteDenied::LogBehind { candidate_last_term: last_term, candidate_last_index: last_index, last_term: 2, last_index: 3 })
+                Some(VoteDenied::LogBehind {
+                    candidate_last_term: last_term,
+                    candidate_last_index: last_index,
+                    last_term: 2,
+                    last_index: 3
+                })
             );
         }
     }
@@ -170,7 +211,10 @@ fn follower_times_out_and_starts_an_election() {
     assert_eq!(to, vec![2, 3]);
     for m in &rd.messages {
         assert_eq!(m.term, 5);
-        assert_eq!(m.body, MessageBody::RequestVote { last_log_index: 2, last_log_term: 4, pre_vote: false, transfer: false });
+        assert_eq!(
+            m.body,
+            MessageBody::RequestVote { last_log_index: 2, last_log_term: 4, pre_vote: false, transfer: false }
+        );
     }
     // Timeouts are re-drawn: over many elections we see several distinct values.
     let mut seen = std::collections::BTreeSet::new();
@@ -190,8 +234,10 @@ fn candidate_wins_with_a_majority_and_loses_without_one() {
     let mut n = node_with_log(1, vec![1, 2, 3, 4, 5], 1, &[], |_| {});
     n.campaign();
     take_ready(&mut n);
-    let grant = |from| msg(from, 1, 2, MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: true, reason: None });
-    let deny = |from| msg(from, 1, 2, MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: false, reason: None });
+    let grant =
+        |from| msg(from, 1, 2, MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: true, reason: None });
+    let deny =
+        |from| msg(from, 1, 2, MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: false, reason: None });
     n.step(grant(2));
     assert_eq!(n.status().role, Role::Candidate, "2 of 5 is not a majority");
     n.step(grant(2)); // duplicates count once
@@ -222,7 +268,9 @@ fn candidate_steps_down_on_append_entries_of_its_term() {
     assert_eq!((st.role, st.current_term, st.leader_id), (Role::Follower, 2, Some(3)));
     assert_eq!(st.last_index, 1, "and then it processes the request");
     let ev = take_ready(&mut n).events;
-    assert!(ev.iter().any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::LeaderDiscovered { leader: 3 }, .. })));
+    assert!(ev
+        .iter()
+        .any(|e| matches!(e, CoreEvent::RoleChanged { reason: RoleChangeReason::LeaderDiscovered { leader: 3 }, .. })));
 }
 
 /// Figure 2: the leader sends heartbeats during idle periods.
@@ -235,7 +283,8 @@ fn leader_sends_heartbeats_every_interval() {
     assert!(take_msgs(&mut n).is_empty(), "nothing before the interval");
     n.tick();
     let msgs = take_msgs(&mut n);
-    let mut to: Vec<NodeId> = msgs.iter().filter(|m| matches!(m.body, MessageBody::AppendEntries { .. })).map(|m| m.to).collect();
+    let mut to: Vec<NodeId> =
+        msgs.iter().filter(|m| matches!(m.body, MessageBody::AppendEntries { .. })).map(|m| m.to).collect();
     to.sort();
     assert_eq!(to, vec![2, 3]);
 }

@@ -5,7 +5,10 @@ use common::*;
 use raft_core::*;
 
 fn append_responses(msgs: &[Message]) -> Vec<MessageBody> {
-    msgs.iter().filter(|m| matches!(m.body, MessageBody::AppendEntriesResponse { .. })).map(|m| m.body.clone()).collect()
+    msgs.iter()
+        .filter(|m| matches!(m.body, MessageBody::AppendEntriesResponse { .. }))
+        .map(|m| m.body.clone())
+        .collect()
 }
 
 /// §8: "each leader commit a blank no-op entry into the log at the start of
@@ -67,7 +70,10 @@ fn conflicting_suffix_is_truncated_and_nothing_else() {
     assert!(rd.events.contains(&CoreEvent::EntriesTruncated { from_index: 4, to_index: 5 }));
     // The host is told to persist from the first changed index.
     assert_eq!(rd.entries.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(), vec![(4, 3)]);
-    assert!(matches!(append_responses(&rd.messages)[0], MessageBody::AppendEntriesResponse { success: true, match_index: 4, .. }));
+    assert!(matches!(
+        append_responses(&rd.messages)[0],
+        MessageBody::AppendEntriesResponse { success: true, match_index: 4, .. }
+    ));
 }
 
 /// A delayed duplicate AppendEntries whose entries already match must not
@@ -86,7 +92,10 @@ fn stale_duplicate_append_does_not_truncate() {
     assert!(rd.entries.is_empty(), "nothing new to persist");
     assert!(!rd.events.iter().any(|e| matches!(e, CoreEvent::EntriesTruncated { .. })));
     // It acknowledges only what that message covered.
-    assert!(matches!(append_responses(&rd.messages)[0], MessageBody::AppendEntriesResponse { success: true, match_index: 2, .. }));
+    assert!(matches!(
+        append_responses(&rd.messages)[0],
+        MessageBody::AppendEntriesResponse { success: true, match_index: 2, .. }
+    ));
 }
 
 /// Figure 2, rule 5: "If leaderCommit > commitIndex, set commitIndex =
@@ -120,7 +129,20 @@ fn old_term_entry_on_a_majority_is_not_committed_by_counting() {
     net.deliver_filtered(|m| !matches!(m.body, MessageBody::AppendEntries { .. }));
     assert_eq!(net.status(1).role, Role::Leader);
     let leader = net.node_mut(1);
-    let ok = |m| msg(2, 1, 4, MessageBody::AppendEntriesResponse { success: true, match_index: m, conflict: None, reason: None, read_ctx: 0 });
+    let ok = |m| {
+        msg(
+            2,
+            1,
+            4,
+            MessageBody::AppendEntriesResponse {
+                success: true,
+                match_index: m,
+                conflict: None,
+                reason: None,
+                read_ctx: 0,
+            },
+        )
+    };
     // S2 confirms index 2 (term 2): stored on S1 and S2, a majority of 3.
     leader.step(ok(2));
     assert_eq!(leader.status().commit_index, 0, "term-2 entry on a majority is NOT committed in term 4");
@@ -137,7 +159,12 @@ fn bug_switch_commits_old_term_entries_by_counting() {
     net.node_mut(1).campaign();
     net.deliver_filtered(|m| !matches!(m.body, MessageBody::AppendEntries { .. }));
     let leader = net.node_mut(1);
-    leader.step(msg(2, 1, 4, MessageBody::AppendEntriesResponse { success: true, match_index: 2, conflict: None, reason: None, read_ctx: 0 }));
+    leader.step(msg(
+        2,
+        1,
+        4,
+        MessageBody::AppendEntriesResponse { success: true, match_index: 2, conflict: None, reason: None, read_ctx: 0 },
+    ));
     assert_eq!(leader.status().commit_index, 2);
 }
 
@@ -194,7 +221,11 @@ fn partitioned_old_leader_entries_are_overwritten_on_rejoin() {
 fn rejections_to(net: &Network, leader: NodeId, from: NodeId) -> usize {
     net.delivered
         .iter()
-        .filter(|m| m.from == from && m.to == leader && matches!(m.body, MessageBody::AppendEntriesResponse { success: false, .. }))
+        .filter(|m| {
+            m.from == from
+                && m.to == leader
+                && matches!(m.body, MessageBody::AppendEntriesResponse { success: false, .. })
+        })
         .count()
 }
 
@@ -326,7 +357,8 @@ fn figure_8_story_loses_nothing_committed() {
     assert_eq!(net.log_terms(3)[1], 3, "S3's index 2 replaced by S5's term-3 entry");
     // Which is fine: S1 never applied index 2.
     assert!(net.applied[&1].iter().all(|e| e.index < 2));
-    let at2: Vec<Term> = (2..=5).filter_map(|id| net.applied[&id].iter().find(|e| e.index == 2).map(|e| e.term)).collect();
+    let at2: Vec<Term> =
+        (2..=5).filter_map(|id| net.applied[&id].iter().find(|e| e.index == 2).map(|e| e.term)).collect();
     assert!(at2.iter().all(|&t| t == 3));
 }
 

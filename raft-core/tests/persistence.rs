@@ -68,5 +68,12 @@ fn vote_survives_a_restart() {
     net.restart(2);
     net.node_mut(2).step(msg(3, 2, 5, vote_req(9, 9)));
     let rd = take_ready(net.node_mut(2));
-    assert!(rd.messages.iter().any(|m| matches!(&m.body, MessageBody::RequestVoteResponse { vote_granted: false, reason: Some(VoteDenied::AlreadyVoted { voted_for: 1 }), .. })));
+    assert!(rd.messages.iter().any(|m| matches!(
+        &m.body,
+        MessageBody::RequestVoteResponse {
+            vote_granted: false,
+            reason: Some(VoteDenied::AlreadyVoted { voted_for: 1 }),
+            ..
+        }
+    )));
 }

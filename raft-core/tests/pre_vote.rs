@@ -40,7 +40,12 @@ fn pre_vote_keeps_a_partitioned_node_from_inflating_its_term() {
 #[test]
 fn pre_vote_request_changes_nothing_on_the_voter() {
     let mut n = node_with_log(1, vec![1, 2, 3], 2, &[1, 2], |c| c.pre_vote = true);
-    n.step(msg(2, 1, 3, MessageBody::RequestVote { last_log_index: 2, last_log_term: 2, pre_vote: true, transfer: false }));
+    n.step(msg(
+        2,
+        1,
+        3,
+        MessageBody::RequestVote { last_log_index: 2, last_log_term: 2, pre_vote: true, transfer: false },
+    ));
     let rd = take_ready(&mut n);
     assert_eq!(rd.hard_state, None);
     assert_eq!(n.status().current_term, 2);
@@ -51,9 +56,21 @@ fn pre_vote_request_changes_nothing_on_the_voter() {
     // A follower that hears from a leader refuses pre-votes.
     n.step(msg(3, 1, 2, append(2, 2, vec![], 0)));
     take_ready(&mut n);
-    n.step(msg(2, 1, 3, MessageBody::RequestVote { last_log_index: 9, last_log_term: 2, pre_vote: true, transfer: false }));
+    n.step(msg(
+        2,
+        1,
+        3,
+        MessageBody::RequestVote { last_log_index: 9, last_log_term: 2, pre_vote: true, transfer: false },
+    ));
     let rd = take_ready(&mut n);
-    assert!(matches!(&rd.messages[0].body, MessageBody::RequestVoteResponse { pre_vote: true, vote_granted: false, reason: Some(VoteDenied::LeaderAlive { leader: 3 }) }));
+    assert!(matches!(
+        &rd.messages[0].body,
+        MessageBody::RequestVoteResponse {
+            pre_vote: true,
+            vote_granted: false,
+            reason: Some(VoteDenied::LeaderAlive { leader: 3 })
+        }
+    ));
 }
 
 #[test]
@@ -66,5 +83,8 @@ fn pre_candidate_wins_then_runs_a_real_election() {
     net.deliver_all();
     assert_eq!(net.status(2).role, Role::Leader);
     assert_eq!(net.status(2).current_term, 1);
-    assert!(net.events[&2].iter().any(|e| matches!(e, CoreEvent::RoleChanged { to: Role::Candidate, reason: RoleChangeReason::PreVoteWon, .. })));
+    assert!(net.events[&2].iter().any(|e| matches!(
+        e,
+        CoreEvent::RoleChanged { to: Role::Candidate, reason: RoleChangeReason::PreVoteWon, .. }
+    )));
 }

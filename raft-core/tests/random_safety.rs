@@ -136,7 +136,14 @@ impl World {
             }
             for r in &rd.read_states {
                 let floor = self.reads[&r.ctx];
-                assert!(r.index >= floor, "seed {}: stale read: ctx {} index {} < committed {}", self.seed, r.ctx, r.index, floor);
+                assert!(
+                    r.index >= floor,
+                    "seed {}: stale read: ctx {} index {} < committed {}",
+                    self.seed,
+                    r.ctx,
+                    r.index,
+                    floor
+                );
                 self.reads_served += 1;
             }
             for m in &rd.messages {
@@ -163,7 +170,11 @@ impl World {
             assert!(st.commit_index <= st.last_index);
             if st.role == Role::Leader {
                 if let Some(&prev) = self.leader_of_term.get(&st.current_term) {
-                    assert_eq!(prev, id, "seed {}: election safety: two leaders in term {}", self.seed, st.current_term);
+                    assert_eq!(
+                        prev, id,
+                        "seed {}: election safety: two leaders in term {}",
+                        self.seed, st.current_term
+                    );
                     continue;
                 }
                 self.leader_of_term.insert(st.current_term, id);
@@ -184,7 +195,13 @@ impl World {
                     if e != Some(c) {
                         self.dump();
                     }
-                    assert_eq!(e, Some(c), "seed {}: leader completeness: leader {id} term {} index {idx}", self.seed, st.current_term);
+                    assert_eq!(
+                        e,
+                        Some(c),
+                        "seed {}: leader completeness: leader {id} term {} index {idx}",
+                        self.seed,
+                        st.current_term
+                    );
                 }
             }
         }
@@ -213,13 +230,21 @@ impl World {
     }
 
     fn dump(&self) {
-        eprintln!("now={} committed={:?}", self.now, self.committed.iter().map(|(i, e)| (*i, e.term)).collect::<Vec<_>>());
+        eprintln!(
+            "now={} committed={:?}",
+            self.now,
+            self.committed.iter().map(|(i, e)| (*i, e.term)).collect::<Vec<_>>()
+        );
         for (id, n) in &self.nodes {
             let mut st = n.status();
             st.progress.clear();
             eprintln!("down={} {st:?}", self.down.contains(id));
             eprintln!("   log={:?}", n.entries().iter().map(|e| (e.index, e.term)).collect::<Vec<_>>());
-            eprintln!("   persisted={:?} applied={}", self.persisted[id].entries.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(), self.applied_index[id]);
+            eprintln!(
+                "   persisted={:?} applied={}",
+                self.persisted[id].entries.iter().map(|e| (e.index, e.term)).collect::<Vec<_>>(),
+                self.applied_index[id]
+            );
         }
     }
 
@@ -243,7 +268,8 @@ impl World {
             }
         }
         let now = self.now;
-        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.inflight).into_iter().partition(|(at, _)| *at <= now);
+        let (due, later): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.inflight).into_iter().partition(|(at, _)| *at <= now);
         self.inflight = later;
         for (_, m) in due {
             if self.down.contains(&m.to) || self.cut.contains(&(m.from, m.to)) {
@@ -412,7 +438,12 @@ fn seeds_that_once_failed() {
     // 156448: a term-2 leader elected by votes cast before a term-3 leader
     // committed index 1 (the test's own leader-completeness check was too
     // strict: it applies to leaders of later terms only).
-    for seed in [112347, 156448] {
+    // 186465: voters {n2, n3}; n3 lags and still counts the removed n1 as a
+    // voter, so it adopted n1's ever higher terms and deposed n2 while n2 was
+    // repairing n3's log (one entry per AppendEntries): terms 26 -> 53,
+    // nothing committed for 6 s. Fixed by having a server outside its latest
+    // configuration always Pre-Vote first (`campaign` in raft-core).
+    for seed in [112347, 156448, 186465] {
         run_seed(seed, 5000);
     }
 }

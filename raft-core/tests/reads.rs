@@ -26,7 +26,8 @@ fn read_index_confirms_leadership_with_a_heartbeat_round() {
     // A follower cannot serve it.
     net.node_mut(2).read_index(9);
     net.drain(2);
-    assert!(net.events[&2].contains(&CoreEvent::ReadRejected { ctx: 9, reason: ReadRejected::NotLeader { leader_hint: Some(1) } }));
+    assert!(net.events[&2]
+        .contains(&CoreEvent::ReadRejected { ctx: 9, reason: ReadRejected::NotLeader { leader_hint: Some(1) } }));
 }
 
 #[test]

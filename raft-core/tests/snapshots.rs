@@ -53,12 +53,18 @@ fn lagging_follower_is_brought_up_by_install_snapshot() {
     net.restart(3);
     net.run(120);
     assert!(net.events[&1].iter().any(|e| matches!(e, CoreEvent::SnapshotSent { to: 3, index } if *index == snap_idx)));
-    assert!(net.events[&3].iter().any(|e| matches!(e, CoreEvent::SnapshotInstalled { index, from: 1, .. } if *index == snap_idx)));
+    assert!(net.events[&3]
+        .iter()
+        .any(|e| matches!(e, CoreEvent::SnapshotInstalled { index, from: 1, .. } if *index == snap_idx)));
     let st = net.status(3);
     assert_eq!(st.snapshot_index, snap_idx);
     assert_eq!(st.last_index, net.status(1).last_index);
     assert_eq!(st.commit_index, net.status(1).commit_index);
-    assert_eq!(net.commands_applied(3), vec![b"after".to_vec()], "only the entry after the snapshot is applied one by one");
+    assert_eq!(
+        net.commands_applied(3),
+        vec![b"after".to_vec()],
+        "only the entry after the snapshot is applied one by one"
+    );
     assert_eq!(net.persisted[&3].snapshot.as_ref().unwrap().data, format!("state@{snap_idx}").into_bytes());
     // Restart from snapshot + log.
     net.crash(3);
@@ -71,7 +77,12 @@ fn lagging_follower_is_brought_up_by_install_snapshot() {
 }
 
 fn snapshot_at(index: Index, term: Term) -> Snapshot {
-    Snapshot { last_included_index: index, last_included_term: term, membership: Membership { voters: vec![1, 2, 3], ..Default::default() }, data: b"S".to_vec() }
+    Snapshot {
+        last_included_index: index,
+        last_included_term: term,
+        membership: Membership { voters: vec![1, 2, 3], ..Default::default() },
+        data: b"S".to_vec(),
+    }
 }
 
 #[test]
@@ -84,7 +95,11 @@ fn install_snapshot_keeps_a_matching_suffix_and_discards_a_conflicting_log() {
     assert_eq!(n.status().commit_index, 3);
     let rd = take_ready(&mut n);
     assert!(rd.snapshot_install);
-    assert_eq!(rd.entries.iter().map(|e| e.index).collect::<Vec<_>>(), vec![4], "the kept suffix is re-sent for persistence");
+    assert_eq!(
+        rd.entries.iter().map(|e| e.index).collect::<Vec<_>>(),
+        vec![4],
+        "the kept suffix is re-sent for persistence"
+    );
     assert!(rd.committed_entries.is_empty(), "the snapshot covers them");
     assert_eq!(n.status().last_applied, 3);
     assert!(rd.messages.iter().any(|m| m.body == MessageBody::InstallSnapshotResponse { last_index: 3 }));

@@ -41,7 +41,10 @@ fn status_describes_follower_candidate_and_leader() {
     assert_eq!(net.status(2).leader_id, Some(1));
     // The cheap accessors agree with status().
     let n = net.node(1);
-    assert_eq!((n.role(), n.current_term(), n.leader_id(), n.commit_index(), n.last_applied(), n.last_index()), (Role::Leader, 1, Some(1), 1, 1, 1));
+    assert_eq!(
+        (n.role(), n.current_term(), n.leader_id(), n.commit_index(), n.last_applied(), n.last_index()),
+        (Role::Leader, 1, Some(1), 1, 1, 1)
+    );
 }
 
 /// During joint consensus a decision needs both majorities; the leader's
@@ -58,7 +61,8 @@ fn status_quorum_lists_both_configurations_during_joint_consensus() {
     n.propose_change(ConfigChange::EnterJoint(vec![1, 2, 3])).unwrap();
     let st = n.status();
     assert_eq!(st.membership.learners, vec![2, 3]);
-    let shape: Vec<(Vec<NodeId>, bool, u32, Option<u32>)> = st.quorum.iter().map(|q| (q.voters.clone(), q.outgoing, q.need, q.have)).collect();
+    let shape: Vec<(Vec<NodeId>, bool, u32, Option<u32>)> =
+        st.quorum.iter().map(|q| (q.voters.clone(), q.outgoing, q.need, q.have)).collect();
     assert_eq!(shape, vec![(vec![1], false, 1, Some(1))], "not joint yet; learners do not count");
 
     // A leader of a forced joint configuration (from its log) reports two.
@@ -66,10 +70,15 @@ fn status_quorum_lists_both_configurations_during_joint_consensus() {
         Entry { term: 1, index: 1, kind: EntryKind::Noop },
         Entry { term: 1, index: 2, kind: EntryKind::Config(ConfigChange::EnterJoint(vec![1, 4, 5])) },
     ];
-    let persisted = PersistentState { hard_state: HardState { current_term: 1, voted_for: Some(1) }, snapshot: None, entries: entries.into() };
+    let persisted = PersistentState {
+        hard_state: HardState { current_term: 1, voted_for: Some(1) },
+        snapshot: None,
+        entries: entries.into(),
+    };
     let m = RawNode::restart(Config::new(1, vec![1, 2, 3], 3), persisted);
     let st = m.status();
     assert_eq!((st.membership.voters.clone(), st.membership.voters_outgoing.clone()), (vec![1, 4, 5], vec![1, 2, 3]));
-    let shape: Vec<(Vec<NodeId>, bool, u32, Option<u32>)> = st.quorum.iter().map(|q| (q.voters.clone(), q.outgoing, q.need, q.have)).collect();
+    let shape: Vec<(Vec<NodeId>, bool, u32, Option<u32>)> =
+        st.quorum.iter().map(|q| (q.voters.clone(), q.outgoing, q.need, q.have)).collect();
     assert_eq!(shape, vec![(vec![1, 4, 5], false, 2, None), (vec![1, 2, 3], true, 2, None)]);
 }

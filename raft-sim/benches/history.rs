@@ -85,7 +85,10 @@ fn median_ms(n: usize, mut f: impl FnMut()) -> f64 {
 fn state_and_clone(quick: bool) {
     println!("state() = the page's view model + JSON text; frame = a put, 16 ms simulated, state();");
     println!("clone() = checkpoint (medians of several calls)");
-    println!("{:>7} {:>6} {:>12} {:>10} {:>10} {:>12}", "servers", "puts", "state() ms", "JSON KB", "frame ms", "clone() ms");
+    println!(
+        "{:>7} {:>6} {:>12} {:>10} {:>10} {:>12}",
+        "servers", "puts", "state() ms", "JSON KB", "frame ms", "clone() ms"
+    );
     for nodes in [5u32, 15] {
         let mut r = cluster(nodes, true);
         let mut done = 0;
@@ -98,7 +101,9 @@ fn state_and_clone(quick: bool) {
                 let view = r.page_view();
                 bytes = serde_json::to_string(&view).expect("json").len();
             });
-            let clone = median_ms(9, || drop(std::hint::black_box(r.clone())));
+            let clone = median_ms(9, || {
+                std::hint::black_box(r.clone());
+            });
             let mut frame_runner = r.clone();
             let frame = median_ms(9, || {
                 frame_runner.world.client_put("k0", "frame");
@@ -107,10 +112,7 @@ fn state_and_clone(quick: bool) {
                 let view = frame_runner.page_view();
                 std::hint::black_box(serde_json::to_string(&view).expect("json"));
             });
-            println!(
-                "{nodes:>7} {puts:>6} {state:>12.3} {:>10.1} {frame:>10.3} {clone:>12.3}",
-                bytes as f64 / 1024.0
-            );
+            println!("{nodes:>7} {puts:>6} {state:>12.3} {:>10.1} {frame:>10.3} {clone:>12.3}", bytes as f64 / 1024.0);
         }
     }
 }
@@ -122,28 +124,78 @@ fn clone_breakdown(nodes: u32, puts: u64) {
     let w = &r.world;
     let part = |name: &str, ms: f64| println!("  {name:<26} {ms:>8.3} ms");
     println!("clone() by part, {nodes} servers after {puts} puts (medians):");
-    part("whole world", median_ms(15, || drop(std::hint::black_box(w.clone()))));
-    part("raft-core nodes (raw)", median_ms(15, || {
-        for n in w.nodes.values() { drop(std::hint::black_box(n.raw.clone())); }
-    }));
-    part("persisted storage", median_ms(15, || {
-        for n in w.nodes.values() { drop(std::hint::black_box(n.storage.clone())); }
-    }));
-    part("kv state machines", median_ms(15, || {
-        for n in w.nodes.values() { drop(std::hint::black_box(n.kv.clone())); }
-    }));
-    part("nodes map", median_ms(15, || drop(std::hint::black_box(w.nodes.clone()))));
-    part("setup", median_ms(15, || drop(std::hint::black_box(w.setup.clone()))));
+    part(
+        "whole world",
+        median_ms(15, || {
+            std::hint::black_box(w.clone());
+        }),
+    );
+    part(
+        "raft-core nodes (raw)",
+        median_ms(15, || {
+            for n in w.nodes.values() {
+                std::hint::black_box(n.raw.clone());
+            }
+        }),
+    );
+    part(
+        "persisted storage",
+        median_ms(15, || {
+            for n in w.nodes.values() {
+                std::hint::black_box(n.storage.clone());
+            }
+        }),
+    );
+    part(
+        "kv state machines",
+        median_ms(15, || {
+            for n in w.nodes.values() {
+                std::hint::black_box(n.kv.clone());
+            }
+        }),
+    );
+    part(
+        "nodes map",
+        median_ms(15, || {
+            std::hint::black_box(w.nodes.clone());
+        }),
+    );
+    part(
+        "setup",
+        median_ms(15, || {
+            std::hint::black_box(w.setup.clone());
+        }),
+    );
     part("whole world, drop untimed", {
         let mut keep = Vec::new();
         let ms = median_ms(15, || keep.push(std::hint::black_box(w.clone())));
         drop(keep);
         ms
     });
-    part("network", median_ms(15, || drop(std::hint::black_box(w.network.clone()))));
-    part("clients", median_ms(15, || drop(std::hint::black_box(w.clients.clone()))));
-    part("trace", median_ms(15, || drop(std::hint::black_box(w.trace.clone()))));
-    part("checker", median_ms(15, || drop(std::hint::black_box(w.checker.clone()))));
+    part(
+        "network",
+        median_ms(15, || {
+            std::hint::black_box(w.network.clone());
+        }),
+    );
+    part(
+        "clients",
+        median_ms(15, || {
+            std::hint::black_box(w.clients.clone());
+        }),
+    );
+    part(
+        "trace",
+        median_ms(15, || {
+            std::hint::black_box(w.trace.clone());
+        }),
+    );
+    part(
+        "checker",
+        median_ms(15, || {
+            std::hint::black_box(w.checker.clone());
+        }),
+    );
     let bytes = |f: &dyn Fn() -> Box<dyn std::any::Any>| {
         let before = LIVE.load(Relaxed);
         let kept = f();
@@ -155,8 +207,12 @@ fn clone_breakdown(nodes: u32, puts: u64) {
         bytes(&|| Box::new(w.clone())), bytes(&|| Box::new(w.trace.clone())), bytes(&|| Box::new(w.clients.clone())),
         bytes(&|| Box::new(w.checker.clone())), bytes(&|| Box::new(w.nodes.clone())), bytes(&|| Box::new(w.network.clone())));
     let n1 = &w.nodes[&1];
-    println!("  (n1: {} log entries in memory, {} persisted, {} kv sessions)",
-        n1.raw.as_ref().map_or(0, |r| r.entries().len()), n1.storage.entries.len(), n1.kv.sessions.len());
+    println!(
+        "  (n1: {} log entries in memory, {} persisted, {} kv sessions)",
+        n1.raw.as_ref().map_or(0, |r| r.entries().len()),
+        n1.storage.entries.len(),
+        n1.kv.sessions.len()
+    );
 }
 
 /// Heap a time-travel history holds: a checkpoint every simulated second
@@ -203,7 +259,10 @@ fn memory(minutes: &[u64]) {
         let t0 = Instant::now();
         for &m in minutes {
             let ms = (m - now_min) * 60_000;
-            if every_ms == 0 {
+            // every_ms == 0: no load, just time passing.
+            if let Some(rounds) = ms.checked_div(every_ms) {
+                drive(&mut r, rounds, every_ms, take);
+            } else {
                 let mut left = ms;
                 while left > 0 {
                     let step = left.min(take.unwrap_or(left));
@@ -213,14 +272,14 @@ fn memory(minutes: &[u64]) {
                         r.take_events();
                     }
                 }
-            } else {
-                drive(&mut r, ms / every_ms, every_ms, take);
             }
             r.view();
             now_min = m;
             line.push_str(&format!("{:>12.1}", mib(LIVE.load(Relaxed).saturating_sub(base))));
         }
-        let clone = median_ms(5, || drop(std::hint::black_box(r.clone())));
+        let clone = median_ms(5, || {
+            std::hint::black_box(r.clone());
+        });
         println!("{line}   (clone() then {clone:.2} ms; {:.0} s wall)", t0.elapsed().as_secs_f64());
     }
 }
@@ -236,11 +295,7 @@ fn real_time_factor(seconds: &[u64]) {
         }
         r.finish();
         let wall = t0.elapsed().as_secs_f64();
-        println!(
-            "  {s:>3} s simulated in {wall:.2} s wall: {:.1}x real time; ok = {}",
-            s as f64 / wall,
-            r.ok()
-        );
+        println!("  {s:>3} s simulated in {wall:.2} s wall: {:.1}x real time; ok = {}", s as f64 / wall, r.ok());
     }
 }
 

@@ -59,9 +59,15 @@ pub enum Waiting {
     /// Will (re)try at `next_try`.
     Idle,
     /// Its entry, proposed on `node` at `index`, to be applied there.
-    Apply { node: NodeId, index: u64 },
+    Apply {
+        node: NodeId,
+        index: u64,
+    },
     /// A read-index confirmation for `ctx` from `node`.
-    Read { node: NodeId, ctx: u64 },
+    Read {
+        node: NodeId,
+        ctx: u64,
+    },
     Done,
 }
 
@@ -264,7 +270,8 @@ impl World {
         op.waiting = Waiting::Done;
         op.returned_ms = Some(now);
         op.result = result.clone();
-        let ev = EventKind::ClientReturn { client: op.client, op: op.op.name().to_string(), key: op.key.clone(), result };
+        let ev =
+            EventKind::ClientReturn { client: op.client, op: op.op.name().to_string(), key: op.key.clone(), result };
         let read = if op.op == Op::Get { op.result.clone() } else { None };
         self.checker.on_client_return(op.client, &op.key, now, read);
         self.clients.active.retain(|&j| j != i);
@@ -366,12 +373,8 @@ impl World {
             // deposed leader) is not followed while some other server is up.
             Some(t) if self.is_up(t) && (Some(t) != suspect || !others_up(self, t)) => t,
             _ => {
-                let mut up: Vec<NodeId> = self
-                    .nodes
-                    .iter()
-                    .filter(|(id, n)| n.is_up() && Some(**id) != suspect)
-                    .map(|(id, _)| *id)
-                    .collect();
+                let mut up: Vec<NodeId> =
+                    self.nodes.iter().filter(|(id, n)| n.is_up() && Some(**id) != suspect).map(|(id, _)| *id).collect();
                 if up.is_empty() {
                     up.extend(suspect.filter(|s| self.is_up(*s)));
                 }
@@ -453,7 +456,8 @@ impl World {
 
     /// Node `node` confirmed read `ctx` and has applied up to its index.
     pub(crate) fn clients_on_read(&mut self, node: NodeId, ctx: u64) {
-        let found = self.clients.active.iter().copied().find(|&i| self.clients.ops[i].waiting == (Waiting::Read { node, ctx }));
+        let found =
+            self.clients.active.iter().copied().find(|&i| self.clients.ops[i].waiting == (Waiting::Read { node, ctx }));
         if let Some(i) = found {
             let value = self.nodes.get(&node).and_then(|n| n.kv.get(&self.clients.ops[i].key).cloned());
             self.finish(i, value);

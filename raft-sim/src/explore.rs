@@ -40,11 +40,15 @@ pub struct Options {
     pub nodes: (u64, u64),
     /// A deliberate bug of raft-core to switch on (`set bug NAME on`).
     pub bug: Option<&'static str>,
+    /// Give the servers slow disks (`set disk-latency`, `set group-commit`,
+    /// drawn from a stream of their own so that the rest of each seed's case
+    /// stays what it is without).
+    pub disk: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { nodes: (1, 7), bug: None }
+        Options { nodes: (1, 7), bug: None, disk: false }
     }
 }
 
@@ -162,6 +166,12 @@ pub fn generate(seed: u64, opts: &Options) -> Case {
     // an old-term entry on a majority before the new leader's no-op).
     let _ = writeln!(s, "set max-entries {}", g.pick(&[1u64, 1, 2, 64]));
     let _ = writeln!(s, "set latency {}ms..{}ms", g.range(1, 10), g.range(10, 40));
+    if opts.disk {
+        let mut d = Gen { rng: Rng::new(seed.wrapping_mul(0xD15C_F00D) ^ 0x5EED) };
+        let lo = d.range(0, 10);
+        let _ = writeln!(s, "set disk-latency {}ms..{}ms", lo, lo + d.range(0, 20));
+        let _ = writeln!(s, "set group-commit {}", if d.chance(50.0) { "on" } else { "off" });
+    }
 
     // What the parser knows statically: nodes that exist, the voter set.
     let mut exists: BTreeSet<u64> = (1..=n).collect();
@@ -483,7 +493,8 @@ pub fn minimize(text: &str, invariant: &str, max_runs: u32) -> (String, u32) {
         }
     }
     // Merge back-to-back `run`s (`run 5ms` + `run 20ms` is `run 25ms`).
-    let run_ms = |l: &str| l.strip_prefix("run ").and_then(|d| d.strip_suffix("ms")).and_then(|d| d.parse::<u64>().ok());
+    let run_ms =
+        |l: &str| l.strip_prefix("run ").and_then(|d| d.strip_suffix("ms")).and_then(|d| d.parse::<u64>().ok());
     let mut k = 0;
     while k + 1 < body.len() && runs < max_runs {
         if let (Some(a), Some(b)) = (run_ms(&body[k]), run_ms(&body[k + 1])) {

@@ -51,7 +51,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use raft_core::membership::membership_at;
-use raft_core::{CoreEvent, Entry, EntryKind, Index, Membership, Message, MessageBody, NodeId, PersistentState, Role, Term};
+use raft_core::{
+    CoreEvent, Entry, EntryKind, Index, Membership, Message, MessageBody, NodeId, PersistentState, Role, Term,
+};
 use serde::Serialize;
 
 use crate::linearizability::{self, OpKind, Operation, Outcome};
@@ -162,6 +164,10 @@ struct Quick {
 struct Watch {
     incarnation: u64,
     term: Term,
+    /// The highest term seen durable: what a restart must not go below (the
+    /// in-memory term may be ahead of it while a disk write is pending, and
+    /// a crash loses that write).
+    durable_term: Term,
     commit: Index,
     applied: Index,
     /// While leader: (term, last index, last term) at the previous check.
@@ -261,7 +267,13 @@ impl Checker {
     }
 
     /// Node `id` persisted `new_entries` (already in `storage`).
-    pub fn on_persist(&mut self, now: u64, id: NodeId, storage: &PersistentState, new_entries: &[Entry]) -> Vec<Violation> {
+    pub fn on_persist(
+        &mut self,
+        now: u64,
+        id: NodeId,
+        storage: &PersistentState,
+        new_entries: &[Entry],
+    ) -> Vec<Violation> {
         let mut out = Vec::new();
         for e in new_entries {
             let prev_term = term_in(storage.snapshot.as_ref(), &storage.entries, e.index - 1).unwrap_or(0);
@@ -304,9 +316,13 @@ impl Checker {
             MessageBody::RequestVote { pre_vote: true, .. } => None,
             // A pre-vote answer carries the term it was asked about.
             MessageBody::RequestVoteResponse { pre_vote: true, .. } => None,
-            _ if msg.term > hs.current_term => {
-                Some(format!("n{} sent a term-{} {} while its durable term is {}", id, msg.term, msg.body.kind_name(), hs.current_term))
-            }
+            _ if msg.term > hs.current_term => Some(format!(
+                "n{} sent a term-{} {} while its durable term is {}",
+                id,
+                msg.term,
+                msg.body.kind_name(),
+                hs.current_term
+            )),
             // A Ready batch may hold messages from several steps, so a later
             // term can already be durable; that supersedes a grant (or an
             // acknowledgement) of an earlier term, which is then merely late.
@@ -331,10 +347,17 @@ impl Checker {
         self.report(now, Invariant::PersistBeforeSend, message)
     }
 
-
     /// A client command `(client, seq)` took effect (`fresh`) or was
     /// recognised as a retry on node `id` in its up-period `incarnation`.
-    pub fn on_command_applied(&mut self, now: u64, id: NodeId, incarnation: u64, client: u64, seq: u64, fresh: bool) -> Option<Violation> {
+    pub fn on_command_applied(
+        &mut self,
+        now: u64,
+        id: NodeId,
+        incarnation: u64,
+        client: u64,
+        seq: u64,
+        fresh: bool,
+    ) -> Option<Violation> {
         if !fresh {
             return None;
         }
@@ -387,33 +410,35 @@ impl Checker {
     /// the core made its decisions; `nodes` hold what every server has made
     /// durable (node `id`'s own entries of this Ready included). Checks
     /// committed-on-quorum at the instant of each commit a leader made.
-    pub fn on_ready_events(&mut self, now: u64, id: NodeId, events: &[CoreEvent], nodes: &BTreeMap<NodeId, Node>) -> Vec<Violation> {
+    pub fn on_ready_events(
+        &mut self,
+        now: u64,
+        id: NodeId,
+        events: &[CoreEvent],
+        nodes: &BTreeMap<NodeId, Node>,
+    ) -> Vec<Violation> {
+        let decisions = commit_decisions(id, events, nodes);
+        self.check_commit_decisions(now, id, &decisions, nodes)
+    }
+
+    /// committed-on-quorum for decisions taken earlier by [`commit_decisions`]:
+    /// with a disk latency the world checks them when the write of their
+    /// `Ready` completes (when the commit can first have an effect: an apply,
+    /// a message), against the durable storage of that moment.
+    pub fn check_commit_decisions(
+        &mut self,
+        now: u64,
+        id: NodeId,
+        decisions: &[CommitDecision],
+        nodes: &BTreeMap<NodeId, Node>,
+    ) -> Vec<Violation> {
         let mut out = Vec::new();
-        let Some(node) = nodes.get(&id) else { return out };
-        let Some(raw) = &node.raw else { return out };
-        for (k, ev) in events.iter().enumerate() {
-            let CoreEvent::CommitAdvanced { to, .. } = *ev else { continue };
-            // Followers learn commits from their leader; only a leader counts.
-            if role_at(events, k, raw.role()) != Role::Leader {
-                continue;
-            }
-            let Some(term) = node.term_at(to) else { continue };
-            let (snap, entries) = node.log();
-            let end = log_end_at(events, k, raw.last_index());
-            // The latest configuration, unless a config entry was appended
-            // after `end` (then fold the log up to `end`). Only the newest
-            // entries are looked at, so the cost does not grow with the log.
-            let appended_later = entries.iter().rev().take_while(|e| e.index > end).any(|e| matches!(e.kind, EntryKind::Config(_)));
-            let config = if appended_later {
-                membership_at(snap, &node.initial_voters, entries, end)
-            } else {
-                raw.status().membership
-            };
-            let holds = |v: &NodeId| nodes.get(v).is_some_and(|n| persisted_has(&n.storage, to, term));
-            if let Err(why) = committed_on_quorum(&config, holds) {
+        for d in decisions {
+            let holds = |v: &NodeId| nodes.get(v).is_some_and(|n| persisted_has(&n.storage, d.to, d.term));
+            if let Err(why) = committed_on_quorum(&d.config, holds) {
                 let message = format!(
                     "leader n{} committed index {} (term {}) while its log ended at {}, but {}",
-                    id, to, term, end, why
+                    id, d.to, d.term, d.end, why
                 );
                 out.extend(self.report(now, Invariant::CommittedOnQuorum, message));
             }
@@ -438,7 +463,11 @@ impl Checker {
             .values()
             .map(|n| {
                 let snap = n.storage.snapshot.as_ref().map_or(0, |s| s.last_included_index);
-                if n.is_up() { snap.max(n.applied) } else { snap }
+                if n.is_up() {
+                    snap.max(n.applied)
+                } else {
+                    snap
+                }
             })
             .min()
             .unwrap_or(0);
@@ -471,7 +500,14 @@ impl Checker {
             let s = Quick {
                 role: raw.role(),
                 current_term: raw.current_term(),
-                commit_index: raw.commit_index(),
+                // A commit counts once it can have an effect: when the
+                // Ready that hands it out has been written (`commit_released`).
+                // With a disk latency a single-voter leader's commit index
+                // runs ahead of its own write, and a crash before the write
+                // completes loses the entry, unobserved (nothing that
+                // depended on it left the node). With an instant disk every
+                // Ready is handled by now, so this is the commit index.
+                commit_index: raw.commit_index().min(node.commit_released),
                 last_index,
                 last_term: node.term_at(last_index).unwrap_or(0),
                 snapshot_index: raw.snapshot().map_or(0, |s| s.last_included_index),
@@ -484,6 +520,7 @@ impl Checker {
             if w.incarnation != node.incarnation {
                 // Restarted: commit and applied start over; the term does not.
                 w.incarnation = node.incarnation;
+                w.term = w.durable_term;
                 w.commit = 0;
                 w.applied = 0;
                 w.leader_tip = None;
@@ -507,6 +544,7 @@ impl Checker {
             }
 
             w.term = w.term.max(s.current_term);
+            w.durable_term = w.durable_term.max(node.storage.hard_state.current_term);
             w.commit = s.commit_index;
             w.applied = node.applied;
             self.watch[slot].1 = w;
@@ -518,13 +556,25 @@ impl Checker {
     /// monotonic-commit and monotonic-applied (within one up-period).
     fn monotonic(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, w: &Watch, out: &mut Vec<Violation>) {
         if s.current_term < w.term {
-            out.extend(self.report(now, Invariant::MonotonicTerm, format!("n{} term went from {} to {}", id, w.term, s.current_term)));
+            out.extend(self.report(
+                now,
+                Invariant::MonotonicTerm,
+                format!("n{} term went from {} to {}", id, w.term, s.current_term),
+            ));
         }
         if s.commit_index < w.commit {
-            out.extend(self.report(now, Invariant::MonotonicCommit, format!("n{} commit index went from {} to {}", id, w.commit, s.commit_index)));
+            out.extend(self.report(
+                now,
+                Invariant::MonotonicCommit,
+                format!("n{} commit index went from {} to {}", id, w.commit, s.commit_index),
+            ));
         }
         if node.applied < w.applied {
-            out.extend(self.report(now, Invariant::MonotonicApplied, format!("n{} applied index went from {} to {}", id, w.applied, node.applied)));
+            out.extend(self.report(
+                now,
+                Invariant::MonotonicApplied,
+                format!("n{} applied index went from {} to {}", id, w.applied, node.applied),
+            ));
         }
     }
 
@@ -570,7 +620,15 @@ impl Checker {
 
     /// leader-append-only: while a node leads in a term, its last entry never
     /// moves back or changes.
-    fn leader_append_only(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, w: &Watch, out: &mut Vec<Violation>) {
+    fn leader_append_only(
+        &mut self,
+        now: u64,
+        id: NodeId,
+        node: &Node,
+        s: &Quick,
+        w: &Watch,
+        out: &mut Vec<Violation>,
+    ) {
         let Some((t, last_index, last_term)) = w.leader_tip else { return };
         if t != s.current_term {
             return;
@@ -581,7 +639,10 @@ impl Checker {
             out.extend(self.report(
                 now,
                 Invariant::LeaderAppendOnly,
-                format!("leader n{} of term {} removed or overwrote entry {} (term {})", id, s.current_term, last_index, last_term),
+                format!(
+                    "leader n{} of term {} removed or overwrote entry {} (term {})",
+                    id, s.current_term, last_index, last_term
+                ),
             ));
         }
     }
@@ -592,7 +653,8 @@ impl Checker {
         let (snap, entries) = node.log();
         for index in self.max_committed + 1..=s.commit_index {
             if let Some(e) = entry_in(entries, index) {
-                self.committed.insert(index, Committed { term: e.term, fp: fingerprint(&e.kind), commit_term: s.current_term });
+                self.committed
+                    .insert(index, Committed { term: e.term, fp: fingerprint(&e.kind), commit_term: s.current_term });
             } else if let Some(t) = term_in(snap, entries, index) {
                 self.committed.insert(index, Committed { term: t, fp: 0, commit_term: s.current_term });
             }
@@ -602,7 +664,15 @@ impl Checker {
 
     /// leader-completeness, when a commit is discovered: leaders of later
     /// terms must already hold the entry.
-    fn later_leaders_hold_commit(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, nodes: &BTreeMap<NodeId, Node>, out: &mut Vec<Violation>) {
+    fn later_leaders_hold_commit(
+        &mut self,
+        now: u64,
+        id: NodeId,
+        node: &Node,
+        s: &Quick,
+        nodes: &BTreeMap<NodeId, Node>,
+        out: &mut Vec<Violation>,
+    ) {
         let c_index = s.commit_index;
         let Some(c_term) = node.term_at(c_index) else { return };
         for (&other, other_node) in nodes {
@@ -612,7 +682,11 @@ impl Checker {
             let Some(oraw) = &other_node.raw else { continue };
             let (o_role, o_term) = (oraw.role(), oraw.current_term());
             let o_snapshot_index = oraw.snapshot().map_or(0, |s| s.last_included_index);
-            if o_role == Role::Leader && o_term > s.current_term && c_index > o_snapshot_index && other_node.term_at(c_index) != Some(c_term) {
+            if o_role == Role::Leader
+                && o_term > s.current_term
+                && c_index > o_snapshot_index
+                && other_node.term_at(c_index) != Some(c_term)
+            {
                 out.extend(self.report(
                     now,
                     Invariant::LeaderCompleteness,
@@ -722,6 +796,46 @@ pub fn history_size(history: &[Operation]) -> usize {
     history.len() + history.iter().filter(|o| o.returned_ms.is_some()).count()
 }
 
+/// A leader's decision to commit through `to` (of `term`), with the
+/// configuration it was using at that instant and where its log ended.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommitDecision {
+    pub to: Index,
+    pub term: Term,
+    pub end: Index,
+    pub config: Membership,
+}
+
+/// The commits leader `id` decided in one `Ready`'s `events`, read against its
+/// state right after it handed that `Ready` out (see [`Checker::on_ready_events`]).
+pub fn commit_decisions(id: NodeId, events: &[CoreEvent], nodes: &BTreeMap<NodeId, Node>) -> Vec<CommitDecision> {
+    let mut out = Vec::new();
+    let Some(node) = nodes.get(&id) else { return out };
+    let Some(raw) = &node.raw else { return out };
+    for (k, ev) in events.iter().enumerate() {
+        let CoreEvent::CommitAdvanced { to, .. } = *ev else { continue };
+        // Followers learn commits from their leader; only a leader counts.
+        if role_at(events, k, raw.role()) != Role::Leader {
+            continue;
+        }
+        let Some(term) = node.term_at(to) else { continue };
+        let (snap, entries) = node.log();
+        let end = log_end_at(events, k, raw.last_index());
+        // The latest configuration, unless a config entry was appended
+        // after `end` (then fold the log up to `end`). Only the newest
+        // entries are looked at, so the cost does not grow with the log.
+        let appended_later =
+            entries.iter().rev().take_while(|e| e.index > end).any(|e| matches!(e.kind, EntryKind::Config(_)));
+        let config = if appended_later {
+            membership_at(snap, &node.initial_voters, entries, end)
+        } else {
+            raw.status().membership
+        };
+        out.push(CommitDecision { to, term, end, config });
+    }
+    out
+}
+
 /// Is the entry on a quorum of `m` — a majority of its voters, and of its
 /// outgoing voters too while it is joint (thesis §4.3)? `Err` says who holds it.
 fn committed_on_quorum(m: &Membership, holds: impl Fn(&NodeId) -> bool) -> Result<(), String> {
@@ -735,7 +849,14 @@ fn committed_on_quorum(m: &Membership, holds: impl Fn(&NodeId) -> bool) -> Resul
             if !why.is_empty() {
                 why.push_str(" and ");
             }
-            why.push_str(&format!("only {} of the {} {} {:?} persisted it ({:?})", holders.len(), set.len(), name, set, holders));
+            why.push_str(&format!(
+                "only {} of the {} {} {:?} persisted it ({:?})",
+                holders.len(),
+                set.len(),
+                name,
+                set,
+                holders
+            ));
         }
     }
     if m.voters.is_empty() {
@@ -790,13 +911,19 @@ mod tests {
     use raft_core::{HardState, Snapshot};
 
     fn vote(from: NodeId, to: NodeId, term: Term) -> Message {
-        Message { from, to, term, body: MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: true, reason: None } }
+        Message {
+            from,
+            to,
+            term,
+            body: MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: true, reason: None },
+        }
     }
 
     #[test]
     fn a_vote_granted_before_it_is_durable_is_caught() {
         let mut c = Checker::default();
-        let durable = PersistentState { hard_state: HardState { current_term: 2, voted_for: Some(1) }, ..Default::default() };
+        let durable =
+            PersistentState { hard_state: HardState { current_term: 2, voted_for: Some(1) }, ..Default::default() };
         assert!(c.on_send(5, 2, &durable, &vote(2, 1, 2)).is_none(), "durable vote for n1: fine");
         // A later durable term supersedes a late grant of an earlier term.
         assert!(c.on_send(5, 2, &durable, &vote(2, 3, 1)).is_none());
@@ -819,18 +946,34 @@ mod tests {
             from: 2,
             to: 1,
             term: 1,
-            body: MessageBody::AppendEntriesResponse { success: true, match_index: m, conflict: None, reason: None, read_ctx: 0 },
+            body: MessageBody::AppendEntriesResponse {
+                success: true,
+                match_index: m,
+                conflict: None,
+                reason: None,
+                read_ctx: 0,
+            },
         };
         assert!(c.on_send(1, 2, &durable, &ack(4)).is_none());
         assert!(c.on_send(1, 2, &durable, &ack(5)).is_some());
     }
 
     fn put(client: u64, value: &str, t: (u64, u64)) -> Operation {
-        Operation { client, op: OpKind::Put { key: "x".into(), value: value.into() }, invoked_ms: t.0, returned_ms: Some(t.1) }
+        Operation {
+            client,
+            op: OpKind::Put { key: "x".into(), value: value.into() },
+            invoked_ms: t.0,
+            returned_ms: Some(t.1),
+        }
     }
 
     fn get(client: u64, result: Option<&str>, t: (u64, u64)) -> Operation {
-        Operation { client, op: OpKind::Get { key: "x".into(), result: result.map(Into::into) }, invoked_ms: t.0, returned_ms: Some(t.1) }
+        Operation {
+            client,
+            op: OpKind::Get { key: "x".into(), result: result.map(Into::into) },
+            invoked_ms: t.0,
+            returned_ms: Some(t.1),
+        }
     }
 
     fn feed(c: &mut Checker, op: Operation) {
@@ -905,11 +1048,13 @@ mod tests {
 
     #[test]
     fn a_quorum_of_a_joint_configuration_needs_both_halves() {
-        let joint = Membership { voters: alloc::vec![1, 4, 5], voters_outgoing: alloc::vec![1, 2, 3], learners: alloc::vec![] };
+        let joint =
+            Membership { voters: alloc::vec![1, 4, 5], voters_outgoing: alloc::vec![1, 2, 3], learners: alloc::vec![] };
         assert!(committed_on_quorum(&joint, |v| [1, 2, 4].contains(v)).is_ok());
         let why = committed_on_quorum(&joint, |v| [1, 4, 5].contains(v)).unwrap_err();
         assert!(why.contains("only 1 of the 3 outgoing voters"), "{why}");
-        let with_learner = Membership { voters: alloc::vec![1, 2, 3], voters_outgoing: alloc::vec![], learners: alloc::vec![4] };
+        let with_learner =
+            Membership { voters: alloc::vec![1, 2, 3], voters_outgoing: alloc::vec![], learners: alloc::vec![4] };
         assert!(committed_on_quorum(&with_learner, |v| [1, 4].contains(v)).is_err(), "a learner never counts");
     }
 

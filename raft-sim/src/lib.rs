@@ -44,6 +44,7 @@
 extern crate alloc;
 
 pub mod client;
+pub mod disk;
 pub mod explore;
 pub mod invariants;
 pub mod kv;

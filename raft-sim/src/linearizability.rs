@@ -68,9 +68,15 @@ pub struct Operation {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum OpKind {
-    Put { key: String, value: String },
+    Put {
+        key: String,
+        value: String,
+    },
     /// `result` is the value read; `None` when the key was absent.
-    Get { key: String, result: Option<String> },
+    Get {
+        key: String,
+        result: Option<String>,
+    },
 }
 
 impl OpKind {
@@ -129,7 +135,11 @@ pub fn check_bounded(history: &[Operation], max_steps: u64) -> Outcome {
             Err(Stop::OutOfSteps) => unknown = true,
         }
     }
-    if unknown { Outcome::Unknown } else { Outcome::Linearizable }
+    if unknown {
+        Outcome::Unknown
+    } else {
+        Outcome::Linearizable
+    }
 }
 
 /// Why the search of one key stopped without success.
@@ -401,7 +411,8 @@ fn check_register(key: &str, all: &[&Operation], budget: &mut u64) -> Result<(),
             // a write dominated by another one of the same value.
             while entry != NIL
                 && entries[entry].is_call
-                && (matches!(reg[entries[entry].op], RegOp::Read(_)) || dominated(entry, &entries, &next, &reg, &deadline))
+                && (matches!(reg[entries[entry].op], RegOp::Read(_))
+                    || dominated(entry, &entries, &next, &reg, &deadline))
             {
                 entry = next[entry];
             }
@@ -505,11 +516,7 @@ mod tests {
 
     #[test]
     fn stale_read_after_completed_write_is_flagged() {
-        let h = [
-            put(1, "x", "1", 0, Some(10)),
-            put(1, "x", "2", 20, Some(30)),
-            get(2, "x", Some("1"), 40, Some(50)),
-        ];
+        let h = [put(1, "x", "1", 0, Some(10)), put(1, "x", "2", 20, Some(30)), get(2, "x", Some("1"), 40, Some(50))];
         let v = check(&h).unwrap_err();
         assert_eq!(v.key, "x");
         assert!(v.message.contains("client 2's get x → 1 (40..50ms)"), "{}", v.message);
@@ -786,9 +793,10 @@ mod tests {
                         continue;
                     }
                     // Everything that returned before `o` was invoked must be placed.
-                    let ready = ops.iter().enumerate().all(|(j, p)| {
-                        placed & (1 << j) != 0 || p.returned_ms.is_none_or(|r| r >= o.invoked_ms)
-                    });
+                    let ready = ops
+                        .iter()
+                        .enumerate()
+                        .all(|(j, p)| placed & (1 << j) != 0 || p.returned_ms.is_none_or(|r| r >= o.invoked_ms));
                     if !ready {
                         continue;
                     }

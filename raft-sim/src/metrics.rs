@@ -21,10 +21,18 @@ use alloc::vec::Vec;
 
 use serde::Serialize;
 
-use crate::trace::EventKind;
+use raft_core::{CoreEvent, Role};
+
+use crate::trace::{CoreRecord, EventKind};
 
 /// Closed windows the page's view keeps (the CLI's keeps them all).
 pub const PAGE_WINDOWS: usize = 120;
+
+/// The upper bounds (inclusive, ms) of the latency histogram's buckets
+/// (`Latency::buckets`); one more bucket counts everything above the last.
+/// Roughly logarithmic, so a 3 ms LAN commit and a 2 s stall under a
+/// partition both land in a bucket of their own.
+pub const LATENCY_BUCKETS_MS: [u64; 14] = [2, 5, 10, 20, 30, 50, 75, 100, 150, 200, 300, 500, 1000, 2000];
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Metrics {
@@ -60,6 +68,10 @@ pub struct Latency {
     pub p90: u64,
     pub p99: u64,
     pub max: u64,
+    /// A histogram: `buckets[i]` counts latencies in `(LATENCY_BUCKETS_MS[i-1],
+    /// LATENCY_BUCKETS_MS[i]]`, the last one those above the largest bound
+    /// (`latency_buckets_ms` in the summary says the bounds).
+    pub buckets: Vec<u64>,
 }
 
 /// The metrics of one stretch of simulated time (`raft-sim run --json`:
@@ -90,6 +102,8 @@ pub struct MetricsSummary {
     #[serde(flatten)]
     pub whole: MetricsView,
     pub window_ms: Option<u64>,
+    /// The histogram buckets' upper bounds in ms ([`LATENCY_BUCKETS_MS`]).
+    pub latency_buckets_ms: &'static [u64],
     pub windows: Vec<MetricsView>,
 }
 
@@ -113,7 +127,7 @@ impl Metrics {
                     *t.sent_by_node.entry(*from).or_default() += 1;
                 }
             }
-            EventKind::RoleChanged { to, .. } if to == "leader" => {
+            EventKind::Core(CoreRecord { event: CoreEvent::RoleChanged { to: Role::Leader, .. }, .. }) => {
                 for t in self.tallies() {
                     t.elections += 1;
                 }
@@ -151,6 +165,7 @@ impl Metrics {
         MetricsSummary {
             whole: self.whole.view(now),
             window_ms: self.window_ms,
+            latency_buckets_ms: &LATENCY_BUCKETS_MS,
             windows: self.windows[skip..].to_vec(),
         }
     }
@@ -219,7 +234,13 @@ fn latency(counts: &BTreeMap<u64, u64>) -> Option<Latency> {
         0
     };
     let max = counts.keys().next_back().copied().unwrap_or(0);
-    Some(Latency { count, p50: rank(50), p90: rank(90), p99: rank(99), max })
+    // The exact counts fold into the histogram here, when a view is asked
+    // for: nothing more is kept per operation.
+    let mut buckets = alloc::vec![0; LATENCY_BUCKETS_MS.len() + 1];
+    for (value, n) in counts {
+        buckets[LATENCY_BUCKETS_MS.partition_point(|bound| bound < value)] += n;
+    }
+    Some(Latency { count, p50: rank(50), p90: rank(90), p99: rank(99), max, buckets })
 }
 
 #[cfg(test)]
@@ -228,7 +249,8 @@ mod tests {
     use alloc::string::ToString;
 
     fn invoke(m: &mut Metrics, now: u64, client: u64, op: &str) {
-        let kind = EventKind::ClientInvoke { client, op: op.to_string(), key: "k".to_string(), value: None, node: None };
+        let kind =
+            EventKind::ClientInvoke { client, op: op.to_string(), key: "k".to_string(), value: None, node: None };
         m.observe(now, &kind);
     }
 
@@ -248,7 +270,10 @@ mod tests {
             ret(&mut m, c, c);
         }
         let v = m.summary(1000, 0).whole;
-        assert_eq!(v.commit_latency_ms, Some(Latency { count: 100, p50: 50, p90: 90, p99: 99, max: 100 }));
+        let lat = v.commit_latency_ms.expect("puts returned");
+        assert_eq!((lat.count, lat.p50, lat.p90, lat.p99, lat.max), (100, 50, 90, 99, 100));
+        // Bounds 2, 5, 10, 20, 30, 50, 75, 100: 1-2, 3-5, 6-10, 11-20, 21-30, 31-50, 51-75, 76-100.
+        assert_eq!(lat.buckets, [2, 3, 5, 10, 10, 20, 25, 25, 0, 0, 0, 0, 0, 0, 0]);
         assert_eq!(v.read_latency_ms, None);
         assert_eq!(v.ops_per_s, 100.0, "100 returned in one second");
     }
@@ -277,5 +302,18 @@ mod tests {
         assert_eq!(s.whole.leaderless_ms, 120);
         assert_eq!(s.whole.ops_per_s, 8.0, "2 operations in 250 ms");
         assert_eq!(m.summary(250, 1).windows.len(), 1, "a view may keep only the newest windows");
+    }
+
+    #[test]
+    fn latencies_past_the_largest_bound_go_to_the_last_bucket() {
+        let mut m = Metrics::default();
+        invoke(&mut m, 0, 1, "get");
+        ret(&mut m, 2000, 1); // exactly on the largest bound
+        invoke(&mut m, 0, 2, "get");
+        ret(&mut m, 2001, 2); // above it
+        let b = m.summary(3000, 0).whole.read_latency_ms.expect("gets returned").buckets;
+        assert_eq!(b.len(), LATENCY_BUCKETS_MS.len() + 1);
+        assert_eq!((b[b.len() - 2], b[b.len() - 1]), (1, 1));
+        assert_eq!(b.iter().sum::<u64>(), 2);
     }
 }

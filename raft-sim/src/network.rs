@@ -5,6 +5,13 @@
 //! Loss and duplication are decided when a message is sent (so a viewer can see
 //! a doomed message fly and vanish); partitions, cuts and crashed receivers are
 //! checked when it arrives, so a partition also stops messages already in flight.
+//!
+//! Where servers sit (issue 12): servers may be grouped into named zones, and
+//! a latency range may be set per zone pair or per link. The delay of a
+//! message comes from the most specific rule that covers its two ends:
+//! link > zone pair > the base `latency`. Each message still draws exactly one
+//! delay from the RNG, so a world with no zone or link rules draws and orders
+//! exactly as it did before zones existed.
 
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
@@ -46,6 +53,15 @@ pub struct Network {
     pub partition: Option<Vec<Vec<NodeId>>>,
     /// One-way cuts (from, to).
     pub cuts: Cuts,
+    /// Named groups of servers (`zone NAME nA nB …`), in the order first named;
+    /// a server is in at most one. A zone left with no servers is removed.
+    pub zones: Vec<Zone>,
+    /// `set latency zone X <-> zone Y A..B`, in the order first set and as
+    /// first written (a label reads the way the scenario said it); a rule
+    /// names zones, not servers, so it follows their membership.
+    pub zone_latency: Vec<ZoneLatency>,
+    /// `set latency nA <-> nB A..B`, kept with `a < b`.
+    pub link_latency: Vec<LinkLatency>,
     /// In flight, in delivery order: (deliver_ms, id).
     in_flight: BTreeMap<(u64, u64), InFlight>,
     next_id: u64,
@@ -98,6 +114,55 @@ impl Cuts {
     }
 }
 
+/// A named group of servers (a data centre, a region).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zone {
+    pub name: String,
+    /// Sorted, without repeats.
+    pub nodes: Vec<NodeId>,
+}
+
+/// The delay range between servers of zone `a` and zone `b`, both ways.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneLatency {
+    pub a: String,
+    pub b: String,
+    pub latency: (u64, u64),
+}
+
+impl ZoneLatency {
+    /// Is this the rule between zones `x` and `y` (either way round)?
+    pub fn joins(&self, x: &str, y: &str) -> bool {
+        (self.a == x && self.b == y) || (self.a == y && self.b == x)
+    }
+}
+
+/// The delay range of the link between servers `a` and `b`, both ways.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkLatency {
+    pub a: NodeId,
+    pub b: NodeId,
+    pub latency: (u64, u64),
+}
+
+/// `zone NAME nA nB …` on a list of zones: the zone holds exactly these
+/// servers from now on; a server in another zone moves here; a zone left
+/// empty disappears; a new zone goes last (zones keep the order they were
+/// first named in). The parser keeps its own list with this too.
+pub fn assign_zone(zones: &mut Vec<Zone>, name: &str, nodes: &[NodeId]) {
+    let mut sorted = nodes.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    for z in zones.iter_mut().filter(|z| z.name != name) {
+        z.nodes.retain(|n| !sorted.contains(n));
+    }
+    match zones.iter_mut().find(|z| z.name == name) {
+        Some(z) => z.nodes = sorted,
+        None => zones.push(Zone { name: name.to_string(), nodes: sorted }),
+    }
+    zones.retain(|z| !z.nodes.is_empty());
+}
+
 impl Default for Network {
     fn default() -> Network {
         Network::new()
@@ -116,6 +181,9 @@ impl Network {
             duplicate: 0.0,
             partition: None,
             cuts: Cuts::default(),
+            zones: Vec::new(),
+            zone_latency: Vec::new(),
+            link_latency: Vec::new(),
             in_flight: BTreeMap::new(),
             next_id: 1,
             sent: Counts::new(),
@@ -130,8 +198,9 @@ impl Network {
         bump(&mut self.sent, msg.body.kind_name());
         let copies = if rng.chance(self.duplicate) { 2 } else { 1 };
         let mut out = Vec::with_capacity(copies);
+        let (lo, hi) = self.latency_between(msg.from, msg.to);
         for _ in 0..copies {
-            let delay = rng.range(self.latency.0, self.latency.1).max(1);
+            let delay = rng.range(lo, hi).max(1);
             let lost = rng.chance(self.loss);
             let m = InFlight { id: self.next_id, send_ms: now, deliver_ms: now + delay, lost, msg: msg.clone() };
             self.next_id += 1;
@@ -139,6 +208,59 @@ impl Network {
             out.push(m);
         }
         out
+    }
+
+    /// The delay range of a message from `from` to `to`: the link's own rule,
+    /// else the rule of their zone pair, else the base `latency`.
+    pub fn latency_between(&self, from: NodeId, to: NodeId) -> (u64, u64) {
+        // The common case (no rules) costs nothing per message.
+        if self.link_latency.is_empty() && self.zone_latency.is_empty() {
+            return self.latency;
+        }
+        let (a, b) = (from.min(to), from.max(to));
+        if let Some(l) = self.link_latency.iter().find(|l| l.a == a && l.b == b) {
+            return l.latency;
+        }
+        if let (Some(za), Some(zb)) = (self.zone_of(from), self.zone_of(to)) {
+            if let Some(z) = self.zone_latency.iter().find(|z| z.joins(za, zb)) {
+                return z.latency;
+            }
+        }
+        self.latency
+    }
+
+    /// The name of the zone `node` is in, if any.
+    pub fn zone_of(&self, node: NodeId) -> Option<&str> {
+        self.zones.iter().find(|z| z.nodes.contains(&node)).map(|z| z.name.as_str())
+    }
+
+    /// `zone NAME nA nB …`: the zone holds exactly these servers from now on.
+    /// A server in another zone moves here; a zone left empty disappears.
+    /// A new zone goes last (zones keep the order they were first named in).
+    pub fn set_zone(&mut self, name: &str, nodes: &[NodeId]) {
+        assign_zone(&mut self.zones, name, nodes);
+    }
+
+    /// Is there a zone with this name?
+    pub fn has_zone(&self, name: &str) -> bool {
+        self.zones.iter().any(|z| z.name == name)
+    }
+
+    /// `set latency zone X <-> zone Y A..B` (X may equal Y: within the zone).
+    pub fn set_zone_latency(&mut self, x: &str, y: &str, latency: (u64, u64)) {
+        match self.zone_latency.iter_mut().find(|z| z.joins(x, y)) {
+            Some(z) => z.latency = latency,
+            None => self.zone_latency.push(ZoneLatency { a: x.to_string(), b: y.to_string(), latency }),
+        }
+    }
+
+    /// `set latency nA <-> nB A..B`.
+    pub fn set_link_latency(&mut self, x: NodeId, y: NodeId, latency: (u64, u64)) {
+        let (a, b) = (x.min(y), x.max(y));
+        match self.link_latency.iter_mut().find(|l| l.a == a && l.b == b) {
+            Some(l) => l.latency = latency,
+            None => self.link_latency.push(LinkLatency { a, b, latency }),
+        }
     }
 
     /// Can a message go from `from` to `to` right now?
@@ -201,12 +323,8 @@ impl Network {
 
     /// Remove every in-flight message from or to `node` (it crashed).
     pub fn drop_node(&mut self, node: NodeId) -> Vec<InFlight> {
-        let keys: Vec<(u64, u64)> = self
-            .in_flight
-            .iter()
-            .filter(|(_, m)| m.msg.from == node || m.msg.to == node)
-            .map(|(k, _)| *k)
-            .collect();
+        let keys: Vec<(u64, u64)> =
+            self.in_flight.iter().filter(|(_, m)| m.msg.from == node || m.msg.to == node).map(|(k, _)| *k).collect();
         let mut out = Vec::new();
         for k in keys {
             if let Some(m) = self.in_flight.remove(&k) {
@@ -341,5 +459,84 @@ mod tests {
         assert!(net.drop_message(a).is_none(), "already gone");
         let arrivals = net.due(100, |n| n != 3);
         assert!(matches!(arrivals.as_slice(), [Arrival::Drop(_, "crashed")]));
+    }
+
+    /// The delays of `n` messages from `from` to `to`, sent at time 0.
+    fn delays(net: &mut Network, from: NodeId, to: NodeId, n: usize, rng: &mut Rng) -> Vec<u64> {
+        (0..n).map(|_| net.send(0, msg(from, to), rng).remove(0)).map(|m| m.deliver_ms - m.send_ms).collect()
+    }
+
+    #[test]
+    fn zone_pair_latency_applies_both_ways_and_the_base_within_a_zone() {
+        let mut net = Network::new();
+        net.latency = (2, 3);
+        net.set_zone("us", &[1, 2, 3]);
+        net.set_zone("eu", &[4, 5]);
+        net.set_zone_latency("us", "eu", (40, 45));
+        let mut rng = Rng::new(7);
+        for (from, to) in [(1, 4), (5, 2), (3, 5)] {
+            assert!(delays(&mut net, from, to, 50, &mut rng).iter().all(|d| (40..=45).contains(d)), "n{from}->n{to}");
+        }
+        for (from, to) in [(1, 2), (3, 1), (4, 5)] {
+            assert!(delays(&mut net, from, to, 50, &mut rng).iter().all(|d| (2..=3).contains(d)), "n{from}->n{to}");
+        }
+        // A server in no zone keeps the base range, to anyone.
+        assert_eq!(net.latency_between(6, 4), (2, 3));
+        // Within a zone, a rule of the zone with itself beats the base.
+        net.set_zone_latency("eu", "eu", (8, 9));
+        assert_eq!(net.latency_between(5, 4), (8, 9));
+        assert_eq!(net.latency_between(1, 2), (2, 3));
+        // Setting the pair again (either way round) replaces the rule.
+        net.set_zone_latency("eu", "us", (60, 60));
+        assert_eq!(net.zone_latency.len(), 2);
+        assert_eq!(net.latency_between(2, 5), (60, 60));
+        assert_eq!((net.zone_latency[0].a.as_str(), net.zone_latency[0].b.as_str()), ("us", "eu"), "as first written");
+    }
+
+    #[test]
+    fn link_beats_zone_beats_base() {
+        let mut net = Network::new();
+        net.latency = (10, 10);
+        net.set_zone("a", &[1, 2]);
+        net.set_zone("b", &[3]);
+        net.set_zone_latency("a", "b", (50, 50));
+        net.set_link_latency(3, 1, (90, 90));
+        assert_eq!(net.latency_between(1, 3), (90, 90), "link");
+        assert_eq!(net.latency_between(3, 1), (90, 90), "link, other way");
+        assert_eq!(net.latency_between(2, 3), (50, 50), "zone pair");
+        assert_eq!(net.latency_between(1, 2), (10, 10), "base within a zone");
+        assert_eq!(net.latency_between(4, 5), (10, 10), "base, no zone");
+        // `set latency A..B` later changes the base only.
+        net.latency = (20, 20);
+        assert_eq!(net.latency_between(1, 2), (20, 20));
+        assert_eq!(net.latency_between(2, 3), (50, 50));
+        let mut rng = Rng::new(1);
+        assert_eq!(delays(&mut net, 1, 3, 3, &mut rng), [90, 90, 90]);
+    }
+
+    #[test]
+    fn rezoning_moves_a_server_and_an_emptied_zone_disappears() {
+        let mut net = Network::new();
+        net.set_zone("us", &[1, 2]);
+        net.set_zone("eu", &[3]);
+        net.set_zone("eu", &[3, 2]);
+        assert_eq!(net.zone_of(2), Some("eu"));
+        assert_eq!(net.zones[0].nodes, [1]);
+        assert_eq!(net.zones[1].nodes, [2, 3], "sorted");
+        net.set_zone("asia", &[1]);
+        assert!(!net.has_zone("us"), "us lost its last server");
+        assert_eq!(net.zones.iter().map(|z| z.name.as_str()).collect::<Vec<_>>(), ["eu", "asia"]);
+    }
+
+    #[test]
+    fn without_rules_the_draws_are_the_base_draws() {
+        // The same RNG stream and the same delays as a network that never
+        // heard of zones: zones alone (no latency rule) change nothing.
+        let mut plain = Network::new();
+        let mut zoned = Network::new();
+        zoned.set_zone("us", &[1, 2]);
+        let (mut r1, mut r2) = (Rng::new(9), Rng::new(9));
+        assert_eq!(delays(&mut plain, 1, 3, 100, &mut r1), delays(&mut zoned, 1, 3, 100, &mut r2));
+        assert_eq!(r1.next_u64(), r2.next_u64());
     }
 }

@@ -136,7 +136,9 @@ impl<K: Ord + Clone + serde::Serialize, V: Clone + serde::Serialize> serde::Seri
     }
 }
 
-impl<'de, K: Ord + Clone + serde::Deserialize<'de>, V: Clone + serde::Deserialize<'de>> serde::Deserialize<'de> for SharedMap<K, V> {
+impl<'de, K: Ord + Clone + serde::Deserialize<'de>, V: Clone + serde::Deserialize<'de>> serde::Deserialize<'de>
+    for SharedMap<K, V>
+{
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = BTreeMap::<K, V>::deserialize(deserializer)?;
         let mut shared = SharedMap::new();

@@ -13,10 +13,11 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use serde::ser::SerializeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use raft_core::{Message, Role};
+use raft_core::{CoreEvent, Message, Role};
 
 /// One thing that happened, at a simulated millisecond.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -30,40 +31,107 @@ pub struct TraceEvent {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum EventKind {
-    MessageSent { id: u64, from: u64, to: u64, #[serde(rename = "type")] ty: String, send_ms: u64, deliver_ms: u64 },
-    MessageDelivered { id: u64, from: u64, to: u64, #[serde(rename = "type")] ty: String },
+    MessageSent {
+        id: u64,
+        from: u64,
+        to: u64,
+        #[serde(rename = "type")]
+        ty: String,
+        send_ms: u64,
+        deliver_ms: u64,
+    },
+    MessageDelivered {
+        id: u64,
+        from: u64,
+        to: u64,
+        #[serde(rename = "type")]
+        ty: String,
+    },
     /// `why`: `loss` | `partition` | `cut` | `crashed` | `user`.
-    MessageDropped { id: u64, from: u64, to: u64, #[serde(rename = "type")] ty: String, why: String },
-    RoleChanged { node: u64, from: String, to: String, term: u64, reason: Value },
-    TermChanged { node: u64, from: u64, to: u64 },
-    VoteGranted { node: u64, candidate: u64, term: u64, pre_vote: bool, reason: Value },
-    VoteDenied { node: u64, candidate: u64, term: u64, pre_vote: bool, reason: Value },
-    AppendRejected { node: u64, leader: u64, reason: Value },
-    EntriesAppended { node: u64, first_index: u64, last_index: u64 },
-    EntriesTruncated { node: u64, from_index: u64, to_index: u64 },
-    CommitAdvanced { node: u64, from: u64, to: u64 },
-    EntryApplied { node: u64, index: u64, term: u64, command: String },
-    SnapshotTaken { node: u64, index: u64, term: u64 },
-    SnapshotInstalled { node: u64, index: u64, term: u64, from: u64 },
-    SnapshotSent { node: u64, to: u64, index: u64 },
-    ProposalDropped { node: u64, reason: Value },
-    ReadRejected { node: u64, ctx: u64, reason: Value },
-    TransferStarted { node: u64, to: u64 },
-    TransferAborted { node: u64, to: u64 },
-    MembershipChanged { node: u64, index: u64 },
-    Crash { node: u64 },
-    Restart { node: u64 },
+    MessageDropped {
+        id: u64,
+        from: u64,
+        to: u64,
+        #[serde(rename = "type")]
+        ty: String,
+        why: String,
+    },
+    EntryApplied {
+        node: u64,
+        index: u64,
+        term: u64,
+        command: String,
+    },
+    Crash {
+        node: u64,
+    },
+    Restart {
+        node: u64,
+    },
+    /// A disk write started or queued (`set disk-latency`): durable at
+    /// `done_ms`, covering `readies` Readies so far (group commit adds more).
+    DiskWrite {
+        node: u64,
+        done_ms: u64,
+        readies: u64,
+    },
+    /// A disk write completed: the `readies` Readies it covered take effect.
+    DiskWriteDone {
+        node: u64,
+        readies: u64,
+    },
+    /// A crash lost the disk writes not yet complete.
+    DiskWritesLost {
+        node: u64,
+        writes: u64,
+        readies: u64,
+    },
     /// A node created by `add` / `reconfigure`.
-    NodeAdded { node: u64 },
-    Partition { groups: Vec<Vec<u64>> },
+    NodeAdded {
+        node: u64,
+    },
+    Partition {
+        groups: Vec<Vec<u64>>,
+    },
     Heal,
-    Cut { from: u64, to: u64 },
-    Uncut { from: u64, to: u64 },
-    ClientInvoke { client: u64, op: String, key: String, value: Option<String>, node: Option<u64> },
-    ClientReturn { client: u64, op: String, key: String, result: Option<String> },
-    Violation { invariant: String, message: String },
-    Failure { line: u32, message: String },
-    Command { text: String, line: u32 },
+    Cut {
+        from: u64,
+        to: u64,
+    },
+    Uncut {
+        from: u64,
+        to: u64,
+    },
+    ClientInvoke {
+        client: u64,
+        op: String,
+        key: String,
+        value: Option<String>,
+        node: Option<u64>,
+    },
+    ClientReturn {
+        client: u64,
+        op: String,
+        key: String,
+        result: Option<String>,
+    },
+    Violation {
+        invariant: String,
+        message: String,
+    },
+    Failure {
+        line: u32,
+        message: String,
+    },
+    Command {
+        text: String,
+        line: u32,
+    },
+    /// What raft-core reported on server `node`, carried as it is (see
+    /// [`CoreRecord`]): serialized flat like the events above,
+    /// `{"kind": "role-changed", "node": 1, "from": "follower", ...}`.
+    #[serde(untagged)]
+    Core(CoreRecord),
 }
 
 /// The lower-case role names of the view model.
@@ -146,6 +214,170 @@ pub fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
         hash = hash.wrapping_mul(FNV_PRIME);
     }
     hash
+}
+
+/// A raft-core event on server `node`, kept as the core reported it.
+///
+/// [`CoreRecord::fields`] is the one place that writes a core event's fields
+/// down, in order: the JSON a viewer reads (`Serialize`) and the trace hash
+/// ([`TraceEvent::hash_into`]) both walk it. So a new [`CoreEvent`] needs its
+/// name in [`CoreRecord::kind`] and its fields here, and nothing else.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CoreRecord {
+    pub node: u64,
+    pub event: CoreEvent,
+}
+
+/// Where [`CoreRecord::fields`] writes: a JSON map or the trace hash.
+pub trait Fields {
+    fn u64(&mut self, name: &'static str, v: u64);
+    fn bool(&mut self, name: &'static str, v: bool);
+    fn str(&mut self, name: &'static str, v: &str);
+    fn json(&mut self, name: &'static str, v: &Value);
+}
+
+impl CoreRecord {
+    /// The event's `kind`, as the page's message table names it.
+    pub fn kind(&self) -> &'static str {
+        match self.event {
+            CoreEvent::RoleChanged { .. } => "role-changed",
+            CoreEvent::TermChanged { .. } => "term-changed",
+            CoreEvent::VoteGranted { .. } => "vote-granted",
+            CoreEvent::VoteDenied { .. } => "vote-denied",
+            CoreEvent::AppendRejected { .. } => "append-rejected",
+            CoreEvent::EntriesAppended { .. } => "entries-appended",
+            CoreEvent::EntriesTruncated { .. } => "entries-truncated",
+            CoreEvent::CommitAdvanced { .. } => "commit-advanced",
+            CoreEvent::SnapshotTaken { .. } => "snapshot-taken",
+            CoreEvent::SnapshotInstalled { .. } => "snapshot-installed",
+            CoreEvent::SnapshotSent { .. } => "snapshot-sent",
+            CoreEvent::ProposalDropped { .. } => "proposal-dropped",
+            CoreEvent::ReadRejected { .. } => "read-rejected",
+            CoreEvent::TransferStarted { .. } => "transfer-started",
+            CoreEvent::TransferAborted { .. } => "transfer-aborted",
+            CoreEvent::MembershipChanged { .. } => "membership-changed",
+        }
+    }
+
+    /// `node`, then the event's fields in declaration order; roles as their
+    /// view-model names, reasons as `{ "code": ... }` values.
+    pub fn fields(&self, out: &mut impl Fields) {
+        out.u64("node", self.node);
+        match &self.event {
+            CoreEvent::RoleChanged { from, to, term, reason } => {
+                out.str("from", role_name(*from));
+                out.str("to", role_name(*to));
+                out.u64("term", *term);
+                out.json("reason", &reason_value(reason));
+            }
+            CoreEvent::TermChanged { from, to } | CoreEvent::CommitAdvanced { from, to } => {
+                out.u64("from", *from);
+                out.u64("to", *to);
+            }
+            CoreEvent::VoteGranted { candidate, term, pre_vote } => {
+                out.u64("candidate", *candidate);
+                out.u64("term", *term);
+                out.bool("pre_vote", *pre_vote);
+                out.json("reason", &Value::Null);
+            }
+            CoreEvent::VoteDenied { candidate, term, pre_vote, reason } => {
+                out.u64("candidate", *candidate);
+                out.u64("term", *term);
+                out.bool("pre_vote", *pre_vote);
+                out.json("reason", &reason_value(reason));
+            }
+            CoreEvent::AppendRejected { leader, reason } => {
+                out.u64("leader", *leader);
+                out.json("reason", &reason_value(reason));
+            }
+            CoreEvent::EntriesAppended { first_index, last_index } => {
+                out.u64("first_index", *first_index);
+                out.u64("last_index", *last_index);
+            }
+            CoreEvent::EntriesTruncated { from_index, to_index } => {
+                out.u64("from_index", *from_index);
+                out.u64("to_index", *to_index);
+            }
+            CoreEvent::SnapshotTaken { index, term } => {
+                out.u64("index", *index);
+                out.u64("term", *term);
+            }
+            CoreEvent::SnapshotInstalled { index, term, from } => {
+                out.u64("index", *index);
+                out.u64("term", *term);
+                out.u64("from", *from);
+            }
+            CoreEvent::SnapshotSent { to, index } => {
+                out.u64("to", *to);
+                out.u64("index", *index);
+            }
+            CoreEvent::ProposalDropped { reason } => out.json("reason", &reason_value(reason)),
+            CoreEvent::ReadRejected { ctx, reason } => {
+                out.u64("ctx", *ctx);
+                out.json("reason", &reason_value(reason));
+            }
+            CoreEvent::TransferStarted { to } | CoreEvent::TransferAborted { to } => out.u64("to", *to),
+            CoreEvent::MembershipChanged { index } => out.u64("index", *index),
+        }
+    }
+}
+
+/// The hash ignores names: fields go in by position, as every event's do.
+impl Fields for FieldHasher {
+    fn u64(&mut self, _: &'static str, v: u64) {
+        FieldHasher::u64(self, v);
+    }
+    fn bool(&mut self, _: &'static str, v: bool) {
+        FieldHasher::bool(self, v);
+    }
+    fn str(&mut self, _: &'static str, v: &str) {
+        FieldHasher::str(self, v);
+    }
+    fn json(&mut self, _: &'static str, v: &Value) {
+        FieldHasher::json(self, v);
+    }
+}
+
+/// Writes fields into a serde map, keeping the first error.
+struct MapFields<'a, M: SerializeMap> {
+    map: &'a mut M,
+    error: Option<M::Error>,
+}
+
+impl<M: SerializeMap> MapFields<'_, M> {
+    fn entry<T: Serialize + ?Sized>(&mut self, name: &'static str, v: &T) {
+        if self.error.is_none() {
+            self.error = self.map.serialize_entry(name, v).err();
+        }
+    }
+}
+
+impl<M: SerializeMap> Fields for MapFields<'_, M> {
+    fn u64(&mut self, name: &'static str, v: u64) {
+        self.entry(name, &v);
+    }
+    fn bool(&mut self, name: &'static str, v: bool) {
+        self.entry(name, &v);
+    }
+    fn str(&mut self, name: &'static str, v: &str) {
+        self.entry(name, v);
+    }
+    fn json(&mut self, name: &'static str, v: &Value) {
+        self.entry(name, v);
+    }
+}
+
+impl Serialize for CoreRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("kind", self.kind())?;
+        let mut fields = MapFields { map: &mut map, error: None };
+        self.fields(&mut fields);
+        if let Some(e) = fields.error {
+            return Err(e);
+        }
+        map.end()
+    }
 }
 
 /// Feeds values into a running FNV-1a hash in a platform-independent form:
@@ -236,90 +468,14 @@ impl TraceEvent {
                 h.str(ty);
                 h.str(why);
             }
-            RoleChanged { node, from, to, term, reason } => {
-                h.str("role-changed");
-                h.u64(*node);
-                h.str(from);
-                h.str(to);
-                h.u64(*term);
-                h.json(reason);
-            }
-            TermChanged { node, from, to } => {
-                h.str("term-changed");
-                [*node, *from, *to].iter().for_each(|v| h.u64(*v));
-            }
-            VoteGranted { node, candidate, term, pre_vote, reason } => {
-                h.str("vote-granted");
-                [*node, *candidate, *term].iter().for_each(|v| h.u64(*v));
-                h.bool(*pre_vote);
-                h.json(reason);
-            }
-            VoteDenied { node, candidate, term, pre_vote, reason } => {
-                h.str("vote-denied");
-                [*node, *candidate, *term].iter().for_each(|v| h.u64(*v));
-                h.bool(*pre_vote);
-                h.json(reason);
-            }
-            AppendRejected { node, leader, reason } => {
-                h.str("append-rejected");
-                h.u64(*node);
-                h.u64(*leader);
-                h.json(reason);
-            }
-            EntriesAppended { node, first_index, last_index } => {
-                h.str("entries-appended");
-                [*node, *first_index, *last_index].iter().for_each(|v| h.u64(*v));
-            }
-            EntriesTruncated { node, from_index, to_index } => {
-                h.str("entries-truncated");
-                [*node, *from_index, *to_index].iter().for_each(|v| h.u64(*v));
-            }
-            CommitAdvanced { node, from, to } => {
-                h.str("commit-advanced");
-                [*node, *from, *to].iter().for_each(|v| h.u64(*v));
-            }
             EntryApplied { node, index, term, command } => {
                 h.str("entry-applied");
                 [*node, *index, *term].iter().for_each(|v| h.u64(*v));
                 h.str(command);
             }
-            SnapshotTaken { node, index, term } => {
-                h.str("snapshot-taken");
-                [*node, *index, *term].iter().for_each(|v| h.u64(*v));
-            }
-            SnapshotInstalled { node, index, term, from } => {
-                h.str("snapshot-installed");
-                [*node, *index, *term, *from].iter().for_each(|v| h.u64(*v));
-            }
-            SnapshotSent { node, to, index } => {
-                h.str("snapshot-sent");
-                [*node, *to, *index].iter().for_each(|v| h.u64(*v));
-            }
-            ProposalDropped { node, reason } => {
-                h.str("proposal-dropped");
-                h.u64(*node);
-                h.json(reason);
-            }
-            ReadRejected { node, ctx, reason } => {
-                h.str("read-rejected");
-                h.u64(*node);
-                h.u64(*ctx);
-                h.json(reason);
-            }
-            TransferStarted { node, to } => {
-                h.str("transfer-started");
-                h.u64(*node);
-                h.u64(*to);
-            }
-            TransferAborted { node, to } => {
-                h.str("transfer-aborted");
-                h.u64(*node);
-                h.u64(*to);
-            }
-            MembershipChanged { node, index } => {
-                h.str("membership-changed");
-                h.u64(*node);
-                h.u64(*index);
+            Core(record) => {
+                h.str(record.kind());
+                record.fields(h);
             }
             Crash { node } => {
                 h.str("crash");
@@ -328,6 +484,18 @@ impl TraceEvent {
             Restart { node } => {
                 h.str("restart");
                 h.u64(*node);
+            }
+            DiskWrite { node, done_ms, readies } => {
+                h.str("disk-write");
+                [*node, *done_ms, *readies].iter().for_each(|v| h.u64(*v));
+            }
+            DiskWriteDone { node, readies } => {
+                h.str("disk-write-done");
+                [*node, *readies].iter().for_each(|v| h.u64(*v));
+            }
+            DiskWritesLost { node, writes, readies } => {
+                h.str("disk-writes-lost");
+                [*node, *writes, *readies].iter().for_each(|v| h.u64(*v));
             }
             NodeAdded { node } => {
                 h.str("node-added");
@@ -433,7 +601,15 @@ impl Default for Trace {
 
 impl Trace {
     pub fn new(keep: bool) -> Trace {
-        Trace { hash: FNV_OFFSET, count: 0, keep, limit: PENDING_LIMIT, dropped: 0, pending: Vec::new(), sent: Vec::new() }
+        Trace {
+            hash: FNV_OFFSET,
+            count: 0,
+            keep,
+            limit: PENDING_LIMIT,
+            dropped: 0,
+            pending: Vec::new(),
+            sent: Vec::new(),
+        }
     }
 
     /// Record an event. `command` and `failure` events are kept for viewers
@@ -511,6 +687,32 @@ mod tests {
     use raft_core::VoteDenied;
 
     #[test]
+    fn core_events_serialize_flat_beside_their_kind() {
+        let e = TraceEvent {
+            time_ms: 5,
+            kind: EventKind::Core(CoreRecord {
+                node: 1,
+                event: CoreEvent::RoleChanged {
+                    from: Role::Follower,
+                    to: Role::Candidate,
+                    term: 2,
+                    reason: raft_core::RoleChangeReason::Forced,
+                },
+            }),
+        };
+        let expected = serde_json::json!({
+            "time_ms": 5, "kind": "role-changed", "node": 1, "from": "follower", "to": "candidate", "term": 2,
+            "reason": { "code": "forced" }
+        });
+        assert_eq!(serde_json::to_value(&e).unwrap(), expected);
+        let granted = CoreRecord { node: 3, event: CoreEvent::VoteGranted { candidate: 1, term: 2, pre_vote: true } };
+        let expected = serde_json::json!({
+            "kind": "vote-granted", "node": 3, "candidate": 1, "term": 2, "pre_vote": true, "reason": null
+        });
+        assert_eq!(serde_json::to_value(EventKind::Core(granted)).unwrap(), expected);
+    }
+
+    #[test]
     fn fnv_known_values() {
         // Published FNV-1a 64 test vectors.
         assert_eq!(fnv1a(FNV_OFFSET, b""), 0xcbf29ce484222325);
@@ -551,12 +753,21 @@ mod tests {
         };
         assert_ne!(hash(put("ab", Some("c"))), hash(put("a", Some("bc"))), "strings are length-prefixed");
         assert_ne!(hash(put("a", Some(""))), hash(put("a", None)), "Some(\"\") is not None");
-        let denied = |last_index: u64| EventKind::VoteDenied {
-            node: 1,
-            candidate: 2,
-            term: 3,
-            pre_vote: false,
-            reason: reason_value(&VoteDenied::LogBehind { candidate_last_term: 1, candidate_last_index: 2, last_term: 3, last_index }),
+        let denied = |last_index: u64| {
+            EventKind::Core(CoreRecord {
+                node: 1,
+                event: CoreEvent::VoteDenied {
+                    candidate: 2,
+                    term: 3,
+                    pre_vote: false,
+                    reason: VoteDenied::LogBehind {
+                        candidate_last_term: 1,
+                        candidate_last_index: 2,
+                        last_term: 3,
+                        last_index,
+                    },
+                },
+            })
         };
         assert_ne!(hash(denied(4)), hash(denied(5)), "reason fields are hashed");
         assert_ne!(hash(EventKind::Crash { node: 1 }), hash(EventKind::Restart { node: 1 }), "the kind is hashed");
@@ -578,7 +789,10 @@ mod tests {
 
     #[test]
     fn event_json_shape() {
-        let e = TraceEvent { time_ms: 5, kind: EventKind::MessageDropped { id: 3, from: 1, to: 2, ty: "AppendEntries".into(), why: "loss".into() } };
+        let e = TraceEvent {
+            time_ms: 5,
+            kind: EventKind::MessageDropped { id: 3, from: 1, to: 2, ty: "AppendEntries".into(), why: "loss".into() },
+        };
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["kind"], "message-dropped");
         assert_eq!(v["type"], "AppendEntries");
@@ -587,7 +801,12 @@ mod tests {
 
     #[test]
     fn reasons_become_codes() {
-        let r = reason_value(&VoteDenied::LogBehind { candidate_last_term: 1, candidate_last_index: 2, last_term: 3, last_index: 4 });
+        let r = reason_value(&VoteDenied::LogBehind {
+            candidate_last_term: 1,
+            candidate_last_index: 2,
+            last_term: 3,
+            last_index: 4,
+        });
         assert_eq!(r["code"], "log-behind");
         assert_eq!(r["last_term"], 3);
         assert_eq!(reason_value(&VoteDenied::NotVoter)["code"], "not-voter");
@@ -601,7 +820,12 @@ mod tests {
             from: 1,
             to: 2,
             term,
-            body: raft_core::MessageBody::RequestVote { last_log_index: 0, last_log_term: 0, pre_vote: false, transfer: false },
+            body: raft_core::MessageBody::RequestVote {
+                last_log_index: 0,
+                last_log_term: 0,
+                pre_vote: false,
+                transfer: false,
+            },
         };
         let mut trace = Trace::new(true);
         let mut checkpoint = None;

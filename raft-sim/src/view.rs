@@ -34,6 +34,9 @@ pub struct View {
     pub history_total: u64,
     pub in_flight: Vec<InFlightView>,
     pub network: NetworkView,
+    /// Extension (issue 12): where the servers sit, in the order the zones
+    /// were first named; a server is in at most one. Empty by default.
+    pub zones: Vec<ZoneView>,
     pub setup: SetupView,
     pub members: Vec<NodeId>,
     /// The up node that is leader in the highest term (`World::leader`, the
@@ -45,6 +48,15 @@ pub struct View {
     pub trace_events: u64,
     /// Invariants the scenario expects to fire (`# expect-violation:`).
     pub expected_violations: Vec<String>,
+    /// `set disk-latency`, `set group-commit` (crate::disk).
+    pub disk: DiskSettingsView,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DiskSettingsView {
+    /// `[0, 0]`: persisting is instant.
+    pub latency_ms: [u64; 2],
+    pub group_commit: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -86,6 +98,9 @@ pub struct ProgressView {
     pub next_index: u64,
     pub match_index: u64,
     pub state: &'static str,
+    /// AppendEntries carrying entries sent to this peer and not yet
+    /// acknowledged (capped by `set max-inflight` / `set pipeline off`).
+    pub inflight: usize,
     pub is_learner: bool,
 }
 
@@ -117,6 +132,22 @@ pub struct NodeView {
     pub votes_granted: Vec<NodeId>,
     /// Empty while the node is down.
     pub quorum: Vec<QuorumView>,
+    /// Its disk (`set disk-latency`): idle and all zero with an instant disk.
+    pub disk: DiskView,
+}
+
+/// A server's disk writes in progress (crate::disk).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DiskView {
+    /// Readies waiting for a write (their messages, applies and reads are held).
+    pub pending: u64,
+    /// Writes queued, the one in progress included.
+    pub writes: u64,
+    /// The write in progress: started at, durable at.
+    pub write_started_ms: Option<u64>,
+    pub write_done_ms: Option<u64>,
+    /// When the last queued write completes.
+    pub busy_until_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -279,6 +310,33 @@ pub struct NetworkView {
     pub duplicate: f64,
     pub partition: Option<Vec<Vec<NodeId>>>,
     pub cuts: Vec<[NodeId; 2]>,
+    /// Extension (issue 12, where replicas sit): latency rules more specific
+    /// than `latency_ms`, in the order they were first set. Empty by default.
+    pub zone_latency: Vec<ZoneLatencyView>,
+    pub link_latency: Vec<LinkLatencyView>,
+}
+
+/// A named group of servers (`zone NAME nA nB …`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ZoneView {
+    pub name: String,
+    pub nodes: Vec<NodeId>,
+}
+
+/// `set latency zone A <-> zone B LO..HI` (A = B: within the zone).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ZoneLatencyView {
+    pub a: String,
+    pub b: String,
+    pub latency_ms: [u64; 2],
+}
+
+/// `set latency nA <-> nB LO..HI`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LinkLatencyView {
+    pub a: NodeId,
+    pub b: NodeId,
+    pub latency_ms: [u64; 2],
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -292,6 +350,11 @@ pub struct SetupView {
     pub snapshot_threshold: u64,
     pub read_mode: &'static str,
     pub max_entries: u64,
+    /// Extension: batching and pipelining (`set batch-delay`, `set pipeline`,
+    /// `set max-inflight`; null max_inflight = unlimited).
+    pub batch_delay_ms: u64,
+    pub pipeline: bool,
+    pub max_inflight: Option<u64>,
     /// Extension: the break-Raft switches that are on (`set bug NAME on`),
     /// so the page can say loudly that this run is deliberately broken.
     pub bugs: Vec<&'static str>,
@@ -367,6 +430,18 @@ pub fn log_window(world: &World, id: NodeId, from: u64, count: u64) -> Vec<LogEn
     entry_views(entries.range((lo - first) as usize..(hi - first) as usize))
 }
 
+fn disk_view(node: &Node) -> DiskView {
+    let d = &node.disk;
+    let head = d.writes.front();
+    DiskView {
+        pending: d.pending() as u64,
+        writes: d.writes.len() as u64,
+        write_started_ms: head.map(|w| w.start_ms),
+        write_done_ms: head.map(|w| w.done_ms),
+        busy_until_ms: d.busy_until_ms(),
+    }
+}
+
 fn node_view(node: &Node, limits: Limits) -> NodeView {
     let (snap, entries) = node.log();
     let shown_from = match limits.log_tail {
@@ -374,10 +449,9 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
         None => 0,
     };
     let log = entry_views(entries.range(shown_from..entries.len()));
-    let log_from = entries.get(shown_from).map_or_else(
-        || snap.map_or(0, |s| s.last_included_index) + entries.len() as u64 + 1,
-        |e| e.index,
-    );
+    let log_from = entries
+        .get(shown_from)
+        .map_or_else(|| snap.map_or(0, |s| s.last_included_index) + entries.len() as u64 + 1, |e| e.index);
     let snapshot_index = snap.map_or(0, |s| s.last_included_index);
     let snapshot_term = snap.map_or(0, |s| s.last_included_term);
     match &node.raw {
@@ -417,6 +491,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                             ProgressState::Replicate => "replicate",
                             ProgressState::Snapshot => "snapshot",
                         },
+                        inflight: p.inflight,
                         is_learner: p.is_learner,
                     })
                     .collect(),
@@ -436,6 +511,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                         have: q.have,
                     })
                     .collect(),
+                disk: disk_view(node),
             }
         }
         None => {
@@ -467,6 +543,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                 transfer_target: None,
                 votes_granted: Vec::new(),
                 quorum: Vec::new(),
+                disk: DiskView::default(),
             }
         }
     }
@@ -498,11 +575,9 @@ fn message_detail(body: &MessageBody) -> (Option<u64>, Option<bool>, String) {
         MessageBody::AppendEntriesResponse { success, match_index, .. } => {
             (None, Some(*success), format!("match={}", match_index))
         }
-        MessageBody::InstallSnapshot { snapshot } => (
-            None,
-            None,
-            format!("snapshot={}/{}", snapshot.last_included_index, snapshot.last_included_term),
-        ),
+        MessageBody::InstallSnapshot { snapshot } => {
+            (None, None, format!("snapshot={}/{}", snapshot.last_included_index, snapshot.last_included_term))
+        }
         MessageBody::InstallSnapshotResponse { last_index } => (None, None, format!("last={}", last_index)),
         MessageBody::TimeoutNow => (None, None, String::new()),
     }
@@ -575,7 +650,20 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
             duplicate: w.network.duplicate,
             partition: w.network.partition.clone(),
             cuts: w.network.cuts.iter().map(|(a, b)| [*a, *b]).collect(),
+            zone_latency: w
+                .network
+                .zone_latency
+                .iter()
+                .map(|z| ZoneLatencyView { a: z.a.clone(), b: z.b.clone(), latency_ms: [z.latency.0, z.latency.1] })
+                .collect(),
+            link_latency: w
+                .network
+                .link_latency
+                .iter()
+                .map(|l| LinkLatencyView { a: l.a, b: l.b, latency_ms: [l.latency.0, l.latency.1] })
+                .collect(),
         },
+        zones: w.network.zones.iter().map(|z| ZoneView { name: z.name.clone(), nodes: z.nodes.clone() }).collect(),
         setup: SetupView {
             cluster: setup.cluster,
             seed: setup.seed,
@@ -590,6 +678,9 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
                 ReadMode::Lease => "lease",
             },
             max_entries: setup.max_entries,
+            batch_delay_ms: setup.batch_delay,
+            pipeline: setup.pipeline,
+            max_inflight: setup.max_inflight,
             bugs: setup.bugs.enabled(),
         },
         members: w.nodes.keys().copied().collect(),
@@ -598,5 +689,6 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
         trace_hash: alloc::format!("{:016x}", w.trace.hash),
         trace_events: w.trace.count,
         expected_violations: runner.expected_violations.iter().cloned().collect(),
+        disk: DiskSettingsView { latency_ms: [w.disk.latency.0, w.disk.latency.1], group_commit: w.disk.group_commit },
     }
 }

@@ -22,13 +22,14 @@ use raft_core::{
 };
 
 use crate::client::Clients;
-use crate::invariants::Checker;
+use crate::disk::{Disk, DiskSettings, Held, Placement};
+use crate::invariants::{commit_decisions, Checker};
 use crate::kv::{Kv, KvCommand};
+use crate::metrics::Metrics;
 use crate::network::{Arrival, InFlight, Network};
 use crate::rng::{mix, Rng};
 use crate::scenario::ast::{ReadMode, Setup};
-use crate::metrics::Metrics;
-use crate::trace::{reason_value, role_name, EventKind, Trace};
+use crate::trace::{CoreRecord, EventKind, Trace};
 
 /// Search budget of the once-a-second linearizability check in `step`: small,
 /// so a key whose operations overlap without pause (nothing settles) costs a
@@ -57,6 +58,12 @@ pub struct Node {
     pub initial_voters: Vec<NodeId>,
     /// Reads confirmed by the leader, waiting for `applied >= index`.
     pub reads: Vec<ReadState>,
+    /// Writes of `storage` in progress (crate::disk); always idle with an instant disk.
+    pub disk: Disk,
+    /// The commit index as far as it has taken effect: the last entry handed
+    /// out for applying by a Ready whose write is complete (the core's commit
+    /// index may be ahead while the disk writes).
+    pub commit_released: Index,
 }
 
 impl Node {
@@ -98,7 +105,11 @@ pub fn entry_in(entries: &LogEntries, index: Index) -> Option<&Entry> {
         return None;
     }
     let e = entries.get((index - first) as usize)?;
-    if e.index == index { Some(e) } else { entries.iter().find(|e| e.index == index) }
+    if e.index == index {
+        Some(e)
+    } else {
+        entries.iter().find(|e| e.index == index)
+    }
 }
 
 /// How an entry reads in the page and in `--json` logs: `noop`, `put x 1`,
@@ -140,6 +151,11 @@ pub struct World {
     pub checker: Checker,
     /// What the run costs (latencies, rates, elections): observes, never acts.
     pub metrics: Metrics,
+    /// `set disk-latency`, `set group-commit` (crate::disk).
+    pub disk: DiskSettings,
+    /// Draws disk latencies, apart from `rng` so that an instant disk (which
+    /// never draws) leaves every other draw, and so every trace, as before.
+    pub disk_rng: Rng,
 }
 
 impl World {
@@ -158,6 +174,8 @@ impl World {
             trace: Trace::new(false),
             checker: Checker::default(),
             metrics: Metrics::default(),
+            disk: DiskSettings::default(),
+            disk_rng: Rng::new(mix(setup.seed ^ 0xD15C_0000_F5C7)),
         };
         let n = (setup.cluster as NodeId).clamp(1, MAX_NODES);
         let voters: Vec<NodeId> = (1..=n).collect();
@@ -185,6 +203,8 @@ impl World {
                 incarnation: 0,
                 initial_voters,
                 reads: Vec::new(),
+                disk: Disk::default(),
+                commit_released: 0,
             },
         );
     }
@@ -256,7 +276,12 @@ impl World {
         node.kv = Kv::new();
         node.applied = 0;
         node.reads.clear();
+        node.commit_released = 0;
+        let (writes, readies) = node.disk.lose();
         self.emit(EventKind::Crash { node: id });
+        if writes > 0 {
+            self.emit(EventKind::DiskWritesLost { node: id, writes: writes as u64, readies: readies as u64 });
+        }
         for m in self.network.drop_node(id) {
             self.trace_drop(&m, "crashed");
         }
@@ -273,7 +298,9 @@ impl World {
         let config = self.config(id, node.initial_voters.clone(), incarnation);
         let node = self.nodes.get_mut(&id).expect("checked above");
         node.incarnation = incarnation;
-        node.raw = Some(RawNode::restart(config, node.storage.clone()));
+        let raw = RawNode::restart(config, node.storage.clone());
+        node.commit_released = raw.commit_index();
+        node.raw = Some(raw);
         // The state machine is rebuilt: the snapshot now, the log as the
         // restarted node learns the commit index again.
         let (kv, applied) = match &node.storage.snapshot {
@@ -318,6 +345,7 @@ impl World {
                 Arrival::Drop(m, why) => self.trace_drop(&m, why),
             }
         }
+        self.complete_disk_writes();
         for node in self.nodes.values_mut() {
             if let Some(raw) = node.raw.as_mut() {
                 raw.tick();
@@ -366,6 +394,60 @@ impl World {
             return false;
         }
         let rd = raw.ready();
+        if self.disk.is_instant() && node.disk.is_idle() {
+            // Persisting is instant: the whole contract at once, as ever.
+            self.finish_ready(id, rd, None);
+            return true;
+        }
+
+        // The disk takes time (crate::disk). The core's account of what it
+        // decided belongs to now; the rest waits for the write.
+        let commits = commit_decisions(id, &rd.events, &self.nodes);
+        for ev in &rd.events {
+            let kind = EventKind::Core(CoreRecord { node: id, event: ev.clone() });
+            self.emit(kind);
+        }
+        let held = Held { ready: rd, commits };
+        let node = self.nodes.get_mut(&id).expect("exists");
+        match node.disk.submit(now, held, &self.disk, &mut self.disk_rng) {
+            Placement::Now(held) => self.finish_ready(id, held.ready, Some(held.commits)),
+            Placement::NewWrite { done_ms } => {
+                let readies = node.disk.writes.back().map_or(0, |w| w.held.len()) as u64;
+                self.emit(EventKind::DiskWrite { node: id, done_ms, readies });
+            }
+            Placement::Joined { .. } => {}
+        }
+        true
+    }
+
+    /// Complete the disk writes due now, oldest first, and let the Readies
+    /// they cover take effect.
+    fn complete_disk_writes(&mut self) {
+        let now = self.now;
+        let ids: Vec<NodeId> = self.nodes.iter().filter(|(_, n)| !n.disk.is_idle()).map(|(id, _)| *id).collect();
+        for id in ids {
+            let done = self.nodes.get_mut(&id).expect("exists").disk.complete(now);
+            for write in done {
+                self.emit(EventKind::DiskWriteDone { node: id, readies: write.held.len() as u64 });
+                for held in write.held {
+                    self.finish_ready(id, held.ready, Some(held.commits));
+                }
+            }
+        }
+    }
+
+    /// The contract for one `Ready` of node `id` once it may take effect:
+    /// persist, send, apply, advance. `commits` is `None` when the Ready is
+    /// handled as it is handed out (its core events are traced here), else
+    /// the commit decisions taken when it was (already traced).
+    fn finish_ready(
+        &mut self,
+        id: NodeId,
+        rd: raft_core::Ready,
+        commits: Option<Vec<crate::invariants::CommitDecision>>,
+    ) {
+        let now = self.now;
+        let node = self.nodes.get_mut(&id).expect("exists");
 
         // 1. Persist: hard state, snapshot, then entries (truncating a
         //    conflicting suffix first). Nothing is sent before this.
@@ -375,16 +457,21 @@ impl World {
             self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
         }
 
-        let new_violations = self.checker.on_ready_events(now, id, &rd.events, &self.nodes);
+        let new_violations = match &commits {
+            None => self.checker.on_ready_events(now, id, &rd.events, &self.nodes),
+            Some(decisions) => self.checker.check_commit_decisions(now, id, decisions, &self.nodes),
+        };
         for v in new_violations {
             self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
         }
 
         // The core's own account of what happened (before the messages it
         // led to), for the trace.
-        for ev in &rd.events {
-            let kind = core_event(id, ev);
-            self.emit(kind);
+        if commits.is_none() {
+            for ev in &rd.events {
+                let kind = EventKind::Core(CoreRecord { node: id, event: ev.clone() });
+                self.emit(kind);
+            }
         }
 
         // 2. Send.
@@ -428,6 +515,9 @@ impl World {
 
         // 4. Acknowledge.
         let node = self.nodes.get_mut(&id).expect("exists");
+        let installed = rd.snapshot.as_ref().filter(|_| rd.snapshot_install).map(|s| s.last_included_index);
+        let handed_out = rd.committed_entries.last().map(|e| e.index);
+        node.commit_released = node.commit_released.max(installed.unwrap_or(0)).max(handed_out.unwrap_or(0));
         let raw = node.raw.as_mut().expect("up");
         raw.advance(&rd);
 
@@ -439,7 +529,6 @@ impl World {
                 raw.compact(node.applied, node.kv.snapshot());
             }
         }
-        true
     }
 
     fn apply_entry(&mut self, id: NodeId, entry: &Entry) {
@@ -451,7 +540,14 @@ impl World {
         if let EntryKind::Command(data) = &entry.kind {
             if let Some(cmd) = KvCommand::decode(data) {
                 let applied = node.kv.apply_checked(&cmd, !self.setup.bugs.no_dedup);
-                vs.extend(self.checker.on_command_applied(now, id, node.incarnation, applied.client, applied.seq, applied.fresh));
+                vs.extend(self.checker.on_command_applied(
+                    now,
+                    id,
+                    node.incarnation,
+                    applied.client,
+                    applied.seq,
+                    applied.fresh,
+                ));
                 applied_result = Some((cmd.clone(), applied));
             }
         }
@@ -523,6 +619,9 @@ fn core_config(setup: &Setup, id: NodeId, initial_voters: Vec<NodeId>, seed: u64
     c.pre_vote = setup.prevote;
     c.check_quorum = setup.check_quorum;
     c.max_entries_per_message = usize::try_from(setup.max_entries).unwrap_or(usize::MAX);
+    c.batch_delay = setup.batch_delay;
+    c.pipeline = setup.pipeline;
+    c.max_inflight = setup.max_inflight.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
     c.bugs = setup.bugs;
     c.read_mode = match setup.read_mode {
         ReadMode::Lease => CoreReadMode::Lease,
@@ -537,54 +636,4 @@ fn core_config(setup: &Setup, id: NodeId, initial_voters: Vec<NodeId>, seed: u64
 /// with the line that set it, instead of running with adjusted timings.
 pub fn validate_setup(setup: &Setup) -> Result<(), &'static str> {
     core_config(setup, 1, Vec::new(), 0).validate()
-}
-
-/// A core event as a trace event of node `id`.
-fn core_event(id: NodeId, ev: &CoreEvent) -> EventKind {
-    match ev {
-        CoreEvent::RoleChanged { from, to, term, reason } => EventKind::RoleChanged {
-            node: id,
-            from: role_name(*from).to_string(),
-            to: role_name(*to).to_string(),
-            term: *term,
-            reason: reason_value(reason),
-        },
-        CoreEvent::TermChanged { from, to } => EventKind::TermChanged { node: id, from: *from, to: *to },
-        CoreEvent::VoteGranted { candidate, term, pre_vote } => EventKind::VoteGranted {
-            node: id,
-            candidate: *candidate,
-            term: *term,
-            pre_vote: *pre_vote,
-            reason: serde_json::Value::Null,
-        },
-        CoreEvent::VoteDenied { candidate, term, pre_vote, reason } => EventKind::VoteDenied {
-            node: id,
-            candidate: *candidate,
-            term: *term,
-            pre_vote: *pre_vote,
-            reason: reason_value(reason),
-        },
-        CoreEvent::AppendRejected { leader, reason } => {
-            EventKind::AppendRejected { node: id, leader: *leader, reason: reason_value(reason) }
-        }
-        CoreEvent::EntriesAppended { first_index, last_index } => {
-            EventKind::EntriesAppended { node: id, first_index: *first_index, last_index: *last_index }
-        }
-        CoreEvent::EntriesTruncated { from_index, to_index } => {
-            EventKind::EntriesTruncated { node: id, from_index: *from_index, to_index: *to_index }
-        }
-        CoreEvent::CommitAdvanced { from, to } => EventKind::CommitAdvanced { node: id, from: *from, to: *to },
-        CoreEvent::SnapshotTaken { index, term } => EventKind::SnapshotTaken { node: id, index: *index, term: *term },
-        CoreEvent::SnapshotInstalled { index, term, from } => {
-            EventKind::SnapshotInstalled { node: id, index: *index, term: *term, from: *from }
-        }
-        CoreEvent::SnapshotSent { to, index } => EventKind::SnapshotSent { node: id, to: *to, index: *index },
-        CoreEvent::ProposalDropped { reason } => EventKind::ProposalDropped { node: id, reason: reason_value(reason) },
-        CoreEvent::ReadRejected { ctx, reason } => {
-            EventKind::ReadRejected { node: id, ctx: *ctx, reason: reason_value(reason) }
-        }
-        CoreEvent::TransferStarted { to } => EventKind::TransferStarted { node: id, to: *to },
-        CoreEvent::TransferAborted { to } => EventKind::TransferAborted { node: id, to: *to },
-        CoreEvent::MembershipChanged { index } => EventKind::MembershipChanged { node: id, index: *index },
-    }
 }

@@ -7,15 +7,16 @@
 
 use std::path::PathBuf;
 
+use raft_sim::run_text;
 use raft_sim::scenario::ast::{Command, Located};
 use raft_sim::scenario::lesson::{is_lesson, parse_lesson, Lesson};
 use raft_sim::scenario::parse::{parse_line, parse_script, ParseContext};
 use raft_sim::scenario::run::{eval, Runner};
-use raft_sim::run_text;
 
 fn lesson_files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../lessons");
-    let rd = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e} (the course folder is missing)", dir.display()));
+    let rd =
+        std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e} (the course folder is missing)", dir.display()));
     let mut files: Vec<PathBuf> =
         rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "raft")).collect();
     files.sort();
@@ -40,7 +41,10 @@ fn every_lesson_passes_headless_and_is_deterministic() {
         let stem = name.trim_end_matches(".raft");
         let (nn, slug) = stem.split_once('-').unwrap_or(("", ""));
         assert!(nn.len() == 2 && nn.chars().all(|c| c.is_ascii_digit()), "{name}: not NN-slug.raft");
-        assert!(!slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{name}: bad slug");
+        assert!(
+            !slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{name}: bad slug"
+        );
         assert!(!numbers.contains(&nn.to_string()), "{name}: lesson number {nn} used twice");
         numbers.push(nn.to_string());
 
@@ -57,7 +61,11 @@ fn every_lesson_passes_headless_and_is_deterministic() {
             }
         }
         if first.fired() != first.expected_violations {
-            problems.push(format!("{name}: expected violations {:?}, fired {:?}", first.expected_violations, first.fired()));
+            problems.push(format!(
+                "{name}: expected violations {:?}, fired {:?}",
+                first.expected_violations,
+                first.fired()
+            ));
         }
         let again = run_text(&text).unwrap();
         if first.trace_hash() != again.trace_hash() {
@@ -71,7 +79,9 @@ fn every_lesson_passes_headless_and_is_deterministic() {
 fn live(runner: &Runner, text: &str) -> Located<Command> {
     let members: Vec<u64> = runner.world.nodes.keys().copied().collect();
     let mut ctx = ParseContext::live(members);
-    parse_line(text, 1, &mut ctx).unwrap_or_else(|e| panic!("`{text}`: {}", e.message)).unwrap_or_else(|| panic!("`{text}` is empty"))
+    parse_line(text, 1, &mut ctx)
+        .unwrap_or_else(|e| panic!("`{text}`: {}", e.message))
+        .unwrap_or_else(|| panic!("`{text}` is empty"))
 }
 
 /// The page's way through a lesson: the prelude, then each step's commands,
@@ -98,7 +108,11 @@ fn playing_step_by_step_gives_the_headless_trace() {
                 let members: Vec<u64> = r.world.nodes.keys().copied().collect();
                 let stated = parse_line(&format!("expect {}", task.condition), 1, &mut ParseContext::live(members));
                 if let Ok(Some(Located { value: Command::Expect(goal), .. })) = stated {
-                    assert!(eval(&r.world, &goal).is_err(), "{name}: the task of step {} is done before the reader acts", k + 1);
+                    assert!(
+                        eval(&r.world, &goal).is_err(),
+                        "{name}: the task of step {} is done before the reader acts",
+                        k + 1
+                    );
                 }
                 for c in task.solution.iter().chain(std::iter::once(&task.until)) {
                     let cmd = live(&r, c);
@@ -118,7 +132,20 @@ fn has_cjk(s: &str) -> bool {
 }
 
 /// Words that make a sentence a claim about the cluster's state.
-const CLAIMS_EN: &[&str] = &["leader", "term", "commit", "applied", "apply", "vote", "majority", "candidate", "follower", "log", "x =", "down"];
+const CLAIMS_EN: &[&str] = &[
+    "leader",
+    "term",
+    "commit",
+    "applied",
+    "apply",
+    "vote",
+    "majority",
+    "candidate",
+    "follower",
+    "log",
+    "x =",
+    "down",
+];
 
 #[test]
 fn every_step_speaks_both_languages_and_backs_its_claims() {
@@ -135,9 +162,15 @@ fn every_step_speaks_both_languages_and_backs_its_claims() {
             // A node name, a number or a state word in the text is a claim; it needs a check.
             let en = s.text.en.to_lowercase();
             let claims = CLAIMS_EN.iter().any(|w| en.contains(w))
-                || en.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.len() >= 2 && w.starts_with('n') && w[1..].chars().all(|c| c.is_ascii_digit()));
+                || en
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| w.len() >= 2 && w.starts_with('n') && w[1..].chars().all(|c| c.is_ascii_digit()));
             if claims && s.task.is_none() {
-                assert!(s.checked, "{at}: step {} talks about the cluster but checks nothing (add an expect/await)", k + 1);
+                assert!(
+                    s.checked,
+                    "{at}: step {} talks about the cluster but checks nothing (add an expect/await)",
+                    k + 1
+                );
             }
             if let Some(t) = &s.task {
                 assert!(has_cjk(&t.hint.zh) && !t.hint.en.is_empty(), "{at}: task hint in both languages");
@@ -161,7 +194,9 @@ fn lesson_errors_are_located() {
     assert_eq!((l, c), (8, 1));
     assert!(m.contains("Chinese"), "{m}");
 
-    let (l, _, m) = err_of(&format!("{HEAD}step\nen: Hi\nzh: 你好\ntask\nen: Crash n1\nzh: 让 n1 崩溃\nhint en: h\nhint zh: 提示\n"));
+    let (l, _, m) = err_of(&format!(
+        "{HEAD}step\nen: Hi\nzh: 你好\ntask\nen: Crash n1\nzh: 让 n1 崩溃\nhint en: h\nhint zh: 提示\n"
+    ));
     assert_eq!(l, 11);
     assert!(m.contains("solution"), "{m}");
 
@@ -178,7 +213,9 @@ fn lesson_errors_are_located() {
     assert!(m.contains("n7 is not in the cluster"), "{m}");
 
     // A command inside a solution is checked like any other, at its own column.
-    let (l, c, m) = err_of(&format!("{HEAD}task\nen: a\nzh: 甲\nhint en: h\nhint zh: 提\nsolution crsh n1\nuntil leader none within 1s\n"));
+    let (l, c, m) = err_of(&format!(
+        "{HEAD}task\nen: a\nzh: 甲\nhint en: h\nhint zh: 提\nsolution crsh n1\nuntil leader none within 1s\n"
+    ));
     assert_eq!((l, c), (13, 10));
     assert!(m.contains("unknown command `crsh`"), "{m}");
 

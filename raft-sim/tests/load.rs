@@ -1,9 +1,9 @@
 //! `load put RATE/s for D [keys N]` (issue 9): parsing, errors with a
 //! location, and what the runner does with it.
 
+use raft_sim::run_text;
 use raft_sim::scenario::ast::Command;
 use raft_sim::scenario::parse::parse_script;
-use raft_sim::run_text;
 
 fn one(text: &str) -> Command {
     let s = parse_script(&format!("cluster 3\n{text}\n")).unwrap_or_else(|e| panic!("{text}: {e:?}"));
@@ -19,7 +19,11 @@ fn error(text: &str) -> (u32, u32, String) {
 #[test]
 fn parses_rate_duration_and_keys() {
     assert_eq!(one("load put 20/s for 2s"), Command::Load { rate: 20, duration: 2000, keys: 5 });
-    assert_eq!(one("load put 1000/s for 2s"), Command::Load { rate: 1000, duration: 2000, keys: 100 }, "a put per key per 100 ms");
+    assert_eq!(
+        one("load put 1000/s for 2s"),
+        Command::Load { rate: 1000, duration: 2000, keys: 100 },
+        "a put per key per 100 ms"
+    );
     assert_eq!(one("load put 1000/s for 500ms keys 3"), Command::Load { rate: 1000, duration: 500, keys: 3 });
 }
 

@@ -2,8 +2,9 @@
 //! computed independently here, from the client history and the trace of a
 //! small run: a leader election, a few writes and reads, a leader crash.
 
+use raft_core::{CoreEvent, Role};
 use raft_sim::scenario::parse::parse_script;
-use raft_sim::trace::EventKind;
+use raft_sim::trace::{CoreRecord, EventKind};
 use raft_sim::Runner;
 
 const SCENARIO: &str = "cluster 3
@@ -56,16 +57,23 @@ fn metrics_match_the_history_and_the_trace() {
     let seconds = view.time_ms as f64 / 1000.0;
 
     // Commit latency: every put that returned, invoke → return.
-    let mut puts: Vec<u64> = view
-        .history
-        .iter()
-        .filter(|h| h.op == "put")
-        .filter_map(|h| h.returned_ms.map(|r| r - h.invoked_ms))
-        .collect();
+    let mut puts: Vec<u64> =
+        view.history.iter().filter(|h| h.op == "put").filter_map(|h| h.returned_ms.map(|r| r - h.invoked_ms)).collect();
     puts.sort_unstable();
     assert_eq!(puts.len(), 4, "{:?}", view.history);
     let lat = m.commit_latency_ms.as_ref().expect("puts returned");
-    assert_eq!((lat.count, lat.p50, lat.p90, lat.p99, lat.max), (4, percentile(&puts, 50), percentile(&puts, 90), percentile(&puts, 99), puts[3]));
+    assert_eq!(
+        (lat.count, lat.p50, lat.p90, lat.p99, lat.max),
+        (4, percentile(&puts, 50), percentile(&puts, 90), percentile(&puts, 99), puts[3])
+    );
+    // The histogram: each put in the bucket of the first bound at or above its latency.
+    let bounds = view.metrics.latency_buckets_ms;
+    let mut by_hand = vec![0; bounds.len() + 1];
+    for l in &puts {
+        by_hand[bounds.iter().position(|b| l <= b).unwrap_or(bounds.len())] += 1;
+    }
+    assert_eq!(lat.buckets, by_hand);
+    assert!(bounds.windows(2).all(|w| w[0] < w[1]), "bounds ascend: {bounds:?}");
     let gets = view.history.iter().filter(|h| h.op == "get" && h.returned_ms.is_some()).count() as u64;
     assert_eq!(m.read_latency_ms.as_ref().map(|l| l.count), Some(gets));
     assert_eq!(m.ops_per_s, ((4 + gets) as f64 / seconds * 100.0).round() / 100.0);
@@ -76,7 +84,15 @@ fn metrics_match_the_history_and_the_trace() {
     }
 
     // Elections: servers that became leader, from the trace.
-    let elected = events.iter().filter(|e| matches!(&e.kind, EventKind::RoleChanged { to, .. } if to == "leader")).count() as u64;
+    let elected = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                &e.kind,
+                EventKind::Core(CoreRecord { event: CoreEvent::RoleChanged { to: Role::Leader, .. }, .. })
+            )
+        })
+        .count() as u64;
     assert_eq!(m.elections, elected);
     assert!(elected >= 2, "the first election and the one after the crash");
 
@@ -92,6 +108,11 @@ fn metrics_match_the_history_and_the_trace() {
     assert_eq!(w.len() as u64, view.time_ms / 500);
     for (k, win) in w.iter().enumerate() {
         assert_eq!((win.from_ms, win.to_ms), (500 * k as u64, 500 * (k as u64 + 1)));
+    }
+    for win in w {
+        for l in [&win.commit_latency_ms, &win.read_latency_ms].into_iter().flatten() {
+            assert_eq!(l.buckets.iter().sum::<u64>(), l.count, "every operation of a window is in one bucket");
+        }
     }
     let in_windows: u64 = w.iter().map(|x| x.elections).sum();
     assert!(in_windows <= m.elections);

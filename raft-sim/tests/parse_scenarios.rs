@@ -40,11 +40,8 @@ fn every_scenario_tells_and_checks_a_story() {
         // A story for a student: it opens with a comment.
         assert!(text.starts_with('#'), "{}: should open with a comment telling its story", f.display());
         // And it asserts the point of the story.
-        let checks = script
-            .commands
-            .iter()
-            .filter(|c| matches!(c.value, Command::Expect(_) | Command::Await { .. }))
-            .count();
+        let checks =
+            script.commands.iter().filter(|c| matches!(c.value, Command::Expect(_) | Command::Await { .. })).count();
         assert!(checks >= 2, "{}: has {checks} expect/await lines", f.display());
     }
 }
@@ -56,11 +53,8 @@ fn expected_violations_are_declared() {
     for f in scenario_files() {
         let name = f.file_name().unwrap().to_string_lossy().into_owned();
         let text = fs::read_to_string(&f).expect("readable");
-        let declared: Vec<&str> = text
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("# expect-violation:"))
-            .map(str::trim)
-            .collect();
+        let declared: Vec<&str> =
+            text.lines().filter_map(|l| l.trim().strip_prefix("# expect-violation:")).map(str::trim).collect();
         if name.starts_with("expect-violation-") {
             assert_eq!(declared.len(), 1, "{name}: needs exactly one `# expect-violation: INVARIANT` line");
             assert!(!declared[0].is_empty(), "{name}: empty invariant name");

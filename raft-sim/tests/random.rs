@@ -23,13 +23,14 @@ fn random_faults_never_break_an_invariant() {
     let mut bad = Vec::new();
     let mut simulated_ms = 0;
     // The default sizes (1..7 servers), then a tenth as many large clusters.
-    let big = Options { nodes: (8, 15), bug: None };
+    let big = Options { nodes: (8, 15), bug: None, disk: false };
     let cases = (first..first + seeds)
         .map(|seed| generate(seed, &Options::default()))
         .chain((first..first + seeds.div_ceil(10)).map(|seed| generate(seed, &big)));
     for case in cases {
         let (seed, text) = (case.seed, case.text);
-        let outcome = run_case(&text, None).unwrap_or_else(|| panic!("generator wrote an invalid scenario (seed {seed}):\n{text}"));
+        let outcome = run_case(&text, None)
+            .unwrap_or_else(|| panic!("generator wrote an invalid scenario (seed {seed}):\n{text}"));
         simulated_ms += outcome.simulated_ms;
         if !outcome.violations.is_empty() {
             // Keep the case for `raft-sim run` to replay.
@@ -38,7 +39,9 @@ fn random_faults_never_break_an_invariant() {
             bad.push(format!(
                 "seed {} (saved as {}): violations {:?}\n--- scenario ---\n{}",
                 seed,
-                path.display(), outcome.violations, text
+                path.display(),
+                outcome.violations,
+                text
             ));
         }
     }
@@ -154,7 +157,7 @@ fn explore_cli_finds_a_bug_and_writes_a_replayable_file() {
     assert!(text.contains("set bug vote-twice on"));
     let replay = std::process::Command::new(bin).args(["run", file]).output().unwrap();
     assert_eq!(replay.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&replay.stdout).contains(&format!("violation at")));
+    assert!(String::from_utf8_lossy(&replay.stdout).contains("violation at"));
     assert!(String::from_utf8_lossy(&replay.stdout).contains(invariant));
 
     let bad = std::process::Command::new(bin).args(["explore", "--nodes", "5..2"]).output().unwrap();

@@ -7,9 +7,10 @@
 
 use std::path::PathBuf;
 
+use raft_core::{CoreEvent, ProposalDropped, Role};
 use raft_sim::client::Op;
 use raft_sim::scenario::parse::parse_script;
-use raft_sim::trace::{EventKind, TraceEvent};
+use raft_sim::trace::{CoreRecord, EventKind, TraceEvent};
 use raft_sim::Runner;
 
 /// Runs `scenarios/NAME.raft` with the trace kept; returns the runner and every event.
@@ -49,8 +50,12 @@ fn command_time(events: &[TraceEvent], prefix: &str) -> u64 {
 fn snapshot_lagging_follower_is_repaired_by_install_snapshot() {
     let (_, ev) = run("snapshot-lagging-follower");
     let restart = command_time(&ev, "restart n3");
-    assert!(kinds(&ev).any(|(t, k)| t < restart && matches!(k, EventKind::SnapshotTaken { node: 1, .. })));
-    let installed = kinds(&ev).any(|(t, k)| t > restart && matches!(k, EventKind::SnapshotInstalled { node: 3, from: 1, .. }));
+    assert!(kinds(&ev).any(|(t, k)| t < restart
+        && matches!(k, EventKind::Core(CoreRecord { node: 1, event: CoreEvent::SnapshotTaken { .. } }))));
+    let installed = kinds(&ev).any(|(t, k)| {
+        t > restart
+            && matches!(k, EventKind::Core(CoreRecord { node: 3, event: CoreEvent::SnapshotInstalled { from: 1, .. } }))
+    });
     assert!(installed, "n3 was not repaired by InstallSnapshot");
 }
 
@@ -59,7 +64,8 @@ fn snapshot_crash_mid_transfer_drops_the_snapshot_then_resends_it() {
     let (_, ev) = run("snapshot-crash-mid-transfer");
     // The second `crash n3` (line after `run 40ms`) is the one mid-transfer:
     // at that very moment an InstallSnapshot to n3 is dropped because n3 crashed.
-    let crashes: Vec<u64> = kinds(&ev).filter(|(_, k)| matches!(k, EventKind::Crash { node: 3 })).map(|(t, _)| t).collect();
+    let crashes: Vec<u64> =
+        kinds(&ev).filter(|(_, k)| matches!(k, EventKind::Crash { node: 3 })).map(|(t, _)| t).collect();
     assert_eq!(crashes.len(), 2, "{crashes:?}");
     let mid = crashes[1];
     let dropped_in_flight = kinds(&ev).any(|(t, k)| {
@@ -67,7 +73,9 @@ fn snapshot_crash_mid_transfer_drops_the_snapshot_then_resends_it() {
             && matches!(k, EventKind::MessageDropped { to: 3, ty, why, .. } if ty == "InstallSnapshot" && why == "crashed")
     });
     assert!(dropped_in_flight, "no InstallSnapshot was in flight when n3 crashed at {mid} ms");
-    let installed_after = kinds(&ev).any(|(t, k)| t > mid && matches!(k, EventKind::SnapshotInstalled { node: 3, .. }));
+    let installed_after = kinds(&ev).any(|(t, k)| {
+        t > mid && matches!(k, EventKind::Core(CoreRecord { node: 3, event: CoreEvent::SnapshotInstalled { .. } }))
+    });
     assert!(installed_after, "the snapshot was not sent again");
 }
 
@@ -75,14 +83,16 @@ fn snapshot_crash_mid_transfer_drops_the_snapshot_then_resends_it() {
 fn restart_from_snapshot_loads_the_snapshot() {
     let (_, ev) = run("restart-from-snapshot");
     let crash = command_time(&ev, "crash n2");
-    assert!(kinds(&ev).any(|(t, k)| t < crash && matches!(k, EventKind::SnapshotTaken { node: 2, .. })));
+    assert!(kinds(&ev).any(|(t, k)| t < crash
+        && matches!(k, EventKind::Core(CoreRecord { node: 2, event: CoreEvent::SnapshotTaken { .. } }))));
 }
 
 #[test]
 fn read_index_refuses_reads_on_the_deposed_leader() {
     let (runner, ev) = run("read-index-deposed-leader");
     // n1 refused at least one read rather than answer from its stale state.
-    assert!(kinds(&ev).any(|(_, k)| matches!(k, EventKind::ReadRejected { node: 1, .. })));
+    assert!(kinds(&ev)
+        .any(|(_, k)| matches!(k, EventKind::Core(CoreRecord { node: 1, event: CoreEvent::ReadRejected { .. } }))));
     // Every read returned, and returned the new value.
     let gets: Vec<_> = runner.world.clients.ops.iter().filter(|o| o.op == Op::Get).collect();
     assert_eq!(gets.len(), 4);
@@ -117,7 +127,14 @@ fn without_prevote_the_isolated_server_deposes_the_leader() {
     let (_, ev) = run("disruptive-server-without-prevote");
     let heal = command_time(&ev, "heal");
     let deposed = kinds(&ev).any(|(t, k)| {
-        t >= heal && matches!(k, EventKind::RoleChanged { node: 1, from, to, .. } if from == "leader" && to == "follower")
+        t >= heal
+            && matches!(
+                k,
+                EventKind::Core(CoreRecord {
+                    node: 1,
+                    event: CoreEvent::RoleChanged { from: Role::Leader, to: Role::Follower, .. }
+                })
+            )
     });
     assert!(deposed);
 }
@@ -132,18 +149,25 @@ fn transfers_use_timeout_now_after_catching_the_target_up() {
                 _ => None,
             })
             .unwrap_or_else(|| panic!("{name}: no TimeoutNow to n{target}"));
-        assert!(kinds(&ev).any(|(_, k)| matches!(k, EventKind::TransferStarted { node: 1, to } if *to == target)));
+        assert!(kinds(&ev).any(|(_, k)| matches!(k, EventKind::Core(CoreRecord { node: 1, event: CoreEvent::TransferStarted { to } }) if *to == target)));
         if name == "transfer" {
             // The proposal made during the transfer was refused for that reason.
             let refused = kinds(&ev).any(|(_, k)| {
-                matches!(k, EventKind::ProposalDropped { node: 1, reason } if reason["code"] == "transfer-in-progress")
+                matches!(
+                    k,
+                    EventKind::Core(CoreRecord {
+                        node: 1,
+                        event: CoreEvent::ProposalDropped { reason: ProposalDropped::TransferInProgress }
+                    })
+                )
             });
             assert!(refused, "n1 accepted a proposal during the transfer");
         }
         if name == "transfer-to-lagging-node" {
             // The lagging target received the missing entries before TimeoutNow.
             let caught_up = kinds(&ev).any(|(t, k)| {
-                t <= timeout_now && matches!(k, EventKind::EntriesAppended { node: 4, last_index, .. } if *last_index >= 11)
+                t <= timeout_now
+                    && matches!(k, EventKind::Core(CoreRecord { node: 4, event: CoreEvent::EntriesAppended { last_index, .. } }) if *last_index >= 11)
             });
             assert!(caught_up, "TimeoutNow sent before n4 had the entries");
         }
@@ -155,11 +179,18 @@ fn figure_8_old_term_entry_on_a_majority_is_overwritten() {
     let (_, ev) = run("figure-8");
     // (c): n3 receives index 2 (x=a, term 1) from n1 in term 3, so x=a is on n1, n2, n3.
     let c = command_time(&ev, "cut n1 -> n2");
-    assert!(kinds(&ev).any(|(t, k)| t > c && matches!(k, EventKind::EntriesAppended { node: 3, first_index: 2, .. })));
+    assert!(kinds(&ev).any(|(t, k)| t > c
+        && matches!(
+            k,
+            EventKind::Core(CoreRecord { node: 3, event: CoreEvent::EntriesAppended { first_index: 2, .. } })
+        )));
     // Never committed or applied anywhere...
     assert!(!kinds(&ev).any(|(_, k)| matches!(k, EventKind::EntryApplied { command, .. } if command == "put x a")));
     // ...and (d): overwritten on n2 by n5's entries.
-    assert!(kinds(&ev).any(|(_, k)| matches!(k, EventKind::EntriesTruncated { node: 2, from_index: 2, .. })));
+    assert!(kinds(&ev).any(|(_, k)| matches!(
+        k,
+        EventKind::Core(CoreRecord { node: 2, event: CoreEvent::EntriesTruncated { from_index: 2, .. } })
+    )));
 }
 
 #[test]
@@ -169,7 +200,13 @@ fn fast_backup_needs_few_rejections() {
     // Rejections by n5 of the new leader n3's AppendEntries (not of the old
     // leader's stale-term ones).
     let rejections = kinds(&ev)
-        .filter(|(t, k)| *t >= heal && matches!(k, EventKind::AppendRejected { node: 5, leader: 3, .. }))
+        .filter(|(t, k)| {
+            *t >= heal
+                && matches!(
+                    k,
+                    EventKind::Core(CoreRecord { node: 5, event: CoreEvent::AppendRejected { leader: 3, .. } })
+                )
+        })
         .count();
     // At least one: n3's optimistic next_index really was past the conflict.
     // 40 conflicting entries; one rejection per entry would be about 40.
@@ -179,7 +216,9 @@ fn fast_backup_needs_few_rejections() {
 #[test]
 fn split_vote_really_splits() {
     let (_, ev) = run("split-vote");
-    let won_term_1 = kinds(&ev).any(|(_, k)| matches!(k, EventKind::RoleChanged { to, term: 1, .. } if to == "leader"));
+    let won_term_1 = kinds(&ev).any(|(_, k)| {
+        matches!(k, EventKind::Core(CoreRecord { event: CoreEvent::RoleChanged { to: Role::Leader, term: 1, .. }, .. }))
+    });
     assert!(!won_term_1, "someone won term 1");
 }
 
@@ -187,7 +226,7 @@ fn split_vote_really_splits() {
 fn new_leader_answers_reads_only_after_its_noop_commits() {
     let (runner, ev) = run("new-leader-read-waits-for-noop");
     let noop_committed = kinds(&ev)
-        .find_map(|(t, k)| matches!(k, EventKind::CommitAdvanced { node: 2, to, .. } if *to >= 3).then_some(t))
+        .find_map(|(t, k)| matches!(k, EventKind::Core(CoreRecord { node: 2, event: CoreEvent::CommitAdvanced { to, .. } }) if *to >= 3).then_some(t))
         .expect("n2 commits its no-op");
     let get = runner.world.clients.ops.iter().find(|o| o.op == Op::Get).expect("a get");
     let returned = get.returned_ms.expect("the read returned");
@@ -236,10 +275,19 @@ fn membership_changes_go_through_the_expected_configurations() {
     let (_, ev) = run("joint-change-leader-crash");
     let configs: Vec<String> = applied_on(&ev, 2).into_iter().filter(|c| c.starts_with("config")).collect();
     assert_eq!(configs, ["config +learner n4", "config +learner n5"]);
-    assert!(!kinds(&ev).any(|(_, k)| matches!(k, EventKind::EntryApplied { command, .. } if command.starts_with("config joint"))));
+    assert!(!kinds(&ev)
+        .any(|(_, k)| matches!(k, EventKind::EntryApplied { command, .. } if command.starts_with("config joint"))));
     let crash = command_time(&ev, "crash n1");
-    assert!(kinds(&ev).any(|(t, k)| t <= crash && matches!(k, EventKind::EntriesAppended { node: 1, first_index: 5, .. })));
-    assert!(kinds(&ev).any(|(t, k)| t > crash && matches!(k, EventKind::EntriesTruncated { node: 1, from_index: 5, .. })));
+    assert!(kinds(&ev).any(|(t, k)| t <= crash
+        && matches!(
+            k,
+            EventKind::Core(CoreRecord { node: 1, event: CoreEvent::EntriesAppended { first_index: 5, .. } })
+        )));
+    assert!(kinds(&ev).any(|(t, k)| t > crash
+        && matches!(
+            k,
+            EventKind::Core(CoreRecord { node: 1, event: CoreEvent::EntriesTruncated { from_index: 5, .. } })
+        )));
 }
 
 /// v1: `leader` may stand for a node in network commands too; it is resolved

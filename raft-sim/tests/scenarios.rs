@@ -65,12 +65,20 @@ fn every_scenario_passes_and_is_deterministic() {
             ));
         }
     }
-    assert!(problems.is_empty(), "{} of {} scenarios have problems:\n{}", problems.len(), files.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} of {} scenarios have problems:\n{}",
+        problems.len(),
+        files.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn expect_violation_header_is_read() {
-    let got = expected_violations("cluster 3\n# expect-violation: linearizability\n#expect-violation: a, b\nrun 1s # expect-violation: no\n");
+    let got = expected_violations(
+        "cluster 3\n# expect-violation: linearizability\n#expect-violation: a, b\nrun 1s # expect-violation: no\n",
+    );
     let want: BTreeSet<String> = ["linearizability", "a", "b"].iter().map(|s| s.to_string()).collect();
     assert_eq!(got, want);
 }

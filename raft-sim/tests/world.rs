@@ -11,7 +11,8 @@ fn cmd(value: Command) -> Located<Command> {
 
 #[test]
 fn checkpoint_and_restore_replay_identically() {
-    let mut runner = run_text("cluster 5\nseed 11\nset loss 5%\nawait leader any within 3s\nput a 1\nput b 2\nrun 300ms\n").unwrap();
+    let mut runner =
+        run_text("cluster 5\nseed 11\nset loss 5%\nawait leader any within 3s\nput a 1\nput b 2\nrun 300ms\n").unwrap();
     let checkpoint = runner.clone();
     runner.exec_command(&cmd(Command::Crash(NodeRef::Leader))).unwrap();
     runner.advance(2000);
@@ -34,7 +35,8 @@ fn different_seeds_give_different_runs() {
 
 #[test]
 fn crash_keeps_only_persisted_state() {
-    let mut runner = run_text("cluster 3\nseed 5\nawait leader any within 2s\nput x 1\nawait kv n3 x = 1 within 2s\n").unwrap();
+    let mut runner =
+        run_text("cluster 3\nseed 5\nawait leader any within 2s\nput x 1\nawait kv n3 x = 1 within 2s\n").unwrap();
     assert!(runner.ok(), "{:?}", runner.failures);
     let persisted = runner.world.nodes[&3].storage.clone();
     let term = runner.world.status(3).unwrap().current_term;
@@ -61,7 +63,9 @@ fn minority_partition_cannot_commit_and_majority_can() {
     let majority = vec![others[1], others[2], others[3]];
     runner.exec_command(&cmd(Command::Partition(vec![minority.clone(), majority.clone()]))).unwrap();
     let before = runner.world.status(leader).unwrap().commit_index;
-    runner.exec_command(&cmd(Command::Propose { node: NodeRef::Node(leader), key: "lost".into(), value: "1".into() })).unwrap();
+    runner
+        .exec_command(&cmd(Command::Propose { node: NodeRef::Node(leader), key: "lost".into(), value: "1".into() }))
+        .unwrap();
     runner.advance(2000);
     assert_eq!(runner.world.status(leader).unwrap().commit_index, before, "a minority leader commits nothing");
     let (new_leader, _) = runner.world.leader().unwrap();
@@ -138,7 +142,9 @@ fn view_has_the_v1_fields() {
     for field in ["ok", "time_ms", "seed", "failures", "violations", "messages", "nodes", "history"] {
         assert!(v.get(field).is_some(), "missing {field}");
     }
-    for field in ["id", "up", "role", "term", "voted_for", "commit", "applied", "last_index", "snapshot_index", "log", "kv"] {
+    for field in
+        ["id", "up", "role", "term", "voted_for", "commit", "applied", "last_index", "snapshot_index", "log", "kv"]
+    {
         assert!(v["nodes"][0].get(field).is_some(), "missing nodes[].{field}");
     }
     for field in ["client", "op", "key", "value", "invoked_ms", "returned_ms", "result"] {
@@ -154,7 +160,8 @@ fn view_has_the_v1_fields() {
 /// the cluster did, not how the script was written.
 #[test]
 fn trace_hash_ignores_how_time_was_split_into_commands() {
-    let split = raft_sim::run_text("cluster 3\nrun 100ms\nrun 150ms\n# a comment\nrun 50ms\nput x 1\nrun 200ms\n").unwrap();
+    let split =
+        raft_sim::run_text("cluster 3\nrun 100ms\nrun 150ms\n# a comment\nrun 50ms\nput x 1\nrun 200ms\n").unwrap();
     let whole = raft_sim::run_text("cluster 3\nrun 300ms\nput x 1\nrun 200ms\n").unwrap();
     assert_eq!(split.trace_hash(), whole.trace_hash());
     let other = raft_sim::run_text("cluster 3\nrun 301ms\nput x 1\nrun 199ms\n").unwrap();
@@ -224,7 +231,8 @@ fn frame_view_carries_what_a_frame_draws() {
     assert!(!full.in_flight.is_empty(), "messages are in flight mid-load");
     assert!(full.in_flight.iter().all(|m| m.fields.is_some()), "the CLI's view has every message's fields");
     assert!(frame.in_flight.iter().all(|m| m.fields.is_none()));
-    let ids = |v: &raft_sim::view::View| v.in_flight.iter().map(|m| (m.id, m.ty, m.entries, m.lost)).collect::<Vec<_>>();
+    let ids =
+        |v: &raft_sim::view::View| v.in_flight.iter().map(|m| (m.id, m.ty, m.entries, m.lost)).collect::<Vec<_>>();
     assert_eq!(ids(&frame), ids(&full));
     assert!(frame.history.is_empty());
     assert_eq!(frame.history_total, full.history_total);

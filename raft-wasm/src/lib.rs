@@ -16,6 +16,7 @@
 //! sim.state(); sim.events(); sim.time_ms(); sim.trace_hash();
 //! sim.frame_state(40);                                 // state() for one frame: 40 entries per log, no history, no in-flight fields
 //! sim.log_window(2, 1, 50);                            // n2's entries 1..=50 (state() holds the newest)
+//! sim.metrics(3);                                     // state().metrics with its newest 3 one-second windows
 //! sim.sent_messages();                                // [{ id, fields }] sent since the last call (Figure 2 names)
 //! sim.command_log();                                  // .raft text that replays this session
 //! const checkpoint = sim.clone();                     // an independent identical copy
@@ -64,6 +65,9 @@ pub fn random_seed() -> f64 {
 pub fn max_nodes() -> u32 {
     raft_sim::MAX_NODES as u32
 }
+
+/// The page's metrics window: one simulated second per point of its plots.
+const PAGE_METRICS_WINDOW_MS: u64 = 1000;
 
 /// A running simulation plus the command log that replays it.
 #[wasm_bindgen]
@@ -133,8 +137,7 @@ fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     // fixed message keeps serde_json's error texts out of the wasm.
     let text = serde_json::to_string(value)
         .map_err(|_| JsError::new("internal error: the view model cannot be written as JSON"))?;
-    js_sys::JSON::parse(&text)
-        .map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
 }
 
 impl Simulation {
@@ -171,6 +174,9 @@ impl Simulation {
         let script = parse_script(scenario).map_err(|e| parse_error(e.line, e.col, &e.message))?;
         let mut runner = Runner::new(&script.setup);
         runner.keep_events(true);
+        // The page plots the run per simulated second (its metrics panel).
+        // Metrics only observe: the trace, and its hash, are the same.
+        runner.world.metrics.set_window(Some(PAGE_METRICS_WINDOW_MS), 0, raft_sim::metrics::PAGE_WINDOWS);
         for cmd in &script.commands {
             // A failed command is recorded in the view model's `failures`; the run goes on.
             let _ = runner.exec_command(cmd);
@@ -179,11 +185,7 @@ impl Simulation {
         if !log.is_empty() && !log.ends_with('\n') {
             log.push('\n');
         }
-        Ok(Simulation {
-            runner,
-            log: CommandLog::from(&log),
-            pending_run_ms: 0,
-        })
+        Ok(Simulation { runner, log: CommandLog::from(&log), pending_run_ms: 0 })
     }
 
     /// Run scenario commands (one per line). The whole text is parsed first:
@@ -258,6 +260,15 @@ impl Simulation {
         to_js(&view)
     }
 
+    /// The run's metrics (`state().metrics`, docs/view-model.md) with only
+    /// the newest `windows` closed windows (at most 120): the page's metrics
+    /// panel asks for this when a window closes, and only for the windows it
+    /// has not seen, instead of reading the whole view model again.
+    pub fn metrics(&self, windows: u32) -> Result<JsValue, JsError> {
+        let keep = (windows as usize).min(raft_sim::metrics::PAGE_WINDOWS);
+        to_js(&self.runner.world.metrics.summary(self.runner.world.now, keep))
+    }
+
     /// Entries `from .. from + count` (at most 1024) of node `node`'s log, as
     /// `[{ index, term, command }]`: as far as the node holds them (not
     /// compacted, not beyond its last index); empty for an unknown node.
@@ -298,11 +309,7 @@ impl Simulation {
     /// An independent simulation in exactly this state (a time-travel checkpoint).
     #[wasm_bindgen(js_name = clone)]
     pub fn checkpoint(&self) -> Simulation {
-        Simulation {
-            runner: self.runner.clone(),
-            log: self.log.clone(),
-            pending_run_ms: self.pending_run_ms,
-        }
+        Simulation { runner: self.runner.clone(), log: self.log.clone(), pending_run_ms: self.pending_run_ms }
     }
 }
 
@@ -315,8 +322,7 @@ impl Simulation {
 /// `Simulation`, so a lesson plays to the same trace as `raft-sim run`.
 #[wasm_bindgen]
 pub fn lesson_steps(text: &str) -> Result<JsValue, JsError> {
-    let lesson = raft_sim::scenario::lesson::parse_lesson(text)
-        .map_err(|e| parse_error(e.line, e.col, &e.message))?;
+    let lesson = raft_sim::scenario::lesson::parse_lesson(text).map_err(|e| parse_error(e.line, e.col, &e.message))?;
     to_js(&lesson)
 }
 
@@ -369,7 +375,14 @@ struct ScriptInfo {
 
 fn command_info(c: &Located<Command>) -> CommandInfo {
     let (kind, ms) = match &c.value {
-        Command::SetLatency(..) | Command::SetLoss(_) | Command::SetDuplicate(_) => ("set", 0),
+        Command::SetLatency(..)
+        | Command::SetLoss(_)
+        | Command::SetDuplicate(_)
+        | Command::SetZoneLatency { .. }
+        | Command::SetLinkLatency { .. }
+        | Command::SetDiskLatency(..)
+        | Command::SetGroupCommit(_) => ("set", 0),
+        Command::Zone { .. } => ("zone", 0),
         Command::Partition(_) | Command::PartitionRef(_) => ("partition", 0),
         Command::Cut { .. } | Command::CutRef { .. } => ("cut", 0),
         Command::Uncut { .. } | Command::UncutRef { .. } => ("uncut", 0),
@@ -402,10 +415,7 @@ fn command_info(c: &Located<Command>) -> CommandInfo {
 #[wasm_bindgen]
 pub fn inspect_script(text: &str) -> Result<JsValue, JsError> {
     let script = parse_script(text).map_err(|e| parse_error(e.line, e.col, &e.message))?;
-    to_js(&ScriptInfo {
-        cluster: script.setup.cluster,
-        commands: script.commands.iter().map(command_info).collect(),
-    })
+    to_js(&ScriptInfo { cluster: script.setup.cluster, commands: script.commands.iter().map(command_info).collect() })
 }
 
 #[wasm_bindgen]

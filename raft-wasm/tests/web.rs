@@ -33,10 +33,7 @@ fn new_sim(text: &str) -> Simulation {
 
 #[wasm_bindgen_test]
 fn every_scenario_hashes_as_natively() {
-    assert!(
-        !NATIVE_RUNS.is_empty(),
-        "no scenarios/*.raft were found at build time"
-    );
+    assert!(!NATIVE_RUNS.is_empty(), "no scenarios/*.raft were found at build time");
     let mut mismatches = Vec::new();
     for (name, text, native) in NATIVE_RUNS {
         let wasm = match Simulation::new(text) {
@@ -51,11 +48,7 @@ fn every_scenario_hashes_as_natively() {
             mismatches.push(format!("{name}: native {native}, wasm {wasm}"));
         }
     }
-    assert!(
-        mismatches.is_empty(),
-        "wasm differs from native:\n{}",
-        mismatches.join("\n")
-    );
+    assert!(mismatches.is_empty(), "wasm differs from native:\n{}", mismatches.join("\n"));
 }
 
 #[wasm_bindgen_test]
@@ -88,16 +81,8 @@ fn exec_error_carries_line_and_column_and_runs_nothing() {
         Err(e) => message(e),
     };
     assert!(err.starts_with("2:8: "), "error was: {err}");
-    assert_eq!(
-        sim.time_ms(),
-        200.0,
-        "the valid first line must not run either"
-    );
-    assert_eq!(
-        sim.command_log(),
-        before_log,
-        "a rejected batch must not be logged"
-    );
+    assert_eq!(sim.time_ms(), 200.0, "the valid first line must not run either");
+    assert_eq!(sim.command_log(), before_log, "a rejected batch must not be logged");
     assert_eq!(json(sim.state().expect("state")), before_state);
 
     let err = match sim.exec("put x") {
@@ -116,10 +101,7 @@ fn clone_is_identical_and_independent() {
     let mut copy = sim.checkpoint();
     assert_eq!(copy.trace_hash(), sim.trace_hash());
     assert_eq!(copy.command_log(), sim.command_log());
-    assert_eq!(
-        json(copy.state().expect("state")),
-        json(sim.state().expect("state"))
-    );
+    assert_eq!(json(copy.state().expect("state")), json(sim.state().expect("state")));
 
     // Changing the original leaves the copy where it was…
     sim.exec("crash n1\ncrash n2\nrun 300ms").expect("commands");
@@ -134,10 +116,7 @@ fn clone_is_identical_and_independent() {
     fresh.advance(400);
     copy.advance(400);
     assert_eq!(copy.trace_hash(), fresh.trace_hash());
-    assert_eq!(
-        json(copy.state().expect("state")),
-        json(fresh.state().expect("state"))
-    );
+    assert_eq!(json(copy.state().expect("state")), json(fresh.state().expect("state")));
 }
 
 #[wasm_bindgen_test]
@@ -150,10 +129,7 @@ fn command_log_coalesces_runs_and_replays() {
     sim.advance(17);
     sim.advance(3);
     let log = sim.command_log();
-    assert!(
-        log.ends_with("run 300ms\nput k v\nrun 20ms\n"),
-        "log was:\n{log}"
-    );
+    assert!(log.ends_with("run 300ms\nput k v\nrun 20ms\n"), "log was:\n{log}");
 
     let mut replay = new_sim(&log);
     let a: JsValue = sim.state().expect("state");
@@ -169,19 +145,10 @@ fn events_are_taken_once_and_carry_time_and_kind() {
     let mut sim = new_sim("cluster 3\nseed 1\n");
     sim.advance(400);
     let events = js_sys::Array::from(&sim.events().expect("events"));
-    assert!(
-        events.length() > 0,
-        "400 ms of a 3-node cluster produced no events"
-    );
+    assert!(events.length() > 0, "400 ms of a 3-node cluster produced no events");
     let first = events.get(0);
-    assert!(js_sys::Reflect::get(&first, &"time_ms".into())
-        .expect("time_ms")
-        .as_f64()
-        .is_some());
-    assert!(js_sys::Reflect::get(&first, &"kind".into())
-        .expect("kind")
-        .as_string()
-        .is_some());
+    assert!(js_sys::Reflect::get(&first, &"time_ms".into()).expect("time_ms").as_f64().is_some());
+    assert!(js_sys::Reflect::get(&first, &"kind".into()).expect("kind").as_string().is_some());
     let again = js_sys::Array::from(&sim.events().expect("events"));
     assert_eq!(again.length(), 0, "events() must return only what is new");
 }

@@ -48,6 +48,7 @@ export default {
   'render.kvEmpty': '(empty)',
   'render.kvKeys': '{n} keys',
   'render.snapshotUpTo': 'snapshot ≤ {index}',
+  'render.diskWriting': 'disk: {writes} write(s) queued, durable at {done} ms; {pending} Ready(s) held until then',
   'render.cmdNoop': 'noop',
   'render.cmdConfig': 'cfg',
 
@@ -66,6 +67,7 @@ export default {
   'legend.term': 'Current term: the number in the disc. Each term has its own colour, also used for log entries.',
   'legend.timer': 'Election timer: the arc drains; orange when nearly out. At zero the server campaigns.',
   'legend.heartbeat': 'Leader heartbeat: a pulse that swells until the next heartbeat is due.',
+  'legend.disk': 'Disk (with a disk latency): fills while a write is in progress; the dot: more writes queued. What the write holds — votes, acknowledgements, applies — waits for it.',
   'legend.votedFor': '“voted n3”: gave its vote to n3 in this term.',
   'legend.votes': '“votes 2/3”: votes won so far / votes needed for a majority.',
   'legend.learner': 'Dashed ring: learner — receives the log but does not vote.',
@@ -96,6 +98,17 @@ export default {
   'legend.termColours': 'Term colours: 1, 2, 3, … (the cycle repeats after 12).',
   'legend.partition': 'Partition: each group in its own island; the red wall blocks all messages across.',
   'legend.cut': 'Cut link: messages in the arrow’s direction are dropped at the bar.',
+  'legend.zone': 'Zone: a shaded band behind servers that sit in one place (a region, a data centre); a label gives the delay between zones, e.g. “us ↔ eu 40–45 ms”.',
   'legend.cOld': 'C_old (dashed): the outgoing configuration during joint consensus.',
   'legend.cNew': 'C_new (solid): the incoming configuration. Decisions need a majority of both.',
+
+  // Zones (where replicas sit) and latency rules
+  'render.inZone': 'in zone {zone}',
+  'render.zonePair': '{a} ↔ {b}  {latency}',
+  'render.zoneWithin': 'within {zone}  {latency}',
+  'render.linkLatency': '{a} ↔ {b}  {latency}',
+  'render.latencyBase': 'all other links  {latency}',
+  'render.latencyTitle': 'Latency (one way)',
+  'render.latencyRange': '{lo}–{hi} ms',
+  'render.latencyFixed': '{ms} ms',
 };

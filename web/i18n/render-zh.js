@@ -44,6 +44,7 @@ export default {
   'render.kvEmpty': '（空）',
   'render.kvKeys': '{n} 个键',
   'render.snapshotUpTo': '快照 ≤ {index}',
+  'render.diskWriting': '磁盘：{writes} 个写入排队，{done} ms 时落盘；{pending} 个 Ready 在此之前暂不生效',
   'render.cmdNoop': '空',
   'render.cmdConfig': '配置',
 
@@ -61,6 +62,7 @@ export default {
   'legend.term': '当前任期：圆盘中的数字。每个任期有自己的颜色，日志条目也用同样的颜色。',
   'legend.timer': '选举计时器：圆弧逐渐缩短，快到时变为橙色。归零时服务器发起选举。',
   'legend.heartbeat': '领导者心跳：一个向外扩散的脉冲，直到下一次心跳。',
+  'legend.disk': '磁盘（设置了磁盘延迟时）：写入进行中时逐渐填满；圆点表示后面还有写入在排队。依赖这次写入的投票、确认和应用都要等它完成。',
   'legend.votedFor': '“投给 n3”：本任期把票投给了 n3。',
   'legend.votes': '“得票 2/3”：已得票数 / 构成多数所需票数。',
   'legend.learner': '虚线圈：学习者——接收日志但不投票。',
@@ -91,6 +93,17 @@ export default {
   'legend.termColours': '任期颜色：1、2、3……（12 种颜色循环使用）。',
   'legend.partition': '分区：每组各占一个“岛”；红色隔墙阻挡所有跨组消息。',
   'legend.cut': '断开的链路：沿箭头方向的消息在横杠处被丢弃。',
+  'legend.zone': '区域：位于同一地点（一个地区、一个数据中心）的服务器背后的浅色带；标签给出区域之间的延迟，例如“us ↔ eu 40–45 毫秒”。',
   'legend.cOld': 'C_old（虚线）：联合共识期间即将退出的旧配置。',
   'legend.cNew': 'C_new（实线）：新配置。决策需要新旧配置各自的多数派。',
+
+  // 区域（副本所在位置）与延迟规则
+  'render.inZone': '位于区域 {zone}',
+  'render.zonePair': '{a} ↔ {b}  {latency}',
+  'render.zoneWithin': '{zone} 区域内  {latency}',
+  'render.linkLatency': '{a} ↔ {b}  {latency}',
+  'render.latencyBase': '其余所有链路  {latency}',
+  'render.latencyTitle': '延迟（单程）',
+  'render.latencyRange': '{lo}–{hi} 毫秒',
+  'render.latencyFixed': '{ms} 毫秒',
 };

@@ -153,6 +153,54 @@ export function drawTimerArc(ctx, x, y, r, remaining) {
 }
 
 /**
+ * A server's disk (`set disk-latency`): a small cylinder of height `h` whose
+ * body fills bottom-up with `done` (0..1) of the write in progress; empty
+ * when idle. `queued` > 0 draws a dot on its lid: writes wait behind this one.
+ */
+export function drawDisk(ctx, x, y, h, done, queued) {
+  const w = h * 0.8;
+  const ry = h * 0.16;
+  const top = y - h / 2 + ry;
+  const bottom = y + h / 2 - ry;
+  const left = x - w / 2;
+  const body = () => {
+    ctx.beginPath();
+    ctx.moveTo(left, top);
+    ctx.lineTo(left, bottom);
+    ctx.ellipse(x, bottom, w / 2, ry, 0, Math.PI, 0, true);
+    ctx.lineTo(left + w, top);
+    ctx.ellipse(x, top, w / 2, ry, 0, 0, Math.PI, false);
+    ctx.closePath();
+  };
+  body();
+  ctx.fillStyle = INK.diskIdle;
+  ctx.fill();
+  const f = done < 0 ? 0 : done > 1 ? 1 : done;
+  if (f > 0) {
+    ctx.save();
+    body();
+    ctx.clip();
+    const level = bottom + ry - f * (bottom + ry - (top - ry));
+    ctx.fillStyle = INK.diskFill;
+    ctx.fillRect(left - 1, level, w + 2, bottom + ry - level + 1);
+    ctx.restore();
+  }
+  ctx.lineWidth = Math.max(1, h * 0.08);
+  ctx.strokeStyle = INK.diskEdge;
+  body();
+  ctx.stroke();
+  ctx.beginPath();
+  ctx.ellipse(x, top, w / 2, ry, 0, 0, TAU);
+  ctx.stroke();
+  if (queued > 0) {
+    ctx.beginPath();
+    ctx.arc(x + w / 2, top - ry, Math.max(2, h * 0.17), 0, TAU);
+    ctx.fillStyle = INK.diskQueued;
+    ctx.fill();
+  }
+}
+
+/**
  * Leader heartbeat: instead of a draining timer, a ring that swells outward
  * and fades as the next heartbeat approaches (phase 0 → 1).
  */

@@ -5,7 +5,7 @@
 
 import { INK, termColor } from './theme.js';
 import {
-  drawAppliedBar, drawCell, drawCrown, drawCut, drawHeartbeat, drawHull,
+  drawAppliedBar, drawCell, drawCrown, drawCut, drawDisk, drawHeartbeat, drawHull,
   drawMessage, drawNode, drawProgressMarker, drawPuff, drawSnapshotBlock,
   drawSelection, drawTimerArc, drawTransfer, drawWall, font,
 } from './glyphs.js';
@@ -39,6 +39,12 @@ const SECTIONS = [
     ['legend.heartbeat', (c, w, h) => {
       drawHeartbeat(c, w / 2, h / 2, 8, 0.45);
       drawNode(c, w / 2, h / 2, 8, 'leader', 2);
+    }],
+    ['legend.disk', (c, w, h) => {
+      drawNode(c, w / 2 - 12, h / 2, 8, 'follower', 2);
+      drawDisk(c, w / 2 - 12 + 7.5, h / 2 + 6, 9, 0.6, 0);
+      drawNode(c, w / 2 + 12, h / 2, 8, 'follower', 2);
+      drawDisk(c, w / 2 + 12 + 7.5, h / 2 + 6, 9, 0.2, 1);
     }],
     ['legend.votedFor', (c, w, h, t) => label(c, w, h, t('render.votedFor', { id: 3 }))],
     ['legend.votes', (c, w, h, t) => label(c, w, h, t('render.votes', { got: 2, need: 3 }))],
@@ -109,6 +115,17 @@ const SECTIONS = [
       drawWall(c, w / 2 + 5, 2, w / 2 + 5, h - 2);
     }],
     ['legend.cut', (c, w, h) => drawCut(c, 4, h / 2, w - 4, h / 2, 4.5)],
+    ['legend.zone', (c, w, h) => {
+      // The ring's zone band (ring.js, drawZoneArcs): a soft round-capped stroke.
+      c.beginPath();
+      c.moveTo(12, h / 2);
+      c.lineTo(w - 12, h / 2);
+      c.lineCap = 'round';
+      c.lineWidth = 14;
+      c.strokeStyle = 'rgba(59, 125, 216, 0.12)';
+      c.stroke();
+      c.lineCap = 'butt';
+    }],
     ['legend.cOld', (c, w, h) => {
       const pts = new Float64Array([14, h / 2, w - 14, h / 2]);
       drawHull(c, pts, 2, 9, null, INK.cOld, true, 2);

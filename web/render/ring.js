@@ -6,18 +6,26 @@
 // cosmetic memories: node positions glide for ~0.4 s when the layout changes
 // (a partition regroups the ring), and the send/deliver times of recently seen
 // messages, so a dropped message can "puff" exactly where it was lost.
+//
+// Zones (`view.zones`, issue 12): a zone's servers sit side by side, a soft
+// band in the zone's tint lies behind them with its name outside, and the
+// latency rules (`view.network.zone_latency` / `link_latency`) are listed in
+// the bottom-left corner. Drawn only when a scenario has zones or link rules.
 
 import { leaderNode } from '../quorum.js';
 import { INK, MESSAGE, fitCanvas, messageStyle, roleStyle, termColor } from './theme.js';
 import {
   NO_DASH, drawCrown, drawCut, drawHeartbeat, drawHull, drawLink, drawMessage,
-  drawNode, drawPuff, drawSelection, drawTimerArc, drawTransfer, drawWall, font, roundRect,
+  drawDisk, drawNode, drawPuff, drawSelection, drawTimerArc, drawTransfer, drawWall, font, roundRect,
   strokeTails, tailPath,
 } from './glyphs.js';
 
 const TAU = Math.PI * 2;
 const GLIDE_MS = 420;
 const DASH_WALL = [7, 5];
+// Zones (where replicas sit, `zone NAME nA …`): soft tints unlike the
+// partition islands' (theme.js), so "a region" never reads as "cut off".
+const ZONE_COLOURS = ['#3b7dd8', '#d08a1c', '#2a9d8f', '#8e5cc2', '#c2557a', '#6a7b2a'];
 
 /**
  * Which membership the page treats as "the current configuration": the
@@ -49,7 +57,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
   let nodeR = 14;
   let layoutKey = '';
   let crowded = false; // small canvas, many nodes: labels are names only
-  let gapAngles = []; // angles of the gaps between partition groups
+  let gapAngles = []; // angles of the gaps between partition groups (or zones)
+  let ringOrder = []; // the members in clockwise order from 12 o'clock
+  let slotAngle = TAU; // the angle one server's slot takes
   /** id → { x, y, fx, fy, tx, ty, t0, angle } (current, glide-from, target). */
   const pos = new Map();
 
@@ -84,24 +94,42 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const members = (view.members && view.members.length ? view.members : (view.nodes || []).map((n) => n.id))
       .slice().sort((a, b) => a - b);
     const part = editing || (view.network && view.network.partition);
+    // Servers of one zone sit side by side (zone order, then by id; servers in
+    // no zone last), so a zone is one arc of the ring, also inside a partition group.
+    const zones = view.zones && view.zones.length ? view.zones : null;
+    const zoneRank = zones ? zoneIndex(zones) : null;
+    const rank = (id) => (zoneRank && zoneRank.has(id) ? zoneRank.get(id) : 1e3);
+    const order = zoneRank ? (a, b) => rank(a) - rank(b) || a - b : (a, b) => a - b;
     let groups = part && part.length
-      ? part.map((g) => g.filter((id) => members.includes(id)).sort((a, b) => a - b)).filter((g) => g.length)
+      ? part.map((g) => g.filter((id) => members.includes(id)).sort(order)).filter((g) => g.length)
       : [];
+    let gap = 0.9; // in node slots: the gap between partition groups
     if (groups.length) {
       groups.reverse();
       const named = new Set(groups.flat());
       for (const id of members) if (!named.has(id)) groups.push([id]); // alone
+    } else if (zones) {
+      // One group per zone, a narrower gap between them (no wall is drawn).
+      const sorted = members.slice().sort(order);
+      for (const id of sorted) {
+        const last = groups[groups.length - 1];
+        if (last && rank(last[0]) === rank(id)) last.push(id);
+        else groups.push([id]);
+      }
+      gap = 0.5;
     }
-    if (groups.length <= 1) groups = [members];
+    if (groups.length <= 1) groups = [members.slice().sort(order)];
     const key = `${W}x${H}|${t('render.votedFor', { id: 0 })}|` + groups.map((g) => g.join(',')).join('|');
     if (key === layoutKey) return;
     const first = layoutKey === '';
     layoutKey = key;
     lastMembers = members;
+    ringOrder = groups.flat();
 
     const n = members.length;
-    const gap = groups.length > 1 ? 0.9 : 0; // in node slots
+    if (groups.length <= 1) gap = 0;
     const slots = Math.max(1, n + gap * groups.length);
+    slotAngle = TAU / slots;
     const minDim = Math.min(W, H);
     // Room for the labels: two lines above/below a node, and the widest
     // label beside it (measured, so a translation cannot be clipped).
@@ -144,6 +172,178 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       }
     }
     for (const id of [...pos.keys()]) if (!members.includes(id)) pos.delete(id);
+  }
+
+  // ------------------------------------------------------------- zones
+  // Each zone's runs of consecutive servers on the ring, as angles (current,
+  // gliding positions): one run normally, several when a partition splits it.
+  // Filled into `zoneRuns` (reused: no allocation per frame once warm).
+  const zoneRuns = []; // { zone, a0, a1, count }
+  let zoneRunCount = 0;
+  const zoneAnchor = []; // per zone index: [x, y] of its label, or null
+  const zoneRunLen = []; // per zone index: servers in its longest run so far
+  function angleOf(id) { return Math.atan2(py(id) - cy, px(id) - cx); }
+  function collectZoneRuns(zones) {
+    zoneRunCount = 0;
+    const m = ringOrder.length;
+    if (!m) return;
+    const zi = zoneIndex(zones);
+    // Start the walk where a run begins, so no run wraps past the start.
+    let start = 0;
+    while (start < m && m > 1 && zi.get(ringOrder[start]) === zi.get(ringOrder[(start - 1 + m) % m])) start++;
+    if (start === m) start = 0; // every server in one zone
+    for (let k = 0; k < m; k++) {
+      const id = ringOrder[(start + k) % m];
+      const z = zi.get(id);
+      if (z === undefined) continue;
+      let a = angleOf(id);
+      const prevId = ringOrder[(start + k - 1 + m) % m];
+      const run = zoneRunCount > 0 ? zoneRuns[zoneRunCount - 1] : null;
+      if (run && k > 0 && run.zone === z && zi.get(prevId) === z) {
+        while (a < run.a1) a += TAU; // clockwise: angles grow
+        run.a1 = a;
+        run.count++;
+      } else {
+        if (!zoneRuns[zoneRunCount]) zoneRuns[zoneRunCount] = { zone: 0, a0: 0, a1: 0, count: 0 };
+        const r = zoneRuns[zoneRunCount++];
+        r.zone = z; r.a0 = a; r.a1 = a; r.count = 1;
+      }
+    }
+  }
+
+  function drawZoneArcs(zones) {
+    collectZoneRuns(zones);
+    const band = nodeR * 1.22 + 9;
+    ctx.lineCap = 'round';
+    for (let i = 0; i < zoneRunCount; i++) {
+      const r = zoneRuns[i];
+      const col = ZONE_COLOURS[r.zone % ZONE_COLOURS.length];
+      ctx.beginPath();
+      if (lastMembers.length === 1) {
+        ctx.arc(cx, cy, band, 0, TAU);
+        ctx.fillStyle = hexAlpha(col, 0.1);
+        ctx.fill();
+        continue;
+      }
+      // A thick round-capped stroke along the ring: a soft band.
+      ctx.arc(cx, cy, ringR, r.a0, r.a1 + 1e-4);
+      ctx.lineWidth = band * 2;
+      ctx.strokeStyle = hexAlpha(col, 0.1);
+      ctx.stroke();
+      ctx.beginPath();
+      const pad = band / ringR;
+      ctx.arc(cx, cy, ringR + band, r.a0 - pad * 0.6, r.a1 + pad * 0.6);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = hexAlpha(col, 0.45);
+      ctx.stroke();
+    }
+    ctx.lineCap = 'butt';
+  }
+
+  /** "40–45 ms", or "40 ms" for a fixed delay. */
+  function latencyText(l) {
+    return l[0] === l[1] ? t('render.latencyFixed', { ms: l[0] }) : t('render.latencyRange', { lo: l[0], hi: l[1] });
+  }
+
+  function pill(text, x, y, colour, weight) {
+    ctx.font = font(11.5, weight);
+    const w = ctx.measureText(text).width + 10;
+    roundRect(ctx, x - w / 2, y - 9, w, 18, 9);
+    ctx.fillStyle = 'rgba(255, 255, 255, 0.88)';
+    ctx.fill();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = INK.ring;
+    ctx.stroke();
+    ctx.fillStyle = colour;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, x, y + 0.5);
+  }
+
+  function drawLatencyLabels(view, zones) {
+    const net = view.network || {};
+    const rules = net.zone_latency || [];
+    const links = net.link_latency || [];
+    const band = nodeR * 1.22 + 9;
+    if (zones) {
+      // Each zone's name just outside its band, beside its longest run: half
+      // a slot past the run's middle server when that is a server (so it
+      // does not sit on the server's own label), else at the middle.
+      for (let z = 0; z < zones.length; z++) { zoneAnchor[z] = null; zoneRunLen[z] = 0; }
+      const slot = slotAngle;
+      for (let i = 0; i < zoneRunCount; i++) {
+        const r = zoneRuns[i];
+        if (zoneRunLen[r.zone] >= r.count) continue;
+        zoneRunLen[r.zone] = r.count;
+        const mid = (r.a0 + r.a1) / 2 + (r.count % 2 === 1 ? slot / 2 : 0);
+        zoneAnchor[r.zone] = mid;
+      }
+      ctx.lineJoin = 'round';
+      ctx.textBaseline = 'middle';
+      ctx.font = font(13, 800);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = bg;
+      for (let z = 0; z < zones.length; z++) {
+        const mid = zoneAnchor[z];
+        if (mid === null || mid === undefined) continue;
+        const ux = lastMembers.length === 1 ? 0 : Math.cos(mid);
+        const uy = lastMembers.length === 1 ? 1 : Math.sin(mid);
+        const rad = lastMembers.length === 1 ? band + 16 : ringR + band + 10;
+        const x = cx + ux * rad;
+        const y = cy + uy * rad;
+        ctx.textAlign = Math.abs(ux) < 0.3 ? 'center' : ux > 0 ? 'left' : 'right';
+        const name = zones[z].name;
+        ctx.strokeText(name, x, y);
+        ctx.fillStyle = ZONE_COLOURS[z % ZONE_COLOURS.length];
+        ctx.fillText(name, x, y);
+      }
+      ctx.lineJoin = 'miter';
+    }
+    // One link's own delay: a small label on the link.
+    for (const l of links) {
+      if (!pos.has(l.a) || !pos.has(l.b)) continue;
+      pill(latencyText(l.latency_ms), (px(l.a) + px(l.b)) / 2, (py(l.a) + py(l.b)) / 2, INK.muted, 550);
+    }
+    // The delays in one list in the bottom-left corner: between zones,
+    // within a zone, single links, and the base for everything else.
+    const lh = 16;
+    const lines = 1 + rules.length + links.length + 1;
+    let y = H - 10 - lines * lh + lh / 2;
+    const x = 10;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.font = font(12, 700);
+    ctx.fillStyle = INK.text;
+    ctx.fillText(t('render.latencyTitle'), x, y);
+    y += lh;
+    ctx.font = font(12, 600);
+    for (const r of rules) {
+      const za = zones ? zones.findIndex((z) => z.name === r.a) : -1;
+      const zb = zones ? zones.findIndex((z) => z.name === r.b) : -1;
+      const text = r.a === r.b
+        ? t('render.zoneWithin', { zone: r.a, latency: latencyText(r.latency_ms) })
+        : t('render.zonePair', { a: r.a, b: r.b, latency: latencyText(r.latency_ms) });
+      // A swatch per zone named (grey when that zone has no server now).
+      swatch(x, y, za);
+      swatch(x + 9, y, zb);
+      ctx.fillStyle = INK.text;
+      ctx.fillText(text, x + 22, y);
+      y += lh;
+    }
+    for (const l of links) {
+      ctx.fillStyle = INK.text;
+      ctx.fillText(t('render.linkLatency', { a: nodeName(l.a), b: nodeName(l.b), latency: latencyText(l.latency_ms) }), x + 22, y);
+      y += lh;
+    }
+    ctx.fillStyle = INK.muted;
+    if (Array.isArray(net.latency_ms)) ctx.fillText(t('render.latencyBase', { latency: latencyText(net.latency_ms) }), x + 22, y);
+  }
+
+  function swatch(x, y, zone) {
+    ctx.beginPath();
+    ctx.arc(x + 4, y, 4, 0, TAU);
+    ctx.fillStyle = zone >= 0 ? ZONE_COLOURS[zone % ZONE_COLOURS.length] : INK.faint;
+    ctx.fill();
   }
 
   function labelFont(r) {
@@ -343,6 +543,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     }
     lines.push(t('render.logSummary', { last: n.last_index, commit: n.commit, applied: n.applied }));
     if (n.snapshot_index > 0) lines.push(t('render.snapshotUpTo', { index: n.snapshot_index }));
+    if (diskSlow && n.disk && n.disk.writes > 0) {
+      lines.push(t('render.diskWriting', { pending: n.disk.pending, writes: n.disk.writes, done: n.disk.write_done_ms }));
+    }
     const kv = n.kv ? Object.keys(n.kv) : [];
     if (kv.length) {
       const shown = kv.slice(0, 6).map((k) => `${k}=${n.kv[k]}`).join(', ');
@@ -350,6 +553,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     }
     if (isLearner) lines.push(t('render.learner'));
     if (!inConfig) lines.push(t('render.notInConfig'));
+    const zones = last && last.view.zones;
+    const zone = zones && zones.find((z) => z.nodes.includes(n.id));
+    if (zone) lines.push(t('render.inZone', { zone: zone.name }));
     return lines;
   }
 
@@ -376,6 +582,9 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const now = performance.now();
     const sim = simTimeMs == null ? view.time_ms : simTimeMs;
     const frac = sim - (view.time_ms || 0); // sub-ms progress since the view was taken
+    // Servers show their disk only when writing takes time (`set disk-latency`).
+    diskSlow = !!(view.disk && view.disk.latency_ms && view.disk.latency_ms[1] > 0);
+    diskNow = sim;
     layout(view, now, ui.groups && ui.groups.length ? ui.groups : null);
     // `ui.snap` (an explicit render() for a screenshot) and readers who ask
     // for less motion get the finished layout at once.
@@ -403,6 +612,10 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
       ctx.strokeStyle = INK.ring;
       ctx.stroke();
     }
+
+    // Where replicas sit: a shaded arc behind each zone's servers.
+    const zones = view.zones && view.zones.length ? view.zones : null;
+    if (zones) drawZoneArcs(zones);
 
     // Configuration: which nodes count, and joint consensus.
     const ref = referenceNode(view);
@@ -501,6 +714,11 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
         drawCut(ctx, x1 + ux * ins - uy * off, y1 + uy * ins + ux * off,
           x2 - ux * ins - uy * off, y2 - uy * ins + ux * off, Math.max(4, R * 0.28));
       }
+    }
+
+    // Zone names and the latency rules, under the messages.
+    if (zones || (view.network && view.network.link_latency && view.network.link_latency.length)) {
+      drawLatencyLabels(view, zones);
     }
 
     // Election timers / heartbeats (under the nodes).
@@ -665,6 +883,24 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     keepGliding(now);
   }
 
+  let diskSlow = false;
+  let diskNow = 0;
+
+  // The disk as a stage of the server: bottom right of its glyph, filling
+  // while the write in progress runs (its Ready's messages wait for it).
+  function drawNodeDisk(node, x, y, R) {
+    const d = node.disk;
+    if (!diskSlow || !d) return;
+    let done = 0;
+    if (d.write_done_ms != null && d.write_started_ms != null) {
+      const span = d.write_done_ms - d.write_started_ms;
+      done = span > 0 ? (diskNow - d.write_started_ms) / span : 1;
+      if (done < 0.08) done = 0.08; // a write has begun: show it
+    }
+    const h = Math.max(11, R * 0.8);
+    drawDisk(ctx, x + R * 0.92, y + R * 0.78, h, done, (d.writes || 0) - 1);
+  }
+
   function drawOneNode(node, x, y, inConfig, mem, leaderNode) {
     const R = nodeR;
     const down = node.up === false || node.role === 'down';
@@ -674,6 +910,7 @@ export function createRingRenderer(canvas, { t = (k) => k, tooltips = true } = {
     const saved = ctx.globalAlpha;
     if (faded) ctx.globalAlpha = saved * 0.35;
     drawNode(ctx, x, y, R, role, node.term, learner, true);
+    if (!down) drawNodeDisk(node, x, y, R);
     if (role === 'leader') drawCrown(ctx, x, y - R * 1.12, R * 0.9);
     if (leaderNode && node.id === leaderNode.id && leaderNode.transfer_target != null && pos.has(leaderNode.transfer_target)) {
       // Leadership transfer in progress: a dotted arrow to the chosen successor.
@@ -758,6 +995,17 @@ function nodeIndex(nodes) {
     indexCache.nodes = nodes;
   }
   return indexCache.map;
+}
+
+/** Server id → index of its zone in `view.zones` (cached per zones array). */
+const zoneCache = { zones: null, map: new Map() };
+function zoneIndex(zones) {
+  if (zoneCache.zones !== zones) {
+    zoneCache.map.clear();
+    zones.forEach((z, i) => z.nodes.forEach((id) => zoneCache.map.set(id, i)));
+    zoneCache.zones = zones;
+  }
+  return zoneCache.map;
 }
 
 function groupIndex(groups) {

@@ -30,6 +30,10 @@ export const INK = {
   timerCalm: '#5d7b9d',
   timerUrgent: '#e07b00',
   heartbeat: '#1d3557',
+  diskEdge: '#4a5a6e',  // a server's disk (`set disk-latency`)
+  diskIdle: '#eef1f5',
+  diskFill: '#2f7fd0',  // the part of the write in progress already done
+  diskQueued: '#e07b00', // more writes queued behind it
   cOld: '#aa3377',   // joint consensus: the outgoing configuration
   cNew: '#228833',   // joint consensus: the incoming configuration
   partition: ['#4477aa', '#ee7733', '#009988', '#aa3377', '#997700', '#555555'],

@@ -8,7 +8,7 @@ const NOTABLE = new Set([
   'commit-advanced', 'snapshot-taken', 'snapshot-installed', 'crash', 'restart', 'partition',
   'heal', 'client-invoke', 'client-return', 'violation', 'failure', 'command', 'message-dropped',
   'proposal-dropped', 'read-rejected', 'transfer-started', 'transfer-aborted', 'node-added', 'cut', 'uncut',
-  'snapshot-sent', 'membership-changed',
+  'snapshot-sent', 'membership-changed', 'disk-writes-lost',
 ]);
 const MAX_ITEMS = 60;
 

@@ -62,7 +62,7 @@ export function nodeFigure2(view, id) {
     persistent: { current_term: n.term, voted_for: n.voted_for, log: n.log, last_index: n.last_index, snapshot_index: n.snapshot_index, snapshot_term: n.snapshot_term },
     volatile: { commit_index: n.commit, last_applied: n.applied, leader_id: n.leader_id },
     leader: n.role === 'leader'
-      ? n.progress.map((p) => ({ peer: p.id, next_index: p.next_index, match_index: p.match_index, state: p.state, learner: p.is_learner }))
+      ? n.progress.map((p) => ({ peer: p.id, next_index: p.next_index, match_index: p.match_index, state: p.state, inflight: p.inflight, learner: p.is_learner }))
       : null,
     votes: n.role === 'candidate' || n.role === 'pre-candidate' ? n.votes_granted : null,
     timer,
@@ -119,8 +119,8 @@ export function nodeHTML(view, id, decisions, t) {
   ]);
   let leader = '';
   if (f.leader) {
-    leader = section(t('insp.leaderState'), `<table class="rl-insp-table rl-insp-peers"><thead><tr><th>${esc(t('insp.peer'))}</th><th><code>next_index[]</code></th><th><code>match_index[]</code></th><th>${esc(t('insp.progress'))}</th></tr></thead><tbody>${
-      f.leader.map((r) => `<tr data-peer="${r.peer}"><td>n${r.peer}${r.learner ? ` <small>${esc(t('insp.learner'))}</small>` : ''}</td><td>${r.next_index}</td><td>${r.match_index}</td><td><span class="rl-insp-state rl-insp-${r.state}" title="${esc(t(`insp.state.${r.state}.title`))}">${esc(t(`insp.state.${r.state}`))}</span></td></tr>`).join('')
+    leader = section(t('insp.leaderState'), `<table class="rl-insp-table rl-insp-peers"><thead><tr><th>${esc(t('insp.peer'))}</th><th><code>next_index[]</code></th><th><code>match_index[]</code></th><th>${esc(t('insp.progress'))}</th><th title="${esc(t('insp.inflight.title'))}">${esc(t('insp.inflight'))}</th></tr></thead><tbody>${
+      f.leader.map((r) => `<tr data-peer="${r.peer}"><td>n${r.peer}${r.learner ? ` <small>${esc(t('insp.learner'))}</small>` : ''}</td><td>${r.next_index}</td><td>${r.match_index}</td><td><span class="rl-insp-state rl-insp-${r.state}" title="${esc(t(`insp.state.${r.state}.title`))}">${esc(t(`insp.state.${r.state}`))}</span></td><td>${r.state === 'replicate' ? r.inflight ?? 0 : ''}</td></tr>`).join('')
     }</tbody></table>`);
   }
   const timer = f.timer

@@ -118,6 +118,26 @@ const TEMPLATE = `
         <button type="button" class="rl-btn" data-action="client-get" data-i18n="ctl.get"></button>
       </div>
     </section>
+    <section class="rl-metrics-sec" data-testid="metrics" aria-labelledby="rl-metrics-title">
+      <div class="rl-metrics-top"><h2 id="rl-metrics-title" data-i18n="panel.metrics"></h2><span class="rl-metrics-span" data-testid="metrics-span"></span></div>
+      <dl class="rl-metrics-head">
+        <div><dt data-i18n="metrics.p50"></dt><dd data-metric="p50" data-testid="metric-p50"></dd></div>
+        <div><dt data-i18n="metrics.p99"></dt><dd data-metric="p99" data-testid="metric-p99"></dd></div>
+        <div><dt data-i18n="metrics.ops"></dt><dd data-metric="ops" data-testid="metric-ops"></dd></div>
+        <div><dt data-i18n="metrics.elections"></dt><dd data-metric="elections" data-testid="metric-elections"></dd></div>
+        <div><dt data-i18n="metrics.leaderless"></dt><dd data-metric="leaderless" data-testid="metric-leaderless"></dd></div>
+      </dl>
+      <div class="rl-plots">
+        <figure class="rl-plot"><figcaption data-i18n="metrics.plot.throughput" data-i18n-title="metrics.plot.throughput.title"></figcaption>
+          <canvas class="rl-plot-canvas" data-plot="throughput" data-testid="plot-throughput" role="img" data-i18n-aria="metrics.plot.throughput.title"></canvas></figure>
+        <figure class="rl-plot"><figcaption data-i18n="metrics.plot.latency" data-i18n-title="metrics.plot.latency.title"></figcaption>
+          <canvas class="rl-plot-canvas" data-plot="latency" data-testid="plot-latency" role="img" data-i18n-aria="metrics.plot.latency.title"></canvas></figure>
+        <figure class="rl-plot"><figcaption data-i18n="metrics.plot.histogram" data-i18n-title="metrics.plot.histogram.title"></figcaption>
+          <canvas class="rl-plot-canvas" data-plot="histogram" data-testid="plot-histogram" role="img" data-i18n-aria="metrics.plot.histogram.title"></canvas></figure>
+        <figure class="rl-plot"><figcaption data-i18n="metrics.plot.servers" data-i18n-title="metrics.plot.servers.title"></figcaption>
+          <canvas class="rl-plot-canvas" data-plot="servers" data-testid="plot-servers" role="img" data-i18n-aria="metrics.plot.servers.title"></canvas></figure>
+      </div>
+    </section>
     <section class="rl-console">
       <h2 data-i18n="panel.console"></h2>
       <form class="rl-cmd">
@@ -201,6 +221,8 @@ export function buildLayout(root) {
     cmdLog: q('.rl-cmdlog'),
     feed: q('.rl-feed'),
     legend: q('.rl-legend'),
+    metrics: q('.rl-metrics-sec'),
+    plots: q('.rl-plots'),
     toast: q('.rl-toast'),
     field: (name) => q(`[data-field="${name}"]`),
     out: (name) => q(`[data-out="${name}"]`),

@@ -43,10 +43,7 @@ impl Raft {
             if id == self.id {
                 return self.now + 1;
             }
-            self.progress
-                .get(&id)
-                .and_then(|p| self.round_sent_tick(p.acked_round))
-                .map_or(0, |t| t + 1)
+            self.progress.get(&id).and_then(|p| self.round_sent_tick(p.acked_round)).map_or(0, |t| t + 1)
         };
         let start_plus_one = quorum::joint_acked(&self.membership, ack_tick);
         if start_plus_one == 0 || start_plus_one == Index::MAX {

@@ -20,6 +20,7 @@ impl Raft {
                     match_index: p.match_index,
                     state: p.state,
                     recent_active: p.recent_active,
+                    inflight: p.inflights.count(),
                     is_learner: self.membership.learners.contains(id),
                 })
                 .collect()

@@ -84,7 +84,11 @@ impl Network {
             let mut cfg = Config::new(id, ids(n), 500 + id);
             tweak(&mut cfg);
             let entries = terms.iter().enumerate().map(|(k, t)| entry(k as Index + 1, *t)).collect();
-            let p = PersistentState { hard_state: HardState { current_term: term, voted_for: None }, snapshot: None, entries };
+            let p = PersistentState {
+                hard_state: HardState { current_term: term, voted_for: None },
+                snapshot: None,
+                entries,
+            };
             net.add_restarted(cfg, p);
         }
         net
@@ -141,7 +145,11 @@ impl Network {
         while let Some(m) = self.queue.pop_front() {
             n += 1;
             assert!(n < 1_000_000, "network never went quiet");
-            if self.cut.contains(&(m.from, m.to)) || self.down.contains(&m.to) || !self.nodes.contains_key(&m.to) || !keep(&m) {
+            if self.cut.contains(&(m.from, m.to))
+                || self.down.contains(&m.to)
+                || !self.nodes.contains_key(&m.to)
+                || !keep(&m)
+            {
                 continue;
             }
             self.delivered.push(m.clone());
@@ -284,7 +292,13 @@ pub fn vote_req(last_log_index: Index, last_log_term: Term) -> MessageBody {
 }
 
 /// A single node restarted from a hand-made log (term per entry), at `term`.
-pub fn node_with_log(id: NodeId, voters: Vec<NodeId>, term: Term, terms: &[Term], tweak: impl Fn(&mut Config)) -> RawNode {
+pub fn node_with_log(
+    id: NodeId,
+    voters: Vec<NodeId>,
+    term: Term,
+    terms: &[Term],
+    tweak: impl Fn(&mut Config),
+) -> RawNode {
     let mut cfg = Config::new(id, voters, 7 + id);
     tweak(&mut cfg);
     let entries = terms.iter().enumerate().map(|(i, t)| entry(i as Index + 1, *t)).collect();

@@ -128,7 +128,11 @@ fn run(args: RunArgs) -> ExitCode {
         if args.trace {
             for ev in runner.take_events() {
                 let line = serde_json::to_string(&ev).unwrap_or_default();
-                if args.json { eprintln!("{}", line) } else { out!("{}", line) }
+                if args.json {
+                    eprintln!("{}", line)
+                } else {
+                    out!("{}", line)
+                }
             }
         }
     }
@@ -138,7 +142,11 @@ fn run(args: RunArgs) -> ExitCode {
     if args.trace {
         for ev in runner.take_events() {
             let line = serde_json::to_string(&ev).unwrap_or_default();
-            if args.json { eprintln!("{}", line) } else { out!("{}", line) }
+            if args.json {
+                eprintln!("{}", line)
+            } else {
+                out!("{}", line)
+            }
         }
     }
 
@@ -150,7 +158,11 @@ fn run(args: RunArgs) -> ExitCode {
     } else {
         print_summary(&args.file, &view);
     }
-    if view.ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if view.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn counts_text(counts: &std::collections::BTreeMap<String, u64>) -> String {
@@ -169,7 +181,14 @@ fn print_summary(file: &str, v: &View) {
         let voted = n.voted_for.map_or("-".to_string(), |x| format!("n{}", x));
         out!(
             "  n{:<3} {:<14} {:>4}  {:>5}  {:>6}  {:>7}  {:>4}  {:>8}",
-            n.id, n.role, n.term, voted, n.commit, n.applied, n.last_index, n.snapshot_index
+            n.id,
+            n.role,
+            n.term,
+            voted,
+            n.commit,
+            n.applied,
+            n.last_index,
+            n.snapshot_index
         );
     }
     out!("  messages sent:      {}", counts_text(&v.messages.sent));
@@ -179,11 +198,17 @@ fn print_summary(file: &str, v: &View) {
     out!("  client operations:  {} ({} returned)", v.history.len(), returned);
     let m = &v.metrics.whole;
     let lat = |l: &Option<raft_sim::metrics::Latency>| {
-        l.as_ref().map_or("-".to_string(), |l| format!("p50 {} / p90 {} / p99 {} / max {} ms", l.p50, l.p90, l.p99, l.max))
+        l.as_ref()
+            .map_or("-".to_string(), |l| format!("p50 {} / p90 {} / p99 {} / max {} ms", l.p50, l.p90, l.p99, l.max))
     };
     out!("  commit latency:     {}", lat(&m.commit_latency_ms));
     out!("  read latency:       {}", lat(&m.read_latency_ms));
-    out!("  throughput:         {} ops/s; {} election(s); {} ms without a leader", m.ops_per_s, m.elections, m.leaderless_ms);
+    out!(
+        "  throughput:         {} ops/s; {} election(s); {} ms without a leader",
+        m.ops_per_s,
+        m.elections,
+        m.leaderless_ms
+    );
     for f in &v.failures {
         out!("{}:{}: {}", file, f.line, f.message);
     }
@@ -235,6 +260,10 @@ mod explore_cli {
         /// Cluster sizes, drawn uniformly (A..B or N).
         #[arg(long, value_name = "A..B", value_parser = node_range, default_value = "1..7")]
         nodes: (u64, u64),
+        /// Give the servers slow disks (a random `set disk-latency` and
+        /// `set group-commit` per seed; the rest of each case is unchanged).
+        #[arg(long)]
+        disk: bool,
         /// Where minimized scenarios go.
         #[arg(long, value_name = "DIR", default_value = "explore-out")]
         out: String,
@@ -252,7 +281,9 @@ mod explore_cli {
         let max = raft_sim::MAX_NODES;
         let bad = || format!("`{}` is not A..B with 1 <= A <= B <= {}", v, max);
         let (lo, hi) = match v.split_once("..") {
-            Some((l, h)) => (l.parse::<u64>().map_err(|_| bad())?, h.trim_start_matches('=').parse::<u64>().map_err(|_| bad())?),
+            Some((l, h)) => {
+                (l.parse::<u64>().map_err(|_| bad())?, h.trim_start_matches('=').parse::<u64>().map_err(|_| bad())?)
+            }
             None => {
                 let n = v.parse::<u64>().map_err(|_| bad())?;
                 (n, n)
@@ -278,7 +309,7 @@ mod explore_cli {
             Some(j) => usize::try_from(j).unwrap_or(usize::MAX),
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         };
-        let opts = Options { nodes: args.nodes, bug: args.bug };
+        let opts = Options { nodes: args.nodes, bug: args.bug, disk: args.disk };
         let end = args.first.saturating_add(args.seeds);
         let next_seed = AtomicU64::new(args.first);
         let done = AtomicU64::new(0);
@@ -287,7 +318,9 @@ mod explore_cli {
         // are not started (so the answer does not depend on thread timing).
         let stop_above = AtomicU64::new(u64::MAX);
         let finished = AtomicBool::new(false);
-        let found: Mutex<Vec<(u64, Vec<(String, String)>, String)>> = Mutex::new(Vec::new());
+        // (seed, its violations as (invariant, message), the scenario text)
+        type Caught = (u64, Vec<(String, String)>, String);
+        let found: Mutex<Vec<Caught>> = Mutex::new(Vec::new());
         let start = Instant::now();
         eprintln!(
             "explore: seeds {}..{}, nodes {}..{}, {} job(s){}",
@@ -332,7 +365,13 @@ mod explore_cli {
                         last = Instant::now();
                         let d = done.load(Ordering::Relaxed);
                         let rate = d as f64 / start.elapsed().as_secs_f64();
-                        eprintln!("explore: {}/{} seeds, {:.0} seeds/s, {} violation(s)", d, args.seeds, rate, found.lock().unwrap().len());
+                        eprintln!(
+                            "explore: {}/{} seeds, {:.0} seeds/s, {} violation(s)",
+                            d,
+                            args.seeds,
+                            rate,
+                            found.lock().unwrap().len()
+                        );
                     }
                 }
             });
@@ -370,7 +409,13 @@ mod explore_cli {
                 None => v[0].clone(),
             };
             let count = written.entry(inv.clone()).or_default();
-            let mut r = Found { seed: *seed, invariant: inv.clone(), message: msg, file: None, lines: (text.lines().count(), 0) };
+            let mut r = Found {
+                seed: *seed,
+                invariant: inv.clone(),
+                message: msg,
+                file: None,
+                lines: (text.lines().count(), 0),
+            };
             if *count < FILES_PER_INVARIANT {
                 *count += 1;
                 eprintln!("explore: shrinking seed {} ({})…", seed, inv);
@@ -381,7 +426,8 @@ mod explore_cli {
                     seed,
                     args.nodes.0,
                     args.nodes.1,
-                    args.bug.map(|b| format!(" --bug {}", b)).unwrap_or_default(),
+                    args.bug.map(|b| format!(" --bug {}", b)).unwrap_or_default()
+                        + if args.disk { " --disk" } else { "" },
                     inv,
                     r.lines.0,
                     r.lines.1 + 2,
@@ -421,14 +467,26 @@ mod explore_cli {
                 "violations_by_invariant": by_invariant, "violations": violations,
                 "found": args.bug.map(|_| !results.is_empty()), "ok": ok,
             });
-            let _ = writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
+            let _ =
+                writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&summary).unwrap_or_default());
         }
         let out = &mut std::io::stderr().lock();
-        let _ = writeln!(out, "explore: {} seeds in {:.1} s ({:.1} seeds/s, {} simulated s)", seeds_run, elapsed, rate, sim_s);
+        let _ = writeln!(
+            out,
+            "explore: {} seeds in {:.1} s ({:.1} seeds/s, {} simulated s)",
+            seeds_run, elapsed, rate, sim_s
+        );
         if let Some(bug) = args.bug {
             match results.first() {
                 Some(r) => {
-                    let _ = writeln!(out, "explore: bug {} found at seed {} ({} seeds): {}", bug, r.seed, r.seed - args.first + 1, r.invariant);
+                    let _ = writeln!(
+                        out,
+                        "explore: bug {} found at seed {} ({} seeds): {}",
+                        bug,
+                        r.seed,
+                        r.seed - args.first + 1,
+                        r.invariant
+                    );
                 }
                 None => {
                     let _ = writeln!(out, "explore: bug {} NOT found in {} seeds", bug, seeds_run);
@@ -442,9 +500,14 @@ mod explore_cli {
         }
         for r in &results {
             if let Some(f) = &r.file {
-                let _ = writeln!(out, "  seed {}: {} -> {} ({} -> {} lines)", r.seed, r.invariant, f, r.lines.0, r.lines.1);
+                let _ =
+                    writeln!(out, "  seed {}: {} -> {} ({} -> {} lines)", r.seed, r.invariant, f, r.lines.0, r.lines.1);
             }
         }
-        if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+        if ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
     }
 }

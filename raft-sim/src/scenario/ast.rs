@@ -33,19 +33,28 @@ pub struct Located<T> {
 /// Everything fixed before the first action. Defaults are the v1 defaults.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Setup {
-    pub cluster: u32,                    // cluster N (1..=15), default 5
-    pub seed: u64,                       // default 1
+    pub cluster: u32,                       // cluster N (1..=15), default 5
+    pub seed: u64,                          // default 1
     pub election_timeout: (Millis, Millis), // default 150..300
-    pub heartbeat: Millis,               // default 50
-    pub prevote: bool,                   // default off
-    pub check_quorum: bool,              // default off
-    pub snapshot_threshold: u64,         // default 0 = never
+    pub heartbeat: Millis,                  // default 50
+    pub prevote: bool,                      // default off
+    pub check_quorum: bool,                 // default off
+    pub snapshot_threshold: u64,            // default 0 = never
     /// Extension: `set read-mode log|read-index|lease`, default read-index.
     pub read_mode: ReadMode,
     /// Extension: `set max-entries N`, the most entries one AppendEntries
     /// carries (default 64). `1` makes replication visibly entry by entry and
     /// lets Figure 8's unsafe commit show up (see scenarios/figure-8-commit-rule.raft).
     pub max_entries: u64,
+    /// Extension: `set batch-delay D`, how long the leader holds a client
+    /// proposal back so later ones share its AppendEntries (default 0: no wait).
+    pub batch_delay: Millis,
+    /// Extension: `set pipeline on|off`, default on; off = stop-and-wait,
+    /// one AppendEntries with entries in flight per follower.
+    pub pipeline: bool,
+    /// Extension: `set max-inflight N`, the window of AppendEntries in flight
+    /// per follower while pipelining. None (default) = unbounded, as before.
+    pub max_inflight: Option<u64>,
     /// Extension: `set bug NAME on|off`, deliberate bugs in raft-core (all
     /// off by default) that the invariant checker must catch.
     pub bugs: raft_core::Bugs,
@@ -63,6 +72,9 @@ impl Default for Setup {
             snapshot_threshold: 0,
             read_mode: ReadMode::ReadIndex,
             max_entries: 64,
+            batch_delay: 0,
+            pipeline: true,
+            max_inflight: None,
             bugs: raft_core::Bugs::default(),
         }
     }
@@ -89,22 +101,47 @@ pub enum Command {
     SetLatency(Millis, Millis),
     SetLoss(f64),      // 0.0..=100.0 percent
     SetDuplicate(f64), // 0.0..=100.0 percent
+    /// Extension: `set disk-latency A..B` (any time; crate::disk).
+    SetDiskLatency(Millis, Millis),
+    /// Extension: `set group-commit on|off` (any time; crate::disk).
+    SetGroupCommit(bool),
     Partition(Vec<Vec<NodeId>>),
-    Cut { from: NodeId, to: NodeId, both_ways: bool },
+    Cut {
+        from: NodeId,
+        to: NodeId,
+        both_ways: bool,
+    },
     /// Extension: `uncut nA -> nB` / `uncut nA <-> nB` removes a cut.
-    Uncut { from: NodeId, to: NodeId, both_ways: bool },
+    Uncut {
+        from: NodeId,
+        to: NodeId,
+        both_ways: bool,
+    },
     Heal,
     // Time
     Run(Millis),
-    Await { cond: Cond, within: Millis },
+    Await {
+        cond: Cond,
+        within: Millis,
+    },
     // Nodes and clients
     Crash(NodeRef),
     Restart(NodeRef),
     Timeout(NodeRef),
-    Put { key: String, value: String },
+    Put {
+        key: String,
+        value: String,
+    },
     /// `get KEY`, or the extension `get KEY from nK` (a stale local read).
-    Get { key: String, from: Option<NodeRef> },
-    Propose { node: NodeRef, key: String, value: String },
+    Get {
+        key: String,
+        from: Option<NodeRef>,
+    },
+    Propose {
+        node: NodeRef,
+        key: String,
+        value: String,
+    },
     Expect(Cond),
     // Extensions (issue 4): membership, transfer; UI: drop a message in flight.
     /// `add nK`: single-server change; nK joins as a learner, is promoted when caught up.
@@ -122,21 +159,67 @@ pub enum Command {
     /// The parser uses these only when `leader` appears; the runner resolves
     /// it when the command runs and then acts as `Partition` / `Cut` / `Uncut`.
     PartitionRef(Vec<Vec<NodeRef>>),
-    CutRef { from: NodeRef, to: NodeRef, both_ways: bool },
-    UncutRef { from: NodeRef, to: NodeRef, both_ways: bool },
+    CutRef {
+        from: NodeRef,
+        to: NodeRef,
+        both_ways: bool,
+    },
+    UncutRef {
+        from: NodeRef,
+        to: NodeRef,
+        both_ways: bool,
+    },
     /// Extension (issue 9): `load put RATE/s for D [keys N]`, an open-loop
     /// client load: `rate` puts per second, evenly spaced, over keys
     /// `k0..k(N-1)` in turn (default N: rate/10, at least 5), while `duration`
     /// ms of time pass (like `run`).
-    Load { rate: u64, duration: Millis, keys: u32 },
+    Load {
+        rate: u64,
+        duration: Millis,
+        keys: u32,
+    },
+    /// Extension (issue 12, where replicas sit): `zone NAME nA nB …` puts
+    /// these servers in the named zone (moving them out of any other).
+    Zone {
+        name: String,
+        nodes: Vec<NodeId>,
+    },
+    /// `set latency zone X <-> zone Y A..B`: the delay between servers of
+    /// zones X and Y, both ways (X = Y: within the zone). `lo <= hi`.
+    SetZoneLatency {
+        a: String,
+        b: String,
+        lo: Millis,
+        hi: Millis,
+    },
+    /// `set latency nA <-> nB A..B`: the delay of one link, both ways. `lo <= hi`.
+    SetLinkLatency {
+        a: NodeId,
+        b: NodeId,
+        lo: Millis,
+        hi: Millis,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CmpOp { Eq, Ne, Lt, Le, Gt, Ge }
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RoleName { Follower, Candidate, Leader, Down, /// Extension: `role nK pre-candidate` (Pre-Vote phase).
-    PreCandidate }
+pub enum RoleName {
+    Follower,
+    Candidate,
+    Leader,
+    Down,
+    /// Extension: `role nK pre-candidate` (Pre-Vote phase).
+    PreCandidate,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Cond {
@@ -160,8 +243,15 @@ pub enum Cond {
 /// Message types, as raft-core's `MessageBody::kind_name` names them: what
 /// `sent TYPE …` and a lesson's `highlight message TYPE` accept.
 pub const MESSAGE_TYPES: &[&str] = &[
-    "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse", "AppendEntries",
-    "AppendEntriesResponse", "InstallSnapshot", "InstallSnapshotResponse", "TimeoutNow",
+    "RequestVote",
+    "RequestVoteResponse",
+    "PreVote",
+    "PreVoteResponse",
+    "AppendEntries",
+    "AppendEntriesResponse",
+    "InstallSnapshot",
+    "InstallSnapshotResponse",
+    "TimeoutNow",
 ];
 
 /// A parse error: `FILE:LINE:COL: message` when printed with a file name.

@@ -39,12 +39,8 @@ pub enum Group {
     Beyond,
 }
 
-const GROUPS: &[(&str, Group)] = &[
-    ("basics", Group::Basics),
-    ("safety", Group::Safety),
-    ("operating", Group::Operating),
-    ("beyond", Group::Beyond),
-];
+const GROUPS: &[(&str, Group)] =
+    &[("basics", Group::Basics), ("safety", Group::Safety), ("operating", Group::Operating), ("beyond", Group::Beyond)];
 
 /// What a step draws attention to on the canvas.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -126,7 +122,7 @@ fn first_word(line: &str) -> Option<(&str, usize)> {
     let code = line.split('#').next().unwrap_or("");
     let start = code.find(|c: char| c != ' ' && c != '\t')?;
     let rest = &code[start..];
-    let end = rest.find(|c: char| c == ' ' || c == '\t' || c == '\r').unwrap_or(rest.len());
+    let end = rest.find([' ', '\t', '\r']).unwrap_or(rest.len());
     Some((&rest[..end], start))
 }
 
@@ -178,7 +174,11 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
             "step" | "task" => {
                 let extra = raw.split('#').next().unwrap_or("")[at + word.len()..].trim();
                 if !extra.is_empty() {
-                    return Err(err(line_no, col_of(raw, raw.find(extra).unwrap_or(at)), format!("unexpected `{extra}`; `{word}` stands alone on its line")));
+                    return Err(err(
+                        line_no,
+                        col_of(raw, raw.find(extra).unwrap_or(at)),
+                        format!("unexpected `{extra}`; `{word}` stands alone on its line"),
+                    ));
                 }
                 close_step(steps.last())?;
                 steps.push(Open {
@@ -199,7 +199,11 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
             }
             "en:" | "zh:" => {
                 let Some(open) = steps.last_mut() else {
-                    return Err(err(line_no, col, format!("`{word}` text belongs to a `step` or `task`; start one first")));
+                    return Err(err(
+                        line_no,
+                        col,
+                        format!("`{word}` text belongs to a `step` or `task`; start one first"),
+                    ));
                 };
                 if rest_raw.is_empty() {
                     return Err(err(line_no, col, format!("`{word}` has no text")));
@@ -213,9 +217,8 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
                 slot.push_str(rest_raw);
             }
             "title" | "summary" | "hint" => {
-                let (lang, body) = split_lang(rest_raw).ok_or_else(|| {
-                    err(line_no, col, format!("usage: `{word} en: TEXT` and `{word} zh: TEXT`"))
-                })?;
+                let (lang, body) = split_lang(rest_raw)
+                    .ok_or_else(|| err(line_no, col, format!("usage: `{word} en: TEXT` and `{word} zh: TEXT`")))?;
                 if body.is_empty() {
                     return Err(err(line_no, col, format!("`{word} {lang}:` has no text")));
                 }
@@ -293,10 +296,18 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
         if keep {
             if let Some(open) = steps.last() {
                 if open.until_line.is_some() {
-                    return Err(err(line_no, col, "commands after a task's `until` belong in the next `step`".to_string()));
+                    return Err(err(
+                        line_no,
+                        col,
+                        "commands after a task's `until` belong in the next `step`".to_string(),
+                    ));
                 }
                 if !open.solution_lines.is_empty() {
-                    return Err(err(line_no, col, "a task's own commands come before its `solution` lines".to_string()));
+                    return Err(err(
+                        line_no,
+                        col,
+                        "a task's own commands come before its `solution` lines".to_string(),
+                    ));
                 }
             } else {
                 prelude.push_str(raw);
@@ -373,10 +384,18 @@ fn close_step(open: Option<&Open>) -> Result<(), ParseError> {
     }
     if o.is_task {
         if o.solution_lines.is_empty() {
-            return Err(err(o.step.line, 1, "this task has no `solution` (the commands \"show me\" performs)".to_string()));
+            return Err(err(
+                o.step.line,
+                1,
+                "this task has no `solution` (the commands \"show me\" performs)".to_string(),
+            ));
         }
         if o.until_line.is_none() {
-            return Err(err(o.step.line, 1, "this task has no `until COND within D` (when it counts as done)".to_string()));
+            return Err(err(
+                o.step.line,
+                1,
+                "this task has no `until COND within D` (when it counts as done)".to_string(),
+            ));
         }
         if o.hint.en.is_empty() || o.hint.zh.is_empty() {
             let lang = if o.hint.en.is_empty() { "en" } else { "zh" };
@@ -507,10 +526,5 @@ fn check_nodes(script: &Script, refs: &[(u32, u32, u64)]) -> Result<(), ParseErr
 /// The steps of a lesson as located commands, for runners that want to stop
 /// between steps: `(step index, command)` in file order, solutions included.
 pub fn commands_by_step(lesson: &Lesson) -> Vec<(Option<usize>, &Located<Command>)> {
-    lesson
-        .script
-        .commands
-        .iter()
-        .map(|c| (lesson.steps.iter().rposition(|s| s.line < c.line), c))
-        .collect()
+    lesson.script.commands.iter().map(|c| (lesson.steps.iter().rposition(|s| s.line < c.line), c)).collect()
 }

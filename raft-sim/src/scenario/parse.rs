@@ -14,8 +14,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::ast::{
-    CmpOp, Command, Cond, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName,
-    Script, Setup,
+    CmpOp, Command, Cond, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName, Script, Setup,
 };
 
 pub use crate::MAX_NODES;
@@ -71,6 +70,11 @@ pub enum SetupCommand {
     MaxEntries(u64),
     /// Extension: `set bug NAME on|off` (a name of `raft_core::Bugs::NAMES`).
     Bug(&'static str, bool),
+    /// Extensions (batching and pipelining): `set batch-delay D`,
+    /// `set pipeline on|off`, `set max-inflight N|unlimited`.
+    BatchDelay(Millis),
+    Pipeline(bool),
+    MaxInflight(Option<u64>),
 }
 
 impl SetupCommand {
@@ -89,6 +93,9 @@ impl SetupCommand {
             SetupCommand::Bug(name, on) => {
                 setup.bugs.set(name, on);
             }
+            SetupCommand::BatchDelay(d) => setup.batch_delay = d,
+            SetupCommand::Pipeline(on) => setup.pipeline = on,
+            SetupCommand::MaxInflight(n) => setup.max_inflight = n,
         }
     }
 }
@@ -120,17 +127,18 @@ pub fn parse_script(text: &str) -> Result<Script, ParseError> {
         };
         match item.value {
             Item::Setup(s) => {
-                if matches!(s, SetupCommand::ElectionTimeout(..) | SetupCommand::Heartbeat(_) | SetupCommand::MaxEntries(_)) {
+                if matches!(
+                    s,
+                    SetupCommand::ElectionTimeout(..)
+                        | SetupCommand::Heartbeat(_)
+                        | SetupCommand::MaxEntries(_)
+                        | SetupCommand::BatchDelay(_)
+                ) {
                     timing_at = Some((item.line, item.col));
                 }
                 s.apply(&mut setup)
             }
-            Item::Command(c) => commands.push(Located {
-                line: item.line,
-                col: item.col,
-                text: item.text,
-                value: c,
-            }),
+            Item::Command(c) => commands.push(Located { line: item.line, col: item.col, text: item.text, value: c }),
         }
     }
     if let Err(reason) = crate::world::validate_setup(&setup) {
@@ -172,11 +180,7 @@ pub fn parse_line(
 
 /// Parses one line into a setup command or a command, and updates `ctx`
 /// (a command that acts ends setup; `add`/`reconfigure` create nodes).
-pub fn parse_item(
-    line_text: &str,
-    line_no: u32,
-    ctx: &mut ParseContext,
-) -> Result<Option<Located<Item>>, ParseError> {
+pub fn parse_item(line_text: &str, line_no: u32, ctx: &mut ParseContext) -> Result<Option<Located<Item>>, ParseError> {
     parse_item_in(line_text, line_no, ctx, None)
 }
 
@@ -193,6 +197,9 @@ struct ScriptState {
     voters: Vec<u64>,
     first_action_line: Option<u32>,
     first_network_line: Option<u32>,
+    /// The zones as the file has drawn them so far (`zone NAME …`), so a
+    /// latency rule naming a zone that does not exist fails at its line.
+    zones: Vec<crate::network::Zone>,
 }
 
 /// The voter set of a member list: sorted, without repeats.
@@ -209,6 +216,7 @@ impl ScriptState {
             voters: voter_set(&ctx.members),
             first_action_line: None,
             first_network_line: None,
+            zones: Vec::new(),
         }
     }
 }
@@ -256,15 +264,43 @@ fn lex(line: &str) -> (Vec<Word<'_>>, &str) {
 
 /// Command words, for "did you mean" suggestions.
 const COMMANDS: &[&str] = &[
-    "cluster", "seed", "set", "partition", "cut", "uncut", "heal", "run", "await", "crash",
-    "restart", "timeout", "put", "get", "propose", "expect", "add", "remove", "reconfigure",
-    "transfer", "drop",
+    "cluster",
+    "seed",
+    "set",
+    "partition",
+    "cut",
+    "uncut",
+    "heal",
+    "run",
+    "await",
+    "crash",
+    "restart",
+    "timeout",
+    "put",
+    "get",
+    "propose",
+    "expect",
+    "add",
+    "remove",
+    "reconfigure",
+    "transfer",
+    "drop",
+    "zone",
 ];
 const SET_SETUP: &[&str] = &[
-    "election-timeout", "heartbeat", "prevote", "check-quorum", "snapshot-threshold", "read-mode",
-    "max-entries", "bug",
+    "election-timeout",
+    "heartbeat",
+    "prevote",
+    "check-quorum",
+    "snapshot-threshold",
+    "read-mode",
+    "max-entries",
+    "bug",
+    "batch-delay",
+    "pipeline",
+    "max-inflight",
 ];
-const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate"];
+const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate", "disk-latency", "group-commit"];
 const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log", "sent", "delivered"];
 const ROLES: &[&str] = &["follower", "candidate", "leader", "down", "pre-candidate"];
 
@@ -297,18 +333,13 @@ impl<'a> Line<'a> {
 
     /// Word `i`, or an error "`usage`: missing WHAT".
     fn word(&self, i: usize, what: &str, usage: &str) -> Result<Word<'a>, ParseError> {
-        self.words.get(i).copied().ok_or_else(|| {
-            self.err(self.end_col, format!("missing {what}; usage: `{usage}`"))
-        })
+        self.words.get(i).copied().ok_or_else(|| self.err(self.end_col, format!("missing {what}; usage: `{usage}`")))
     }
 
     /// Errors if there are words beyond the first `n`.
     fn no_more(&self, n: usize, usage: &str) -> Result<(), ParseError> {
         match self.words.get(n) {
-            Some(w) => Err(self.err_at(
-                *w,
-                format!("unexpected `{}`; usage: `{usage}`", w.text),
-            )),
+            Some(w) => Err(self.err_at(*w, format!("unexpected `{}`; usage: `{usage}`", w.text))),
             None => Ok(()),
         }
     }
@@ -324,9 +355,9 @@ fn parse_item_in(
     let Some(first) = words.first().copied() else {
         return Ok(None);
     };
-    let end_col = u32::try_from(line_text.find('#').map_or(line_text.chars().count(), |i| {
-        line_text[..i].trim_end().chars().count()
-    }))
+    let end_col = u32::try_from(
+        line_text.find('#').map_or(line_text.chars().count(), |i| line_text[..i].trim_end().chars().count()),
+    )
     .unwrap_or(u32::MAX)
     .saturating_add(1);
     let l = Line { words, line: line_no, end_col };
@@ -342,17 +373,11 @@ fn parse_item_in(
                     Some(ScriptState { first_action_line: Some(n), .. }) => format!(" (line {n})"),
                     _ => String::new(),
                 };
-                return Err(l.err_at(
-                    first,
-                    format!("setup command `{}` after the first action{at}", setup_name(text)),
-                ));
+                return Err(l.err_at(first, format!("setup command `{}` after the first action{at}", setup_name(text))));
             }
             if let SetupCommand::Cluster(n) = s {
                 if let Some(ScriptState { first_network_line: Some(net), .. }) = script.as_deref() {
-                    return Err(l.err_at(
-                        first,
-                        format!("`cluster` must come before network commands (line {net})"),
-                    ));
+                    return Err(l.err_at(first, format!("`cluster` must come before network commands (line {net})")));
                 }
                 *ctx = ParseContext::for_cluster(*n);
                 if let Some(st) = script.as_deref_mut() {
@@ -386,6 +411,8 @@ fn is_network(c: &Command) -> bool {
         Command::SetLatency(..)
             | Command::SetLoss(_)
             | Command::SetDuplicate(_)
+            | Command::SetDiskLatency(..)
+            | Command::SetGroupCommit(_)
             | Command::Partition(_)
             | Command::Cut { .. }
             | Command::Uncut { .. }
@@ -393,6 +420,9 @@ fn is_network(c: &Command) -> bool {
             | Command::PartitionRef(_)
             | Command::CutRef { .. }
             | Command::UncutRef { .. }
+            | Command::Zone { .. }
+            | Command::SetZoneLatency { .. }
+            | Command::SetLinkLatency { .. }
     )
 }
 
@@ -430,11 +460,7 @@ fn apply_membership(c: &Command, ctx: &mut ParseContext, script: Option<&mut Scr
     }
 }
 
-fn parse_words(
-    l: &Line<'_>,
-    ctx: &ParseContext,
-    script: Option<&mut ScriptState>,
-) -> Result<Item, ParseError> {
+fn parse_words(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState>) -> Result<Item, ParseError> {
     let cmd = l.words[0];
     let cmd_item = |c: Command| Ok(Item::Command(c));
     match cmd.text {
@@ -455,19 +481,24 @@ fn parse_words(
             l.no_more(2, usage)?;
             Ok(Item::Setup(SetupCommand::Seed(s)))
         }
+        // Where replicas sit (issue 12): zones and per-zone / per-link latency.
+        "zone" => cmd_item(parse_zone(l, ctx, script)?),
+        "set" if is_latency_rule(l) => cmd_item(parse_latency_rule(l, ctx, script.as_deref())?),
         "set" => parse_set(l),
         "partition" => cmd_item(parse_partition(l, ctx)?),
         "cut" | "uncut" => {
-            let usage = if cmd.text == "cut" { "cut nA -> nB` or `cut nA <-> nB" } else { "uncut nA -> nB` or `uncut nA <-> nB" };
+            let usage = if cmd.text == "cut" {
+                "cut nA -> nB` or `cut nA <-> nB"
+            } else {
+                "uncut nA -> nB` or `uncut nA <-> nB"
+            };
             let a = l.word(1, "the sending node", usage)?;
             let from = parse_node_ref(l, a, ctx)?;
             let arrow = l.word(2, "`->` or `<->`", usage)?;
             let both_ways = match arrow.text {
                 "->" => false,
                 "<->" => true,
-                other => {
-                    return Err(l.err_at(arrow, format!("expected `->` or `<->`, found `{other}`")))
-                }
+                other => return Err(l.err_at(arrow, format!("expected `->` or `<->`, found `{other}`"))),
             };
             let b = l.word(3, "the receiving node", usage)?;
             let to = parse_node_ref(l, b, ctx)?;
@@ -503,10 +534,7 @@ fn parse_words(
             }
             let within_at = n.checked_sub(2).filter(|&i| i >= 1 && l.words[i].text == "within");
             let Some(wi) = within_at else {
-                return Err(l.err(
-                    l.end_col,
-                    format!("missing `within D` at the end; usage: `{usage}`"),
-                ));
+                return Err(l.err(l.end_col, format!("missing `within D` at the end; usage: `{usage}`")));
             };
             let within = parse_duration(l, l.words[n - 1])?;
             let cond = parse_cond(l, 1, wi, ctx, usage)?;
@@ -548,9 +576,7 @@ fn parse_words(
                     let n = l.word(3, "the node to read from", usage)?;
                     Some(parse_node_ref(l, n, ctx)?)
                 }
-                Some(w) => {
-                    return Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text)))
-                }
+                Some(w) => return Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text))),
             };
             l.no_more(if from.is_some() { 4 } else { 2 }, usage)?;
             cmd_item(Command::Get { key, from })
@@ -585,7 +611,13 @@ fn parse_words(
             let id = parse_node_id(l, w, ctx)?;
             if let Some(st) = script.as_deref() {
                 if !st.voters.contains(&id) {
-                    return Err(l.err_at(w, format!("n{id} is not a member of the configuration ({})", list_nodes(st.voters.iter().copied()))));
+                    return Err(l.err_at(
+                        w,
+                        format!(
+                            "n{id} is not a member of the configuration ({})",
+                            list_nodes(st.voters.iter().copied())
+                        ),
+                    ));
                 }
                 if st.voters.len() == 1 {
                     return Err(l.err_at(w, format!("cannot remove n{id}, the only member of the configuration")));
@@ -681,6 +713,35 @@ fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
             l.no_more(3, usage)?;
             setup(SetupCommand::MaxEntries(n))
         }
+        // Batching and pipelining (docs/scenario-extensions.md).
+        "batch-delay" => {
+            let usage = "set batch-delay D";
+            let w = l.word(2, "a duration like `5ms` (0 = send at once)", usage)?;
+            let d = parse_duration(l, w)?;
+            l.no_more(3, usage)?;
+            setup(SetupCommand::BatchDelay(d))
+        }
+        "pipeline" => {
+            let usage = "set pipeline on|off";
+            let on = parse_on_off(l, 2, usage)?;
+            l.no_more(3, usage)?;
+            setup(SetupCommand::Pipeline(on))
+        }
+        "max-inflight" => {
+            let usage = "set max-inflight N|unlimited";
+            let w = l.word(2, "a number of AppendEntries in flight per follower", usage)?;
+            let n = if w.text == "unlimited" {
+                None
+            } else {
+                let n = parse_u64(l, w, "a number of AppendEntries in flight per follower")?;
+                if !(1..=10_000).contains(&n) {
+                    return Err(l.err_at(w, format!("max-inflight must be in 1..=10000 (or `unlimited`), found {n}")));
+                }
+                Some(n)
+            };
+            l.no_more(3, usage)?;
+            setup(SetupCommand::MaxInflight(n))
+        }
         "bug" => {
             let usage = "set bug NAME on|off";
             let w = l.word(2, "the name of a deliberate bug", usage)?;
@@ -716,6 +777,20 @@ fn parse_set(l: &Line<'_>) -> Result<Item, ParseError> {
             let p = parse_percent(l, w)?;
             l.no_more(3, usage)?;
             net(if what.text == "loss" { Command::SetLoss(p) } else { Command::SetDuplicate(p) })
+        }
+        // The disk (crate::disk): like the network's settings, any time.
+        "disk-latency" => {
+            let usage = "set disk-latency A..B";
+            let w = l.word(2, "a range like `2ms..5ms`", usage)?;
+            let (a, b) = parse_range(l, w)?;
+            l.no_more(3, usage)?;
+            net(Command::SetDiskLatency(a, b))
+        }
+        "group-commit" => {
+            let usage = "set group-commit on|off";
+            let on = parse_on_off(l, 2, usage)?;
+            l.no_more(3, usage)?;
+            net(Command::SetGroupCommit(on))
         }
         other => {
             let all: Vec<&str> = SET_SETUP.iter().chain(SET_NETWORK.iter()).copied().collect();
@@ -760,7 +835,14 @@ fn parse_partition(l: &Line<'_>, ctx: &ParseContext) -> Result<Command, ParseErr
     // Fixed ids unless `leader` appears, which the runner resolves.
     let ids: Option<Vec<Vec<NodeId>>> = groups
         .iter()
-        .map(|g| g.iter().map(|r| match r { NodeRef::Node(id) => Some(*id), NodeRef::Leader => None }).collect())
+        .map(|g| {
+            g.iter()
+                .map(|r| match r {
+                    NodeRef::Node(id) => Some(*id),
+                    NodeRef::Leader => None,
+                })
+                .collect()
+        })
         .collect();
     Ok(match ids {
         Some(ids) => Command::Partition(ids),
@@ -769,13 +851,7 @@ fn parse_partition(l: &Line<'_>, ctx: &ParseContext) -> Result<Command, ParseErr
 }
 
 /// Parses words `[from, to)` as a condition.
-fn parse_cond(
-    l: &Line<'_>,
-    from: usize,
-    to: usize,
-    ctx: &ParseContext,
-    outer_usage: &str,
-) -> Result<Cond, ParseError> {
+fn parse_cond(l: &Line<'_>, from: usize, to: usize, ctx: &ParseContext, outer_usage: &str) -> Result<Cond, ParseError> {
     let words = &l.words[from..to.min(l.words.len())];
     let Some(kind) = words.first().copied() else {
         return Err(l.err(
@@ -831,7 +907,11 @@ fn parse_cond(
             let v = get(3, "a number", usage)?;
             let value = parse_u64(l, v, "a number")?;
             done(4, usage)?;
-            if kind.text == "term" { Cond::Term(node, op, value) } else { Cond::Commit(node, op, value) }
+            if kind.text == "term" {
+                Cond::Term(node, op, value)
+            } else {
+                Cond::Commit(node, op, value)
+            }
         }
         "kv" => {
             let usage = "kv nK KEY = VALUE` or `kv nK KEY absent";
@@ -873,7 +953,11 @@ fn parse_cond(
             let v = get(3, "a number", usage)?;
             let value = parse_u64(l, v, "a number")?;
             done(4, usage)?;
-            if kind.text == "sent" { Cond::Sent(ty.text.to_string(), op, value) } else { Cond::Delivered(ty.text.to_string(), op, value) }
+            if kind.text == "sent" {
+                Cond::Sent(ty.text.to_string(), op, value)
+            } else {
+                Cond::Delivered(ty.text.to_string(), op, value)
+            }
         }
         other => return Err(l.err_at(kind, unknown("condition", other, CONDITIONS))),
     };
@@ -947,9 +1031,7 @@ fn parse_u64(l: &Line<'_>, w: Word<'_>, what: &str) -> Result<u64, ParseError> {
     if !is_digits(w.text) {
         return Err(l.err_at(w, format!("expected {what}, found `{}`", w.text)));
     }
-    w.text
-        .parse::<u64>()
-        .map_err(|_| l.err_at(w, format!("`{}` is too large", w.text)))
+    w.text.parse::<u64>().map_err(|_| l.err_at(w, format!("`{}` is too large", w.text)))
 }
 
 /// `250ms` or `2s` (a non-negative integer and a unit).
@@ -982,6 +1064,119 @@ pub const MAX_DURATION_MS: Millis = 86_400_000;
 fn parse_duration(l: &Line<'_>, w: Word<'_>) -> Result<Millis, ParseError> {
     parse_duration_str(w.text).map_err(|m| l.err_at(w, m))
 }
+
+// ---------------------------------------------------------------------------
+// Where replicas sit (issue 12): `zone NAME nA nB …`,
+// `set latency zone X <-> zone Y A..B`, `set latency nA <-> nB A..B`.
+
+/// Longest zone name (a label on the ring must stay short).
+pub const MAX_ZONE_NAME: usize = 24;
+
+/// A zone name: a letter, then letters, digits, `-` or `_`; not `zone`,
+/// `leader` or a node name (`n3`), so a line never reads two ways.
+fn parse_zone_name(l: &Line<'_>, w: Word<'_>) -> Result<String, ParseError> {
+    let t = w.text;
+    let starts_with_letter = t.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    let rest_ok = t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !starts_with_letter || !rest_ok || t.len() > MAX_ZONE_NAME {
+        return Err(l.err_at(
+            w,
+            format!(
+                "bad zone name `{t}`: use a letter, then letters, digits, `-` or `_` (at most {MAX_ZONE_NAME} characters)"
+            ),
+        ));
+    }
+    if t == "zone" || t == "leader" || t.strip_prefix('n').is_some_and(is_digits) {
+        return Err(l.err_at(w, format!("`{t}` cannot name a zone (it reads as a keyword or a node)")));
+    }
+    Ok(t.to_string())
+}
+
+/// `zone NAME nA nB …`
+fn parse_zone(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState>) -> Result<Command, ParseError> {
+    let usage = "zone NAME nA nB …";
+    let name = parse_zone_name(l, l.word(1, "the zone's name", usage)?)?;
+    if l.words.len() < 3 {
+        return Err(l.err(l.end_col, format!("missing the zone's servers; usage: `{usage}`")));
+    }
+    let mut nodes: Vec<NodeId> = Vec::new();
+    for w in &l.words[2..] {
+        let id = parse_node_id(l, *w, ctx)?;
+        if nodes.contains(&id) {
+            return Err(l.err_at(*w, format!("n{id} is named twice")));
+        }
+        nodes.push(id);
+    }
+    if let Some(st) = script {
+        crate::network::assign_zone(&mut st.zones, &name, &nodes);
+    }
+    Ok(Command::Zone { name, nodes })
+}
+
+/// `set latency zone …` or `set latency nA <-> …` (not the base `set latency A..B`).
+fn is_latency_rule(l: &Line<'_>) -> bool {
+    l.words.get(1).is_some_and(|w| w.text == "latency")
+        && l.words.get(2).is_some_and(|w| w.text == "zone" || (w.text.starts_with('n') && l.words.len() > 3))
+}
+
+/// The both-ways arrow of a latency rule.
+fn expect_both_ways(l: &Line<'_>, i: usize, usage: &str) -> Result<(), ParseError> {
+    let w = l.word(i, "`<->`", usage)?;
+    match w.text {
+        "<->" => Ok(()),
+        "->" => Err(l.err_at(w, "a latency rule holds both ways: write `<->`".to_string())),
+        other => Err(l.err_at(w, format!("expected `<->`, found `{other}`"))),
+    }
+}
+
+fn parse_latency_rule(l: &Line<'_>, ctx: &ParseContext, script: Option<&ScriptState>) -> Result<Command, ParseError> {
+    if l.words[2].text == "zone" {
+        let usage = "set latency zone X <-> zone Y A..B";
+        let zone_at = |i: usize| -> Result<String, ParseError> {
+            let kw = l.word(i, "`zone`", usage)?;
+            if kw.text != "zone" {
+                return Err(l.err_at(kw, format!("expected `zone`, found `{}`", kw.text)));
+            }
+            let w = l.word(i + 1, "a zone's name", usage)?;
+            let name = parse_zone_name(l, w)?;
+            // A file knows its zones; the live page leaves the check to the world.
+            if let Some(st) = script {
+                if !st.zones.iter().any(|z| z.name == name) {
+                    let known: Vec<&str> = st.zones.iter().map(|z| z.name.as_str()).collect();
+                    let msg = if known.is_empty() {
+                        format!("no zone named `{name}` (none yet: define it first with `zone {name} nA nB …`)")
+                    } else {
+                        format!("no zone named `{name}` (zones: {})", known.join(", "))
+                    };
+                    return Err(l.err_at(w, msg));
+                }
+            }
+            Ok(name)
+        };
+        let a = zone_at(2)?;
+        expect_both_ways(l, 4, usage)?;
+        let b = zone_at(5)?;
+        let w = l.word(7, "a range like `40ms..45ms`", usage)?;
+        let (lo, hi) = parse_range(l, w)?;
+        l.no_more(8, usage)?;
+        return Ok(Command::SetZoneLatency { a, b, lo, hi });
+    }
+    let usage = "set latency nA <-> nB A..B";
+    let wa = l.words[2];
+    let a = parse_node_id(l, wa, ctx)?;
+    expect_both_ways(l, 3, usage)?;
+    let wb = l.word(4, "the other end of the link", usage)?;
+    let b = parse_node_id(l, wb, ctx)?;
+    if a == b {
+        return Err(l.err_at(wb, format!("a link joins two different servers (n{a} twice)")));
+    }
+    let w = l.word(5, "a range like `40ms..45ms`", usage)?;
+    let (lo, hi) = parse_range(l, w)?;
+    l.no_more(6, usage)?;
+    Ok(Command::SetLinkLatency { a, b, lo, hi })
+}
+
+// ---------------------------------------------------------------------------
 
 /// `A..B`, inclusive, with A <= B.
 fn parse_range(l: &Line<'_>, w: Word<'_>) -> Result<(Millis, Millis), ParseError> {
@@ -1056,10 +1251,7 @@ fn parse_node_id(l: &Line<'_>, w: Word<'_>, ctx: &ParseContext) -> Result<NodeId
         }
     })?;
     if !ctx.members.contains(&id) {
-        return Err(l.err_at(
-            w,
-            format!("n{id} is not in the cluster ({})", list_nodes(ctx.members.iter().copied())),
-        ));
+        return Err(l.err_at(w, format!("n{id} is not in the cluster ({})", list_nodes(ctx.members.iter().copied()))));
     }
     Ok(id)
 }
@@ -1186,13 +1378,19 @@ mod tests {
                 snapshot_threshold: 10,
                 read_mode: ReadMode::Lease,
                 max_entries: 64,
+                batch_delay: 0,
+                pipeline: true,
+                max_inflight: None,
                 bugs: raft_core::Bugs::default(),
             }
         );
         assert_eq!(parse_script("set max-entries 1").unwrap().setup.max_entries, 1);
         let bugs = parse_script("set bug commit-one-half-of-joint on").unwrap().setup.bugs;
         assert_eq!(bugs.enabled(), ["commit-one-half-of-joint"]);
-        assert_eq!(err("set bug commit-counts-learner on"), (1, 9, "unknown bug `commit-counts-learner`; did you mean `commit-counts-learners`?".into()));
+        assert_eq!(
+            err("set bug commit-counts-learner on"),
+            (1, 9, "unknown bug `commit-counts-learner`; did you mean `commit-counts-learners`?".into())
+        );
         assert_eq!(err("set bug commit-counts-learners maybe").1, 32);
         let e = parse_script("run 86401s").unwrap_err();
         assert_eq!((e.line, e.col), (1, 5), "{}", e.message);
@@ -1201,10 +1399,7 @@ mod tests {
         let e = parse_script("set max-entries 0").unwrap_err();
         assert_eq!((e.line, e.col), (1, 17), "{}", e.message);
         assert_eq!(parse_script("set read-mode log").unwrap().setup.read_mode, ReadMode::Log);
-        assert_eq!(
-            parse_script("set read-mode read-index").unwrap().setup.read_mode,
-            ReadMode::ReadIndex
-        );
+        assert_eq!(parse_script("set read-mode read-index").unwrap().setup.read_mode, ReadMode::ReadIndex);
         assert!(!parse_script("set prevote off").unwrap().setup.prevote);
         assert_eq!(parse_script("seed 18446744073709551615").unwrap().setup.seed, u64::MAX);
     }
@@ -1215,11 +1410,11 @@ mod tests {
         assert_eq!(one("set latency 0ms..0ms"), Command::SetLatency(0, 0));
         assert_eq!(one("set loss 2.5%"), Command::SetLoss(2.5));
         assert_eq!(one("set duplicate 100%"), Command::SetDuplicate(100.0));
+        assert_eq!(one("set disk-latency 2ms..5ms"), Command::SetDiskLatency(2, 5));
+        assert_eq!(one("set disk-latency 0ms..0ms"), Command::SetDiskLatency(0, 0));
+        assert_eq!(one("set group-commit off"), Command::SetGroupCommit(false));
         assert_eq!(one("set loss 0%"), Command::SetLoss(0.0));
-        assert_eq!(
-            one("partition n1 n2 | n3 n4 | n5"),
-            Command::Partition(vec![vec![1, 2], vec![3, 4], vec![5]])
-        );
+        assert_eq!(one("partition n1 n2 | n3 n4 | n5"), Command::Partition(vec![vec![1, 2], vec![3, 4], vec![5]]));
         assert_eq!(one("partition n3"), Command::Partition(vec![vec![3]]));
         assert_eq!(one("cut n1 -> n2"), Command::Cut { from: 1, to: 2, both_ways: false });
         assert_eq!(one("cut n1 <-> n2"), Command::Cut { from: 1, to: 2, both_ways: true });
@@ -1246,10 +1441,7 @@ mod tests {
         assert_eq!(one("run 250ms"), Command::Run(250));
         assert_eq!(one("run 2s"), Command::Run(2000));
         assert_eq!(one("run 0ms"), Command::Run(0));
-        assert_eq!(
-            one("await leader any within 2s"),
-            Command::Await { cond: Cond::LeaderAny, within: 2000 }
-        );
+        assert_eq!(one("await leader any within 2s"), Command::Await { cond: Cond::LeaderAny, within: 2000 });
         // A key named `within` is fine: only the last two words are `within D`.
         assert_eq!(
             one("await kv n1 within = within within 1s"),
@@ -1298,7 +1490,14 @@ mod tests {
         assert_eq!(cond("role leader leader"), Cond::Role(NodeRef::Leader, RoleName::Leader));
         assert_eq!(cond("role n2 down"), Cond::Role(NodeRef::Node(2), RoleName::Down));
         assert_eq!(cond("role n2 pre-candidate"), Cond::Role(NodeRef::Node(2), RoleName::PreCandidate));
-        let ops = [("==", CmpOp::Eq), ("!=", CmpOp::Ne), ("<", CmpOp::Lt), ("<=", CmpOp::Le), (">", CmpOp::Gt), (">=", CmpOp::Ge)];
+        let ops = [
+            ("==", CmpOp::Eq),
+            ("!=", CmpOp::Ne),
+            ("<", CmpOp::Lt),
+            ("<=", CmpOp::Le),
+            (">", CmpOp::Gt),
+            (">=", CmpOp::Ge),
+        ];
         for (text, op) in ops {
             assert_eq!(cond(&format!("term n1 {text} 3")), Cond::Term(NodeRef::Node(1), op, 3));
             assert_eq!(cond(&format!("commit leader {text} 7")), Cond::Commit(NodeRef::Leader, op, 7));
@@ -1370,12 +1569,18 @@ mod tests {
         assert_eq!(err("add n3"), (1, 5, "n3 is already a member of the configuration".into()));
         assert_eq!(err("add n6\nadd n6"), (2, 5, "n6 is already a member of the configuration".into()));
         assert_eq!(err("remove n2\nremove n2"), (2, 8, "n2 is not a member of the configuration (n1, n3..n5)".into()));
-        assert_eq!(err("cluster 1\nremove n1"), (2, 8, "cannot remove n1, the only member of the configuration".into()));
+        assert_eq!(
+            err("cluster 1\nremove n1"),
+            (2, 8, "cannot remove n1, the only member of the configuration".into())
+        );
         assert_eq!(err("reconfigure n1 n2 n1"), (1, 19, "n1 is named twice".into()));
         assert_eq!(err("reconfigure"), (1, 12, "missing the new voter set; usage: `reconfigure nA nB …`".into()));
         assert_eq!(err("reconfigure n1 n20"), (1, 16, "node ids are n1..n15, not `n20`".into()));
         // After a reconfigure, the voter set is the target.
-        assert_eq!(err("reconfigure n1 n2 n3\nremove n4"), (2, 8, "n4 is not a member of the configuration (n1..n3)".into()));
+        assert_eq!(
+            err("reconfigure n1 n2 n3\nremove n4"),
+            (2, 8, "n4 is not a member of the configuration (n1..n3)".into())
+        );
         assert!(parse_script("remove n5\nadd n5").is_ok());
         assert_eq!(err("drop 17"), (1, 6, "expected a message id like `m17`, found `17`".into()));
     }
@@ -1409,10 +1614,16 @@ mod tests {
         assert_eq!(err("seed 18446744073709551616"), (1, 6, "`18446744073709551616` is too large".into()));
         assert_eq!(err("run 5"), (1, 5, "`5` needs a unit: `5ms` or `5s`".into()));
         assert_eq!(err("run 1.5s"), (1, 5, "expected a duration like `250ms` or `2s`, found `1.5s`".into()));
-        assert_eq!(err("run 99999999999999999999s"), (1, 5, "duration `99999999999999999999s` is too large (at most 86400s, one simulated day)".into()));
+        assert_eq!(
+            err("run 99999999999999999999s"),
+            (1, 5, "duration `99999999999999999999s` is too large (at most 86400s, one simulated day)".into())
+        );
         assert_eq!(err("run"), (1, 4, "missing a duration; usage: `run D`".into()));
         assert_eq!(err("run 1s 2s"), (1, 8, "unexpected `2s`; usage: `run D`".into()));
-        assert_eq!(err("set election-timeout 300ms..150ms"), (1, 22, "range `300ms..150ms` is empty: 300ms is more than 150ms".into()));
+        assert_eq!(
+            err("set election-timeout 300ms..150ms"),
+            (1, 22, "range `300ms..150ms` is empty: 300ms is more than 150ms".into())
+        );
         assert_eq!(err("set election-timeout 0ms..150ms"), (1, 22, "the election timeout must be at least 1ms".into()));
         // raft-core's Config::validate, reported at the line that set the timing (§5.6).
         assert_eq!(
@@ -1436,7 +1647,10 @@ mod tests {
     #[test]
     fn partition_errors() {
         assert_eq!(err("partition"), (1, 10, "missing the groups; usage: `partition G1 | G2 [| G3 …]`".into()));
-        assert_eq!(err("partition n1 | | n2"), (1, 16, "empty group: put at least one node on each side of `|`".into()));
+        assert_eq!(
+            err("partition n1 | | n2"),
+            (1, 16, "empty group: put at least one node on each side of `|`".into())
+        );
         assert_eq!(err("partition | n2"), (1, 11, "empty group: put at least one node on each side of `|`".into()));
         assert_eq!(err("partition n1 |"), (1, 14, "empty group after the last `|`".into()));
         assert_eq!(err("partition n1 n2 | n2"), (1, 19, "n2 is in two groups".into()));
@@ -1446,17 +1660,32 @@ mod tests {
     #[test]
     fn condition_errors() {
         assert_eq!(err("expect"), (1, 7, "missing a condition; usage: `expect COND`".into()));
-        assert_eq!(err("await leader any"), (1, 17, "missing `within D` at the end; usage: `await COND within D`".into()));
+        assert_eq!(
+            err("await leader any"),
+            (1, 17, "missing `within D` at the end; usage: `await COND within D`".into())
+        );
         assert_eq!(err("await within 1s"), (1, 7, "missing a condition; usage: `await COND within D`".into()));
         assert_eq!(err("await leader any within 1"), (1, 25, "`1` needs a unit: `1ms` or `1s`".into()));
         assert_eq!(err("expect term n1 = 3"), (1, 16, "write `==` to compare".into()));
-        assert_eq!(err("expect term n1 =< 3"), (1, 16, "expected a comparison (`==` `!=` `<` `<=` `>` `>=`), found `=<`".into()));
+        assert_eq!(
+            err("expect term n1 =< 3"),
+            (1, 16, "expected a comparison (`==` `!=` `<` `<=` `>` `>=`), found `=<`".into())
+        );
         assert_eq!(err("expect commit n1 >= x"), (1, 21, "expected a number, found `x`".into()));
         assert_eq!(err("expect kv n1 x == 1"), (1, 16, "write `=` (one equals sign) between key and value".into()));
-        assert_eq!(err("expect kv n1 x"), (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into()));
-        assert_eq!(err("await kv n1 x within 1s"), (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into()));
+        assert_eq!(
+            err("expect kv n1 x"),
+            (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into())
+        );
+        assert_eq!(
+            err("await kv n1 x within 1s"),
+            (1, 15, "missing `= VALUE` or `absent`; usage: `kv nK KEY = VALUE` or `kv nK KEY absent`".into())
+        );
         assert_eq!(err("expect same-log n1"), (1, 19, "missing a second node; usage: `same-log nA nB`".into()));
-        assert_eq!(err("expect leader n1 n2"), (1, 18, "unexpected `n2`; usage: `leader nK` or `leader any` or `leader none`".into()));
+        assert_eq!(
+            err("expect leader n1 n2"),
+            (1, 18, "unexpected `n2`; usage: `leader nK` or `leader any` or `leader none`".into())
+        );
     }
 
     #[test]
@@ -1491,21 +1720,126 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
+    #[test]
+    fn batching_and_pipelining_settings() {
+        let s = parse_script("set batch-delay 5ms\nset pipeline off\nset max-inflight 4").unwrap().setup;
+        assert_eq!((s.batch_delay, s.pipeline, s.max_inflight), (5, false, Some(4)));
+        assert_eq!(parse_script("set max-inflight 4\nset max-inflight unlimited").unwrap().setup.max_inflight, None);
+        let d = Setup::default();
+        assert_eq!((d.batch_delay, d.pipeline, d.max_inflight), (0, true, None), "defaults: today's behaviour");
+        // Bad values are reported at the word that is wrong.
+        let e = err("cluster 3\nset max-inflight 0");
+        assert_eq!((e.0, e.1), (2, 18), "{}", e.2);
+        assert!(e.2.contains("max-inflight must be in 1..=10000"), "{}", e.2);
+        assert_eq!(err("set max-inflight lots").1, 18);
+        assert_eq!(err("set pipeline maybe"), (1, 14, "expected `on` or `off`, found `maybe`".into()));
+        assert_eq!(err("set batch-delay soon").1, 17);
+        assert_eq!(err("set batch-delay 5ms 6ms").1, 21);
+        // raft-core's Config::validate has the last word, pointed at the line.
+        let e = err("set election-timeout 100ms..200ms\nset batch-delay 100ms");
+        assert_eq!(e.0, 2);
+        assert!(e.2.contains("batch delay must be shorter"), "{}", e.2);
+        assert!(err("set pipelin on").2.contains("did you mean `pipeline`"));
+    }
+
     mod props {
         use super::*;
         use proptest::prelude::*;
 
         const SOUP: &[&str] = &[
-            "cluster", "seed", "set", "election-timeout", "heartbeat", "prevote", "check-quorum",
-            "snapshot-threshold", "read-mode", "max-entries", "bug", "commit-counts-learners", "latency", "loss", "duplicate", "partition", "|",
-            "cut", "uncut", "->", "<->", "heal", "run", "await", "within", "crash", "restart",
-            "timeout", "put", "get", "from", "propose", "expect", "add", "remove", "reconfigure",
-            "transfer", "drop", "leader", "any", "none", "role", "term", "commit", "kv", "same-log",
-            "=", "==", "!=", "<", "<=", ">", ">=", "absent", "follower", "candidate", "down",
-            "pre-candidate", "on", "off", "log", "read-index", "lease", "n0", "n1", "n2", "n5",
-            "n6", "n15", "n16", "n99999999999999999999", "0", "1", "15", "16", "250ms", "2s",
-            "0ms", "150ms..300ms", "300ms..1ms", "..", "1ms..", "2.5%", "100%", "101%", "%",
-            "m1", "m", "x", "#", "\t", "é", "99999999999999999999999s",
+            "cluster",
+            "seed",
+            "set",
+            "election-timeout",
+            "heartbeat",
+            "prevote",
+            "check-quorum",
+            "snapshot-threshold",
+            "read-mode",
+            "max-entries",
+            "bug",
+            "commit-counts-learners",
+            "latency",
+            "loss",
+            "duplicate",
+            "partition",
+            "|",
+            "cut",
+            "uncut",
+            "->",
+            "<->",
+            "heal",
+            "run",
+            "await",
+            "within",
+            "crash",
+            "restart",
+            "timeout",
+            "put",
+            "get",
+            "from",
+            "propose",
+            "expect",
+            "add",
+            "remove",
+            "reconfigure",
+            "transfer",
+            "drop",
+            "leader",
+            "any",
+            "none",
+            "role",
+            "term",
+            "commit",
+            "kv",
+            "same-log",
+            "=",
+            "==",
+            "!=",
+            "<",
+            "<=",
+            ">",
+            ">=",
+            "absent",
+            "follower",
+            "candidate",
+            "down",
+            "pre-candidate",
+            "on",
+            "off",
+            "log",
+            "read-index",
+            "lease",
+            "n0",
+            "n1",
+            "n2",
+            "n5",
+            "n6",
+            "n15",
+            "n16",
+            "n99999999999999999999",
+            "0",
+            "1",
+            "15",
+            "16",
+            "250ms",
+            "2s",
+            "0ms",
+            "150ms..300ms",
+            "300ms..1ms",
+            "..",
+            "1ms..",
+            "2.5%",
+            "100%",
+            "101%",
+            "%",
+            "m1",
+            "m",
+            "x",
+            "#",
+            "\t",
+            "é",
+            "99999999999999999999999s",
         ];
 
         fn soup_line() -> impl Strategy<Value = String> {
@@ -1517,7 +1851,8 @@ mod tests {
             let node = (1u64..=5).prop_map(|k| format!("n{k}"));
             let node_ref = prop_oneof![node.clone(), Just("leader".to_string())];
             let word = "[a-z][a-z0-9_.-]{0,6}";
-            let dur = (0u64..5000, any::<bool>()).prop_map(|(n, s)| if s { format!("{}s", n / 1000) } else { format!("{n}ms") });
+            let dur = (0u64..5000, any::<bool>())
+                .prop_map(|(n, s)| if s { format!("{}s", n / 1000) } else { format!("{n}ms") });
             let op = proptest::sample::select(vec!["==", "!=", "<", "<=", ">", ">="]);
             let role = proptest::sample::select(vec!["follower", "candidate", "leader", "down", "pre-candidate"]);
             let cond = prop_oneof![
@@ -1533,13 +1868,20 @@ mod tests {
             ];
             let cmd = prop_oneof![
                 (0u64..500, 0u64..500).prop_map(|(a, b)| format!("set latency {}ms..{}ms", a.min(b), a.max(b))),
-                (0u32..=100, 0u32..10).prop_map(|(p, d)| if p == 100 { "set loss 100%".to_string() } else { format!("set loss {p}.{d}%") }),
+                (0u32..=100, 0u32..10).prop_map(|(p, d)| if p == 100 {
+                    "set loss 100%".to_string()
+                } else {
+                    format!("set loss {p}.{d}%")
+                }),
                 (0u32..=100).prop_map(|p| format!("set duplicate {p}%")),
                 Just("partition n1 n2 | n3 n4 | n5".to_string()),
                 Just("partition leader n2 | n3".to_string()),
-                (node_ref.clone(), node_ref.clone(), any::<bool>()).prop_filter("distinct", |(a, b, _)| a != b)
+                (node_ref.clone(), node_ref.clone(), any::<bool>())
+                    .prop_filter("distinct", |(a, b, _)| a != b)
                     .prop_map(|(a, b, both)| format!("cut {a} {} {b}", if both { "<->" } else { "->" })),
-                (node_ref.clone(), node_ref.clone()).prop_filter("distinct", |(a, b)| a != b).prop_map(|(a, b)| format!("uncut {a} -> {b}")),
+                (node_ref.clone(), node_ref.clone())
+                    .prop_filter("distinct", |(a, b)| a != b)
+                    .prop_map(|(a, b)| format!("uncut {a} -> {b}")),
                 Just("heal".to_string()),
                 dur.clone().prop_map(|d| format!("run {d}")),
                 (cond.clone(), dur).prop_map(|(c, d)| format!("await {c} within {d}")),
@@ -1554,12 +1896,13 @@ mod tests {
                 node.clone().prop_map(|n| format!("transfer {n}")),
                 any::<u64>().prop_map(|m| format!("drop m{m}")),
             ];
-            (cmd, "[ \t]{0,2}", "[ \t]{0,2}", proptest::option::of("#[ -~]{0,10}"))
-                .prop_map(|(c, pre, post, comment)| {
+            (cmd, "[ \t]{0,2}", "[ \t]{0,2}", proptest::option::of("#[ -~]{0,10}")).prop_map(
+                |(c, pre, post, comment)| {
                     // Any run of spaces/tabs between words.
                     let c = c.replace(' ', if pre.contains('\t') { "\t " } else { " " });
                     format!("{pre}{c}{post}{}", comment.unwrap_or_default())
-                })
+                },
+            )
         }
 
         proptest! {

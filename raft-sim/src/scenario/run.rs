@@ -200,7 +200,29 @@ impl Runner {
         match cmd {
             Command::SetLatency(a, b) => w.network.latency = (*a.min(b), *a.max(b)),
             Command::SetLoss(p) => w.network.loss = *p,
+            // Where replicas sit (issue 12).
+            Command::Zone { name, nodes } => {
+                for id in nodes {
+                    exists(w, *id)?;
+                }
+                w.network.set_zone(name, nodes);
+            }
+            Command::SetZoneLatency { a, b, lo, hi } => {
+                for z in [a, b] {
+                    if !w.network.has_zone(z) {
+                        return Err(format!("no zone named `{z}`"));
+                    }
+                }
+                w.network.set_zone_latency(a, b, (*lo.min(hi), *lo.max(hi)));
+            }
+            Command::SetLinkLatency { a, b, lo, hi } => {
+                exists(w, *a)?;
+                exists(w, *b)?;
+                w.network.set_link_latency(*a, *b, (*lo.min(hi), *lo.max(hi)));
+            }
             Command::SetDuplicate(p) => w.network.duplicate = *p,
+            Command::SetDiskLatency(a, b) => w.disk.latency = (*a.min(b), *a.max(b)),
+            Command::SetGroupCommit(on) => w.disk.group_commit = *on,
             Command::Partition(groups) => {
                 w.network.partition = Some(groups.clone());
                 w.emit(EventKind::Partition { groups: groups.clone() });
@@ -274,7 +296,8 @@ impl Runner {
             }
             Command::Timeout(r) => {
                 let id = resolve(w, *r)?;
-                let raw = w.nodes.get_mut(&id).and_then(|n| n.raw.as_mut()).ok_or_else(|| format!("n{} is down", id))?;
+                let raw =
+                    w.nodes.get_mut(&id).and_then(|n| n.raw.as_mut()).ok_or_else(|| format!("n{} is down", id))?;
                 raw.campaign();
             }
             Command::Put { key, value } => {
@@ -331,7 +354,11 @@ impl Runner {
 }
 
 fn exists(w: &World, id: NodeId) -> Result<(), String> {
-    if w.nodes.contains_key(&id) { Ok(()) } else { Err(format!("n{} does not exist", id)) }
+    if w.nodes.contains_key(&id) {
+        Ok(())
+    } else {
+        Err(format!("n{} does not exist", id))
+    }
 }
 
 fn leader_id(w: &World) -> Result<NodeId, String> {
@@ -423,7 +450,11 @@ pub fn eval(w: &World, cond: &Cond) -> Result<(), String> {
                     Role::Leader => RoleName::Leader,
                 },
             };
-            if have == *want { Ok(()) } else { Err(format!("n{} is {}", id, role_text(have))) }
+            if have == *want {
+                Ok(())
+            } else {
+                Err(format!("n{} is {}", id, role_text(have)))
+            }
         }
         Cond::Term(r, op, n) => {
             let id = resolve(w, *r)?;
@@ -431,12 +462,20 @@ pub fn eval(w: &World, cond: &Cond) -> Result<(), String> {
                 Some(s) => s.current_term,
                 None => w.nodes[&id].storage.hard_state.current_term,
             };
-            if cmp(*op, term, *n) { Ok(()) } else { Err(format!("n{} is in term {}", id, term)) }
+            if cmp(*op, term, *n) {
+                Ok(())
+            } else {
+                Err(format!("n{} is in term {}", id, term))
+            }
         }
         Cond::Commit(r, op, n) => {
             let id = resolve(w, *r)?;
             let Some(s) = w.status(id) else { return Err(format!("n{} is down", id)) };
-            if cmp(*op, s.commit_index, *n) { Ok(()) } else { Err(format!("n{}'s commit index is {}", id, s.commit_index)) }
+            if cmp(*op, s.commit_index, *n) {
+                Ok(())
+            } else {
+                Err(format!("n{}'s commit index is {}", id, s.commit_index))
+            }
         }
         Cond::KvEq(r, key, value) => {
             let id = resolve(w, *r)?;
@@ -467,7 +506,11 @@ pub fn eval(w: &World, cond: &Cond) -> Result<(), String> {
                 _ => (&w.network.delivered, "delivered"),
             };
             let have = counts.get(ty.as_str()).copied().unwrap_or(0);
-            if cmp(*op, have, *n) { Ok(()) } else { Err(format!("{} {} {}", have, ty, what)) }
+            if cmp(*op, have, *n) {
+                Ok(())
+            } else {
+                Err(format!("{} {} {}", have, ty, what))
+            }
         }
         Cond::SameLog(a, b) => {
             let a = resolve(w, *a)?;
