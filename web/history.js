@@ -18,7 +18,7 @@
 // Memory budget: the history keeps at most `max` checkpoints and about
 // `budgetBytes` of them. Over either, it drops the checkpoint whose loss
 // matters least: the one whose neighbours are closest together for its age
-// (plus `nearMs`, so the last minute or so is spaced about evenly).
+// (plus `nearMs`, so the last 10 minutes or so are spaced about evenly).
 // So recent history stays dense (a scrub near now replays little) and older
 // history gets sparser — but a stretch without a checkpoint is never longer
 // than half its age nor `maxGapMs`, which bounds what a seek replays: rather
@@ -31,7 +31,8 @@
 // keeping one more costs
 //  - its own part, which the clone copied: the client list (the newest 500
 //    done operations), each server's unfinished log tails, small tables and
-//    list of log segments (one pointer per 64 entries), snapshot bytes;
+//    list of log segments (one pointer per 64 entries), the metrics of the
+//    last 120 simulated seconds (the page's plots), snapshot bytes;
 //  - and what the run let go of after it, which now only the checkpoint
 //    holds: the sessions and exactly-once records of older clients that
 //    newer ones pushed out of the full tables (one per server per client
@@ -72,23 +73,24 @@ export const HISTORY_DEFAULTS = Object.freeze({
   // A plain checkpoint at most every 2 simulated seconds: a seek near now
   // replays at most that (a few ms at 10 ops/s), a clone (0.1–0.8 ms) is far
   // under 2 % of the frames' work at 1x, and fewer clones thinned out later
-  // leave the wasm heap less fragmented (every 1 s: 3 MiB more after an hour).
+  // leave the wasm heap less fragmented (every 1 s left 3 MiB more after an hour).
   everyMs: 2000,
   // At most this many…
   max: 256,
   // …and about this many bytes as `estimateBytes` charges them. With the
   // live simulation (about 19.5 MiB after an hour at 10 client ops/s) the
   // wasm memory stays under issue 9's 64 MB (61 MiB): the estimate runs
-  // 10–15 % under the real cost after an hour (heap fragmentation).
+  // about 15 % under the real cost after an hour (heap fragmentation).
   budgetBytes: 30 * MIB,
   // Never more than this apart (a seek replays at most this much: at 10
   // ops/s about 3 ms per simulated second, at 100/s about 12); rather the
   // history reaches less far back. Thinning halves the spacing's growth
   // (2, 4, 8, 16 s: two 16 s stretches would make 32), so in practice 16 s.
   maxGapMs: 30000,
-  // Thinning keeps the spacing about even within this much of now and lets
-  // it grow with age beyond (see _thin).
-  nearMs: 60000,
+  // Thinning keeps the spacing about even within this much of now (a seek
+  // anywhere in the last 10 minutes replays about as little) and lets it
+  // grow with age beyond (see _thin).
+  nearMs: 600000,
 });
 
 export class History {
@@ -441,7 +443,7 @@ export class History {
  * What the size model reads from a view model (`view`, or `sim.state()` when
  * not given): servers, client operations so far, and per server summed: log
  * entries compacted into snapshots (`compacted`), entries held (`entries`),
- * servers holding a snapshot (`snapshots`).
+ * servers holding a snapshot (`snapshots`); and the metrics windows kept.
  */
 export function sizeCounts(sim, view = null) {
   const v = view || sim.state();
@@ -456,7 +458,9 @@ export function sizeCounts(sim, view = null) {
     if (snap > 0) snapshots++;
   }
   const ops = v.history_total != null ? v.history_total : (v.history || []).length;
-  return { servers: nodes.length, ops, compacted, entries, snapshots };
+  // The page's simulations keep the metrics of each closed simulated second, up to `BYTES.windows`.
+  const windows = Math.min(BYTES.windows, Math.floor(Number(v.time_ms || 0) / 1000));
+  return { servers: nodes.length, ops, compacted, entries, snapshots, windows };
 }
 
 /**
@@ -470,6 +474,7 @@ export function estimateBytes(counts, gone = NOTHING_GONE) {
   const done = Math.min(B.doneOps, counts.ops);
   return Math.round(B.base + counts.servers * (B.perServer + B.perServerOp * done) + B.perDoneOp * done +
     B.perSegment * (counts.entries / B.segment) +
+    (B.perWindow + B.perWindowServer * counts.servers) * (counts.windows || 0) +
     B.perSnapshotSession * counts.snapshots * Math.min(B.sessions, counts.ops) +
     B.perGoneOp * counts.servers * gone.ops + B.perEntry * gone.entries);
 }
@@ -515,6 +520,9 @@ const NOTHING_GONE = Object.freeze({ ops: 0, entries: 0 });
  * `doneOps` done ones, with their share of the checker's per-key history),
  * `perSegment` per `segment` log entries held (a clone copies each log's
  * list of shared segments, in memory and on disk: it grows with the run),
+ * `perWindow` plus `perWindowServer` per server for each metrics window kept
+ * (the page's plots: a latency histogram and message rates per simulated
+ * second, the newest `windows`, copied by every clone),
  * and per server holding a snapshot `perSnapshotSession` per client session
  * it encodes (snapshot bytes are copied); then `perGoneOp` per server for each
  * client operation whose session and exactly-once record the run pushed out
@@ -523,7 +531,7 @@ const NOTHING_GONE = Object.freeze({ ops: 0, entries: 0 });
  */
 export const BYTES = Object.freeze({
   base: 8 * 1024, perServer: 2 * 1024, perServerOp: 30, perDoneOp: 340, doneOps: 500,
-  perSegment: 16, segment: 64,
+  perSegment: 16, segment: 64, perWindow: 500, perWindowServer: 40, windows: 120,
   perGoneOp: 100, sessions: 4096, perSnapshotSession: 15, perEntry: 100,
 });
 
