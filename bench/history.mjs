@@ -11,9 +11,13 @@
 // frame (a put, 16 ms simulated, events(), frame_state(40)) and clone() (a
 // time-travel checkpoint) after 0 / 1,000 / 5,000 puts with 5 and 15 servers;
 // the wasm linear memory after N simulated minutes idle and at 10 client
-// ops/s; the simulated-seconds-per-second at 1,000 puts/s; and time travel
-// over a 10-minute run at 10 ops/s (checkpoints, bytes, reach, seek time).
-//   node bench/history.mjs --only travel [--travel-minutes 10]   (that part alone)
+// ops/s; the simulated-seconds-per-second at 1,000 puts/s; what one more kept
+// checkpoint adds to wasm memory beside what the page's size model charges
+// (10-minute runs, about 5 minutes of wall time); and time travel through the
+// page's History over 10-minute runs at 10 and 100 puts/s (checkpoints,
+// estimated and measured bytes, reach, seek time).
+//   node bench/history.mjs --only travel [--travel-minutes 10] [--rates 10,100]   (that part alone)
+//   node bench/history.mjs --only marginal [--marginal-minutes 10]  (the size model against wasm memory)
 //   node bench/history.mjs --only seek                          (checkpoint clone + replay seeks alone)
 
 import { readFileSync } from 'node:fs';
@@ -125,74 +129,143 @@ async function realTime() {
   sim.free();
 }
 
-// Time travel over a 10-minute loaded run (issue 9): the page's History
-// (web/history.js) with the element's settings, fed as the page feeds it —
-// frames of 100 ms, a client put every 100 ms (10 ops/s, each an exec the
-// history remembers). Prints what the history holds (checkpoints, estimated
-// and real bytes, reach) and how long a seek takes at instants across the run.
-async function timeTravel() {
-  const { History, estimateBytes } = await import('../web/history.js');
-  const minutes = Number(arg('travel-minutes', QUICK ? '2' : '10'));
-  const { Simulation, memory } = await load();
-  const wasm = { Simulation, inspect_script: () => ({ commands: [] }) };
-  const h = new History(wasm, { everyMs: 500, max: 256, budgetBytes: 24 * 1024 * 1024, maxGapMs: 30000, recentMs: 2000 });
-  const sim = new Simulation('cluster 5\nseed 7\n');
-  h.record(sim, [], true);
-  const t0 = performance.now();
-  const end = minutes * 60000;
+// A loaded run as the page feeds its history: frames of 100 ms, each with a
+// command the history remembers (10 puts/s: `put` every 100 ms; faster:
+// `load put R/s for 100ms`), the trace events and sent messages taken as the
+// page's frame takes them, then `afterExec` with the frame's view (which may
+// keep a checkpoint; `recordMs` = the time that took, clones included).
+// `h` may be null: the same run without a history, for a baseline.
+function feedLoad(h, sim, rate, ms) {
+  const end = Number(sim.time_ms()) + ms;
+  let i = Number(sim.time_ms()) / 100;
   let recordMs = 0;
-  let records = 0;
-  for (let i = 0; Number(sim.time_ms()) < end; i++) {
-    sim.advance(100);
+  while (Number(sim.time_ms()) < end) {
+    let cmd;
+    if (rate === 10) {
+      sim.advance(100);
+      cmd = `put k${i % 7} v${i}`;
+    } else {
+      cmd = rate > 0 ? `load put ${rate}/s for 100ms` : 'run 100ms';
+    }
+    i++;
     const before = Number(sim.time_ms());
-    sim.exec(`put k${i % 7} v${i}`);
+    sim.exec(cmd);
     sim.events();
-    const r0 = performance.now();
-    h.afterExec(sim, `put k${i % 7} v${i}`, before, []);
-    recordMs += performance.now() - r0;
-    records++;
+    sim.sent_messages();
+    if (h) {
+      const view = sim.frame_state(40); // the page's frame view, which the history reads its counts from
+      const r0 = performance.now();
+      h.afterExec(sim, cmd, before, [], view);
+      recordMs += performance.now() - r0;
+    }
   }
-  const build = (performance.now() - t0) / 1000;
-  const r = h.reach();
-  const one = estimateBytes(sim);
-  const wasmMiB = mib(memory.buffer.byteLength);
-  // The size model against real memory: in a fresh instance (no freed
-  // memory to reuse), the same load, then the wasm memory 8 clones take.
-  const fresh = await load();
-  const twin = new fresh.Simulation('cluster 5\nseed 7\n');
-  twin.exec(`load put 10/s for ${minutes * 60}s`);
-  const m0 = fresh.memory.buffer.byteLength;
-  const probe = [];
-  for (let i = 0; i < 8; i++) probe.push(twin.clone());
-  const real = (fresh.memory.buffer.byteLength - m0) / 8;
-  const twinEstimate = estimateBytes(twin);
-  for (const p of probe) p.free();
-  twin.free();
-  console.log(`time travel, ${minutes}-minute run at 10 puts/s (5 servers; the page's History: every 500 ms, at most 256 checkpoints / 24 MiB / 30 s apart)`);
-  console.log(`  built in ${build.toFixed(0)} s wall (history work ${(recordMs / 1000).toFixed(1)} s for ${records} commands); ` +
-    `${r.checkpoints} checkpoints, ${mib(r.bytes)} MiB estimated, ${r.thinned} thinned; reaches back to ${(r.from / 1000).toFixed(1)} s of ${(end / 1000).toFixed(0)} s`);
-  console.log(`  one checkpoint at the end: ${mib(one)} MiB estimated; the same load in a fresh instance: ${mib(twinEstimate)} MiB estimated, ` +
-    `${mib(real)} MiB measured (wasm memory per clone, 8 clones); wasm memory with the history: ${wasmMiB} MiB`);
-  const gaps = h.list.slice(1).map((c, i) => c.time - h.list[i].time);
-  console.log(`  checkpoint spacing, oldest to newest (s): ${gaps.map((g) => (g / 1000).toFixed(1)).join(' ')}`);
-  // Seeks: 20 instants spread over the reach, and 5 in the last 10 s.
-  const targets = [];
-  for (let k = 0; k < 20; k++) targets.push(Math.floor(r.from + (end - r.from) * (k + 0.37) / 20));
-  for (let k = 0; k < 5; k++) targets.push(end - 10000 + k * 2011);
-  const times = [];
-  for (const target of targets) {
-    const s0 = performance.now();
-    const got = h.travel(target);
-    times.push({ target, ms: performance.now() - s0 });
-    got.sim.free();
+  return recordMs;
+}
+
+function pct(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+// Time travel over a long loaded run (issue 9): the page's History
+// (web/history.js, with the element's settings: HISTORY_DEFAULTS) fed as the
+// page feeds it (feedLoad). Prints what the history holds (checkpoints,
+// estimated bytes beside the wasm memory it really added over the same run
+// without a history, reach) and how long a seek takes at instants across the
+// run. `--travel-minutes 10` and `--rates 10,100` choose the runs.
+async function timeTravel() {
+  const { History, HISTORY_DEFAULTS: D } = await import('../web/history.js');
+  const minutes = Number(arg('travel-minutes', QUICK ? '2' : '10'));
+  const rates = arg('rates', '10,100').split(',').map(Number);
+  const end = minutes * 60000;
+  for (const rate of rates) {
+    const { Simulation, memory } = await load();
+    const wasm = { Simulation, inspect_script: () => ({ commands: [] }) };
+    const h = new History(wasm, { recentMs: 2000 });
+    const sim = new Simulation('cluster 5\nseed 7\n');
+    h.record(sim, [], true);
+    const t0 = performance.now();
+    const recordMs = feedLoad(h, sim, rate, end);
+    const build = (performance.now() - t0) / 1000;
+    const r = h.reach();
+    const withHistory = memory.buffer.byteLength;
+    // The same run without a history, in a fresh instance: what the history added.
+    const bare = await load();
+    const twin = new bare.Simulation('cluster 5\nseed 7\n');
+    feedLoad(null, twin, rate, end);
+    const without = bare.memory.buffer.byteLength;
+    twin.free();
+    console.log(`time travel, ${minutes}-minute run at ${rate} puts/s (5 servers; the page's History: a checkpoint every ` +
+      `${D.everyMs} ms, at most ${D.max} / ${mib(D.budgetBytes)} MiB / ${D.maxGapMs / 1000} s apart)`);
+    console.log(`  built in ${build.toFixed(0)} s wall (history work ${(recordMs / 1000).toFixed(1)} s, ` +
+      `${((100 * recordMs) / 1000 / build).toFixed(1)} %); ` +
+      `${r.checkpoints} checkpoints, ${r.thinned} thinned; reaches back to ${(r.from / 1000).toFixed(1)} s of ${(end / 1000).toFixed(0)} s`);
+    console.log(`  history: ${mib(r.bytes)} MiB estimated, ${mib(withHistory - without)} MiB measured (wasm memory ` +
+      `${mib(withHistory)} MiB with it, ${mib(without)} MiB for the same run without)`);
+    const gaps = h.list.slice(1).map((c, i) => c.time - h.list[i].time);
+    console.log(`  checkpoint spacing, oldest to newest (s): ${gaps.map((g) => (g / 1000).toFixed(1)).join(' ')}`);
+    // Seeks: 20 instants spread over the reach, and 5 in the last 10 s.
+    const targets = [];
+    for (let k = 0; k < 20; k++) targets.push(Math.floor(r.from + (end - r.from) * (k + 0.37) / 20));
+    for (let k = 0; k < 5; k++) targets.push(end - 10000 + k * 2011);
+    const times = [];
+    for (const target of targets) {
+      const s0 = performance.now();
+      const got = h.travel(target);
+      times.push(performance.now() - s0);
+      got.sim.free();
+    }
+    const all = [...times].sort((a, b) => a - b);
+    const recent = times.slice(20).sort((a, b) => a - b);
+    console.log(`  seek (travel to an instant, ms): median ${pct(all, 0.5).toFixed(1)}, ` +
+      `p90 ${pct(all, 0.9).toFixed(1)}, max ${all[all.length - 1].toFixed(1)}; ` +
+      `in the last 10 s: median ${recent[2].toFixed(1)}, max ${recent[4].toFixed(1)}  (target ≤ 50 ms)`);
+    h.clear();
+    sim.free();
   }
-  const sorted = times.map((x) => x.ms).sort((a, b) => a - b);
-  const recent = times.slice(20).map((x) => x.ms).sort((a, b) => a - b);
-  console.log(`  seek (travel to an instant, ms): median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}, ` +
-    `p90 ${sorted[Math.floor(sorted.length * 0.9)].toFixed(1)}, max ${sorted[sorted.length - 1].toFixed(1)}; ` +
-    `in the last 10 s: median ${recent[2].toFixed(1)}, max ${recent[4].toFixed(1)}  (target ≤ 50 ms)`);
-  h.clear();
-  sim.free();
+}
+
+// The size model against real memory (web/history.js estimateBytes): what one
+// more kept checkpoint adds to wasm memory through a loaded run. Each case
+// runs twice in fresh instances (wasm memory never shrinks, so a fresh one
+// has nothing freed to reuse): once with a History that keeps a checkpoint
+// every N simulated seconds and never thins, once without; the difference
+// per checkpoint is what keeping one costs, beside what the model charged.
+async function marginal() {
+  const { History } = await import('../web/history.js');
+  const minutes = Number(arg('marginal-minutes', QUICK ? '3' : '10'));
+  const cases = [
+    // [servers, puts/s, a checkpoint every N s, extra setup]
+    [5, 0, 5, ''],
+    [5, 10, 1, ''], [5, 10, 5, ''], [5, 10, 15, ''],
+    [5, 100, 1, ''], [5, 100, 5, ''], [5, 100, 15, ''],
+    [15, 10, 5, ''],
+    [5, 10, 5, 'set snapshot-threshold 200'],
+    [5, 100, 5, 'set snapshot-threshold 1000'],
+  ];
+  console.log(`one more kept checkpoint: wasm memory it adds (measured) and what the size model charges, KiB per checkpoint; ${minutes}-minute runs`);
+  console.log(`${'servers'.padStart(7)} ${'puts/s'.padStart(6)} ${'every'.padStart(6)} ${'kept'.padStart(5)} ${'measured'.padStart(9)} ${'estimated'.padStart(9)} ${'est/meas'.padStart(8)}  setup`);
+  for (const [servers, rate, every, extra] of cases) {
+    const setup = `cluster ${servers}\nseed 7\n${extra ? `${extra}\n` : ''}`;
+    const run = async (keep) => {
+      const { Simulation, memory } = await load();
+      const wasm = { Simulation, inspect_script: () => ({ commands: [] }) };
+      const h = new History(wasm, { everyMs: keep ? every * 1000 : Infinity, max: Infinity, budgetBytes: Infinity, maxGapMs: Infinity, cloneRatio: 0 });
+      const sim = new Simulation(setup);
+      h.record(sim, [], true);
+      feedLoad(h, sim, rate, minutes * 60000);
+      const out = { mem: memory.buffer.byteLength, n: h.length, bytes: h.bytes };
+      h.clear();
+      sim.free();
+      return out;
+    };
+    const without = await run(false);
+    const kept = await run(true);
+    const n = kept.n - without.n;
+    const measured = (kept.mem - without.mem) / n / 1024;
+    const estimated = (kept.bytes - without.bytes) / n / 1024;
+    console.log(`${String(servers).padStart(7)} ${String(rate).padStart(6)} ${`${every} s`.padStart(6)} ${String(n).padStart(5)} ` +
+      `${measured.toFixed(0).padStart(9)} ${estimated.toFixed(0).padStart(9)} ${(estimated / measured).toFixed(2).padStart(8)}  ${extra}`);
+  }
 }
 
 // Time travel through a 10-minute loaded run (100 puts/s, RaftScope's
@@ -248,6 +321,8 @@ async function seek() {
 const only = arg('only', '');
 if (only === 'travel') {
   await timeTravel();
+} else if (only === 'marginal') {
+  await marginal();
 } else if (only === 'seek') {
   await seek();
 } else {
@@ -255,5 +330,6 @@ if (only === 'travel') {
   await seek();
   await memory();
   await realTime();
+  await marginal();
   await timeTravel();
 }

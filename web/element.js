@@ -27,7 +27,7 @@
 import { translate, hasKey, detectLang, langFromTag, LANGS } from './i18n/index.js';
 import { commands, setupText, nextNodeId, groupsFromView, isCut, longestCommand, overTotal, dropGroup, moveToGroup } from './controller.js';
 import { wireCanvasInput } from './ui/canvas-input.js';
-import { History } from './history.js';
+import { History, HISTORY_DEFAULTS } from './history.js';
 import { VIEWS, CONTROLS, MIN_SPEED, MAX_SPEED, parseNodes, parseSeed, parseSpeed, parseHeight, parseControls } from './attrs.js';
 import { embedSnippets } from './snippets.js';
 import { copyToClipboard, selectContents, downloadText, permalinkUrl } from './ui/share.js';
@@ -46,10 +46,6 @@ const DEFAULT_SPEED = 0.1;
 const MAX_FRAME_GAP_MS = 100;      // a frame after a long pause (hidden tab) advances at most this much real time
 const RECENT_EVENTS_MS = 2000;     // sim time of trace events handed to the renderer for flashes
 const STEP_LIMIT_MS = 10000;       // "step" gives up after this much quiet sim time
-const CHECKPOINT_EVERY_MS = 500;   // time travel: a clone() every so often…
-const MAX_CHECKPOINTS = 256;       // …thinned out to at most this many…
-const HISTORY_BUDGET_BYTES = 24 * 1024 * 1024; // …and about this many bytes (web/history.js)…
-const HISTORY_MAX_GAP_MS = 30000;  // …never more than this apart (what a seek may replay)
 const FRAME_STATS = 600;
 const DIAGRAM_EVERY_MS = 50;       // the space-time diagram repaints at most this often while playing (real time)
 const STATUS_EVERY_MS = 100;      // while playing, the text around the canvas changes at most this often (real time)
@@ -607,7 +603,9 @@ export class RaftLab extends HTMLElement {
     if (this._els) this._els.overlay.hidden = true;
     if (this._history) this._history.clear();
     this._history = new History(this._wasm, {
-      everyMs: CHECKPOINT_EVERY_MS, max: MAX_CHECKPOINTS, budgetBytes: HISTORY_BUDGET_BYTES, maxGapMs: HISTORY_MAX_GAP_MS,
+      // Time travel's checkpoints: how often, how many, how many bytes, how
+      // far apart (HISTORY_DEFAULTS in web/history.js says why each value).
+      ...HISTORY_DEFAULTS,
       recentMs: RECENT_EVENTS_MS, replayBudgetMs: HISTORY_REPLAY_BUDGET_MS,
     });
     this._sim = sim;

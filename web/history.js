@@ -5,9 +5,9 @@
 //  - the commands that ran (`ops`: `{ at, end, src }`, the text one `exec`
 //    ran at simulated time `at`, which had moved time to `end` when it
 //    returned), numbered from the start of the history;
-//  - checkpoints (`list`: `{ time, sim, seq, bytes, events }`), each an
-//    independent `clone()` of the simulation at `time`, after the first `seq`
-//    commands.
+//  - checkpoints (`list`: `{ time, sim, seq, events, counts, gone, bytes }`),
+//    each an independent `clone()` of the simulation at `time`, after the
+//    first `seq` commands, with what the size model charges it (below).
 // Travelling to an instant takes the nearest checkpoint at or before it and
 // replays from there: advance to each later command's instant, run it, and
 // advance the rest of the way. The simulation is deterministic, so that is
@@ -15,15 +15,38 @@
 // is why checkpoints can be thinned freely: a sparse stretch of history costs
 // replay time, never exactness.
 //
-// Memory budget: a checkpoint holds a whole copy of the simulation, and a
-// long run's copies are large (every log, the client history), so the
-// history keeps at most `max` checkpoints and about `budgetBytes` of them.
-// Over either, it drops the checkpoint whose loss matters least: the one
-// whose neighbours are closest together for its age. So recent history stays
-// dense (a scrub near now replays little) and older history gets sparser —
-// but never sparser than one checkpoint per `maxGapMs`, which bounds what a
-// seek replays: rather than that, the first checkpoint goes and the history
-// reaches less far back. `reach()` says how far back it reaches and what it holds.
+// Memory budget: the history keeps at most `max` checkpoints and about
+// `budgetBytes` of them. Over either, it drops the checkpoint whose loss
+// matters least: the one whose neighbours are closest together for its age
+// (plus `nearMs`, so the last 10 minutes or so are spaced about evenly).
+// So recent history stays dense (a scrub near now replays little) and older
+// history gets sparser — but a stretch without a checkpoint is never longer
+// than half its age nor `maxGapMs`, which bounds what a seek replays: rather
+// than that, the first checkpoint goes and the history reaches less far back.
+// `reach()` says how far back it reaches and what it holds.
+//
+// What a checkpoint costs (`estimateBytes`, below): a clone shares most of
+// the simulation with the run it was taken from (raft-core's full log
+// segments, raft-sim's session tables, docs/performance.md "Checkpoints"), so
+// keeping one more costs
+//  - its own part, which the clone copied: the client list (the newest 500
+//    done operations), each server's unfinished log tails, small tables and
+//    list of log segments (one pointer per 64 entries), the metrics of the
+//    last 120 simulated seconds (the page's plots), snapshot bytes;
+//  - and what the run let go of after it, which now only the checkpoint
+//    holds: the sessions and exactly-once records of older clients that
+//    newer ones pushed out of the full tables (one per server per client
+//    operation, once the run has made more than 4,096), and log entries the
+//    servers compacted into a snapshot.
+// Log entries the run still holds cost a checkpoint nothing (they are shared
+// segments). So each checkpoint is charged its own part plus what the run
+// let go of since the previous kept checkpoint (`gone`, counted from the view
+// model), which is what that previous one alone keeps alive. When a
+// checkpoint is thinned out, the one before it still holds what it was
+// charged for, so its `gone` moves to the next checkpoint (the stretch that
+// one now follows); when the first goes, what only it held goes with it.
+// bench/history.mjs --only marginal prints the estimate beside the wasm
+// memory the checkpoints really added.
 //
 // A loaded scenario runs to its end at once, so its interesting moments lie
 // in the past: `fromScenario` gives it a checkpoint after each command by
@@ -42,30 +65,58 @@
 
 const MIB = 1024 * 1024;
 
+/**
+ * The page's settings (web/element.js uses them; `node bench/history.mjs
+ * --only travel` measures them; docs/performance.md has the figures).
+ */
+export const HISTORY_DEFAULTS = Object.freeze({
+  // A plain checkpoint at most every 2 simulated seconds: a seek near now
+  // replays at most that (a few ms at 10 ops/s), a clone (0.1–0.8 ms) is far
+  // under 2 % of the frames' work at 1x, and fewer clones thinned out later
+  // leave the wasm heap less fragmented (every 1 s left 3 MiB more after an hour).
+  everyMs: 2000,
+  // At most this many…
+  max: 256,
+  // …and about this many bytes as `estimateBytes` charges them. With the
+  // live simulation (about 19.5 MiB after an hour at 10 client ops/s) the
+  // wasm memory stays under issue 9's 64 MB (61 MiB): the estimate runs
+  // about 15 % under the real cost after an hour (heap fragmentation).
+  budgetBytes: 30 * MIB,
+  // Never more than this apart (a seek replays at most this much: at 10
+  // ops/s about 3 ms per simulated second, at 100/s about 12); rather the
+  // history reaches less far back. Thinning halves the spacing's growth
+  // (2, 4, 8, 16 s: two 16 s stretches would make 32), so in practice 16 s.
+  maxGapMs: 30000,
+  // Thinning keeps the spacing about even within this much of now (a seek
+  // anywhere in the last 10 minutes replays about as little) and lets it
+  // grow with age beyond (see _thin).
+  nearMs: 600000,
+});
+
 export class History {
   /**
    * `wasm`: the raft-wasm module (for `Simulation` and `inspect_script`).
    * Options: everyMs (a plain checkpoint at most this often), max (at most
    * this many checkpoints), budgetBytes (about this many bytes of them, as
-   * `sizeOf` estimates), maxGapMs (thinning never leaves a longer stretch
+   * `estimateBytes` charges them), maxGapMs (thinning never leaves a longer stretch
    * without a checkpoint, as a seek replays up to that much; the history
-   * reaches less far back instead), recentMs (events kept per checkpoint),
+   * reaches less far back instead), nearMs (see _thin), recentMs (events kept per checkpoint),
    * replayBudgetMs (simulated time the prefix replays of a loaded scenario may
-   * take, for 5 servers; scaled down for more), sizeOf(sim, view) (a
-   * checkpoint's bytes; `estimateBytes` by default), cloneRatio (see below).
+   * take, for 5 servers; scaled down for more), cloneRatio (see below).
    */
   constructor(wasm, {
-    everyMs = 500, max = 256, budgetBytes = 24 * MIB, maxGapMs = 30000, recentMs = 2000, replayBudgetMs = 300000,
-    sizeOf = estimateBytes, cloneRatio = 50,
+    everyMs = HISTORY_DEFAULTS.everyMs, max = HISTORY_DEFAULTS.max, budgetBytes = HISTORY_DEFAULTS.budgetBytes,
+    maxGapMs = HISTORY_DEFAULTS.maxGapMs, nearMs = HISTORY_DEFAULTS.nearMs, recentMs = 2000, replayBudgetMs = 300000,
+    cloneRatio = 50,
   } = {}) {
     this.wasm = wasm;
     this.everyMs = everyMs;
     this.max = max;
     this.maxGapMs = maxGapMs;
+    this.nearMs = nearMs;
     this.budgetBytes = budgetBytes;
     this.recentMs = recentMs;
     this.replayBudgetMs = replayBudgetMs;
-    this.sizeOf = sizeOf;
     // A plain checkpoint also waits at least cloneRatio × the last clone's
     // wall time in simulated ms, so cloning a big simulation stays a small
     // part of the work at any speed (at 1×, 2 %).
@@ -74,7 +125,7 @@ export class History {
     this.list = [];
     this.ops = [];
     this.opsFrom = 0;    // the number of the first command in `ops`
-    this.bytes = 0;      // the checkpoints' estimated bytes, summed
+    this.bytes = 0;      // the checkpoints' estimated bytes (their `bytes`), summed
     this.dropped = 0;    // checkpoints thinned out so far
     this._cursor = null; // where the last travel landed (see dropFuture)
   }
@@ -192,9 +243,9 @@ export class History {
     // In order: the commands between consecutive prefixes, then the checkpoints.
     cps.forEach((c, i) => {
       if (i > 0) this._pushOp(cps[i - 1].time, c.time, lines.slice(cps[i - 1].line, c.line).join('\n'));
-      this.list.push({ time: c.time, sim: c.sim, seq: this.seq, bytes: 0, events: c.events, line: c.line });
+      // Each prefix is a simulation of its own, sharing nothing: charged for all it holds.
+      this._add({ time: c.time, sim: c.sim, seq: this.seq, events: c.events, line: c.line, alone: true }, sizeCounts(c.sim));
     });
-    for (const c of this.list) { c.bytes = this.sizeOf(c.sim, null); this.bytes += c.bytes; }
   }
 
   /**
@@ -236,6 +287,7 @@ export class History {
     const cursor = this._cursor;
     this._cursor = null;
     if (!cps.length || cps[cps.length - 1].time <= from) return;
+    // The newest go: nothing after them was charged for what they held.
     for (const c of cps) if (c.time > from) { c.sim.free(); this.bytes -= c.bytes; }
     this.list = cps.filter((c) => c.time <= from);
     if (cursor && cursor.time === from) {
@@ -268,37 +320,67 @@ export class History {
   }
 
   _push(sim, time, recent, view) {
-    const bytes = this.sizeOf(sim, view);
+    const counts = sizeCounts(sim, view);
     const t0 = wallMs();
     const copy = sim.clone();
     this._cloneMs = wallMs() - t0;
-    this.list.push({ time, sim: copy, seq: this.seq, bytes, events: recent.slice() });
-    this.bytes += bytes;
+    this._add({ time, sim: copy, seq: this.seq, events: recent.slice() }, counts);
     this._thin(time);
   }
 
   /**
+   * Append checkpoint `c` with its view model counts, charged (`gone`,
+   * `bytes`) for what the run let go of since the previous checkpoint — or,
+   * for a simulation of its own (`alone`), for everything it holds.
+   */
+  _add(c, counts) {
+    const prev = this.list[this.list.length - 1];
+    c.counts = counts;
+    c.gone = c.alone || !prev ? held(counts, !!c.alone) : letGo(prev.counts, counts);
+    c.bytes = estimateBytes(counts, c.gone);
+    this.list.push(c);
+    this.bytes += c.bytes;
+  }
+
+  /** Charge `c` for `gone` instead of what it was charged for. */
+  _recharge(c, gone) {
+    if (c.alone) return; // already charged for everything it holds
+    this.bytes -= c.bytes;
+    c.gone = gone;
+    c.bytes = estimateBytes(c.counts, gone);
+    this.bytes += c.bytes;
+  }
+
+  /**
    * Over `max` checkpoints or `budgetBytes`: drop the inner checkpoint whose
-   * neighbours are closest together for its age (so the spacing grows with
-   * age) as long as that leaves no gap over `maxGapMs`; else the first one
-   * (the history then reaches less far back). The newest always stays.
+   * neighbours are closest together for its age plus `nearMs` (so the
+   * spacing grows with age, but within about `nearMs` of now stays even: a
+   * seek anywhere in a long reach replays little, not only one near now), as
+   * long as the stretch that leaves is no longer than half its age (plus
+   * `everyMs`) nor `maxGapMs`; else the first one. So under a tight budget
+   * the history reaches less far back rather than let a seek near now
+   * replay long. The newest always stays.
    */
   _thin(now) {
     const cps = this.list;
-    const slack = this.everyMs * 4; // recent checkpoints are not all equally precious either
     while (cps.length > 1 && (cps.length > this.max || this.bytes > this.budgetBytes)) {
       let victim = 0;
       let best = Infinity;
       for (let i = 1; i < cps.length - 1; i++) {
         const gap = cps[i + 1].time - cps[i - 1].time;
-        if (gap > this.maxGapMs) continue;
-        const score = gap / (now - cps[i].time + slack);
+        if (gap > Math.min(this.maxGapMs, this.everyMs + (now - cps[i + 1].time) / 2)) continue;
+        const score = gap / (now - cps[i].time + this.nearMs);
         if (score < best) { best = score; victim = i; }
       }
       const [c] = cps.splice(victim, 1);
       freeQuietly(c.sim);
       this.bytes -= c.bytes;
       this.dropped++;
+      // What `c` was charged for is held by the checkpoint before it, which
+      // the next one now follows; the first one's goes with it (module comment).
+      const next = cps[victim];
+      if (victim === 0) this._recharge(next, NOTHING_GONE);
+      else this._recharge(next, addGone(c.gone, next.gone));
     }
     // Commands before the first checkpoint can no longer be replayed to.
     const keepFrom = cps.length ? cps[0].seq : this.seq;
@@ -355,24 +437,103 @@ export class History {
   }
 }
 
+// ---- the size model (module comment: "What a checkpoint costs") ----------------
+
 /**
- * About how many bytes a checkpoint of `sim` holds, from what its view model
- * counts (`view`, or `sim.state()` when not given): the log entries every
- * server keeps, the client history, and a fixed part per server. The
- * constants are fitted to the wasm build (bench/history.mjs prints the
- * estimate beside the memory a checkpoint really took), and an estimate is
- * enough for a budget.
+ * What the size model reads from a view model (`view`, or `sim.state()` when
+ * not given): servers, client operations so far, and per server summed: log
+ * entries compacted into snapshots (`compacted`), entries held (`entries`),
+ * servers holding a snapshot (`snapshots`); and the metrics windows kept.
  */
-export function estimateBytes(sim, view = null) {
+export function sizeCounts(sim, view = null) {
   const v = view || sim.state();
+  const nodes = v.nodes || [];
+  let compacted = 0;
   let entries = 0;
-  for (const n of v.nodes || []) entries += Math.max(0, (n.last_index || 0) - (n.snapshot_index || 0));
+  let snapshots = 0;
+  for (const n of nodes) {
+    const snap = n.snapshot_index || 0;
+    compacted += snap;
+    entries += Math.max(0, (n.last_index || 0) - snap);
+    if (snap > 0) snapshots++;
+  }
   const ops = v.history_total != null ? v.history_total : (v.history || []).length;
-  return BYTES.base + BYTES.perNode * (v.nodes || []).length + BYTES.perEntry * entries + BYTES.perOp * ops;
+  // The page's simulations keep the metrics of each closed simulated second, up to `BYTES.windows`.
+  const windows = Math.min(BYTES.windows, Math.floor(Number(v.time_ms || 0) / 1000));
+  return { servers: nodes.length, ops, compacted, entries, snapshots, windows };
 }
 
-/** The size model's constants (bytes). */
-export const BYTES = { base: 8 * 1024, perNode: 16 * 1024, perEntry: 190, perOp: 320 };
+/**
+ * Estimated bytes of a checkpoint with view model counts `counts`: its own
+ * part (what `clone()` copies) plus `gone` (`{ ops, entries }`: client
+ * operations whose sessions the run pushed out, log entries it compacted,
+ * since the previous kept checkpoint: what only that one still holds).
+ */
+export function estimateBytes(counts, gone = NOTHING_GONE) {
+  const B = BYTES;
+  const done = Math.min(B.doneOps, counts.ops);
+  return Math.round(B.base + counts.servers * (B.perServer + B.perServerOp * done) + B.perDoneOp * done +
+    B.perSegment * (counts.entries / B.segment) +
+    (B.perWindow + B.perWindowServer * counts.servers) * (counts.windows || 0) +
+    B.perSnapshotSession * counts.snapshots * Math.min(B.sessions, counts.ops) +
+    B.perGoneOp * counts.servers * gone.ops + B.perEntry * gone.entries);
+}
+
+/**
+ * What the run let go of between a checkpoint with counts `a` and a later one
+ * with counts `b`: each client operation after the first `BYTES.sessions`
+ * pushes an older client's session (and exactly-once record) out of every
+ * server's table — at most a whole table between two checkpoints — and each
+ * entry compacted into a snapshot leaves the log.
+ */
+export function letGo(a, b) {
+  const pushed = (ops) => Math.max(0, ops - BYTES.sessions);
+  return {
+    ops: Math.min(BYTES.sessions, Math.max(0, pushed(b.ops) - pushed(a.ops))),
+    entries: Math.max(0, b.compacted - a.compacted),
+  };
+}
+
+/** Two stretches' `gone` as one (a thinned-out checkpoint's moves to the next). */
+export function addGone(a, b) {
+  return { ops: Math.min(BYTES.sessions, a.ops + b.ops), entries: a.entries + b.entries };
+}
+
+/**
+ * The first checkpoint has nothing before it: charged nothing gone. A
+ * simulation of its own (`alone`: a loaded scenario's prefix) shares nothing,
+ * so it is charged its whole session tables and log.
+ */
+function held(counts, alone) {
+  return alone ? { ops: Math.min(BYTES.sessions, counts.ops), entries: counts.entries } : NOTHING_GONE;
+}
+
+const NOTHING_GONE = Object.freeze({ ops: 0, entries: 0 });
+
+/**
+ * The size model's constants (bytes, the wasm build), fitted to what a kept
+ * checkpoint adds to wasm memory (`node bench/history.mjs --only marginal`;
+ * docs/performance.md has the fit): a checkpoint's own part is `base`, per
+ * server `perServer` plus `perServerOp` for each of its first `doneOps`
+ * client operations (log tails and the newest chunk of each table fill with
+ * traffic), `perDoneOp` per operation in the client list (the newest
+ * `doneOps` done ones, with their share of the checker's per-key history),
+ * `perSegment` per `segment` log entries held (a clone copies each log's
+ * list of shared segments, in memory and on disk: it grows with the run),
+ * `perWindow` plus `perWindowServer` per server for each metrics window kept
+ * (the page's plots: a latency histogram and message rates per simulated
+ * second, the newest `windows`, copied by every clone),
+ * and per server holding a snapshot `perSnapshotSession` per client session
+ * it encodes (snapshot bytes are copied); then `perGoneOp` per server for each
+ * client operation whose session and exactly-once record the run pushed out
+ * (tables hold the newest `sessions`), `perEntry` per log entry compacted
+ * away. `doneOps` and `sessions` are raft-sim's bounds.
+ */
+export const BYTES = Object.freeze({
+  base: 8 * 1024, perServer: 2 * 1024, perServerOp: 30, perDoneOp: 340, doneOps: 500,
+  perSegment: 16, segment: 64, perWindow: 500, perWindowServer: 40, windows: 120,
+  perGoneOp: 100, sessions: 4096, perSnapshotSession: 15, perEntry: 100,
+});
 
 const wallMs = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 

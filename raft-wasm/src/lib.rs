@@ -31,6 +31,7 @@
 //! coalesced `run Nms` lines.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
@@ -73,10 +74,52 @@ const PAGE_METRICS_WINDOW_MS: u64 = 1000;
 pub struct Simulation {
     runner: Runner,
     /// The .raft text of everything run so far, except `pending_run_ms`.
-    log: String,
+    log: CommandLog,
     /// Time advanced by `advance` since the last logged line; written out as
     /// one `run Nms` line before the next command (and shown by `command_log`).
     pending_run_ms: u64,
+}
+
+/// The command log's text, in pieces that checkpoints share. Every `clone()`
+/// (a time-travel checkpoint) would otherwise copy the whole text, which
+/// grows with the session: a page putting every 100 ms writes about 1 MB an
+/// hour. A full piece (at least `LOG_PIECE` bytes) never changes again, so it
+/// is an `Arc<str>` shared by every copy; a clone copies one pointer per piece
+/// and the unfinished last piece.
+#[derive(Clone, Default)]
+struct CommandLog {
+    sealed: Vec<Arc<str>>,
+    tail: String,
+}
+
+const LOG_PIECE: usize = 4096;
+
+impl CommandLog {
+    fn from(text: &str) -> CommandLog {
+        let mut log = CommandLog::default();
+        let _ = log.write_str(text);
+        log
+    }
+
+    /// The whole text.
+    fn text(&self) -> String {
+        let mut text = String::with_capacity(self.sealed.iter().map(|p| p.len()).sum::<usize>() + self.tail.len());
+        for piece in &self.sealed {
+            text.push_str(piece);
+        }
+        text.push_str(&self.tail);
+        text
+    }
+}
+
+impl std::fmt::Write for CommandLog {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.tail.push_str(s);
+        if self.tail.len() >= LOG_PIECE {
+            self.sealed.push(Arc::from(std::mem::take(&mut self.tail)));
+        }
+        Ok(())
+    }
 }
 
 /// `line:col: message`, the form every error from this crate takes.
@@ -142,7 +185,7 @@ impl Simulation {
         if !log.is_empty() && !log.ends_with('\n') {
             log.push('\n');
         }
-        Ok(Simulation { runner, log, pending_run_ms: 0 })
+        Ok(Simulation { runner, log: CommandLog::from(&log), pending_run_ms: 0 })
     }
 
     /// Run scenario commands (one per line). The whole text is parsed first:
@@ -256,7 +299,7 @@ impl Simulation {
 
     /// The .raft text that replays this session bit for bit.
     pub fn command_log(&self) -> String {
-        let mut text = self.log.clone();
+        let mut text = self.log.text();
         if self.pending_run_ms > 0 {
             let _ = writeln!(text, "run {}ms", self.pending_run_ms);
         }
@@ -386,5 +429,29 @@ impl Simulation {
             cluster: u32::try_from(self.runner.world.nodes.len()).unwrap_or(u32::MAX),
             commands: commands.iter().map(command_info).collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_log_pieces_read_back_whole_and_copies_share_them() {
+        let mut log = CommandLog::from("cluster 3\nseed 1\n");
+        let mut want = String::from("cluster 3\nseed 1\n");
+        for i in 0..2000 {
+            let _ = writeln!(log, "put k{} v{i}", i % 7);
+            let _ = writeln!(want, "put k{} v{i}", i % 7);
+        }
+        assert_eq!(log.text(), want);
+        assert!(log.sealed.len() >= 5, "the text was cut into pieces: {}", log.sealed.len());
+        assert!(log.tail.len() < LOG_PIECE);
+        // A copy shares the sealed pieces; writing to either changes only its own tail.
+        let mut copy = log.clone();
+        assert!(Arc::ptr_eq(&copy.sealed[0], &log.sealed[0]));
+        let _ = writeln!(copy, "crash n1");
+        assert_eq!(copy.text(), format!("{want}crash n1\n"));
+        assert_eq!(log.text(), want);
     }
 }

@@ -6,7 +6,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWasm } from './wasm.mjs';
-import { History } from '../history.js';
+import { History, estimateBytes, letGo, BYTES } from '../history.js';
 
 let wasm;
 
@@ -33,7 +33,7 @@ function play(h, sim, ms, frame = 16) {
 }
 
 test('travelling back to an instant gives the state a straight run has there', () => {
-  const h = new History(wasm, { cloneRatio: 0 }); // a checkpoint every 500 ms, however long a clone took
+  const h = new History(wasm, { everyMs: 500, cloneRatio: 0 }); // a checkpoint every 500 ms, however long a clone took
   const sim = new wasm.Simulation(SETUP);
   h.record(sim, [], true);
   play(h, sim, 700);
@@ -229,11 +229,128 @@ test('a long loaded run: the budget holds, recent history stays dense, older thi
     const got = h.travel(target);
     const want = straightRun(cmds, target);
     assertSameRun(got.sim, want, `travel to ${target} ms`);
-    got.sim.free();
-    want.free();
+    // The command log (kept in pieces that checkpoints share) replays to the same state.
+    const log = got.sim.command_log();
+    if (target === end) assert.ok(log.length > 8192, `a log of several pieces: ${log.length} bytes`);
+    const replay = new wasm.Simulation(log);
+    assertSameRun(replay, got.sim, `the command log after travel to ${target} ms`);
+    for (const s of [got.sim, want, replay]) s.free();
   }
   console.log(`# 90 s at 10 puts/s: ${h.length} checkpoints, ${(h.bytes / 1048576).toFixed(2)} MiB (most ${worst.n}, ` +
     `${(worst.bytes / 1048576).toFixed(2)} MiB), reach ${r.from}..${r.to} ms, ${r.thinned} thinned`);
+  sim.free();
+  h.clear();
+});
+
+/**
+ * The size model's bookkeeping (module comment of web/history.js): the first
+ * checkpoint is charged nothing gone (a loaded scenario's prefixes, which share
+ * nothing, everything they hold); every later one exactly what the run let go
+ * of since the checkpoint kept before it — however many were thinned out in
+ * between, as their charges moved on — and the history's bytes are the sum.
+ */
+function assertCharges(h, what) {
+  let sum = 0;
+  h.list.forEach((c, i) => {
+    if (c.alone) {
+      assert.deepEqual(c.gone, { ops: Math.min(BYTES.sessions, c.counts.ops), entries: c.counts.entries }, `${what}: prefix ${i} charged all it holds`);
+    } else if (i === 0) {
+      assert.deepEqual(c.gone, { ops: 0, entries: 0 }, `${what}: the first is charged nothing gone`);
+    } else {
+      assert.deepEqual(c.gone, letGo(h.list[i - 1].counts, c.counts), `${what}: checkpoint ${i} at ${c.time} ms`);
+    }
+    assert.equal(c.bytes, estimateBytes(c.counts, c.gone), `${what}: checkpoint ${i}'s bytes`);
+    sum += c.bytes;
+  });
+  assert.equal(h.bytes, sum, `${what}: the history's bytes are its checkpoints' sum`);
+}
+
+test('the size model: thinned checkpoints pass their charge on, the first\'s goes with it', () => {
+  // 100 puts/s: after 4,096 client operations each one pushes an older
+  // session out of every server's table; snapshots every 300 entries compact the logs.
+  const h = new History(wasm, { everyMs: 1000, max: 8, cloneRatio: 0, maxGapMs: 20000 });
+  const sim = new wasm.Simulation(`${SETUP}set snapshot-threshold 300\n`);
+  h.record(sim, [], true);
+  const run = (cmd) => {
+    const t0 = Number(sim.time_ms());
+    sim.exec(cmd);
+    h.afterExec(sim, cmd, t0, []);
+    assertCharges(h, `after ${cmd} at ${t0} ms`);
+  };
+  const firsts = new Set();
+  let most = 0;
+  // 45 s (the tables fill), 1 s at a time for 40 s, one 50 s stretch, 10 s more.
+  const cmds = ['load put 100/s for 45s', ...Array(40).fill('load put 100/s for 1s'), 'load put 100/s for 50s', ...Array(10).fill('load put 100/s for 1s')];
+  for (const cmd of cmds) {
+    run(cmd);
+    firsts.add(h.list[0].time);
+    most = Math.max(most, ...h.list.map((c) => c.gone.ops));
+  }
+  assert.ok(h.dropped > 30, `checkpoints were thinned: ${h.dropped}`);
+  assert.ok(firsts.size > 1, 'the first checkpoint went too (the test needs that)');
+  assert.equal(most, BYTES.sessions, 'a 50 s stretch at 100 puts/s is charged a whole session table, no more');
+  const gone = h.list.slice(1).map((c) => c.gone);
+  assert.ok(gone.some((g) => g.ops > 0), `sessions pushed out are charged: ${JSON.stringify(gone)}`);
+  assert.ok(gone.some((g) => g.entries > 0), `compacted entries are charged: ${JSON.stringify(gone)}`);
+  const last = h.list[h.list.length - 1];
+  assert.ok(last.bytes > estimateBytes(last.counts), 'what the run let go of is charged on top of the own part');
+  sim.free();
+  h.clear();
+});
+
+test('the size model: a loaded scenario\'s prefixes are charged all they hold, and travel after them still adds up', () => {
+  const text = `${SETUP}await leader any within 2s\nload put 50/s for 3s\nrun 400ms\ncrash leader\nawait leader any within 3s\nput b 2\nrun 200ms\n`;
+  const sim = new wasm.Simulation(text);
+  const h = new History(wasm, { everyMs: 200, max: 12, cloneRatio: 0 });
+  h.fromScenario(text, sim, []);
+  assert.ok(h.list.filter((c) => c.alone).length >= 3, 'prefix checkpoints');
+  assert.ok(h.list.some((c) => c.alone && c.gone.entries > 0), 'a prefix is charged its log');
+  assertCharges(h, 'after loading');
+  play(h, sim, 4000);
+  assertCharges(h, 'after playing on');
+  // Back into the scenario and a new command there: the future goes, the charges still add up.
+  const at = h.list[1].time + 50;
+  const back = h.travel(at);
+  sim.free();
+  h.dropFuture(at);
+  back.sim.exec('put c 3');
+  h.afterExec(back.sim, 'put c 3', at, []);
+  assertCharges(h, 'after a command in the past');
+  back.sim.free();
+  h.clear();
+});
+
+test('the budget holds through a long run at 100 puts/s; the history reaches less far back, seeks stay exact', () => {
+  const budgetBytes = 6 * 1024 * 1024;
+  const h = new History(wasm, { everyMs: 1000, max: 1000, budgetBytes });
+  const sim = new wasm.Simulation(SETUP);
+  h.record(sim, [], true);
+  // 120 s: a `load put 100/s for 1s` each simulated second, from 0.
+  for (let part = 0; part < 24; part++) {
+    for (let s = 0; s < 5; s++) {
+      const at = Number(sim.time_ms());
+      sim.exec('load put 100/s for 1s');
+      h.afterExec(sim, 'load put 100/s for 1s', at, []);
+    }
+    assert.ok(h.bytes <= budgetBytes || h.length === 1, `within the byte budget at ${sim.time_ms()} ms: ${h.bytes}`);
+  }
+  const end = Number(sim.time_ms());
+  const r = h.reach();
+  assert.ok(r.from > 0, `the run let go of more than the budget holds: the first checkpoint went (from ${r.from})`);
+  assert.ok(r.checkpoints < 120, `the bytes, not max, bound the count: ${r.checkpoints}`);
+  const gaps = h.list.slice(1).map((c, i) => c.time - h.list[i].time);
+  assert.ok(gaps.every((g, i) => g <= Math.min(h.maxGapMs, h.everyMs + (end - h.list[i + 1].time) / 2)),
+    `no stretch longer than half its age nor maxGapMs: ${gaps}`);
+  for (const target of [r.from + 1234, Math.floor((r.from + end) / 2) + 77, end - 10]) {
+    const got = h.travel(target);
+    // Straight there: the whole seconds, then the load only up to the target (`keys 10`: the default for 100/s).
+    const want = new wasm.Simulation(SETUP);
+    for (let s = 0; s < Math.floor(target / 1000); s++) want.exec('load put 100/s for 1s');
+    if (target % 1000) want.exec(`load put 100/s for ${target % 1000}ms keys 10`);
+    assertSameRun(got.sim, want, `travel to ${target} ms`);
+    got.sim.free();
+    want.free();
+  }
   sim.free();
   h.clear();
 });
@@ -251,7 +368,7 @@ test('the byte budget alone thins too, down to the newest checkpoint; the histor
   // A checkpoint bigger than the budget on its own still stays (it is the present).
   const tiny = new History(wasm, { budgetBytes: 1 });
   tiny.record(sim, [], true);
-  sim.advance(600);
+  sim.advance(tiny.everyMs + 100);
   tiny.record(sim, []);
   assert.equal(tiny.length, 1);
   assert.equal(tiny.span().min, Number(sim.time_ms()));
@@ -296,17 +413,18 @@ test('travel into a multi-line exec, then a command there: later travel replays 
 test('a loaded scenario whose prefix checkpoints were thinned: travel replays its lines exactly', () => {
   const text = `${SETUP}await leader any within 2s\nput a 1\nrun 400ms\ncrash leader\nawait leader any within 3s\nput b 2\nrun 200ms\n`;
   const sim = new wasm.Simulation(text);
-  const h = new History(wasm, { everyMs: 100, max: 4, cloneRatio: 0 });
+  const h = new History(wasm, { everyMs: 100, max: 12, cloneRatio: 0 });
   h.fromScenario(text, sim, []);
   play(h, sim, 3000);
   const lines = text.split('\n');
-  const upToPut = lines.slice(0, lines.indexOf('put b 2') + 1).join('\n') + '\n';
-  const want = new wasm.Simulation(upToPut);
+  const upToCrash = lines.slice(0, lines.indexOf('crash leader') + 1).join('\n') + '\n';
+  const want = new wasm.Simulation(upToCrash);
   const at = Number(want.time_ms());
-  assert.ok(h.span().min < at, 'the history still reaches the second put');
+  assert.ok(h.span().min < at, `the history still reaches the crash: ${h.list.map((c) => c.time)}`);
   assert.ok(!h.list.some((c) => c.time === at), 'its checkpoint was thinned out (the test needs that)');
   const got = h.travel(at);
-  assertSameRun(got.sim, want, 'after the new leader took the put');
+  assertSameRun(got.sim, want, 'after the crash, replayed from the put before it');
+  assert.equal(got.sim.state().nodes.filter((n) => !n.up).length, 1, 'the leader is down there');
   for (const s of [got.sim, want, sim]) s.free();
   h.clear();
 });
