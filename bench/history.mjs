@@ -22,6 +22,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { median } from './timing.mjs';
 
 const PKG = fileURLToPath(new URL('../web/pkg/', import.meta.url));
 function arg(name, fallback) {
@@ -31,16 +32,6 @@ function arg(name, fallback) {
 const QUICK = process.argv.includes('--quick');
 const MINUTES = arg('minutes', QUICK ? '1,5' : '10,60').split(',').map(Number);
 
-function median(n, f) {
-  const t = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(n / 2)];
-}
 
 // A fresh module instance per measurement, so linear memory starts small
 // (wasm memory never shrinks).

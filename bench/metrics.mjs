@@ -11,21 +11,12 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { median } from './timing.mjs';
 
 const PKG = fileURLToPath(new URL('../web/pkg/', import.meta.url));
 const wasm = await import(new URL('../web/pkg/raft_wasm.js', import.meta.url).href);
 await wasm.default({ module_or_path: readFileSync(`${PKG}raft_wasm_bg.wasm`) });
 
-function median(n, f) {
-  const t = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    f();
-    t.push(performance.now() - t0);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(n / 2)];
-}
 
 console.log('servers | metrics(1) ms | metrics(120) ms | JSON KB (120) | frame_state(32) ms');
 for (const nodes of [5, 15]) {
