@@ -703,7 +703,7 @@ export class RaftLab extends HTMLElement {
     const view = this._guard(() => this._frameView());
     this._view = view;
     this._dirty = false;
-    if (this._insight) this._insight.observe(events, view, this._sim);
+    if (this._insight) this._insight.observe(events, view, this._sim, !frame);
     const now = Number(view.time_ms);
     if (events.length) {
       for (const e of events) this._recent.push(e);

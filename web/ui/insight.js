@@ -124,12 +124,17 @@ export function createInsight(root, after, on) {
     store,
     diagram,
     get selected() { return selected ? { ...selected } : null; },
-    /** After time moved or a command ran: the new trace events, the view, the sim (for message contents). */
-    observe(events, view, sim) {
+    /**
+     * After time moved or a command ran: the new trace events, the view, the
+     * sim (for message contents). `exact` (a command, a step, a pause — not a
+     * playing frame) shows the new instant at once: with the clock stopped no
+     * later frame would catch up a refresh skipped by the throttle.
+     */
+    observe(events, view, sim, exact = false) {
       store.ingest(events);
       if (sim && typeof sim.sent_messages === 'function') store.addFields(sim.sent_messages());
       if (view) store.noteView(view);
-      render(false);
+      render(exact);
     },
     /** Every frame: the diagram (repaints only on change), and the inspector once things settle. */
     draw(now) {
