@@ -112,7 +112,7 @@ if [ "$have_wb" = "$WB_VERSION" ]; then
     skip "wasm-bindgen $WB_VERSION already installed"
 else
     run_step wasm-bindgen-cli "compiling wasm-bindgen-cli $WB_VERSION (found: ${have_wb:-none})" \
-        "once per machine, about 3 minutes on 2 idle cores" \
+        "once per machine, about 1½ minutes on 2 idle cores (longer on a busy machine)" \
         "read the log above; a network error means crates.io is unreachable — run \`cargo install wasm-bindgen-cli --version $WB_VERSION\` yourself once it is" \
         -- install_wasm_bindgen
 fi
