@@ -26,6 +26,17 @@ fn check_quorum_makes_an_isolated_leader_step_down() {
     assert_eq!(net.status(1).role, Role::Leader);
 }
 
+/// Did the node deny `candidate`'s (real) RequestVote for `term` because it
+/// heard `leader` recently (§4.2.3)?
+fn ignored_because_leader_alive(rd: &Ready, candidate: u64, term: u64, leader: u64) -> bool {
+    rd.events.contains(&CoreEvent::VoteDenied {
+        candidate,
+        term,
+        pre_vote: false,
+        reason: VoteDenied::LeaderAlive { leader },
+    })
+}
+
 /// Thesis §4.2.3: under CheckQuorum a server that heard from its leader within
 /// the minimum election timeout ignores RequestVote (and keeps its term),
 /// unless the request is part of a leadership transfer.
@@ -37,12 +48,7 @@ fn vote_requests_are_ignored_while_a_leader_is_alive() {
     n.step(msg(3, 1, 3, vote_req(5, 2)));
     let rd = take_ready(&mut n);
     assert_eq!(n.status().current_term, 2, "term not adopted");
-    assert!(rd.events.contains(&CoreEvent::VoteDenied {
-        candidate: 3,
-        term: 3,
-        pre_vote: false,
-        reason: VoteDenied::LeaderAlive { leader: 2 }
-    }));
+    assert!(ignored_because_leader_alive(&rd, 3, 3, 2));
     // A transfer election is not ignored.
     n.step(msg(
         3,
@@ -90,12 +96,7 @@ fn a_removed_candidate_is_ignored_while_a_leader_is_alive() {
     n.step(msg(3, 1, 3, request(true)));
     let rd = take_ready(&mut n);
     assert_eq!(n.status().current_term, 2, "term not adopted");
-    assert!(rd.events.contains(&CoreEvent::VoteDenied {
-        candidate: 3,
-        term: 3,
-        pre_vote: false,
-        reason: VoteDenied::LeaderAlive { leader: 2 }
-    }));
+    assert!(ignored_because_leader_alive(&rd, 3, 3, 2));
     // The same request without the flag: n3 is a voter of ours, and without
     // CheckQuorum a live leader does not stop us from hearing it.
     n.step(msg(3, 1, 3, request(false)));

@@ -394,7 +394,7 @@ fn run_seed(seed: u64, steps: u64) -> usize {
     // still be deposed now and then, e.g. by a member whose term ran ahead
     // while it was cut off, so keep proposing to whichever leader exists
     // until one commits it. Removed servers cannot do that for long: §4.2.3,
-    // see `ignores_vote_request_from` in raft-core.)
+    // see `ignores_vote_request` in raft-core.)
     for _ in 0..2000 {
         w.step_time();
     }
