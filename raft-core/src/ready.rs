@@ -86,7 +86,11 @@ impl crate::types::PersistentState {
             // A conflicting suffix is replaced, never merged. The persisted
             // entries are in index order, so the cut point is a binary search
             // and the cost is that of the new entries, not of the whole log.
-            let keep = self.entries.partition_point(|e| e.index < first.index);
+            // The common case, entries that follow the last one held, needs
+            // no search at all.
+            let appends = self.entries.last().is_none_or(|last| last.index < first.index);
+            let keep =
+                if appends { self.entries.len() } else { self.entries.partition_point(|e| e.index < first.index) };
             self.entries.truncate(keep);
             self.entries.extend(ready.entries.iter().cloned());
         }

@@ -34,13 +34,16 @@ impl KvCommand {
     /// command (the state machine then ignores the entry rather than panicking).
     pub fn decode(bytes: &[u8]) -> Option<KvCommand> {
         let text = core::str::from_utf8(bytes).ok()?;
-        let words: Vec<&str> = text.split_whitespace().collect();
-        match words.as_slice() {
-            ["put", key, value, tag] => {
+        // The first five words, without collecting them (every server decodes
+        // every entry it applies): a fifth word means a malformed command.
+        let mut words = text.split_whitespace();
+        let first: [Option<&str>; 5] = core::array::from_fn(|_| words.next());
+        match first {
+            [Some("put"), Some(key), Some(value), Some(tag), None] => {
                 let (client, seq) = parse_tag(tag)?;
                 Some(KvCommand::Put { key: key.to_string(), value: value.to_string(), client, seq })
             }
-            ["get", key, tag] => {
+            [Some("get"), Some(key), Some(tag), None, _] => {
                 let (client, seq) = parse_tag(tag)?;
                 Some(KvCommand::Get { key: key.to_string(), client, seq })
             }
@@ -118,7 +121,14 @@ impl Kv {
         }
         let result = match cmd {
             KvCommand::Put { key, value, .. } => {
-                self.map.insert(key.clone(), value.clone());
+                // An existing key's value is overwritten in place: no new
+                // key string, and the value's buffer is reused.
+                match self.map.get_mut(key) {
+                    Some(v) => v.clone_from(value),
+                    None => {
+                        self.map.insert(key.clone(), value.clone());
+                    }
+                }
                 None
             }
             KvCommand::Get { key, .. } => self.map.get(key).cloned(),

@@ -170,7 +170,37 @@ impl Default for Network {
 }
 
 fn bump(counts: &mut Counts, ty: &str) {
-    *counts.entry(ty.to_string()).or_insert(0) += 1;
+    // Look up by `&str` first: `entry` needs an owned key, which would be an
+    // allocation for every message sent, delivered or dropped.
+    match counts.get_mut(ty) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(ty.to_string(), 1);
+        }
+    }
+}
+
+/// One copy [`Network::send`] put on the wire.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SentCopy {
+    pub id: u64,
+    pub send_ms: u64,
+    pub deliver_ms: u64,
+}
+
+/// The copies [`Network::send`] put on the wire: one, or two when
+/// duplicated; a slice of [`SentCopy`] without allocating.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sent {
+    copies: [SentCopy; 2],
+    len: usize,
+}
+
+impl core::ops::Deref for Sent {
+    type Target = [SentCopy];
+    fn deref(&self) -> &[SentCopy] {
+        &self.copies[..self.len]
+    }
 }
 
 impl Network {
@@ -192,20 +222,25 @@ impl Network {
         }
     }
 
-    /// Put a message on the wire at `now`. Returns the copies created (one, or
-    /// two when duplicated), so the caller can trace them.
-    pub fn send(&mut self, now: u64, msg: Message, rng: &mut Rng) -> Vec<InFlight> {
+    /// Put a message on the wire at `now`. Returns the id and delivery time
+    /// of each copy created (one, or two when duplicated), so the caller can
+    /// trace them. The message moves onto the wire: only a duplicate is a copy
+    /// (an AppendEntries carries its entries, so a copy is not free).
+    pub fn send(&mut self, now: u64, msg: Message, rng: &mut Rng) -> Sent {
         bump(&mut self.sent, msg.body.kind_name());
         let copies = if rng.chance(self.duplicate) { 2 } else { 1 };
-        let mut out = Vec::with_capacity(copies);
+        let mut out = Sent { copies: [SentCopy::default(); 2], len: 0 };
         let (lo, hi) = self.latency_between(msg.from, msg.to);
-        for _ in 0..copies {
+        let mut msg = Some(msg);
+        for k in 0..copies {
             let delay = rng.range(lo, hi).max(1);
             let lost = rng.chance(self.loss);
-            let m = InFlight { id: self.next_id, send_ms: now, deliver_ms: now + delay, lost, msg: msg.clone() };
+            let this = if k + 1 < copies { msg.clone() } else { msg.take() }.expect("taken by the last copy only");
+            let m = InFlight { id: self.next_id, send_ms: now, deliver_ms: now + delay, lost, msg: this };
             self.next_id += 1;
-            self.in_flight.insert((m.deliver_ms, m.id), m.clone());
-            out.push(m);
+            out.copies[k] = SentCopy { id: m.id, send_ms: now, deliver_ms: m.deliver_ms };
+            out.len = k + 1;
+            self.in_flight.insert((m.deliver_ms, m.id), m);
         }
         out
     }
@@ -463,7 +498,7 @@ mod tests {
 
     /// The delays of `n` messages from `from` to `to`, sent at time 0.
     fn delays(net: &mut Network, from: NodeId, to: NodeId, n: usize, rng: &mut Rng) -> Vec<u64> {
-        (0..n).map(|_| net.send(0, msg(from, to), rng).remove(0)).map(|m| m.deliver_ms - m.send_ms).collect()
+        (0..n).map(|_| net.send(0, msg(from, to), rng)[0]).map(|m| m.deliver_ms - m.send_ms).collect()
     }
 
     #[test]

@@ -443,7 +443,7 @@ impl World {
     fn finish_ready(
         &mut self,
         id: NodeId,
-        rd: raft_core::Ready,
+        mut rd: raft_core::Ready,
         commits: Option<Vec<crate::invariants::CommitDecision>>,
     ) {
         let now = self.now;
@@ -474,22 +474,27 @@ impl World {
             }
         }
 
-        // 2. Send.
-        for msg in rd.messages.iter().cloned() {
+        // 2. Send. The messages move onto the wire (`advance` does not read
+        //    them); a copy is kept only for a viewer that asked for contents.
+        for msg in core::mem::take(&mut rd.messages) {
             if let Some(v) = self.checker.on_send(now, id, &self.nodes[&id].storage, &msg) {
                 self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
             }
-            let copies = self.network.send(now, msg, &mut self.rng);
-            for m in copies {
+            let (from, to, ty) = (msg.from, msg.to, msg.body.kind_name());
+            let kept = self.trace.keep.then(|| msg.clone());
+            let sent = self.network.send(now, msg, &mut self.rng);
+            for copy in sent.iter() {
                 self.emit(EventKind::MessageSent {
-                    id: m.id,
-                    from: m.msg.from,
-                    to: m.msg.to,
-                    ty: m.msg.body.kind_name().to_string(),
-                    send_ms: m.send_ms,
-                    deliver_ms: m.deliver_ms,
+                    id: copy.id,
+                    from,
+                    to,
+                    ty: ty.to_string(),
+                    send_ms: copy.send_ms,
+                    deliver_ms: copy.deliver_ms,
                 });
-                self.trace.record_sent(m.id, &m.msg);
+                if let Some(m) = &kept {
+                    self.trace.record_sent(copy.id, m);
+                }
             }
         }
 
@@ -536,8 +541,11 @@ impl World {
         let node = self.nodes.get_mut(&id).expect("exists");
         let expected = node.applied + 1;
         let mut applied_result = None;
+        let mut command_text = None;
         let mut vs = Vec::new();
         if let EntryKind::Command(data) = &entry.kind {
+            // Decoded once: the state machine, the trace and the clients all
+            // use this one decoding.
             if let Some(cmd) = KvCommand::decode(data) {
                 let applied = node.kv.apply_checked(&cmd, !self.setup.bugs.no_dedup);
                 vs.extend(self.checker.on_command_applied(
@@ -548,7 +556,8 @@ impl World {
                     applied.seq,
                     applied.fresh,
                 ));
-                applied_result = Some((cmd.clone(), applied));
+                command_text = Some(cmd.display());
+                applied_result = Some((cmd, applied));
             }
         }
         node.applied = node.applied.max(entry.index);
@@ -560,7 +569,7 @@ impl World {
             node: id,
             index: entry.index,
             term: entry.term,
-            command: describe_entry(&entry.kind),
+            command: command_text.unwrap_or_else(|| describe_entry(&entry.kind)),
         });
         self.clients_on_applied(id, entry, applied_result);
     }
