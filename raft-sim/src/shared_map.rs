@@ -64,6 +64,25 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
 
     /// Insert or replace; returns the previous value, like `BTreeMap::insert`.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        // The common case, a key at or above some chunk's bound, finds its
+        // chunk with one search (every server does this for every command it
+        // applies).
+        if let Some((_, chunk)) = self.chunks.range_mut(..=&key).next_back() {
+            let chunk = Arc::make_mut(chunk);
+            let old = chunk.insert(key, value);
+            let split = (chunk.len() > CHUNK).then(|| {
+                let middle = chunk.keys().nth(chunk.len() / 2).cloned().expect("a full chunk");
+                let upper = chunk.split_off(&middle);
+                (middle, upper)
+            });
+            if old.is_none() {
+                self.len += 1;
+            }
+            if let Some((middle, upper)) = split {
+                self.chunks.insert(middle, Arc::new(upper));
+            }
+            return old;
+        }
         let Some(mut bound) = self.bound_for(&key) else {
             self.chunks.insert(key.clone(), Arc::new(BTreeMap::from([(key, value)])));
             self.len = 1;
@@ -103,11 +122,19 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
         old
     }
 
-    /// Remove and return the entry with the smallest key.
+    /// Remove and return the entry with the smallest key. (The chunk keeps
+    /// its bound, which may now lie below its first key, as after `remove`.)
     pub fn pop_first(&mut self) -> Option<(K, V)> {
-        let key = self.chunks.values().next()?.keys().next()?.clone();
-        let value = self.remove(&key)?;
-        Some((key, value))
+        let mut first = self.chunks.first_entry()?;
+        let chunk = Arc::make_mut(first.get_mut());
+        let popped = chunk.pop_first();
+        if chunk.is_empty() {
+            first.remove();
+        }
+        if popped.is_some() {
+            self.len -= 1;
+        }
+        popped
     }
 
     /// Every entry in key order.
