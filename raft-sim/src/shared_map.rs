@@ -15,25 +15,30 @@
 //! Behaves exactly like a `BTreeMap` for the operations the simulator uses;
 //! iteration is in key order.
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::sync::Arc;
 
 /// Most entries in one chunk; a fuller one is split in two.
 pub const CHUNK: usize = 128;
 
+/// Chunks are sorted runs of entries (a `VecDeque`, so the oldest entry
+/// leaves from the front in O(1)), found by a binary search over the chunks'
+/// first keys. The tables see an insert near the newest end and a pop at the
+/// oldest for every command every server applies; contiguous runs make both
+/// a short search and a short move, where B-trees of B-trees took several
+/// pointer-chasing searches and rebalancing.
 #[derive(Clone)]
 pub struct SharedMap<K, V> {
-    /// Chunks by their lower bound: chunk `b` holds the keys from `b` up to
-    /// (not including) the next chunk's bound. None is empty; a key below
-    /// every bound goes to the first chunk, whose bound is lowered to it.
-    chunks: BTreeMap<K, Arc<BTreeMap<K, V>>>,
+    /// Non-empty chunks in key order: every key of a chunk is below every
+    /// key of the next; each chunk is sorted by key.
+    chunks: VecDeque<Arc<VecDeque<(K, V)>>>,
     /// Entries in all chunks.
     len: usize,
 }
 
 impl<K: Ord + Clone, V: Clone> Default for SharedMap<K, V> {
     fn default() -> Self {
-        SharedMap { chunks: BTreeMap::new(), len: 0 }
+        SharedMap { chunks: VecDeque::new(), len: 0 }
     }
 }
 
@@ -50,96 +55,72 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
         self.len == 0
     }
 
-    /// The bound of the chunk that holds (or would hold) `key`.
-    fn bound_for(&self, key: &K) -> Option<K> {
-        match self.chunks.range(..=key).next_back() {
-            Some((bound, _)) => Some(bound.clone()),
-            None => self.chunks.keys().next().cloned(),
+    /// The chunk that holds (or would hold) `key`: the last one whose first
+    /// key is not above it, or the first chunk for a key below them all.
+    /// `None` only when there are no chunks.
+    fn chunk_for(&self, key: &K) -> Option<usize> {
+        if self.chunks.is_empty() {
+            return None;
         }
+        Some(self.chunks.partition_point(|c| c.front().is_some_and(|(k, _)| k <= key)).saturating_sub(1))
     }
 
     pub fn get(&self, key: &K) -> Option<&V> {
-        self.chunks.range(..=key).next_back()?.1.get(key)
+        let chunk = &self.chunks[self.chunk_for(key)?];
+        let at = chunk.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        Some(&chunk[at].1)
     }
 
     /// Insert or replace; returns the previous value, like `BTreeMap::insert`.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        // The common case, a key at or above some chunk's bound, finds its
-        // chunk with one search (every server does this for every command it
-        // applies).
-        if let Some((_, chunk)) = self.chunks.range_mut(..=&key).next_back() {
-            let chunk = Arc::make_mut(chunk);
-            let old = chunk.insert(key, value);
-            let split = (chunk.len() > CHUNK).then(|| {
-                let middle = chunk.keys().nth(chunk.len() / 2).cloned().expect("a full chunk");
-                let upper = chunk.split_off(&middle);
-                (middle, upper)
-            });
-            if old.is_none() {
-                self.len += 1;
-            }
-            if let Some((middle, upper)) = split {
-                self.chunks.insert(middle, Arc::new(upper));
-            }
-            return old;
-        }
-        let Some(mut bound) = self.bound_for(&key) else {
-            self.chunks.insert(key.clone(), Arc::new(BTreeMap::from([(key, value)])));
+        let Some(c) = self.chunk_for(&key) else {
+            self.chunks.push_back(Arc::new(VecDeque::from([(key, value)])));
             self.len = 1;
             return None;
         };
-        if key < bound {
-            // Below every chunk: the first chunk takes it, under a lower bound.
-            let chunk = self.chunks.remove(&bound).expect("bound of a chunk");
-            self.chunks.insert(key.clone(), chunk);
-            bound = key.clone();
+        let chunk = Arc::make_mut(&mut self.chunks[c]);
+        match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => Some(core::mem::replace(&mut chunk[at].1, value)),
+            Err(at) => {
+                chunk.insert(at, (key, value));
+                self.len += 1;
+                if chunk.len() > CHUNK {
+                    let upper = chunk.split_off(chunk.len() / 2);
+                    self.chunks.insert(c + 1, Arc::new(upper));
+                }
+                None
+            }
         }
-        let chunk = Arc::make_mut(self.chunks.get_mut(&bound).expect("bound of a chunk"));
-        let old = chunk.insert(key, value);
-        if old.is_none() {
-            self.len += 1;
-        }
-        if chunk.len() > CHUNK {
-            let middle = chunk.keys().nth(chunk.len() / 2).cloned().expect("a full chunk");
-            let upper = chunk.split_off(&middle);
-            self.chunks.insert(middle, Arc::new(upper));
-        }
-        old
     }
 
     pub fn remove(&mut self, key: &K) -> Option<V> {
-        let bound = self.chunks.range(..=key).next_back()?.0.clone();
-        let chunk = self.chunks.get_mut(&bound).expect("bound of a chunk");
-        if !chunk.contains_key(key) {
-            return None;
-        }
-        let chunk = Arc::make_mut(chunk);
-        let old = chunk.remove(key);
+        let c = self.chunk_for(key)?;
+        let at = self.chunks[c].binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        let chunk = Arc::make_mut(&mut self.chunks[c]);
+        let (_, old) = chunk.remove(at).expect("found above");
         self.len -= 1;
         if chunk.is_empty() {
-            self.chunks.remove(&bound);
+            self.chunks.remove(c);
         }
-        old
+        Some(old)
     }
 
-    /// Remove and return the entry with the smallest key. (The chunk keeps
-    /// its bound, which may now lie below its first key, as after `remove`.)
+    /// Remove and return the entry with the smallest key.
     pub fn pop_first(&mut self) -> Option<(K, V)> {
-        let mut first = self.chunks.first_entry()?;
-        let chunk = Arc::make_mut(first.get_mut());
-        let popped = chunk.pop_first();
+        let chunk = Arc::make_mut(self.chunks.front_mut()?);
+        let first = chunk.pop_front();
         if chunk.is_empty() {
-            first.remove();
+            self.chunks.pop_front();
         }
-        if popped.is_some() {
+        if first.is_some() {
             self.len -= 1;
         }
-        popped
+        first
     }
 
     /// Every entry in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.chunks.values().flat_map(|chunk| chunk.iter())
+        self.chunks.iter().flat_map(|chunk| chunk.iter().map(|(k, v)| (k, v)))
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &K> {
@@ -222,10 +203,10 @@ mod tests {
         for k in 0..1000 {
             map.insert(k, k);
         }
-        assert!(map.chunks.values().all(|c| c.len() <= CHUNK));
+        assert!(map.chunks.iter().all(|c| c.len() <= CHUNK));
         let mut copy = map.clone();
         copy.insert(1000, 0);
-        let shared = map.chunks.values().zip(copy.chunks.values()).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
+        let shared = map.chunks.iter().zip(copy.chunks.iter()).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
         assert_eq!(shared, map.chunks.len() - 1, "only the chunk written to was copied");
         assert_eq!(map.len(), 1000);
         assert_eq!(copy.get(&1000), Some(&0));
