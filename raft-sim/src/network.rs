@@ -62,8 +62,12 @@ pub struct Network {
     pub zone_latency: Vec<ZoneLatency>,
     /// `set latency nA <-> nB A..B`, kept with `a < b`.
     pub link_latency: Vec<LinkLatency>,
-    /// In flight, in delivery order: (deliver_ms, id).
-    in_flight: BTreeMap<(u64, u64), InFlight>,
+    /// In flight, by delivery time, each time's messages in id (= send)
+    /// order; no time without messages is kept. One B-tree entry per
+    /// millisecond, not per message: under load a few messages share each
+    /// delivery time, so most sends append to an existing bucket and a step
+    /// takes its due messages as one bucket.
+    in_flight: BTreeMap<u64, Vec<InFlight>>,
     next_id: u64,
     pub sent: Counts,
     pub delivered: Counts,
@@ -240,7 +244,8 @@ impl Network {
             self.next_id += 1;
             out.copies[k] = SentCopy { id: m.id, send_ms: now, deliver_ms: m.deliver_ms };
             out.len = k + 1;
-            self.in_flight.insert((m.deliver_ms, m.id), m);
+            // Ids grow, so pushing keeps each bucket in id order.
+            self.in_flight.entry(m.deliver_ms).or_default().push(m);
         }
         out
     }
@@ -321,51 +326,64 @@ impl Network {
     pub fn due(&mut self, now: u64, is_up: impl Fn(NodeId) -> bool) -> Vec<Arrival> {
         let mut out = Vec::new();
         while let Some(entry) = self.in_flight.first_entry() {
-            if entry.key().0 > now {
+            if *entry.key() > now {
                 break;
             }
-            let m = entry.remove();
-            let verdict = if m.lost {
-                Err("loss")
-            } else if let Err(why) = self.link(m.msg.from, m.msg.to) {
-                Err(why)
-            } else if !is_up(m.msg.to) {
-                Err("crashed")
-            } else {
-                Ok(())
-            };
-            match verdict {
-                Ok(()) => {
-                    bump(&mut self.delivered, m.msg.body.kind_name());
-                    out.push(Arrival::Deliver(m));
-                }
-                Err(why) => {
-                    bump(&mut self.dropped, m.msg.body.kind_name());
-                    out.push(Arrival::Drop(m, why));
-                }
+            let bucket = entry.remove();
+            out.reserve(bucket.len());
+            for m in bucket {
+                self.arrive(m, &is_up, &mut out);
             }
         }
         out
     }
 
+    /// The verdict on message `m` arriving now, pushed onto `out`.
+    fn arrive(&mut self, m: InFlight, is_up: &impl Fn(NodeId) -> bool, out: &mut Vec<Arrival>) {
+        let verdict = if m.lost {
+            Err("loss")
+        } else if let Err(why) = self.link(m.msg.from, m.msg.to) {
+            Err(why)
+        } else if !is_up(m.msg.to) {
+            Err("crashed")
+        } else {
+            Ok(())
+        };
+        match verdict {
+            Ok(()) => {
+                bump(&mut self.delivered, m.msg.body.kind_name());
+                out.push(Arrival::Deliver(m));
+            }
+            Err(why) => {
+                bump(&mut self.dropped, m.msg.body.kind_name());
+                out.push(Arrival::Drop(m, why));
+            }
+        }
+    }
+
     /// Remove one in-flight message by id (`drop mID`).
     pub fn drop_message(&mut self, id: u64) -> Option<InFlight> {
-        let key = self.in_flight.iter().find(|(_, m)| m.id == id).map(|(k, _)| *k)?;
-        let m = self.in_flight.remove(&key)?;
+        let (&at, bucket) = self.in_flight.iter_mut().find(|(_, b)| b.iter().any(|m| m.id == id))?;
+        let m = bucket.remove(bucket.iter().position(|m| m.id == id)?);
+        if bucket.is_empty() {
+            self.in_flight.remove(&at);
+        }
         bump(&mut self.dropped, m.msg.body.kind_name());
         Some(m)
     }
 
     /// Remove every in-flight message from or to `node` (it crashed).
     pub fn drop_node(&mut self, node: NodeId) -> Vec<InFlight> {
-        let keys: Vec<(u64, u64)> =
-            self.in_flight.iter().filter(|(_, m)| m.msg.from == node || m.msg.to == node).map(|(k, _)| *k).collect();
         let mut out = Vec::new();
-        for k in keys {
-            if let Some(m) = self.in_flight.remove(&k) {
-                bump(&mut self.dropped, m.msg.body.kind_name());
-                out.push(m);
-            }
+        for bucket in self.in_flight.values_mut() {
+            let (gone, kept) =
+                core::mem::take(bucket).into_iter().partition(|m| m.msg.from == node || m.msg.to == node);
+            *bucket = kept;
+            out.extend::<Vec<InFlight>>(gone);
+        }
+        self.in_flight.retain(|_, bucket| !bucket.is_empty());
+        for m in &out {
+            bump(&mut self.dropped, m.msg.body.kind_name());
         }
         out
     }
@@ -376,11 +394,11 @@ impl Network {
     }
 
     pub fn in_flight(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values()
+        self.in_flight.values().flatten()
     }
 
     pub fn in_flight_count(&self) -> usize {
-        self.in_flight.len()
+        self.in_flight.values().map(Vec::len).sum()
     }
 }
 
