@@ -715,7 +715,11 @@ impl Checker {
 
     /// A client invoked `op`: it joins its key's history.
     pub fn on_client_invoke(&mut self, op: Operation) {
-        let key = self.lin.entry(String::from(op.op.key())).or_default();
+        // Looked up by `&str` first: only a key's first operation copies its name.
+        if !self.lin.contains_key(op.op.key()) {
+            self.lin.insert(String::from(op.op.key()), KeyHistory::default());
+        }
+        let key = self.lin.get_mut(op.op.key()).expect("inserted above");
         key.ops.push(op);
         key.dirty = true;
     }

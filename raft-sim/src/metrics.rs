@@ -16,7 +16,7 @@
 //! memory follows the number of *distinct* latencies, not of operations.
 
 use alloc::collections::BTreeMap;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use serde::Serialize;
@@ -123,7 +123,13 @@ impl Metrics {
         match kind {
             EventKind::MessageSent { from, ty, .. } => {
                 for t in self.tallies() {
-                    *t.sent.entry(ty.clone()).or_default() += 1;
+                    // By `&str` first: `entry` would allocate the name for every message.
+                    match t.sent.get_mut(*ty) {
+                        Some(n) => *n += 1,
+                        None => {
+                            t.sent.insert(ty.to_string(), 1);
+                        }
+                    }
                     *t.sent_by_node.entry(*from).or_default() += 1;
                 }
             }

@@ -17,7 +17,7 @@ use serde::ser::SerializeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use raft_core::{CoreEvent, Message, Role};
+use raft_core::{AppendRejected, CoreEvent, Message, Role};
 
 /// One thing that happened, at a simulated millisecond.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -31,12 +31,14 @@ pub struct TraceEvent {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum EventKind {
+    /// `ty`: the message type's name (`AppendEntries`, ...), a constant, so
+    /// the events of every message sent and delivered allocate nothing.
     MessageSent {
         id: u64,
         from: u64,
         to: u64,
         #[serde(rename = "type")]
-        ty: String,
+        ty: &'static str,
         send_ms: u64,
         deliver_ms: u64,
     },
@@ -45,7 +47,7 @@ pub enum EventKind {
         from: u64,
         to: u64,
         #[serde(rename = "type")]
-        ty: String,
+        ty: &'static str,
     },
     /// `why`: `loss` | `partition` | `cut` | `crashed` | `user`.
     MessageDropped {
@@ -53,7 +55,7 @@ pub enum EventKind {
         from: u64,
         to: u64,
         #[serde(rename = "type")]
-        ty: String,
+        ty: &'static str,
         why: String,
     },
     EntryApplied {
@@ -234,6 +236,32 @@ pub trait Fields {
     fn bool(&mut self, name: &'static str, v: bool);
     fn str(&mut self, name: &'static str, v: &str);
     fn json(&mut self, name: &'static str, v: &Value);
+    /// An append rejection's reason: `json(name, &reason_value(r))`, unless
+    /// the writer has a cheaper way to the same result (the trace hash has).
+    fn append_rejected(&mut self, name: &'static str, r: &AppendRejected) {
+        self.json(name, &reason_value(r));
+    }
+}
+
+/// An append rejection as [`reason_value`] describes it, without serde: its
+/// code and its integer fields. Followers reject an append for every
+/// message the network reorders (over a thousand a second under load), so
+/// the trace hash takes this path (`FieldHasher::reason_object`); a unit test
+/// pins the two to each other for every variant.
+fn append_rejected_fields(r: &AppendRejected) -> (&'static str, [(&'static str, u64); 3], usize) {
+    match *r {
+        AppendRejected::StaleTerm { leader_term, current_term } => {
+            ("stale-term", [("leader_term", leader_term), ("current_term", current_term), ("", 0)], 2)
+        }
+        AppendRejected::MissingEntry { prev_log_index, last_index } => {
+            ("missing-entry", [("prev_log_index", prev_log_index), ("last_index", last_index), ("", 0)], 2)
+        }
+        AppendRejected::TermMismatch { prev_log_index, prev_log_term, found_term } => (
+            "term-mismatch",
+            [("prev_log_index", prev_log_index), ("prev_log_term", prev_log_term), ("found_term", found_term)],
+            3,
+        ),
+    }
 }
 
 impl CoreRecord {
@@ -288,7 +316,7 @@ impl CoreRecord {
             }
             CoreEvent::AppendRejected { leader, reason } => {
                 out.u64("leader", *leader);
-                out.json("reason", &reason_value(reason));
+                out.append_rejected("reason", reason);
             }
             CoreEvent::EntriesAppended { first_index, last_index } => {
                 out.u64("first_index", *first_index);
@@ -335,6 +363,10 @@ impl Fields for FieldHasher {
     }
     fn json(&mut self, _: &'static str, v: &Value) {
         FieldHasher::json(self, v);
+    }
+    fn append_rejected(&mut self, _: &'static str, r: &AppendRejected) {
+        let (code, fields, n) = append_rejected_fields(r);
+        self.reason_object(code, &fields[..n]);
     }
 }
 
@@ -405,6 +437,33 @@ impl FieldHasher {
         self.bool(v.is_some());
         self.str(v.unwrap_or(""));
     }
+    /// What [`FieldHasher::json`] feeds for the object `reason_value` makes
+    /// of a reason with integer fields: `{ "code": code, ...fields }`, keys in
+    /// sorted order. (At most three fields.)
+    fn reason_object(&mut self, code: &str, fields: &[(&'static str, u64)]) {
+        let mut keys: [(&str, Option<u64>); 4] = [("code", None), ("", None), ("", None), ("", None)];
+        for (slot, &(name, v)) in keys[1..].iter_mut().zip(fields) {
+            *slot = (name, Some(v));
+        }
+        let keys = &mut keys[..=fields.len()];
+        keys.sort_unstable_by_key(|(name, _)| *name);
+        self.0 = fnv1a(self.0, b"{");
+        self.u64(keys.len() as u64);
+        for &(name, v) in keys.iter() {
+            self.str(name);
+            match v {
+                None => {
+                    self.0 = fnv1a(self.0, b"s");
+                    self.str(code);
+                }
+                Some(n) => {
+                    self.0 = fnv1a(self.0, b"#");
+                    self.u64(n);
+                }
+            }
+        }
+    }
+
     /// A reason value (`reason_value`): only strings, integers, booleans,
     /// null, arrays and objects with sorted keys occur there.
     pub fn json(&mut self, v: &Value) {
@@ -771,6 +830,23 @@ mod tests {
         };
         assert_ne!(hash(denied(4)), hash(denied(5)), "reason fields are hashed");
         assert_ne!(hash(EventKind::Crash { node: 1 }), hash(EventKind::Restart { node: 1 }), "the kind is hashed");
+    }
+
+    /// The trace hash's shortcut for append rejections feeds exactly what
+    /// hashing their `reason_value` does.
+    #[test]
+    fn append_rejected_hashes_as_its_reason_value() {
+        for r in [
+            AppendRejected::StaleTerm { leader_term: 3, current_term: 4 },
+            AppendRejected::MissingEntry { prev_log_index: 17, last_index: 12 },
+            AppendRejected::TermMismatch { prev_log_index: 9, prev_log_term: 2, found_term: 1 },
+        ] {
+            let mut slow = FieldHasher(FNV_OFFSET);
+            slow.json(&reason_value(&r));
+            let mut fast = FieldHasher(FNV_OFFSET);
+            Fields::append_rejected(&mut fast, "reason", &r);
+            assert_eq!(fast.0, slow.0, "{r:?}");
+        }
     }
 
     #[test]

@@ -336,7 +336,7 @@ impl World {
                         id: m.id,
                         from: m.msg.from,
                         to: m.msg.to,
-                        ty: m.msg.body.kind_name().to_string(),
+                        ty: m.msg.body.kind_name(),
                     });
                     if let Some(raw) = self.nodes.get_mut(&m.msg.to).and_then(|n| n.raw.as_mut()) {
                         raw.step(m.msg);
@@ -364,7 +364,7 @@ impl World {
             id: m.id,
             from: m.msg.from,
             to: m.msg.to,
-            ty: m.msg.body.kind_name().to_string(),
+            ty: m.msg.body.kind_name(),
             why: why.to_string(),
         });
     }
@@ -488,7 +488,7 @@ impl World {
                     id: copy.id,
                     from,
                     to,
-                    ty: ty.to_string(),
+                    ty,
                     send_ms: copy.send_ms,
                     deliver_ms: copy.deliver_ms,
                 });

@@ -102,7 +102,7 @@ fn a_message_never_leaves_before_the_write_it_depends_on_is_durable() {
     for e in &events {
         let EventKind::MessageSent { id, from, to, ty, send_ms, .. } = &e.kind else { continue };
         let f = &fields[id];
-        match ty.as_str() {
+        match *ty {
             "AppendEntriesResponse" if f.success == Some(true) && f.match_index.unwrap_or(0) > 0 => {
                 let m = f.match_index.unwrap();
                 let mem = seen.mem_index[&(*from, m)];

@@ -70,7 +70,7 @@ fn snapshot_crash_mid_transfer_drops_the_snapshot_then_resends_it() {
     let mid = crashes[1];
     let dropped_in_flight = kinds(&ev).any(|(t, k)| {
         t == mid
-            && matches!(k, EventKind::MessageDropped { to: 3, ty, why, .. } if ty == "InstallSnapshot" && why == "crashed")
+            && matches!(k, EventKind::MessageDropped { to: 3, ty, why, .. } if *ty == "InstallSnapshot" && why == "crashed")
     });
     assert!(dropped_in_flight, "no InstallSnapshot was in flight when n3 crashed at {mid} ms");
     let installed_after = kinds(&ev).any(|(t, k)| {
@@ -116,7 +116,7 @@ fn stale_read_is_flagged_as_not_linearizable() {
 fn prevote_keeps_the_isolated_server_from_real_elections() {
     let (_, ev) = run("disruptive-server-with-prevote");
     let sent = |ty: &str| {
-        kinds(&ev).filter(|(_, k)| matches!(k, EventKind::MessageSent { from: 5, ty: t, .. } if t == ty)).count()
+        kinds(&ev).filter(|(_, k)| matches!(k, EventKind::MessageSent { from: 5, ty: t, .. } if *t == ty)).count()
     };
     assert!(sent("PreVote") > 0, "n5 never asked for pre-votes");
     assert_eq!(sent("RequestVote"), 0, "n5 started a real election");
@@ -145,7 +145,7 @@ fn transfers_use_timeout_now_after_catching_the_target_up() {
         let (_, ev) = run(name);
         let timeout_now = kinds(&ev)
             .find_map(|(t, k)| match k {
-                EventKind::MessageSent { from: 1, to, ty, .. } if ty == "TimeoutNow" && *to == target => Some(t),
+                EventKind::MessageSent { from: 1, to, ty, .. } if *ty == "TimeoutNow" && *to == target => Some(t),
                 _ => None,
             })
             .unwrap_or_else(|| panic!("{name}: no TimeoutNow to n{target}"));
