@@ -59,8 +59,12 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
     /// key is not above it, or the first chunk for a key below them all.
     /// `None` only when there are no chunks.
     fn chunk_for(&self, key: &K) -> Option<usize> {
-        if self.chunks.is_empty() {
-            return None;
+        let last = self.chunks.len().checked_sub(1)?;
+        // Client ids grow, so nearly every key is the newest chunk's: look
+        // there before searching (each probe of the search reads another
+        // chunk's memory).
+        if self.chunks[last].front().is_some_and(|(k, _)| k <= key) {
+            return Some(last);
         }
         Some(self.chunks.partition_point(|c| c.front().is_some_and(|(k, _)| k <= key)).saturating_sub(1))
     }
