@@ -59,10 +59,20 @@ impl KvCommand {
 
     /// The command as the page shows it, without the client tag: `put x 1`.
     pub fn display(&self) -> String {
-        match self {
-            KvCommand::Put { key, value, .. } => format!("put {} {}", key, value),
-            KvCommand::Get { key, .. } => format!("get {}", key),
+        // Pieces pushed into one buffer of the right size (not `format!`):
+        // every server traces every command it applies this way.
+        let (op, key, value) = match self {
+            KvCommand::Put { key, value, .. } => ("put ", key, Some(value)),
+            KvCommand::Get { key, .. } => ("get ", key, None),
+        };
+        let mut text = String::with_capacity(op.len() + key.len() + value.map_or(0, |v| 1 + v.len()));
+        text.push_str(op);
+        text.push_str(key);
+        if let Some(v) = value {
+            text.push(' ');
+            text.push_str(v);
         }
+        text
     }
 }
 
