@@ -253,7 +253,7 @@ impl World {
         });
         self.emit(EventKind::ClientInvoke {
             client,
-            op: op.name().to_string(),
+            op: op.name(),
             key: key.to_string(),
             value: value.map(|v| v.to_string()),
             node,
@@ -270,8 +270,7 @@ impl World {
         op.waiting = Waiting::Done;
         op.returned_ms = Some(now);
         op.result = result.clone();
-        let ev =
-            EventKind::ClientReturn { client: op.client, op: op.op.name().to_string(), key: op.key.clone(), result };
+        let ev = EventKind::ClientReturn { client: op.client, op: op.op.name(), key: op.key.clone(), result };
         let read = if op.op == Op::Get { op.result.clone() } else { None };
         self.checker.on_client_return(op.client, &op.key, now, read);
         self.clients.active.retain(|&j| j != i);

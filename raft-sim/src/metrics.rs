@@ -139,7 +139,7 @@ impl Metrics {
                 }
             }
             EventKind::ClientInvoke { client, op, .. } => {
-                self.invoked.insert(*client, (now, op == "put"));
+                self.invoked.insert(*client, (now, *op == "put"));
             }
             EventKind::ClientReturn { client, .. } => {
                 if let Some((at, put)) = self.invoked.remove(client) {
@@ -254,14 +254,13 @@ mod tests {
     use super::*;
     use alloc::string::ToString;
 
-    fn invoke(m: &mut Metrics, now: u64, client: u64, op: &str) {
-        let kind =
-            EventKind::ClientInvoke { client, op: op.to_string(), key: "k".to_string(), value: None, node: None };
+    fn invoke(m: &mut Metrics, now: u64, client: u64, op: &'static str) {
+        let kind = EventKind::ClientInvoke { client, op, key: "k".to_string(), value: None, node: None };
         m.observe(now, &kind);
     }
 
     fn ret(m: &mut Metrics, now: u64, client: u64) {
-        let kind = EventKind::ClientReturn { client, op: "put".to_string(), key: "k".to_string(), result: None };
+        let kind = EventKind::ClientReturn { client, op: "put", key: "k".to_string(), result: None };
         m.observe(now, &kind);
     }
 

@@ -245,7 +245,9 @@ impl Network {
             out.copies[k] = SentCopy { id: m.id, send_ms: now, deliver_ms: m.deliver_ms };
             out.len = k + 1;
             // Ids grow, so pushing keeps each bucket in id order.
-            self.in_flight.entry(m.deliver_ms).or_default().push(m);
+            // A new bucket has room for a typical millisecond's messages at
+            // once, rather than growing (and moving them) one push at a time.
+            self.in_flight.entry(m.deliver_ms).or_insert_with(|| Vec::with_capacity(8)).push(m);
         }
         out
     }

@@ -104,16 +104,17 @@ pub enum EventKind {
         from: u64,
         to: u64,
     },
+    /// `op`: `put` or `get` (a constant, like a message's `ty`).
     ClientInvoke {
         client: u64,
-        op: String,
+        op: &'static str,
         key: String,
         value: Option<String>,
         node: Option<u64>,
     },
     ClientReturn {
         client: u64,
-        op: String,
+        op: &'static str,
         key: String,
         result: Option<String>,
     },
