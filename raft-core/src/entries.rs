@@ -98,6 +98,18 @@ impl LogEntries {
         sealed.chain(core::iter::once(tail))
     }
 
+    /// Entries at positions `range` (clamped to what is held) as one `Vec`,
+    /// allocated once at its final size and filled slice by slice: what every
+    /// AppendEntries and every Ready's entries are built from.
+    pub fn range_to_vec(&self, range: Range<usize>) -> Vec<Entry> {
+        let len = range.end.min(self.len()).saturating_sub(range.start);
+        let mut out = Vec::with_capacity(len);
+        for slice in self.slices(range) {
+            out.extend_from_slice(slice);
+        }
+        out
+    }
+
     /// The entries as one `Vec` (copies them).
     pub fn to_vec(&self) -> Vec<Entry> {
         self.iter().cloned().collect()
@@ -303,6 +315,8 @@ mod tests {
                 for len in [0, 1, 2, SEGMENT, 2 * SEGMENT + 3, 1000] {
                     let want: Vec<&Entry> = model.iter().skip(pos).take(len).collect();
                     assert_eq!(log.range(pos..pos + len).collect::<Vec<_>>(), want, "range({pos}..+{len})");
+                    let want: Vec<Entry> = want.into_iter().cloned().collect();
+                    assert_eq!(log.range_to_vec(pos..pos + len), want, "range_to_vec({pos}..+{len})");
                 }
             }
         };

@@ -101,7 +101,7 @@ impl RaftLog {
         }
         let start = (lo - self.first_index()) as usize;
         let count = ((hi - lo + 1) as usize).min(max.max(1));
-        self.entries.range(start..start + count).cloned().collect()
+        self.entries.range_to_vec(start..start + count)
     }
 
     /// Append one entry at the end (the leader's own proposals).
