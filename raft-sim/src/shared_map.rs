@@ -89,7 +89,11 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
                 chunk.insert(at, (key, value));
                 self.len += 1;
                 if chunk.len() > CHUNK {
-                    let upper = chunk.split_off(chunk.len() / 2);
+                    // The upper half gets the room a full chunk needs at
+                    // once: new keys land there, and growing it step by step
+                    // would copy it each time.
+                    let mut upper = VecDeque::with_capacity(CHUNK + 1);
+                    upper.extend(chunk.drain(chunk.len() / 2..));
                     self.chunks.insert(c + 1, Arc::new(upper));
                 }
                 None
