@@ -806,7 +806,7 @@ mod tests {
         };
         let put = |key: &str, value: Option<&str>| EventKind::ClientInvoke {
             client: 1,
-            op: "put".into(),
+            op: "put",
             key: key.into(),
             value: value.map(Into::into),
             node: None,
@@ -868,7 +868,7 @@ mod tests {
     fn event_json_shape() {
         let e = TraceEvent {
             time_ms: 5,
-            kind: EventKind::MessageDropped { id: 3, from: 1, to: 2, ty: "AppendEntries".into(), why: "loss".into() },
+            kind: EventKind::MessageDropped { id: 3, from: 1, to: 2, ty: "AppendEntries", why: "loss".into() },
         };
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(v["kind"], "message-dropped");
