@@ -9,15 +9,15 @@
 //! allocation, and it never looks back: the trace keeps only a bounded window
 //! of recent events for a viewer ([`PENDING_LIMIT`]), not the whole history.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::ser::SerializeMap;
 use serde::Serialize;
-use serde_json::Value;
 
 use raft_core::{CoreEvent, Message, Role};
+
+use crate::reason::{reason_value, Reason};
 
 /// One thing that happened, at a simulated millisecond.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -144,66 +144,6 @@ pub fn role_name(role: Role) -> &'static str {
     }
 }
 
-/// A core reason (`VoteDenied::LogBehind { .. }`, `RoleChangeReason::Forced`)
-/// as `{ "code": "log-behind", ...fields }`, the shape the page's message
-/// table renders.
-pub fn reason_value<T: Serialize>(reason: &T) -> Value {
-    let raw = serde_json::to_value(reason).unwrap_or(Value::Null);
-    // Collect into a sorted map first, so the JSON (and the trace hash) has
-    // the same key order whether or not serde_json's `preserve_order` feature
-    // is switched on somewhere in the build.
-    let mut fields: BTreeMap<String, Value> = BTreeMap::new();
-    match raw {
-        Value::String(name) => {
-            fields.insert("code".into(), Value::String(kebab(&name)));
-        }
-        Value::Object(map) if map.len() == 1 => {
-            let (name, inner) = map.into_iter().next().expect("one entry");
-            fields.insert("code".into(), Value::String(kebab(&name)));
-            match inner {
-                Value::Object(inner) => {
-                    for (k, v) in inner {
-                        fields.insert(k, v);
-                    }
-                }
-                Value::Null => {}
-                other => {
-                    fields.insert("value".into(), other);
-                }
-            }
-        }
-        Value::Null => return Value::Null,
-        other => {
-            fields.insert("code".into(), Value::String("other".into()));
-            fields.insert("value".into(), other);
-        }
-    }
-    // Inserted in key order, so the object keeps it either way. (Not
-    // `collect()`: that sorts again, with its own copy of the standard stable
-    // sort in the wasm — docs/wasm-size.md.)
-    let mut object = serde_json::Map::new();
-    for (key, value) in fields {
-        object.insert(key, value);
-    }
-    Value::Object(object)
-}
-
-/// `LogBehind` → `log-behind`.
-pub fn kebab(name: &str) -> String {
-    let mut s = String::new();
-    for (i, ch) in name.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                s.push('-');
-            }
-            s.push(ch.to_ascii_lowercase());
-        } else {
-            s.push(ch);
-        }
-    }
-    s
-}
-
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
@@ -233,7 +173,8 @@ pub trait Fields {
     fn u64(&mut self, name: &'static str, v: u64);
     fn bool(&mut self, name: &'static str, v: bool);
     fn str(&mut self, name: &'static str, v: &str);
-    fn json(&mut self, name: &'static str, v: &Value);
+    /// A core reason (crate::reason); `None` is written as null.
+    fn reason(&mut self, name: &'static str, v: Option<&Reason>);
 }
 
 impl CoreRecord {
@@ -268,7 +209,7 @@ impl CoreRecord {
                 out.str("from", role_name(*from));
                 out.str("to", role_name(*to));
                 out.u64("term", *term);
-                out.json("reason", &reason_value(reason));
+                out.reason("reason", Some(&reason_value(reason)));
             }
             CoreEvent::TermChanged { from, to } | CoreEvent::CommitAdvanced { from, to } => {
                 out.u64("from", *from);
@@ -278,17 +219,17 @@ impl CoreRecord {
                 out.u64("candidate", *candidate);
                 out.u64("term", *term);
                 out.bool("pre_vote", *pre_vote);
-                out.json("reason", &Value::Null);
+                out.reason("reason", None);
             }
             CoreEvent::VoteDenied { candidate, term, pre_vote, reason } => {
                 out.u64("candidate", *candidate);
                 out.u64("term", *term);
                 out.bool("pre_vote", *pre_vote);
-                out.json("reason", &reason_value(reason));
+                out.reason("reason", Some(&reason_value(reason)));
             }
             CoreEvent::AppendRejected { leader, reason } => {
                 out.u64("leader", *leader);
-                out.json("reason", &reason_value(reason));
+                out.reason("reason", Some(&reason_value(reason)));
             }
             CoreEvent::EntriesAppended { first_index, last_index } => {
                 out.u64("first_index", *first_index);
@@ -311,10 +252,10 @@ impl CoreRecord {
                 out.u64("to", *to);
                 out.u64("index", *index);
             }
-            CoreEvent::ProposalDropped { reason } => out.json("reason", &reason_value(reason)),
+            CoreEvent::ProposalDropped { reason } => out.reason("reason", Some(&reason_value(reason))),
             CoreEvent::ReadRejected { ctx, reason } => {
                 out.u64("ctx", *ctx);
-                out.json("reason", &reason_value(reason));
+                out.reason("reason", Some(&reason_value(reason)));
             }
             CoreEvent::TransferStarted { to } | CoreEvent::TransferAborted { to } => out.u64("to", *to),
             CoreEvent::MembershipChanged { index } => out.u64("index", *index),
@@ -333,8 +274,12 @@ impl Fields for FieldHasher {
     fn str(&mut self, _: &'static str, v: &str) {
         FieldHasher::str(self, v);
     }
-    fn json(&mut self, _: &'static str, v: &Value) {
-        FieldHasher::json(self, v);
+    fn reason(&mut self, _: &'static str, v: Option<&Reason>) {
+        match v {
+            Some(reason) => reason.hash_into(self),
+            // What a JSON null hashed as when reasons were `serde_json::Value`s.
+            None => self.0 = fnv1a(self.0, b"n"),
+        }
     }
 }
 
@@ -362,8 +307,8 @@ impl<M: SerializeMap> Fields for MapFields<'_, M> {
     fn str(&mut self, name: &'static str, v: &str) {
         self.entry(name, v);
     }
-    fn json(&mut self, name: &'static str, v: &Value) {
-        self.entry(name, v);
+    fn reason(&mut self, name: &'static str, v: Option<&Reason>) {
+        self.entry(name, &v);
     }
 }
 
@@ -404,42 +349,6 @@ impl FieldHasher {
     pub fn opt_str(&mut self, v: Option<&str>) {
         self.bool(v.is_some());
         self.str(v.unwrap_or(""));
-    }
-    /// A reason value (`reason_value`): only strings, integers, booleans,
-    /// null, arrays and objects with sorted keys occur there.
-    pub fn json(&mut self, v: &Value) {
-        match v {
-            Value::Null => self.0 = fnv1a(self.0, b"n"),
-            Value::Bool(b) => {
-                self.0 = fnv1a(self.0, b"b");
-                self.bool(*b);
-            }
-            Value::Number(n) => {
-                self.0 = fnv1a(self.0, b"#");
-                match (n.as_u64(), n.as_i64()) {
-                    (Some(u), _) => self.u64(u),
-                    (None, Some(i)) => self.u64(i as u64),
-                    _ => self.u64(n.as_f64().unwrap_or(0.0).to_bits()),
-                }
-            }
-            Value::String(s) => {
-                self.0 = fnv1a(self.0, b"s");
-                self.str(s);
-            }
-            Value::Array(items) => {
-                self.0 = fnv1a(self.0, b"[");
-                self.u64(items.len() as u64);
-                items.iter().for_each(|i| self.json(i));
-            }
-            Value::Object(map) => {
-                self.0 = fnv1a(self.0, b"{");
-                self.u64(map.len() as u64);
-                for (k, v) in map {
-                    self.str(k);
-                    self.json(v);
-                }
-            }
-        }
     }
 }
 
@@ -807,9 +716,9 @@ mod tests {
             last_term: 3,
             last_index: 4,
         });
-        assert_eq!(r["code"], "log-behind");
-        assert_eq!(r["last_term"], 3);
-        assert_eq!(reason_value(&VoteDenied::NotVoter)["code"], "not-voter");
+        assert_eq!(r.code(), "log-behind");
+        assert_eq!(r.get("last_term"), Some(crate::reason::ReasonValue::U64(3)));
+        assert_eq!(reason_value(&VoteDenied::NotVoter).code(), "not-voter");
     }
 
     /// Kept sent messages: the newest (at least MAX_SENT_KEPT - SENT_CHUNK,
