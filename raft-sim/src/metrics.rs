@@ -45,8 +45,11 @@ pub struct Metrics {
     /// The window in progress (only with `window_ms`).
     current: Tally,
     windows: Vec<MetricsView>,
-    /// Client operations in flight: client id → (invoked at, is a put).
-    invoked: BTreeMap<u64, (u64, bool)>,
+    /// Client operations in flight: client id → invoked at, puts and gets
+    /// apart. (Two maps of the type the latency counts already use rather
+    /// than one of `(u64, bool)`: each B-tree type is kilobytes of wasm.)
+    invoked_puts: BTreeMap<u64, u64>,
+    invoked_gets: BTreeMap<u64, u64>,
 }
 
 /// Counts over one stretch of time.
@@ -178,10 +181,18 @@ impl Metrics {
                 }
             }
             EventKind::ClientInvoke { client, op, .. } => {
-                self.invoked.insert(*client, (now, op == "put"));
+                // One operation per client in flight: a new one replaces it.
+                let (this, other) = if op == "put" {
+                    (&mut self.invoked_puts, &mut self.invoked_gets)
+                } else {
+                    (&mut self.invoked_gets, &mut self.invoked_puts)
+                };
+                other.remove(client);
+                this.insert(*client, now);
             }
             EventKind::ClientReturn { client, .. } => {
-                if let Some((at, put)) = self.invoked.remove(client) {
+                let put = self.invoked_puts.remove(client).map(|at| (at, true));
+                if let Some((at, put)) = put.or_else(|| self.invoked_gets.remove(client).map(|at| (at, false))) {
                     let latency = now - at;
                     for t in self.tallies() {
                         let map = if put { &mut t.put_latency } else { &mut t.get_latency };
