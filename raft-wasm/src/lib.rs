@@ -39,6 +39,13 @@ use raft_sim::scenario::ast::{Command, Located};
 use raft_sim::scenario::parse::{parse_line, parse_script, ParseContext};
 use raft_sim::scenario::run::Runner;
 
+/// The heap allocator: talc, not the standard library's dlmalloc. The wasm is
+/// single-threaded (no `atomics`); talc's code is a few KB smaller, which is
+/// what a reader downloads (docs/wasm-size.md).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Installs the panic hook once, so a Rust panic prints its message to the
 /// console (the page shows it in its error overlay) before the wasm traps.
 #[wasm_bindgen(start)]
