@@ -1183,11 +1183,13 @@ fn parse_latency_rule(l: &Line<'_>, ctx: &ParseContext, script: Option<&ScriptSt
 
 /// `A..B`, inclusive, with A <= B.
 fn parse_range(l: &Line<'_>, w: Word<'_>) -> Result<(Millis, Millis), ParseError> {
-    let Some((a, b)) = w.text.split_once("..") else {
+    // Not `split_once("..")`: see `find_str`.
+    let Some(dots) = crate::scenario::lesson::find_str(w.text, "..") else {
         return Err(l.err_at(w, format!("expected a range like `150ms..300ms`, found `{}`", w.text)));
     };
+    let (a, b) = (&w.text[..dots], &w.text[dots + 2..]);
     let a = parse_duration_str(a).map_err(|m| l.err_at(w, m))?;
-    let b_col = w.col.saturating_add(u32::try_from(w.text.find("..").unwrap_or(0) + 2).unwrap_or(0));
+    let b_col = w.col.saturating_add(u32::try_from(dots + 2).unwrap_or(0));
     let b = parse_duration_str(b).map_err(|m| l.err(b_col, m))?;
     if a > b {
         return Err(l.err_at(w, format!("range `{}` is empty: {a}ms is more than {b}ms", w.text)));
