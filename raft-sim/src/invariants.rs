@@ -45,7 +45,7 @@
 //!
 //! Each invariant is reported once, the first time it fails, with the time.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -193,8 +193,10 @@ struct Watch {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Checker {
     pub violations: Vec<Violation>,
-    /// Each invariant is reported once, the first time it fails.
-    reported: BTreeSet<Invariant>,
+    /// Each invariant is reported once, the first time it fails: those that
+    /// have been, in that order (a handful at most; a `Vec` rather than a
+    /// `BTreeSet`, whose code the wasm would carry for this alone).
+    reported: Vec<Invariant>,
     /// Election safety: term → the one leader seen in it.
     leaders: BTreeMap<Term, NodeId>,
     /// Log matching: (index, term) → (payload fingerprint, previous entry's term, first holder).
@@ -274,9 +276,10 @@ impl KeyHistory {
 
 impl Checker {
     fn report(&mut self, now: u64, invariant: Invariant, message: String) -> Option<Violation> {
-        if !self.reported.insert(invariant) {
+        if self.reported.contains(&invariant) {
             return None;
         }
+        self.reported.push(invariant);
         let v = Violation { time_ms: now, invariant: invariant.name().to_string(), message };
         self.violations.push(v.clone());
         Some(v)

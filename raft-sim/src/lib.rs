@@ -15,6 +15,7 @@
 //! - [`invariants`]: the safety checks run after every millisecond;
 //! - [`metrics`]: what a run costs (commit latency, throughput, messages, elections);
 //! - [`trace`]: typed events and the trace hash;
+//! - [`reason`]: raft-core's reasons as the page and the trace hash read them;
 //! - [`scenario`]: the scenario language (syntax tree, parser, runner);
 //! - [`view`]: the JSON view model shared by the CLI and the page;
 //! - [`explore`]: random swarm-style scenarios and a shrinker (`raft-sim explore`).
@@ -51,6 +52,7 @@ pub mod kv;
 pub mod linearizability;
 pub mod metrics;
 pub mod network;
+pub mod reason;
 pub mod rng;
 pub mod scenario;
 pub mod shared_map;

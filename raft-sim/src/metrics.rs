@@ -18,6 +18,8 @@
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::borrow::Borrow;
+use core::ops::Index;
 
 use serde::Serialize;
 
@@ -43,8 +45,11 @@ pub struct Metrics {
     /// The window in progress (only with `window_ms`).
     current: Tally,
     windows: Vec<MetricsView>,
-    /// Client operations in flight: client id → (invoked at, is a put).
-    invoked: BTreeMap<u64, (u64, bool)>,
+    /// Client operations in flight: client id → invoked at, puts and gets
+    /// apart. (Two maps of the type the latency counts already use rather
+    /// than one of `(u64, bool)`: each B-tree type is kilobytes of wasm.)
+    invoked_puts: BTreeMap<u64, u64>,
+    invoked_gets: BTreeMap<u64, u64>,
 }
 
 /// Counts over one stretch of time.
@@ -87,13 +92,56 @@ pub struct MetricsView {
     /// Client operations that returned, per second.
     pub ops_per_s: f64,
     /// Messages sent per second, by type.
-    pub messages_per_s: BTreeMap<String, f64>,
+    pub messages_per_s: Rates<String>,
     /// Messages each server sent per second (the leader's load shows here).
-    pub sent_per_s_by_node: BTreeMap<u64, f64>,
+    pub sent_per_s_by_node: Rates<u64>,
     /// Servers that became leader.
     pub elections: u64,
     /// Milliseconds in which no up server was leader.
     pub leaderless_ms: u64,
+}
+
+/// Per-second rates by message type or server, in key order (the order of
+/// the tally's map they are read from), written as a JSON object like a
+/// `BTreeMap` (`{"AppendEntries": 12.5}`, `{"1": 30.0}`). A sorted `Vec`
+/// rather than a `BTreeMap` because it is only built and read: a B-tree of
+/// `f64` values, and the sort `collect()` into it brings, cost the wasm about
+/// 20 KB (docs/wasm-size.md) for maps of at most a dozen entries.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rates<K>(pub Vec<(K, f64)>);
+
+impl<K> Rates<K> {
+    /// The rate for `key`, if it has one.
+    pub fn get<Q: PartialEq + ?Sized>(&self, key: &Q) -> Option<&f64>
+    where
+        K: Borrow<Q>,
+    {
+        self.0.iter().find(|(k, _)| k.borrow() == key).map(|(_, v)| v)
+    }
+
+    /// The rates, in key order.
+    pub fn values(&self) -> impl Iterator<Item = &f64> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// `(key, rate)` pairs, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &f64)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+/// `rates[&key]`, like a map: panics when `key` has no rate.
+impl<K: Borrow<Q>, Q: PartialEq + ?Sized> Index<&Q> for Rates<K> {
+    type Output = f64;
+    fn index(&self, key: &Q) -> &f64 {
+        self.get(key).expect("no rate for this key")
+    }
+}
+
+impl<K: Serialize> Serialize for Rates<K> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
 }
 
 /// The whole run's metrics plus its closed windows.
@@ -139,10 +187,18 @@ impl Metrics {
                 }
             }
             EventKind::ClientInvoke { client, op, .. } => {
-                self.invoked.insert(*client, (now, *op == "put"));
+                // One operation per client in flight: a new one replaces it.
+                let (this, other) = if *op == "put" {
+                    (&mut self.invoked_puts, &mut self.invoked_gets)
+                } else {
+                    (&mut self.invoked_gets, &mut self.invoked_puts)
+                };
+                other.remove(client);
+                this.insert(*client, now);
             }
             EventKind::ClientReturn { client, .. } => {
-                if let Some((at, put)) = self.invoked.remove(client) {
+                let put = self.invoked_puts.remove(client).map(|at| (at, true));
+                if let Some((at, put)) = put.or_else(|| self.invoked_gets.remove(client).map(|at| (at, false))) {
                     let latency = now - at;
                     for t in self.tallies() {
                         let map = if put { &mut t.put_latency } else { &mut t.get_latency };
@@ -207,8 +263,8 @@ impl Tally {
             commit_latency_ms: latency(&self.put_latency),
             read_latency_ms: latency(&self.get_latency),
             ops_per_s: per_s(returned),
-            messages_per_s: self.sent.iter().map(|(k, v)| (k.clone(), per_s(*v))).collect(),
-            sent_per_s_by_node: self.sent_by_node.iter().map(|(k, v)| (*k, per_s(*v))).collect(),
+            messages_per_s: Rates(self.sent.iter().map(|(k, v)| (k.clone(), per_s(*v))).collect()),
+            sent_per_s_by_node: Rates(self.sent_by_node.iter().map(|(k, v)| (*k, per_s(*v))).collect()),
             elections: self.elections,
             leaderless_ms: self.leaderless_ms,
         }
@@ -307,6 +363,25 @@ mod tests {
         assert_eq!(s.whole.leaderless_ms, 120);
         assert_eq!(s.whole.ops_per_s, 8.0, "2 operations in 250 ms");
         assert_eq!(m.summary(250, 1).windows.len(), 1, "a view may keep only the newest windows");
+    }
+
+    #[test]
+    fn rates_read_and_serialize_like_the_map_they_replace() {
+        let mut m = Metrics::default();
+        for (ty, from) in [("AppendEntries", 1), ("RequestVote", 3), ("AppendEntries", 2), ("AppendEntries", 1)] {
+            let kind = EventKind::MessageSent { id: 0, from, to: 9, ty: ty.to_string(), send_ms: 0, deliver_ms: 0 };
+            m.observe(0, &kind);
+        }
+        let v = m.summary(2000, 0).whole;
+        let by_type: BTreeMap<String, f64> =
+            [("AppendEntries".to_string(), 1.5), ("RequestVote".to_string(), 0.5)].into();
+        let by_node: BTreeMap<u64, f64> = [(1, 1.0), (2, 0.5), (3, 0.5)].into();
+        assert_eq!(serde_json::to_string(&v.messages_per_s).unwrap(), serde_json::to_string(&by_type).unwrap());
+        assert_eq!(serde_json::to_string(&v.sent_per_s_by_node).unwrap(), serde_json::to_string(&by_node).unwrap());
+        assert_eq!(v.messages_per_s.get("RequestVote"), Some(&0.5));
+        assert_eq!(v.messages_per_s.get("InstallSnapshot"), None);
+        assert_eq!(v.sent_per_s_by_node[&2], 0.5);
+        assert_eq!(v.sent_per_s_by_node.values().sum::<f64>(), 2.0);
     }
 
     #[test]

@@ -9,15 +9,15 @@
 //! allocation, and it never looks back: the trace keeps only a bounded window
 //! of recent events for a viewer ([`PENDING_LIMIT`]), not the whole history.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use serde::ser::SerializeMap;
 use serde::Serialize;
-use serde_json::Value;
 
-use raft_core::{AppendRejected, CoreEvent, Message, Role};
+use raft_core::{CoreEvent, Message, Role};
+
+use crate::reason::{reason_value, Reason};
 
 /// One thing that happened, at a simulated millisecond.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -147,66 +147,6 @@ pub fn role_name(role: Role) -> &'static str {
     }
 }
 
-/// A core reason (`VoteDenied::LogBehind { .. }`, `RoleChangeReason::Forced`)
-/// as `{ "code": "log-behind", ...fields }`, the shape the page's message
-/// table renders.
-pub fn reason_value<T: Serialize>(reason: &T) -> Value {
-    let raw = serde_json::to_value(reason).unwrap_or(Value::Null);
-    // Collect into a sorted map first, so the JSON (and the trace hash) has
-    // the same key order whether or not serde_json's `preserve_order` feature
-    // is switched on somewhere in the build.
-    let mut fields: BTreeMap<String, Value> = BTreeMap::new();
-    match raw {
-        Value::String(name) => {
-            fields.insert("code".into(), Value::String(kebab(&name)));
-        }
-        Value::Object(map) if map.len() == 1 => {
-            let (name, inner) = map.into_iter().next().expect("one entry");
-            fields.insert("code".into(), Value::String(kebab(&name)));
-            match inner {
-                Value::Object(inner) => {
-                    for (k, v) in inner {
-                        fields.insert(k, v);
-                    }
-                }
-                Value::Null => {}
-                other => {
-                    fields.insert("value".into(), other);
-                }
-            }
-        }
-        Value::Null => return Value::Null,
-        other => {
-            fields.insert("code".into(), Value::String("other".into()));
-            fields.insert("value".into(), other);
-        }
-    }
-    // Inserted in key order, so the object keeps it either way. (Not
-    // `collect()`: that sorts again, with its own copy of the standard stable
-    // sort in the wasm — docs/wasm-size.md.)
-    let mut object = serde_json::Map::new();
-    for (key, value) in fields {
-        object.insert(key, value);
-    }
-    Value::Object(object)
-}
-
-/// `LogBehind` → `log-behind`.
-pub fn kebab(name: &str) -> String {
-    let mut s = String::new();
-    for (i, ch) in name.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                s.push('-');
-            }
-            s.push(ch.to_ascii_lowercase());
-        } else {
-            s.push(ch);
-        }
-    }
-    s
-}
-
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
@@ -236,33 +176,8 @@ pub trait Fields {
     fn u64(&mut self, name: &'static str, v: u64);
     fn bool(&mut self, name: &'static str, v: bool);
     fn str(&mut self, name: &'static str, v: &str);
-    fn json(&mut self, name: &'static str, v: &Value);
-    /// An append rejection's reason: `json(name, &reason_value(r))`, unless
-    /// the writer has a cheaper way to the same result (the trace hash has).
-    fn append_rejected(&mut self, name: &'static str, r: &AppendRejected) {
-        self.json(name, &reason_value(r));
-    }
-}
-
-/// An append rejection as [`reason_value`] describes it, without serde: its
-/// code and its integer fields. Followers reject an append for every
-/// message the network reorders (over a thousand a second under load), so
-/// the trace hash takes this path (`FieldHasher::reason_object`); a unit test
-/// pins the two to each other for every variant.
-fn append_rejected_fields(r: &AppendRejected) -> (&'static str, [(&'static str, u64); 3], usize) {
-    match *r {
-        AppendRejected::StaleTerm { leader_term, current_term } => {
-            ("stale-term", [("leader_term", leader_term), ("current_term", current_term), ("", 0)], 2)
-        }
-        AppendRejected::MissingEntry { prev_log_index, last_index } => {
-            ("missing-entry", [("prev_log_index", prev_log_index), ("last_index", last_index), ("", 0)], 2)
-        }
-        AppendRejected::TermMismatch { prev_log_index, prev_log_term, found_term } => (
-            "term-mismatch",
-            [("prev_log_index", prev_log_index), ("prev_log_term", prev_log_term), ("found_term", found_term)],
-            3,
-        ),
-    }
+    /// A core reason (crate::reason); `None` is written as null.
+    fn reason(&mut self, name: &'static str, v: Option<&Reason>);
 }
 
 impl CoreRecord {
@@ -297,7 +212,7 @@ impl CoreRecord {
                 out.str("from", role_name(*from));
                 out.str("to", role_name(*to));
                 out.u64("term", *term);
-                out.json("reason", &reason_value(reason));
+                out.reason("reason", Some(&reason_value(reason)));
             }
             CoreEvent::TermChanged { from, to } | CoreEvent::CommitAdvanced { from, to } => {
                 out.u64("from", *from);
@@ -307,17 +222,17 @@ impl CoreRecord {
                 out.u64("candidate", *candidate);
                 out.u64("term", *term);
                 out.bool("pre_vote", *pre_vote);
-                out.json("reason", &Value::Null);
+                out.reason("reason", None);
             }
             CoreEvent::VoteDenied { candidate, term, pre_vote, reason } => {
                 out.u64("candidate", *candidate);
                 out.u64("term", *term);
                 out.bool("pre_vote", *pre_vote);
-                out.json("reason", &reason_value(reason));
+                out.reason("reason", Some(&reason_value(reason)));
             }
             CoreEvent::AppendRejected { leader, reason } => {
                 out.u64("leader", *leader);
-                out.append_rejected("reason", reason);
+                out.reason("reason", Some(&reason_value(reason)));
             }
             CoreEvent::EntriesAppended { first_index, last_index } => {
                 out.u64("first_index", *first_index);
@@ -340,10 +255,10 @@ impl CoreRecord {
                 out.u64("to", *to);
                 out.u64("index", *index);
             }
-            CoreEvent::ProposalDropped { reason } => out.json("reason", &reason_value(reason)),
+            CoreEvent::ProposalDropped { reason } => out.reason("reason", Some(&reason_value(reason))),
             CoreEvent::ReadRejected { ctx, reason } => {
                 out.u64("ctx", *ctx);
-                out.json("reason", &reason_value(reason));
+                out.reason("reason", Some(&reason_value(reason)));
             }
             CoreEvent::TransferStarted { to } | CoreEvent::TransferAborted { to } => out.u64("to", *to),
             CoreEvent::MembershipChanged { index } => out.u64("index", *index),
@@ -362,12 +277,12 @@ impl Fields for FieldHasher {
     fn str(&mut self, _: &'static str, v: &str) {
         FieldHasher::str(self, v);
     }
-    fn json(&mut self, _: &'static str, v: &Value) {
-        FieldHasher::json(self, v);
-    }
-    fn append_rejected(&mut self, _: &'static str, r: &AppendRejected) {
-        let (code, fields, n) = append_rejected_fields(r);
-        self.reason_object(code, &fields[..n]);
+    fn reason(&mut self, _: &'static str, v: Option<&Reason>) {
+        match v {
+            Some(reason) => reason.hash_into(self),
+            // What a JSON null hashed as when reasons were `serde_json::Value`s.
+            None => self.0 = fnv1a(self.0, b"n"),
+        }
     }
 }
 
@@ -395,8 +310,8 @@ impl<M: SerializeMap> Fields for MapFields<'_, M> {
     fn str(&mut self, name: &'static str, v: &str) {
         self.entry(name, v);
     }
-    fn json(&mut self, name: &'static str, v: &Value) {
-        self.entry(name, v);
+    fn reason(&mut self, name: &'static str, v: Option<&Reason>) {
+        self.entry(name, &v);
     }
 }
 
@@ -437,69 +352,6 @@ impl FieldHasher {
     pub fn opt_str(&mut self, v: Option<&str>) {
         self.bool(v.is_some());
         self.str(v.unwrap_or(""));
-    }
-    /// What [`FieldHasher::json`] feeds for the object `reason_value` makes
-    /// of a reason with integer fields: `{ "code": code, ...fields }`, keys in
-    /// sorted order. (At most three fields.)
-    fn reason_object(&mut self, code: &str, fields: &[(&'static str, u64)]) {
-        let mut keys: [(&str, Option<u64>); 4] = [("code", None), ("", None), ("", None), ("", None)];
-        for (slot, &(name, v)) in keys[1..].iter_mut().zip(fields) {
-            *slot = (name, Some(v));
-        }
-        let keys = &mut keys[..=fields.len()];
-        keys.sort_unstable_by_key(|(name, _)| *name);
-        self.0 = fnv1a(self.0, b"{");
-        self.u64(keys.len() as u64);
-        for &(name, v) in keys.iter() {
-            self.str(name);
-            match v {
-                None => {
-                    self.0 = fnv1a(self.0, b"s");
-                    self.str(code);
-                }
-                Some(n) => {
-                    self.0 = fnv1a(self.0, b"#");
-                    self.u64(n);
-                }
-            }
-        }
-    }
-
-    /// A reason value (`reason_value`): only strings, integers, booleans,
-    /// null, arrays and objects with sorted keys occur there.
-    pub fn json(&mut self, v: &Value) {
-        match v {
-            Value::Null => self.0 = fnv1a(self.0, b"n"),
-            Value::Bool(b) => {
-                self.0 = fnv1a(self.0, b"b");
-                self.bool(*b);
-            }
-            Value::Number(n) => {
-                self.0 = fnv1a(self.0, b"#");
-                match (n.as_u64(), n.as_i64()) {
-                    (Some(u), _) => self.u64(u),
-                    (None, Some(i)) => self.u64(i as u64),
-                    _ => self.u64(n.as_f64().unwrap_or(0.0).to_bits()),
-                }
-            }
-            Value::String(s) => {
-                self.0 = fnv1a(self.0, b"s");
-                self.str(s);
-            }
-            Value::Array(items) => {
-                self.0 = fnv1a(self.0, b"[");
-                self.u64(items.len() as u64);
-                items.iter().for_each(|i| self.json(i));
-            }
-            Value::Object(map) => {
-                self.0 = fnv1a(self.0, b"{");
-                self.u64(map.len() as u64);
-                for (k, v) in map {
-                    self.str(k);
-                    self.json(v);
-                }
-            }
-        }
     }
 }
 
@@ -833,23 +685,6 @@ mod tests {
         assert_ne!(hash(EventKind::Crash { node: 1 }), hash(EventKind::Restart { node: 1 }), "the kind is hashed");
     }
 
-    /// The trace hash's shortcut for append rejections feeds exactly what
-    /// hashing their `reason_value` does.
-    #[test]
-    fn append_rejected_hashes_as_its_reason_value() {
-        for r in [
-            AppendRejected::StaleTerm { leader_term: 3, current_term: 4 },
-            AppendRejected::MissingEntry { prev_log_index: 17, last_index: 12 },
-            AppendRejected::TermMismatch { prev_log_index: 9, prev_log_term: 2, found_term: 1 },
-        ] {
-            let mut slow = FieldHasher(FNV_OFFSET);
-            slow.json(&reason_value(&r));
-            let mut fast = FieldHasher(FNV_OFFSET);
-            Fields::append_rejected(&mut fast, "reason", &r);
-            assert_eq!(fast.0, slow.0, "{r:?}");
-        }
-    }
-
     #[test]
     fn kept_events_are_a_bounded_window_of_the_newest() {
         let mut t = Trace::new(true);
@@ -884,9 +719,9 @@ mod tests {
             last_term: 3,
             last_index: 4,
         });
-        assert_eq!(r["code"], "log-behind");
-        assert_eq!(r["last_term"], 3);
-        assert_eq!(reason_value(&VoteDenied::NotVoter)["code"], "not-voter");
+        assert_eq!(r.code(), "log-behind");
+        assert_eq!(r.get("last_term"), Some(crate::reason::ReasonValue::U64(3)));
+        assert_eq!(reason_value(&VoteDenied::NotVoter).code(), "not-voter");
     }
 
     /// Kept sent messages: the newest (at least MAX_SENT_KEPT - SENT_CHUNK,

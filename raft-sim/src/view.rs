@@ -13,9 +13,10 @@ use raft_core::{Entry, Message, MessageBody, NodeId, ProgressState};
 use crate::client::Op;
 use crate::invariants::Violation;
 use crate::network::Counts;
+use crate::reason::{reason_value, Reason};
 use crate::scenario::ast::ReadMode;
 use crate::scenario::run::{Failure, Runner};
-use crate::trace::{reason_value, role_name};
+use crate::trace::role_name;
 use crate::world::{describe_entry, Node, World};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -234,7 +235,7 @@ pub struct MessageFields {
     pub conflict_index: Option<u64>,
     /// Why a vote was denied or an append rejected (`{ code, … }`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<serde_json::Value>,
+    pub reason: Option<Reason>,
     /// ReadIndex round this heartbeat (or its reply) confirms (thesis §6.4).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_ctx: Option<u64>,

@@ -39,6 +39,13 @@ use raft_sim::scenario::ast::{Command, Located};
 use raft_sim::scenario::parse::{parse_line, parse_script, ParseContext};
 use raft_sim::scenario::run::Runner;
 
+/// The heap allocator: talc, not the standard library's dlmalloc. The wasm is
+/// single-threaded (no `atomics`); talc's code is a few KB smaller, which is
+/// what a reader downloads (docs/wasm-size.md).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Installs the panic hook once, so a Rust panic prints its message to the
 /// console (the page shows it in its error overlay) before the wasm traps.
 #[wasm_bindgen(start)]
@@ -48,14 +55,13 @@ pub fn start() {
 
 /// A fresh random seed for the page's "random seed" button. Only the *choice*
 /// of seed is random; the run it starts is a pure function of that seed.
-/// Kept below 2^53 so JavaScript numbers hold it exactly.
+/// Kept below 2^53 so JavaScript numbers hold it exactly. `Math.random()`
+/// rather than the getrandom crate: a seed needs no cryptographic quality,
+/// and getrandom's JavaScript glue cost the wasm about 2 KB.
 #[wasm_bindgen]
 pub fn random_seed() -> f64 {
-    let mut bytes = [0u8; 8];
-    if getrandom::getrandom(&mut bytes).is_err() {
-        return 1.0;
-    }
-    (u64::from_le_bytes(bytes) >> 11) as f64
+    const TWO_53: f64 = 9_007_199_254_740_992.0;
+    (js_sys::Math::random() * TWO_53).floor()
 }
 
 /// The largest cluster (and node id) the simulator accepts: `raft_sim::MAX_NODES`,

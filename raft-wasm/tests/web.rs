@@ -93,6 +93,15 @@ fn exec_error_carries_line_and_column_and_runs_nothing() {
 }
 
 #[wasm_bindgen_test]
+fn random_seeds_are_integers_javascript_holds_exactly() {
+    let seeds: Vec<f64> = (0..8).map(|_| raft_wasm::random_seed()).collect();
+    for s in &seeds {
+        assert!(*s >= 0.0 && *s < 9_007_199_254_740_992.0 && s.fract() == 0.0, "{s}");
+    }
+    assert!(seeds.windows(2).any(|w| w[0] != w[1]), "eight draws, all equal: {seeds:?}");
+}
+
+#[wasm_bindgen_test]
 fn clone_is_identical_and_independent() {
     let mut sim = new_sim("cluster 3\nseed 7\n");
     sim.advance(500);

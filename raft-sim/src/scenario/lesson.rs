@@ -176,7 +176,7 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
                 if !extra.is_empty() {
                     return Err(err(
                         line_no,
-                        col_of(raw, raw.find(extra).unwrap_or(at)),
+                        col_of(raw, find_str(raw, extra).unwrap_or(at)),
                         format!("unexpected `{extra}`; `{word}` stands alone on its line"),
                     ));
                 }
@@ -240,7 +240,7 @@ pub fn parse_lesson(text: &str) -> Result<Lesson, ParseError> {
             }
             "group" => {
                 let g = rest_raw.split('#').next().unwrap_or("").trim();
-                let g_col = col_of(raw, raw.find(g).filter(|_| !g.is_empty()).unwrap_or(at + word.len()));
+                let g_col = col_of(raw, find_str(raw, g).filter(|_| !g.is_empty()).unwrap_or(at + word.len()));
                 group = Some(GROUPS.iter().find(|(n, _)| *n == g).map(|(_, g)| *g).ok_or_else(|| {
                     err(line_no, g_col, format!("unknown group `{g}`; one of basics, safety, operating, beyond"))
                 })?);
@@ -415,10 +415,28 @@ fn split_lang(rest: &str) -> Option<(&'static str, &str)> {
     None
 }
 
+/// `hay.find(needle)`, byte by byte. `str::find` with a `&str` pattern links
+/// core's two-way substring searcher (about 3 KB of wasm) for the few short
+/// searches the lesson and scenario parsers make; these lines are short.
+pub(crate) fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.as_bytes().windows(needle.len()).position(|w| w == needle.as_bytes())
+}
+
+/// `hay.rfind(needle)`, byte by byte (see [`find_str`]).
+pub(crate) fn rfind_str(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(hay.len());
+    }
+    hay.as_bytes().windows(needle.len()).rposition(|w| w == needle.as_bytes())
+}
+
 /// `await COND within D` → `COND`.
 fn condition_text(await_text: &str) -> String {
     let body = await_text.strip_prefix("await").unwrap_or(await_text).trim();
-    match body.rfind(" within ") {
+    match rfind_str(body, " within ") {
         Some(i) => body[..i].trim().to_string(),
         None => body.to_string(),
     }
@@ -527,4 +545,21 @@ fn check_nodes(script: &Script, refs: &[(u32, u32, u64)]) -> Result<(), ParseErr
 /// between steps: `(step index, command)` in file order, solutions included.
 pub fn commands_by_step(lesson: &Lesson) -> Vec<(Option<usize>, &Located<Command>)> {
     lesson.script.commands.iter().map(|c| (lesson.steps.iter().rposition(|s| s.line < c.line), c)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_searches_agree_with_str_find_and_rfind() {
+        let hays = ["", "a", "await x within 2s", "a within b within c", "..", "1ms..2ms..3ms", "ééé within é", "aaaa"];
+        let needles = ["", "a", "aa", " within ", "..", "é", "within", "zzz", "aaaaa"];
+        for hay in hays {
+            for needle in needles {
+                assert_eq!(find_str(hay, needle), hay.find(needle), "{hay:?}.find({needle:?})");
+                assert_eq!(rfind_str(hay, needle), hay.rfind(needle), "{hay:?}.rfind({needle:?})");
+            }
+        }
+    }
 }

@@ -1183,11 +1183,13 @@ fn parse_latency_rule(l: &Line<'_>, ctx: &ParseContext, script: Option<&ScriptSt
 
 /// `A..B`, inclusive, with A <= B.
 fn parse_range(l: &Line<'_>, w: Word<'_>) -> Result<(Millis, Millis), ParseError> {
-    let Some((a, b)) = w.text.split_once("..") else {
+    // Not `split_once("..")`: see `find_str`.
+    let Some(dots) = crate::scenario::lesson::find_str(w.text, "..") else {
         return Err(l.err_at(w, format!("expected a range like `150ms..300ms`, found `{}`", w.text)));
     };
+    let (a, b) = (&w.text[..dots], &w.text[dots + 2..]);
     let a = parse_duration_str(a).map_err(|m| l.err_at(w, m))?;
-    let b_col = w.col.saturating_add(u32::try_from(w.text.find("..").unwrap_or(0) + 2).unwrap_or(0));
+    let b_col = w.col.saturating_add(u32::try_from(dots + 2).unwrap_or(0));
     let b = parse_duration_str(b).map_err(|m| l.err(b_col, m))?;
     if a > b {
         return Err(l.err_at(w, format!("range `{}` is empty: {a}ms is more than {b}ms", w.text)));
@@ -1199,18 +1201,44 @@ fn parse_range(l: &Line<'_>, w: Word<'_>) -> Result<(Millis, Millis), ParseError
 fn parse_percent(l: &Line<'_>, w: Word<'_>) -> Result<f64, ParseError> {
     let bad = || l.err_at(w, format!("expected a percentage like `5%` or `2.5%`, found `{}`", w.text));
     let num = w.text.strip_suffix('%').ok_or_else(bad)?;
-    let ok = match num.split_once('.') {
-        Some((i, f)) => is_digits(i) && is_digits(f),
-        None => is_digits(num),
+    let (int, frac) = match num.split_once('.') {
+        Some((i, f)) if is_digits(i) && is_digits(f) => (i, f),
+        None if is_digits(num) => (num, ""),
+        _ => return Err(bad()),
     };
-    if !ok {
-        return Err(bad());
+    let out_of_range = || l.err_at(w, format!("percentage must be 0%..100%, not {}", w.text));
+    if int.trim_start_matches('0').len() > 3 {
+        return Err(out_of_range());
     }
-    let p: f64 = num.parse().map_err(|_| bad())?;
+    let p = decimal_value(int, frac).ok_or_else(|| {
+        l.err_at(w, format!("`{}` has more digits than a percentage can hold (at most 15 significant digits)", w.text))
+    })?;
     if !(0.0..=100.0).contains(&p) {
         return Err(l.err_at(w, format!("percentage must be 0%..100%, not {}", w.text)));
     }
     Ok(p)
+}
+
+/// The decimal `int.frac` (ASCII digits) as the nearest `f64`, the value
+/// `str::parse::<f64>` gives, when its digits fit a double exactly: with the
+/// trailing zeros dropped, an integer `m` of at most 2^53 over `10^k` with
+/// `k` ≤ 22. Both are then exact doubles and one division rounds correctly.
+/// None for more digits than that. (Not `str::parse`: the general float
+/// parser's code and tables cost the wasm several KB, docs/wasm-size.md.)
+fn decimal_value(int: &str, frac: &str) -> Option<f64> {
+    let frac = frac.trim_end_matches('0');
+    let mut m: u64 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        m = m.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    if m > 1 << 53 || frac.len() > 22 {
+        return None;
+    }
+    let mut scale = 1.0;
+    for _ in 0..frac.len() {
+        scale *= 10.0; // exact: 10^k is a double for k <= 22
+    }
+    Some(m as f64 / scale)
 }
 
 fn parse_op(l: &Line<'_>, w: Word<'_>) -> Result<CmpOp, ParseError> {
@@ -1351,6 +1379,59 @@ mod tests {
             Ok(s) => panic!("{text:?} parsed: {s:?}"),
             Err(e) => (e.line, e.col, e.message),
         }
+    }
+
+    /// `set loss P%` reads P without the general float parser: the same
+    /// double as `str::parse::<f64>`, bit for bit, for every percentage a
+    /// scenario writes (and many it would not), and a clear error past 15
+    /// significant digits.
+    #[test]
+    fn percentages_read_exactly_as_the_float_parser_reads_them() {
+        let loss = |text: &str| match one(&format!("set loss {text}%")) {
+            Command::SetLoss(p) => p,
+            other => panic!("{other:?}"),
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for i in 0..=100 {
+            texts.push(format!("{i}"));
+            texts.push(format!("0{i}.0"));
+            for f in 0..1000 {
+                if i < 100 || f == 0 {
+                    texts.push(format!("{i}.{f}"));
+                    texts.push(format!("{i}.{f:03}"));
+                }
+            }
+        }
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            // Up to 15 significant digits at every scale a percentage has.
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let digits = (x % 999_999_999_999_999).to_string();
+            let point = (x >> 50) as usize % (digits.len() + 1);
+            let (int, frac) = digits.split_at(digits.len() - point);
+            let text = format!("{}.{frac}", if int.is_empty() { "0" } else { int });
+            if text.parse::<f64>().unwrap() <= 100.0 {
+                texts.push(text);
+            }
+        }
+        texts.extend(
+            ["100.000000000000000000000000", "0.0000000000000000000001", "0.000", "99.9999999999999"].map(String::from),
+        );
+        for t in &texts {
+            assert_eq!(loss(t).to_bits(), t.parse::<f64>().unwrap().to_bits(), "{t}");
+        }
+        assert!(texts.len() > 100_000, "{} percentages compared", texts.len());
+
+        assert_eq!(err("set loss 1000%"), (1, 10, "percentage must be 0%..100%, not 1000%".into()));
+        assert_eq!(err("set loss 100.5%"), (1, 10, "percentage must be 0%..100%, not 100.5%".into()));
+        let long = "1.2345678901234567%";
+        assert_eq!(
+            err(&format!("set loss {long}")),
+            (1, 10, format!("`{long}` has more digits than a percentage can hold (at most 15 significant digits)"))
+        );
+        assert!(err("set loss 0.00000000000000000000001%").2.contains("more digits"), "23 decimals");
     }
 
     #[test]
