@@ -54,6 +54,7 @@ pub mod network;
 pub mod rng;
 pub mod scenario;
 pub mod shared_map;
+pub mod shared_vec;
 pub mod trace;
 pub mod view;
 pub mod world;

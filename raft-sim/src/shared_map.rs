@@ -17,6 +17,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 
 /// Most entries in one chunk; a fuller one is split in two.
 pub const CHUNK: usize = 128;
@@ -24,9 +25,13 @@ pub const CHUNK: usize = 128;
 #[derive(Clone)]
 pub struct SharedMap<K, V> {
     /// Chunks by their lower bound: chunk `b` holds the keys from `b` up to
-    /// (not including) the next chunk's bound. None is empty; a key below
-    /// every bound goes to the first chunk, whose bound is lowered to it.
-    chunks: BTreeMap<K, Arc<BTreeMap<K, V>>>,
+    /// (not including) the next chunk's bound, sorted. None is empty; a key
+    /// below every bound goes to the first chunk, whose bound is lowered to it.
+    /// A chunk is a sorted `Vec`, not a `BTreeMap`: an entry then costs its
+    /// own size and nothing more (a B-tree's half-empty nodes cost about twice
+    /// that). That matters because a time-travel history keeps every entry the
+    /// run pushed out of a full table while a checkpoint still shares it.
+    chunks: BTreeMap<K, Arc<Vec<(K, V)>>>,
     /// Entries in all chunks.
     len: usize,
 }
@@ -59,13 +64,16 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
     }
 
     pub fn get(&self, key: &K) -> Option<&V> {
-        self.chunks.range(..=key).next_back()?.1.get(key)
+        let chunk = self.chunks.range(..=key).next_back()?.1;
+        chunk.binary_search_by(|(k, _)| k.cmp(key)).ok().map(|i| &chunk[i].1)
     }
 
     /// Insert or replace; returns the previous value, like `BTreeMap::insert`.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         let Some(mut bound) = self.bound_for(&key) else {
-            self.chunks.insert(key.clone(), Arc::new(BTreeMap::from([(key, value)])));
+            let mut chunk = Vec::with_capacity(CHUNK);
+            chunk.push((key.clone(), value));
+            self.chunks.insert(key, Arc::new(chunk));
             self.len = 1;
             return None;
         };
@@ -76,43 +84,50 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
             bound = key.clone();
         }
         let chunk = Arc::make_mut(self.chunks.get_mut(&bound).expect("bound of a chunk"));
-        let old = chunk.insert(key, value);
-        if old.is_none() {
-            self.len += 1;
-        }
+        let at = match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => return Some(core::mem::replace(&mut chunk[i].1, value)),
+            Err(i) => i,
+        };
+        let appended = at == chunk.len();
+        chunk.insert(at, (key, value));
+        self.len += 1;
         if chunk.len() > CHUNK {
-            let middle = chunk.keys().nth(chunk.len() / 2).cloned().expect("a full chunk");
-            let upper = chunk.split_off(&middle);
-            self.chunks.insert(middle, Arc::new(upper));
+            // Keys mostly grow (client ids), so a key appended at the end
+            // starts a new chunk and leaves this one full; otherwise split in
+            // the middle. Either way no chunk keeps spare capacity it will
+            // not use.
+            let cut = if appended { chunk.len() - 1 } else { chunk.len() / 2 };
+            let mut upper = Vec::with_capacity(CHUNK);
+            upper.extend(chunk.drain(cut..));
+            chunk.shrink_to_fit();
+            self.chunks.insert(upper[0].0.clone(), Arc::new(upper));
         }
-        old
+        None
     }
 
     pub fn remove(&mut self, key: &K) -> Option<V> {
         let bound = self.chunks.range(..=key).next_back()?.0.clone();
         let chunk = self.chunks.get_mut(&bound).expect("bound of a chunk");
-        if !chunk.contains_key(key) {
-            return None;
-        }
+        let at = chunk.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
         let chunk = Arc::make_mut(chunk);
-        let old = chunk.remove(key);
+        let (_, old) = chunk.remove(at);
         self.len -= 1;
         if chunk.is_empty() {
             self.chunks.remove(&bound);
         }
-        old
+        Some(old)
     }
 
     /// Remove and return the entry with the smallest key.
     pub fn pop_first(&mut self) -> Option<(K, V)> {
-        let key = self.chunks.values().next()?.keys().next()?.clone();
+        let key = self.chunks.values().next()?.first()?.0.clone();
         let value = self.remove(&key)?;
         Some((key, value))
     }
 
     /// Every entry in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.chunks.values().flat_map(|chunk| chunk.iter())
+        self.chunks.values().flat_map(|chunk| chunk.iter().map(|(k, v)| (k, v)))
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &K> {
@@ -158,7 +173,6 @@ impl<K: Ord + Clone + core::fmt::Debug, V: Clone + core::fmt::Debug> core::fmt::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec::Vec;
 
     /// Random inserts, removals and pops, checked against a `BTreeMap`, with
     /// clones taken along the way that must not see later changes.
