@@ -81,7 +81,7 @@ export const HISTORY_DEFAULTS = Object.freeze({
   // live simulation (about 19.5 MiB after an hour at 10 client ops/s) the
   // wasm memory stays under issue 9's 64 MB (61 MiB): the estimate runs
   // about 15 % under the real cost after an hour (heap fragmentation).
-  budgetBytes: 30 * MIB,
+  budgetBytes: 36 * MIB,
   // Never more than this apart (a seek replays at most this much: at 10
   // ops/s about 3 ms per simulated second, at 100/s about 12); rather the
   // history reaches less far back. Thinning halves the spacing's growth
@@ -335,6 +335,8 @@ export class History {
    */
   _add(c, counts) {
     const prev = this.list[this.list.length - 1];
+    // The load since the previous checkpoint (what is in flight grows with it).
+    counts.rate = prev ? opsRate(prev.counts, counts) : 0;
     c.counts = counts;
     c.gone = c.alone || !prev ? held(counts, !!c.alone) : letGo(prev.counts, counts);
     c.bytes = estimateBytes(counts, c.gone);
@@ -433,7 +435,13 @@ export class History {
       throw e;
     }
     this._cursor = { time: Number(sim.time_ms()), seq, partial };
-    return { sim, recent: (cp.events || []).slice(), events: sim.events() || [] };
+    // Only the last `recentMs` before the target: the page's list and
+    // flashes show no more, and converting every replayed event to JS cost
+    // over half as much as the replay (raft-wasm `events_from`).
+    const from = Number(sim.time_ms()) - this.recentMs;
+    const events = (typeof sim.events_from === 'function' ? sim.events_from(Math.max(0, from)) : sim.events()) || [];
+    const recent = (cp.events || []).filter((e) => e.time_ms >= from);
+    return { sim, recent, events };
   }
 }
 
@@ -458,81 +466,125 @@ export function sizeCounts(sim, view = null) {
     if (snap > 0) snapshots++;
   }
   const ops = v.history_total != null ? v.history_total : (v.history || []).length;
-  // The page's simulations keep the metrics of each closed simulated second, up to `BYTES.windows`.
-  const windows = Math.min(BYTES.windows, Math.floor(Number(v.time_ms || 0) / 1000));
-  return { servers: nodes.length, ops, compacted, entries, snapshots, windows };
+  // The page's simulations close a metrics window each simulated second and keep the newest `BYTES.windows`.
+  const time = Number(v.time_ms || 0);
+  const closed = Math.floor(time / 1000);
+  const windows = Math.min(BYTES.windows, closed);
+  return { servers: nodes.length, ops, compacted, entries, snapshots, windows, closed, time, rate: 0 };
+}
+
+/**
+ * Client operations per simulated second between counts `a` and later `b`
+ * (at most 1,000): what is in flight — messages carrying entries, log tails,
+ * active operations — grows with it, and a clone copies that.
+ */
+export function opsRate(a, b) {
+  const ms = b.time - a.time;
+  return ms > 0 ? Math.min(1000, Math.max(0, ((b.ops - a.ops) * 1000) / ms)) : 0;
 }
 
 /**
  * Estimated bytes of a checkpoint with view model counts `counts`: its own
- * part (what `clone()` copies) plus `gone` (`{ ops, entries }`: client
- * operations whose sessions the run pushed out, log entries it compacted,
+ * part (what `clone()` copies) plus `gone` (`{ ops, checks, listOps,
+ * windows, entries }`: client operations whose sessions the run pushed out
+ * of its full tables, exactly-once records the checker pushed out, client operations added to the shared
+ * client list, metrics windows the run dropped, log entries it compacted,
  * since the previous kept checkpoint: what only that one still holds).
  */
 export function estimateBytes(counts, gone = NOTHING_GONE) {
   const B = BYTES;
   const done = Math.min(B.doneOps, counts.ops);
-  return Math.round(B.base + counts.servers * (B.perServer + B.perServerOp * done) + B.perDoneOp * done +
-    B.perSegment * (counts.entries / B.segment) +
-    (B.perWindow + B.perWindowServer * counts.servers) * (counts.windows || 0) +
+  return Math.round(B.base + counts.servers * (B.perServer + B.perServerOp * done + B.perServerRate * (counts.rate || 0)) +
+    B.perDoneOp * done + B.perSegment * (counts.entries / B.segment) +
     B.perSnapshotSession * counts.snapshots * Math.min(B.sessions, counts.ops) +
-    B.perGoneOp * counts.servers * gone.ops + B.perEntry * gone.entries);
+    B.perGoneOp * counts.servers * gone.ops + B.perGoneCheck * (gone.checks || 0) + B.perListOp * (gone.listOps || 0) +
+    (B.perWindow + B.perWindowServer * counts.servers) * (gone.windows || 0) + B.perEntry * gone.entries);
 }
 
 /**
  * What the run let go of between a checkpoint with counts `a` and a later one
  * with counts `b`: each client operation after the first `BYTES.sessions`
- * pushes an older client's session (and exactly-once record) out of every
- * server's table — at most a whole table between two checkpoints — and each
- * entry compacted into a snapshot leaves the log.
+ * pushes an older client's session out of every server's table, and once
+ * the checker's exactly-once table holds `BYTES.checks` records (one per
+ * client per server) each new one pushes out the oldest — at most a whole
+ * table between two checkpoints; every
+ * client operation joins the client list, whose chunks checkpoints share
+ * (at most a whole list, `listOps`, stays only in the earlier one); each
+ * metrics window closed after the first `BYTES.windows` pushes the oldest
+ * out (at most all of them); and each entry compacted into a snapshot
+ * leaves the log.
  */
 export function letGo(a, b) {
   const pushed = (ops) => Math.max(0, ops - BYTES.sessions);
+  const pushedWindows = (c) => Math.max(0, (c.closed || 0) - BYTES.windows);
+  const pushedChecks = (c) => Math.max(0, c.ops * c.servers - BYTES.checks);
   return {
     ops: Math.min(BYTES.sessions, Math.max(0, pushed(b.ops) - pushed(a.ops))),
+    checks: Math.min(BYTES.checks, Math.max(0, pushedChecks(b) - pushedChecks(a))),
+    listOps: Math.min(BYTES.listOps, Math.max(0, b.ops - a.ops)),
+    windows: Math.min(BYTES.windows, Math.max(0, pushedWindows(b) - pushedWindows(a))),
     entries: Math.max(0, b.compacted - a.compacted),
   };
 }
 
 /** Two stretches' `gone` as one (a thinned-out checkpoint's moves to the next). */
 export function addGone(a, b) {
-  return { ops: Math.min(BYTES.sessions, a.ops + b.ops), entries: a.entries + b.entries };
+  return {
+    ops: Math.min(BYTES.sessions, a.ops + b.ops),
+    checks: Math.min(BYTES.checks, a.checks + b.checks),
+    listOps: Math.min(BYTES.listOps, a.listOps + b.listOps),
+    windows: Math.min(BYTES.windows, a.windows + b.windows),
+    entries: a.entries + b.entries,
+  };
 }
 
 /**
  * The first checkpoint has nothing before it: charged nothing gone. A
  * simulation of its own (`alone`: a loaded scenario's prefix) shares nothing,
- * so it is charged its whole session tables and log.
+ * so it is charged its whole session tables, client list, windows and log.
  */
-function held(counts, alone) {
-  return alone ? { ops: Math.min(BYTES.sessions, counts.ops), entries: counts.entries } : NOTHING_GONE;
+export function held(counts, alone) {
+  return alone
+    ? {
+      ops: Math.min(BYTES.sessions, counts.ops),
+      checks: Math.min(BYTES.checks, counts.ops * counts.servers),
+      listOps: Math.min(BYTES.listOps, counts.ops),
+      windows: counts.windows || 0,
+      entries: counts.entries,
+    }
+    : NOTHING_GONE;
 }
 
-const NOTHING_GONE = Object.freeze({ ops: 0, entries: 0 });
+const NOTHING_GONE = Object.freeze({ ops: 0, checks: 0, listOps: 0, windows: 0, entries: 0 });
 
 /**
  * The size model's constants (bytes, the wasm build), fitted to what a kept
  * checkpoint adds to wasm memory (`node bench/history.mjs --only marginal`;
- * docs/performance.md has the fit): a checkpoint's own part is `base`, per
- * server `perServer` plus `perServerOp` for each of its first `doneOps`
- * client operations (log tails and the newest chunk of each table fill with
- * traffic), `perDoneOp` per operation in the client list (the newest
- * `doneOps` done ones, with their share of the checker's per-key history),
+ * docs/performance.md has the fit). A checkpoint's own part (what a clone
+ * copies) is `base`, per server `perServer` plus `perServerOp` for each of its
+ * first `doneOps` client operations (log tails and the newest chunk of each
+ * table fill with traffic) plus `perServerRate` per client operation per
+ * simulated second (`counts.rate`: what is in flight grows with the load),
+ * `perDoneOp` per operation up to `doneOps` (the client list's newest chunk),
  * `perSegment` per `segment` log entries held (a clone copies each log's
  * list of shared segments, in memory and on disk: it grows with the run),
- * `perWindow` plus `perWindowServer` per server for each metrics window kept
- * (the page's plots: a latency histogram and message rates per simulated
- * second, the newest `windows`, copied by every clone),
  * and per server holding a snapshot `perSnapshotSession` per client session
- * it encodes (snapshot bytes are copied); then `perGoneOp` per server for each
- * client operation whose session and exactly-once record the run pushed out
- * (tables hold the newest `sessions`), `perEntry` per log entry compacted
- * away. `doneOps` and `sessions` are raft-sim's bounds.
+ * it encodes (snapshot bytes are copied). Then what only this checkpoint
+ * keeps alive, shared with the run until the run let go of it: `perGoneOp`
+ * per server for each client operation whose session the run pushed out
+ * (each server's table holds the newest `sessions`), `perGoneCheck` per
+ * exactly-once record the checker pushed out (its table holds `checks`, one
+ * per client per server), `perListOp`
+ * per client operation in the shared client list (at most `listOps`: a whole
+ * list), `perWindow` plus `perWindowServer` per server for each metrics
+ * window (the page's plots keep the newest `windows`, shared), `perEntry`
+ * per log entry compacted away. `doneOps`, `sessions` and `windows` are
+ * raft-sim's bounds.
  */
 export const BYTES = Object.freeze({
-  base: 8 * 1024, perServer: 2 * 1024, perServerOp: 30, perDoneOp: 340, doneOps: 500,
-  perSegment: 16, segment: 64, perWindow: 500, perWindowServer: 40, windows: 120,
-  perGoneOp: 100, sessions: 4096, perSnapshotSession: 15, perEntry: 100,
+  base: 8 * 1024, perServer: 4 * 1024, perServerOp: 38, perServerRate: 0, perDoneOp: 25, doneOps: 500,
+  perSegment: 16, segment: 4096, perWindow: 500, perWindowServer: 40, windows: 120,
+  perGoneOp: 36, sessions: 4096, perGoneCheck: 36, checks: 65536, perListOp: 240, listOps: 1000, perSnapshotSession: 15, perEntry: 100,
 });
 
 const wallMs = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());

@@ -24,6 +24,7 @@ use raft_core::{Entry, NodeId, ProposalDropped, Role};
 use crate::kv::{Applied, KvCommand};
 use crate::linearizability::{OpKind as LinOp, Operation};
 use crate::scenario::ast::ReadMode;
+use crate::shared_vec::SharedVec;
 use crate::trace::EventKind;
 use crate::world::World;
 
@@ -116,8 +117,10 @@ pub struct Clients {
     /// The newest operations (every one not done, and at least the newest
     /// [`KEEP_DONE`] done ones), in invocation order; client id = `trimmed` +
     /// position + 1. The linearizability checker keeps its own (settled)
-    /// copy, so older operations are dropped to keep memory flat.
-    pub ops: Vec<ClientOp>,
+    /// copy, so older operations are dropped to keep memory flat. Shared
+    /// between clones in chunks (a time-travel checkpoint copied the whole
+    /// list before: most of what one cost).
+    pub ops: SharedVec<ClientOp>,
     /// Operations dropped from the front of `ops`.
     pub trimmed: u64,
     /// Indexes into `ops` of operations not yet done.
@@ -205,7 +208,7 @@ impl Clients {
         if n == 0 {
             return;
         }
-        self.ops.drain(..n);
+        self.ops.drop_front(n);
         self.active.iter_mut().for_each(|i| *i -= n);
         self.trimmed += n as u64;
     }

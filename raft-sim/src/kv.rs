@@ -6,6 +6,7 @@
 //! `put <key> <value> <client>#<seq>` and `get <key> <client>#<seq>` (the
 //! latter only when reads go through the log, `set read-mode log`).
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -97,7 +98,32 @@ pub struct Kv {
     pub map: BTreeMap<String, String>,
     /// Per client: the highest sequence number applied and its result.
     /// Shared between checkpoints (up to [`MAX_SESSIONS`] entries per server).
-    pub sessions: SharedMap<u64, (u64, Option<String>)>,
+    pub sessions: SharedMap<u64, Session>,
+}
+
+/// One client's session: the highest sequence number applied and what it
+/// returned. Kept small (24 bytes; 32 with its client id in the table)
+/// because a time-travel history holds every session the run expired while
+/// an older checkpoint still shares it: one per server per client operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub seq: u64,
+    /// A get's value (None: absent, or a put).
+    pub result: Option<Box<str>>,
+}
+
+/// Serialized as the `[seq, result]` pair it replaced, so JSON output is unchanged.
+impl serde::Serialize for Session {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.seq, self.result.as_deref()).serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (seq, result) = <(u64, Option<String>)>::deserialize(deserializer)?;
+        Ok(Session { seq, result: result.map(String::into_boxed_str) })
+    }
 }
 
 /// Client sessions each state machine remembers. Every simulated operation is
@@ -123,9 +149,9 @@ impl Kv {
     /// switch) applying a retry again as if it were new.
     pub fn apply_checked(&mut self, cmd: &KvCommand, dedup: bool) -> Applied {
         let (client, seq) = cmd.client();
-        if let Some((last_seq, last_result)) = self.sessions.get(&client).filter(|_| dedup) {
-            if seq <= *last_seq {
-                let result = if seq == *last_seq { last_result.clone() } else { None };
+        if let Some(last) = self.sessions.get(&client).filter(|_| dedup) {
+            if seq <= last.seq {
+                let result = if seq == last.seq { last.result.as_deref().map(String::from) } else { None };
                 return Applied { client, seq, result, fresh: false };
             }
         }
@@ -143,7 +169,7 @@ impl Kv {
             }
             KvCommand::Get { key, .. } => self.map.get(key).cloned(),
         };
-        self.sessions.insert(client, (seq, result.clone()));
+        self.sessions.insert(client, Session { seq, result: result.as_deref().map(Box::from) });
         // Expire the oldest session beyond the limit (thesis §6.3: sessions
         // must expire, and every replica must expire the same ones, so the
         // rule depends only on the commands applied). Client ids grow, so the
@@ -185,7 +211,7 @@ impl Kv {
 /// messages pull in are a fifth of the wasm). Snapshot bytes never reach the
 /// trace or the view model, so the format does not affect trace hashes.
 mod snapshot_codec {
-    use super::Kv;
+    use super::{Kv, Session};
     use alloc::string::String;
     use alloc::vec::Vec;
 
@@ -197,10 +223,10 @@ mod snapshot_codec {
             put_str(&mut out, value);
         }
         put_num(&mut out, kv.sessions.len() as u64);
-        for (client, (seq, result)) in kv.sessions.iter() {
+        for (client, session) in kv.sessions.iter() {
             put_num(&mut out, *client);
-            put_num(&mut out, *seq);
-            match result {
+            put_num(&mut out, session.seq);
+            match &session.result {
                 None => out.push(b'-'),
                 Some(r) => {
                     out.push(b'+');
@@ -248,10 +274,10 @@ mod snapshot_codec {
             let seq = r.num()?;
             let result = match r.byte()? {
                 b'-' => None,
-                b'+' => Some(r.string()?),
+                b'+' => Some(r.string()?.into_boxed_str()),
                 _ => return None,
             };
-            kv.sessions.insert(client, (seq, result));
+            kv.sessions.insert(client, Session { seq, result });
         }
         (r.at == bytes.len()).then_some(kv)
     }
@@ -366,9 +392,9 @@ mod tests {
         // Keys and values with the format's own delimiters, spaces, non-ASCII.
         kv.map.insert("k;1".into(), "v+-;2".into());
         kv.map.insert(String::new(), "空 格".into());
-        kv.sessions.insert(7, (3, Some("12;+".into())));
-        kv.sessions.insert(u64::MAX, (u64::MAX, None));
-        kv.sessions.insert(0, (0, Some(String::new())));
+        kv.sessions.insert(7, Session { seq: 3, result: Some("12;+".into()) });
+        kv.sessions.insert(u64::MAX, Session { seq: u64::MAX, result: None });
+        kv.sessions.insert(0, Session { seq: 0, result: Some("".into()) });
         let bytes = kv.snapshot();
         assert_eq!(Kv::restore(&bytes), Some(kv.clone()));
         assert_eq!(Kv::restore(&Kv::new().snapshot()), Some(Kv::new()));

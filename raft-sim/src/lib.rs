@@ -56,6 +56,7 @@ pub mod reason;
 pub mod rng;
 pub mod scenario;
 pub mod shared_map;
+pub mod shared_vec;
 pub mod trace;
 pub mod view;
 pub mod world;

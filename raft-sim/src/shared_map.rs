@@ -15,30 +15,30 @@
 //! Behaves exactly like a `BTreeMap` for the operations the simulator uses;
 //! iteration is in key order.
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 
 /// Most entries in one chunk; a fuller one is split in two.
 pub const CHUNK: usize = 128;
 
-/// Chunks are sorted runs of entries (a `VecDeque`, so the oldest entry
-/// leaves from the front in O(1)), found by a binary search over the chunks'
-/// first keys. The tables see an insert near the newest end and a pop at the
-/// oldest for every command every server applies; contiguous runs make both
-/// a short search and a short move, where B-trees of B-trees took several
-/// pointer-chasing searches and rebalancing.
 #[derive(Clone)]
 pub struct SharedMap<K, V> {
-    /// Non-empty chunks in key order: every key of a chunk is below every
-    /// key of the next; each chunk is sorted by key.
-    chunks: VecDeque<Arc<VecDeque<(K, V)>>>,
+    /// Chunks by their lower bound: chunk `b` holds the keys from `b` up to
+    /// (not including) the next chunk's bound, sorted. None is empty; a key
+    /// below every bound goes to the first chunk, whose bound is lowered to it.
+    /// A chunk is a sorted `Vec`, not a `BTreeMap`: an entry then costs its
+    /// own size and nothing more (a B-tree's half-empty nodes cost about twice
+    /// that). That matters because a time-travel history keeps every entry the
+    /// run pushed out of a full table while a checkpoint still shares it.
+    chunks: BTreeMap<K, Arc<Vec<(K, V)>>>,
     /// Entries in all chunks.
     len: usize,
 }
 
 impl<K: Ord + Clone, V: Clone> Default for SharedMap<K, V> {
     fn default() -> Self {
-        SharedMap { chunks: VecDeque::new(), len: 0 }
+        SharedMap { chunks: BTreeMap::new(), len: 0 }
     }
 }
 
@@ -55,80 +55,79 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
         self.len == 0
     }
 
-    /// The chunk that holds (or would hold) `key`: the last one whose first
-    /// key is not above it, or the first chunk for a key below them all.
-    /// `None` only when there are no chunks.
-    fn chunk_for(&self, key: &K) -> Option<usize> {
-        let last = self.chunks.len().checked_sub(1)?;
-        // Client ids grow, so nearly every key is the newest chunk's: look
-        // there before searching (each probe of the search reads another
-        // chunk's memory).
-        if self.chunks[last].front().is_some_and(|(k, _)| k <= key) {
-            return Some(last);
+    /// The bound of the chunk that holds (or would hold) `key`.
+    fn bound_for(&self, key: &K) -> Option<K> {
+        match self.chunks.range(..=key).next_back() {
+            Some((bound, _)) => Some(bound.clone()),
+            None => self.chunks.keys().next().cloned(),
         }
-        Some(self.chunks.partition_point(|c| c.front().is_some_and(|(k, _)| k <= key)).saturating_sub(1))
     }
 
     pub fn get(&self, key: &K) -> Option<&V> {
-        let chunk = &self.chunks[self.chunk_for(key)?];
-        let at = chunk.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
-        Some(&chunk[at].1)
+        let chunk = self.chunks.range(..=key).next_back()?.1;
+        chunk.binary_search_by(|(k, _)| k.cmp(key)).ok().map(|i| &chunk[i].1)
     }
 
     /// Insert or replace; returns the previous value, like `BTreeMap::insert`.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        let Some(c) = self.chunk_for(&key) else {
-            self.chunks.push_back(Arc::new(VecDeque::from([(key, value)])));
+        let Some(mut bound) = self.bound_for(&key) else {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            chunk.push((key.clone(), value));
+            self.chunks.insert(key, Arc::new(chunk));
             self.len = 1;
             return None;
         };
-        let chunk = Arc::make_mut(&mut self.chunks[c]);
-        match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
-            Ok(at) => Some(core::mem::replace(&mut chunk[at].1, value)),
-            Err(at) => {
-                chunk.insert(at, (key, value));
-                self.len += 1;
-                if chunk.len() > CHUNK {
-                    // The upper half gets the room a full chunk needs at
-                    // once: new keys land there, and growing it step by step
-                    // would copy it each time.
-                    let mut upper = VecDeque::with_capacity(CHUNK + 1);
-                    upper.extend(chunk.drain(chunk.len() / 2..));
-                    self.chunks.insert(c + 1, Arc::new(upper));
-                }
-                None
-            }
+        if key < bound {
+            // Below every chunk: the first chunk takes it, under a lower bound.
+            let chunk = self.chunks.remove(&bound).expect("bound of a chunk");
+            self.chunks.insert(key.clone(), chunk);
+            bound = key.clone();
         }
+        let chunk = Arc::make_mut(self.chunks.get_mut(&bound).expect("bound of a chunk"));
+        let at = match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(i) => return Some(core::mem::replace(&mut chunk[i].1, value)),
+            Err(i) => i,
+        };
+        let appended = at == chunk.len();
+        chunk.insert(at, (key, value));
+        self.len += 1;
+        if chunk.len() > CHUNK {
+            // Keys mostly grow (client ids), so a key appended at the end
+            // starts a new chunk and leaves this one full; otherwise split in
+            // the middle. Either way no chunk keeps spare capacity it will
+            // not use.
+            let cut = if appended { chunk.len() - 1 } else { chunk.len() / 2 };
+            let mut upper = Vec::with_capacity(CHUNK);
+            upper.extend(chunk.drain(cut..));
+            chunk.shrink_to_fit();
+            self.chunks.insert(upper[0].0.clone(), Arc::new(upper));
+        }
+        None
     }
 
     pub fn remove(&mut self, key: &K) -> Option<V> {
-        let c = self.chunk_for(key)?;
-        let at = self.chunks[c].binary_search_by(|(k, _)| k.cmp(key)).ok()?;
-        let chunk = Arc::make_mut(&mut self.chunks[c]);
-        let (_, old) = chunk.remove(at).expect("found above");
+        let bound = self.chunks.range(..=key).next_back()?.0.clone();
+        let chunk = self.chunks.get_mut(&bound).expect("bound of a chunk");
+        let at = chunk.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        let chunk = Arc::make_mut(chunk);
+        let (_, old) = chunk.remove(at);
         self.len -= 1;
         if chunk.is_empty() {
-            self.chunks.remove(c);
+            self.chunks.remove(&bound);
         }
         Some(old)
     }
 
     /// Remove and return the entry with the smallest key.
     pub fn pop_first(&mut self) -> Option<(K, V)> {
-        let chunk = Arc::make_mut(self.chunks.front_mut()?);
-        let first = chunk.pop_front();
-        if chunk.is_empty() {
-            self.chunks.pop_front();
-        }
-        if first.is_some() {
-            self.len -= 1;
-        }
-        first
+        let key = self.chunks.values().next()?.first()?.0.clone();
+        let value = self.remove(&key)?;
+        Some((key, value))
     }
 
     /// Every entry in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.chunks.iter().flat_map(|chunk| chunk.iter().map(|(k, v)| (k, v)))
+        self.chunks.values().flat_map(|chunk| chunk.iter().map(|(k, v)| (k, v)))
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &K> {
@@ -174,7 +173,6 @@ impl<K: Ord + Clone + core::fmt::Debug, V: Clone + core::fmt::Debug> core::fmt::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::vec::Vec;
 
     /// Random inserts, removals and pops, checked against a `BTreeMap`, with
     /// clones taken along the way that must not see later changes.
@@ -211,10 +209,10 @@ mod tests {
         for k in 0..1000 {
             map.insert(k, k);
         }
-        assert!(map.chunks.iter().all(|c| c.len() <= CHUNK));
+        assert!(map.chunks.values().all(|c| c.len() <= CHUNK));
         let mut copy = map.clone();
         copy.insert(1000, 0);
-        let shared = map.chunks.iter().zip(copy.chunks.iter()).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
+        let shared = map.chunks.values().zip(copy.chunks.values()).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
         assert_eq!(shared, map.chunks.len() - 1, "only the chunk written to was copied");
         assert_eq!(map.len(), 1000);
         assert_eq!(copy.get(&1000), Some(&0));

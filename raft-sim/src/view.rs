@@ -600,10 +600,10 @@ pub fn build(runner: &Runner) -> View {
 pub fn build_limited(runner: &Runner, limits: Limits) -> View {
     let w = &runner.world;
     let ops = &w.clients.ops;
-    let ops = match limits.history_tail {
-        Some(tail) => &ops[ops.len().saturating_sub(tail)..],
-        None => &ops[..],
-    };
+    let ops = ops.iter_from(match limits.history_tail {
+        Some(tail) => ops.len().saturating_sub(tail),
+        None => 0,
+    });
     let setup = &w.setup;
     View {
         ok: runner.ok(),
@@ -619,7 +619,6 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
         nodes: w.nodes.values().map(|n| node_view(n, limits)).collect(),
         history_total: w.clients.total(),
         history: ops
-            .iter()
             .map(|op| HistoryView {
                 client: op.client,
                 op: op.op.name(),

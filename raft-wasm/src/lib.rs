@@ -290,6 +290,20 @@ impl Simulation {
         to_js(&events)
     }
 
+    /// The trace events since the last call from simulated time `from_ms`
+    /// on, oldest first; the older ones are taken and dropped unconverted.
+    /// Why: after a time-travel replay the page shows only the last moments,
+    /// and converting every replayed event (about 3,600 per simulated second
+    /// at 100 puts/s) cost over half as much as the replay itself.
+    pub fn events_from(&mut self, from_ms: f64) -> Result<JsValue, JsError> {
+        let mut events = self.runner.take_events();
+        // NaN and negatives clamp to 0 (every event).
+        let from = from_ms as u64;
+        let first = events.partition_point(|e| e.time_ms < from);
+        events.drain(..first);
+        to_js(&events)
+    }
+
     /// The messages sent since the last call, oldest first:
     /// `[{ id, fields }]`, `fields` as in `state().in_flight` (Figure 2's
     /// names). The page's inspector keeps them, so a message already

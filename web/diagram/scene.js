@@ -239,31 +239,38 @@ function headPoints(p) {
  * a frame's work.
  */
 export function paintScene(ctx, scene) {
-  let batch = ''; // the style of the open path ('' = none)
-  let stroked = false;
+  // The open path's style, compared field by field (no key string per
+  // primitive: building one, with the dash pattern joined, cost more than
+  // the path calls themselves). kind: '' = no open path, 'L' line, 'X'
+  // cross, 'F' filled head or circle.
+  let kind = '';
+  let sColor = null;
+  let sWidth = 0;
+  let sDash = null;
+  let sAlpha = 1;
   const flush = () => {
-    if (!batch) return;
-    if (stroked) ctx.stroke(); else ctx.fill();
-    batch = '';
+    if (!kind) return;
+    if (kind === 'F') ctx.fill(); else ctx.stroke();
+    kind = '';
   };
   for (const p of scene.prims) {
     const alpha = p.alpha ?? 1;
-    let key = '';
-    if (p.k === 'line') key = `L${p.stroke}|${p.w}|${p.dash ? p.dash.join(',') : ''}|${alpha}`;
-    else if (p.k === 'cross') key = `X${p.stroke}|${p.w}|${alpha}`;
-    else if (p.k === 'head' || p.k === 'circle') key = `F${p.fill}|${alpha}`;
-    if (key) {
-      if (key !== batch) {
+    const k = p.k === 'line' ? 'L' : p.k === 'cross' ? 'X' : p.k === 'head' || p.k === 'circle' ? 'F' : '';
+    if (k) {
+      const color = k === 'F' ? p.fill : p.stroke;
+      const dash = k === 'L' && p.dash && p.dash.length ? p.dash : null;
+      const same = k === kind && color === sColor && alpha === sAlpha &&
+        (k === 'F' || (p.w === sWidth && (dash === sDash || (dash && sDash && dash.join(',') === sDash.join(',')))));
+      if (!same) {
         flush();
         ctx.globalAlpha = alpha;
-        stroked = p.k === 'line' || p.k === 'cross';
-        if (stroked) {
-          ctx.strokeStyle = p.stroke; ctx.lineWidth = p.w; ctx.setLineDash(p.k === 'line' ? (p.dash || []) : []);
+        if (k === 'F') {
+          ctx.fillStyle = color;
         } else {
-          ctx.fillStyle = p.fill;
+          ctx.strokeStyle = color; ctx.lineWidth = p.w; ctx.setLineDash(dash || []);
         }
         ctx.beginPath();
-        batch = key;
+        kind = k; sColor = color; sWidth = p.w; sDash = dash; sAlpha = alpha;
       }
       switch (p.k) {
         case 'line': ctx.moveTo(p.x1, p.y1); ctx.lineTo(p.x2, p.y2); break;
@@ -271,8 +278,12 @@ export function paintScene(ctx, scene) {
           ctx.moveTo(p.x - p.s, p.y - p.s); ctx.lineTo(p.x + p.s, p.y + p.s); ctx.moveTo(p.x + p.s, p.y - p.s); ctx.lineTo(p.x - p.s, p.y + p.s);
           break;
         case 'head': {
-          const pts = headPoints(p);
-          ctx.moveTo(...pts[0]); ctx.lineTo(...pts[1]); ctx.lineTo(...pts[2]); ctx.closePath();
+          // headPoints, without its arrays (thousands of heads a paint).
+          const a = Math.atan2(p.y2 - p.y1, p.x2 - p.x1);
+          ctx.moveTo(p.x2, p.y2);
+          ctx.lineTo(p.x2 - p.s * Math.cos(a - 0.45), p.y2 - p.s * Math.sin(a - 0.45));
+          ctx.lineTo(p.x2 - p.s * Math.cos(a + 0.45), p.y2 - p.s * Math.sin(a + 0.45));
+          ctx.closePath();
           break;
         }
         default: ctx.moveTo(p.x + p.r, p.y); ctx.arc(p.x, p.y, p.r, 0, Math.PI * 2); break; // circle

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWasm } from './wasm.mjs';
 import { createDiagramStore } from '../diagram/store.js';
-import { buildScene, sceneToSVG, hitArrow, MAX_ARROWS, isHeartbeat } from '../diagram/scene.js';
+import { buildScene, sceneToSVG, hitArrow, MAX_ARROWS, isHeartbeat, paintScene } from '../diagram/scene.js';
 import { messageFigure2, nodeFigure2, FIGURE2_ORDER } from '../ui/inspector.js';
 
 let wasm;
@@ -166,4 +166,29 @@ test('zoomed out over a long busy run, heartbeats give way and at most MAX_ARROW
   const kept = new Set(scene.arrows.map((a) => a.id));
   assert.ok(store.state.order.filter((m) => kept.has(m.id)).every((m) => !isHeartbeat(m)), "heartbeats are the first to go");
   sim.free();
+});
+
+test('painting batches primitives of one style into one path, and starts a new one when any part of the style changes', () => {
+  // A context that records the calls that draw or change style.
+  const calls = [];
+  const ctx = new Proxy({}, {
+    get: (_, name) => (...args) => calls.push([name, ...args]),
+    set: (_, name, value) => { calls.push([`=${name}`, value]); return true; },
+  });
+  const line = (x, extra = {}) => ({ k: 'line', x1: x, y1: 0, x2: x + 5, y2: 9, stroke: '#123456', w: 1, ...extra });
+  const prims = [
+    line(0), line(1, { dash: [4, 3] }), line(2, { dash: [4, 3] }), // equal dashes, distinct arrays: one path
+    line(3, { dash: [] }), line(4), // an empty dash is no dash
+    line(5, { alpha: 0.5 }), line(6, { w: 2 }), line(7, { stroke: '#654321' }),
+    { k: 'head', x1: 0, y1: 0, x2: 10, y2: 0, s: 4, fill: '#123456' }, { k: 'circle', x: 1, y: 1, r: 2, fill: '#123456' },
+    { k: 'cross', x: 1, y: 1, s: 2, stroke: '#123456', w: 1 },
+  ];
+  paintScene(ctx, { prims });
+  const paths = calls.filter(([n]) => n === 'stroke' || n === 'fill').map(([n]) => n);
+  // line 0 | lines 1–2 (dashed) | lines 3–4 | alpha | width | colour | head + circle | cross
+  assert.deepEqual(paths, ['stroke', 'stroke', 'stroke', 'stroke', 'stroke', 'stroke', 'fill', 'stroke']);
+  assert.equal(calls.filter(([n]) => n === 'beginPath').length, paths.length, 'one path per batch');
+  assert.equal(calls.filter(([n]) => n === 'lineTo').length, 8 + 2 + 2, 'every line, the head\'s two sides, the cross\'s two strokes');
+  const dashes = calls.filter(([n]) => n === 'setLineDash').map(([, d]) => d.join(','));
+  assert.deepEqual(dashes.slice(0, 3), ['', '4,3', ''], 'the dash pattern follows the batch');
 });

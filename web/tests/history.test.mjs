@@ -6,7 +6,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWasm } from './wasm.mjs';
-import { History, estimateBytes, letGo, BYTES } from '../history.js';
+import { History, estimateBytes, letGo, held, BYTES } from '../history.js';
 
 let wasm;
 
@@ -97,6 +97,15 @@ test('travelling into the middle of a load shows the puts it had made by then', 
   assertSameRun(got.sim, want, 'inside the load');
   const puts = got.sim.state().history_total;
   assert.ok(puts >= 60 && puts <= 63, `50 puts/s for 1.234 s: ${puts} operations`);
+  // The events handed back: the last `recentMs` (2 s) before the target, the
+  // newest being the straight run's newest (older replayed ones are dropped).
+  const events = got.recent.concat(got.events);
+  const target = Number(got.sim.time_ms());
+  assert.ok(events.length > 0 && events.every((e) => e.time_ms >= target - 2000 && e.time_ms <= target),
+    `events within 2 s before ${target}: ${events.length ? `${events[0].time_ms}..${events[events.length - 1].time_ms}` : 'none'}`);
+  const straight = want.events();
+  assert.ok(events[0].time_ms > straight[0].time_ms, 'older replayed events are not handed back');
+  assert.deepEqual(events[events.length - 1], straight[straight.length - 1], 'the newest event is the straight run\'s');
   for (const s of [got.sim, want, sim]) s.free();
   h.clear();
 });
@@ -253,9 +262,11 @@ function assertCharges(h, what) {
   let sum = 0;
   h.list.forEach((c, i) => {
     if (c.alone) {
-      assert.deepEqual(c.gone, { ops: Math.min(BYTES.sessions, c.counts.ops), entries: c.counts.entries }, `${what}: prefix ${i} charged all it holds`);
+      assert.deepEqual(c.gone, held(c.counts, true), `${what}: prefix ${i} charged all it holds`);
+      assert.equal(c.gone.ops, Math.min(BYTES.sessions, c.counts.ops), `${what}: prefix ${i} charged its sessions`);
+      assert.equal(c.gone.entries, c.counts.entries, `${what}: prefix ${i} charged its log`);
     } else if (i === 0) {
-      assert.deepEqual(c.gone, { ops: 0, entries: 0 }, `${what}: the first is charged nothing gone`);
+      assert.deepEqual(c.gone, { ops: 0, checks: 0, listOps: 0, windows: 0, entries: 0 }, `${what}: the first is charged nothing gone`);
     } else {
       assert.deepEqual(c.gone, letGo(h.list[i - 1].counts, c.counts), `${what}: checkpoint ${i} at ${c.time} ms`);
     }
@@ -292,6 +303,8 @@ test('the size model: thinned checkpoints pass their charge on, the first\'s goe
   const gone = h.list.slice(1).map((c) => c.gone);
   assert.ok(gone.some((g) => g.ops > 0), `sessions pushed out are charged: ${JSON.stringify(gone)}`);
   assert.ok(gone.some((g) => g.entries > 0), `compacted entries are charged: ${JSON.stringify(gone)}`);
+  assert.ok(gone.every((g) => g.listOps > 0), `every stretch's client operations are charged (the shared client list): ${JSON.stringify(gone)}`);
+  assert.ok(gone.some((g) => g.windows > 0), `metrics windows the run dropped (after 120 s) are charged: ${JSON.stringify(gone)}`);
   const last = h.list[h.list.length - 1];
   assert.ok(last.bytes > estimateBytes(last.counts), 'what the run let go of is charged on top of the own part');
   sim.free();
@@ -321,7 +334,7 @@ test('the size model: a loaded scenario\'s prefixes are charged all they hold, a
 });
 
 test('the budget holds through a long run at 100 puts/s; the history reaches less far back, seeks stay exact', () => {
-  const budgetBytes = 6 * 1024 * 1024;
+  const budgetBytes = 3 * 1024 * 1024;
   const h = new History(wasm, { everyMs: 1000, max: 1000, budgetBytes });
   const sim = new wasm.Simulation(SETUP);
   h.record(sim, [], true);
