@@ -29,7 +29,7 @@ mod store;
 pub use command::{Compare, KvCommand, TxnOp};
 pub use history::Change;
 pub use lease::{Lease, LeaseState, Lessor};
-pub use store::KeyMeta;
+pub use store::{parse_range_result, KeyMeta};
 
 /// What a client sees when its command is applied.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
