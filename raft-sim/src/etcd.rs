@@ -330,16 +330,21 @@ impl World {
         let due = node.lessor.due(&node.kv, now, retry);
         for name in due {
             let node = self.nodes.get_mut(&leader).expect("the leader exists");
-            let ttl = node.kv.leases.get(&name).map_or(0, |l| l.ttl_ms);
-            let data = KvCommand::LeaseExpire { name: name.clone() }.encode();
+            let (ttl, id) = node.kv.leases.get(&name).map_or((0, 0), |l| (l.ttl_ms, l.id));
+            let data = KvCommand::LeaseExpire { name: name.clone(), id }.encode();
             let raw = node.raw.as_mut().expect("the leader is up");
-            if raw.propose(data).is_ok() {
+            // Noticed now, whether or not the core takes the proposal (a
+            // transfer in progress drops it; the leader tries again next ms).
+            let taken = raw.propose(data).is_ok();
+            if taken {
                 node.lessor.expiring.insert(name.clone(), now);
-                let vs = self.checker.on_lease_expire_proposed(now, leader, &name, ttl);
+            }
+            let vs = self.checker.on_lease_expire_proposed(now, leader, &name, ttl);
+            if taken {
                 self.emit(EventKind::LeaseExpired { node: leader, lease: name });
-                for v in vs {
-                    self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
-                }
+            }
+            for v in vs {
+                self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
             }
         }
         self.drain_all();
@@ -500,18 +505,19 @@ impl World {
         index: u64,
         cmd: &KvCommand,
         fresh: bool,
+        granted: bool,
         revision_before: u64,
     ) {
         let now = self.now;
         let node = self.nodes.get_mut(&id).expect("exists");
         match cmd {
-            KvCommand::LeaseGrant { name, ttl_ms, .. }
-                if fresh && node.kv.lease_alive(name) && !node.lessor.deadlines.contains_key(name) =>
-            {
+            // A grant that took effect (not one refused because the name is
+            // taken): the lease's TTL starts now on this server.
+            KvCommand::LeaseGrant { name, ttl_ms, .. } if fresh && granted && node.kv.lease_alive(name) => {
                 node.lessor.renew(name, *ttl_ms, now);
                 self.checker.on_lease_renewed(id, name, now);
             }
-            KvCommand::LeaseRevoke { name, .. } | KvCommand::LeaseExpire { name } if !node.kv.lease_alive(name) => {
+            KvCommand::LeaseRevoke { name, .. } | KvCommand::LeaseExpire { name, .. } if !node.kv.lease_alive(name) => {
                 node.lessor.forget(name);
             }
             _ => {}

@@ -1176,13 +1176,20 @@ impl Checker {
                 let on_key = |op: Option<&crate::kv::TxnOp>| crate::etcd::txn_write(op.filter(|o| o.key() == key));
                 // The comparison itself; `branch` says which way it went.
                 let expect = txn_expect(compare).unwrap_or(Expect::Any);
-                let mut out = alloc::vec![OpKind::Cas {
+                let cas = |branch| OpKind::Cas {
                     key: String::from(key),
-                    expect,
+                    expect: expect.clone(),
                     then: on_key(Some(then)),
                     otherwise: on_key(otherwise.as_ref()),
                     branch,
-                }];
+                };
+                let mut out = match (branch, &expect) {
+                    // A comparison the register cannot see, not answered yet:
+                    // either branch may have run. Two optional operations (both
+                    // pending) allow for either.
+                    (None, Expect::Any) => alloc::vec![cas(Some(true)), cas(Some(false))],
+                    _ => alloc::vec![cas(branch)],
+                };
                 // A write to another key: a plain write, when it (may have) happened.
                 for (op, taken) in [(Some(then), branch != Some(false)), (otherwise.as_ref(), branch != Some(true))] {
                     let Some(op) = op.filter(|o| o.key() != key && taken) else { continue };
@@ -1217,29 +1224,19 @@ impl Checker {
         result: Option<&str>,
     ) {
         let ops = self.etcd_ops(cmd, result);
-        let keys: BTreeSet<String> = ops.iter().map(|o| String::from(o.key())).collect();
-        // Pending parts on keys the answer no longer names (an error) are dropped.
+        // The pending parts give way to the answered ones (a part may go: an
+        // error wrote nothing; or come: a key the range found that the
+        // checker had not seen at invocation), in invocation order.
         for history in self.lin.values_mut() {
-            if let Some(i) = history.ops.iter().rposition(|o| o.client == client && !keys.contains(o.op.key())) {
-                history.ops.remove(i);
-                history.dirty = true;
-            }
+            let before = history.ops.len();
+            history.ops.retain(|o| o.client != client);
+            history.dirty |= history.ops.len() != before;
         }
         for op in ops {
             let history = self.lin.entry(String::from(op.key())).or_default();
             history.dirty = true;
-            match history.ops.iter_mut().rev().find(|o| o.client == client) {
-                Some(o) => {
-                    o.op = op;
-                    o.returned_ms = Some(now);
-                }
-                None => {
-                    // A key the range found that the checker had not seen at
-                    // invocation: in invocation order.
-                    let at = history.ops.iter().position(|o| o.invoked_ms > invoked).unwrap_or(history.ops.len());
-                    history.ops.insert(at, Operation { client, op, invoked_ms: invoked, returned_ms: Some(now) });
-                }
-            }
+            let at = history.ops.iter().position(|o| o.invoked_ms > invoked).unwrap_or(history.ops.len());
+            history.ops.insert(at, Operation { client, op, invoked_ms: invoked, returned_ms: Some(now) });
         }
     }
 

@@ -560,7 +560,8 @@ impl World {
                         applied.fresh,
                     ));
                 }
-                etcd_applied = Some((cmd.clone(), applied.fresh, revision_before));
+                let granted = applied.result.as_deref().is_some_and(|r| r.starts_with("id="));
+                etcd_applied = Some((cmd.clone(), applied.fresh, granted, revision_before));
                 applied_result = Some((cmd.clone(), applied));
             }
         }
@@ -575,8 +576,8 @@ impl World {
             term: entry.term,
             command: describe_entry(&entry.kind),
         });
-        if let Some((cmd, fresh, revision_before)) = etcd_applied {
-            self.etcd_on_applied(id, entry.index, &cmd, fresh, revision_before);
+        if let Some((cmd, fresh, granted, revision_before)) = etcd_applied {
+            self.etcd_on_applied(id, entry.index, &cmd, fresh, granted, revision_before);
         }
         self.clients_on_applied(id, entry, applied_result);
     }

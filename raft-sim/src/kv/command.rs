@@ -9,7 +9,7 @@
 //! txn if KEY = VALUE then OP [else OP] c#s    (or `KEY absent`, `KEY mod = REV`)
 //!     OP = put KEY VALUE [lease NAME] | delete KEY
 //! lease-grant NAME TTLms c#s        lease-revoke NAME c#s
-//! lease-expire NAME                 (proposed by the leader, no client)
+//! lease-expire NAME id=ID           (proposed by the leader, no client)
 //! ```
 //!
 //! Keys, values and lease names are single words (the scenario language
@@ -120,9 +120,12 @@ pub enum KvCommand {
         client: u64,
         seq: u64,
     },
-    /// The leader found the lease's TTL passed: every server ends it here.
+    /// The leader found the TTL of lease `id` passed: every server ends it
+    /// here — unless that lease already ended (a re-proposed expiry must not
+    /// end a newer lease granted under the same name).
     LeaseExpire {
         name: String,
+        id: u64,
     },
 }
 
@@ -140,8 +143,9 @@ impl KvCommand {
     pub fn decode(bytes: &[u8]) -> Option<KvCommand> {
         let text = core::str::from_utf8(bytes).ok()?;
         let words: Vec<&str> = text.split_whitespace().collect();
-        if let ["lease-expire", name] = words.as_slice() {
-            return Some(KvCommand::LeaseExpire { name: name.to_string() });
+        if let ["lease-expire", name, id] = words.as_slice() {
+            let id = id.strip_prefix("id=")?.parse().ok()?;
+            return Some(KvCommand::LeaseExpire { name: name.to_string(), id });
         }
         let (tag, words) = words.split_last()?;
         let (client, seq) = parse_tag(tag)?;
@@ -221,7 +225,7 @@ impl KvCommand {
             }
             KvCommand::LeaseGrant { name, ttl_ms, .. } => format!("lease-grant {name} {ttl_ms}ms"),
             KvCommand::LeaseRevoke { name, .. } => format!("lease-revoke {name}"),
-            KvCommand::LeaseExpire { name } => format!("lease-expire {name}"),
+            KvCommand::LeaseExpire { name, id } => format!("lease-expire {name} id={id}"),
         }
     }
 }
@@ -267,7 +271,7 @@ mod tests {
             "lease-grant web 3000ms 7#1",
         );
         round_trip(KvCommand::LeaseRevoke { name: "web".into(), client: 8, seq: 1 }, "lease-revoke web 8#1");
-        round_trip(KvCommand::LeaseExpire { name: "web".into() }, "lease-expire web");
+        round_trip(KvCommand::LeaseExpire { name: "web".into(), id: 3 }, "lease-expire web id=3");
         round_trip(
             KvCommand::Txn {
                 compare: Compare::Absent { key: "/lock".into() },

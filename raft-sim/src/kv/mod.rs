@@ -535,13 +535,13 @@ mod tests {
         run(&mut kv, "put /s/b 2 6#1");
         assert_eq!(kv.leases["web"].keys.len(), 1);
         run(&mut kv, "put /s/c 2 lease web 7#1");
-        kv.apply(&KvCommand::LeaseExpire { name: "web".into() });
+        kv.apply(&KvCommand::LeaseExpire { name: "web".into(), id: 1 });
         assert_eq!(kv.revision, 6, "one revision for both deletes");
         assert!(kv.get("/s/a").is_none() && kv.get("/s/c").is_none());
         assert_eq!(kv.get("/s/b").map(String::as_str), Some("2"));
         assert_eq!(kv.leases["web"].state, LeaseState::Expired);
         // A second expiry (a re-proposal) is a no-op; a put on the ended lease fails.
-        kv.apply(&KvCommand::LeaseExpire { name: "web".into() });
+        kv.apply(&KvCommand::LeaseExpire { name: "web".into(), id: 1 });
         assert_eq!(kv.revision, 6);
         assert_eq!(run(&mut kv, "put /s/a 1 lease web 8#1").as_deref(), Some("error: lease web not found"));
         assert_eq!(run(&mut kv, "lease-revoke web 9#1").as_deref(), Some("error: lease web not found"));
@@ -550,6 +550,13 @@ mod tests {
         assert_eq!(run(&mut kv, "lease-revoke web 11#1").as_deref(), Some("revoked"));
         assert_eq!(kv.revision, 6);
         assert_eq!(kv.leases["web"].state, LeaseState::Revoked);
+        // A late expiry of an earlier lease of the same name ends nothing.
+        assert_eq!(run(&mut kv, "lease-grant web 1000ms 12#1").as_deref(), Some("id=3"));
+        run(&mut kv, "put /s/a 1 lease web 13#1");
+        kv.apply(&KvCommand::LeaseExpire { name: "web".into(), id: 2 });
+        assert!(kv.lease_alive("web") && kv.get("/s/a").is_some());
+        kv.apply(&KvCommand::LeaseExpire { name: "web".into(), id: 3 });
+        assert!(!kv.lease_alive("web") && kv.get("/s/a").is_none());
     }
 
     #[test]

@@ -93,8 +93,8 @@ impl Kv {
                 self.end_lease(name, LeaseState::Revoked);
                 Some("revoked".to_string())
             }
-            KvCommand::LeaseExpire { name } => {
-                if self.lease_alive(name) {
+            KvCommand::LeaseExpire { name, id } => {
+                if self.lease_alive(name) && self.leases.get(name).is_some_and(|l| l.id == *id) {
                     self.end_lease(name, LeaseState::Expired);
                 }
                 None
