@@ -129,3 +129,35 @@ impl Lessor {
         self.deadlines.get(name).map(|d| d.saturating_sub(now))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kv::KvCommand;
+
+    #[test]
+    fn a_new_leader_refreshes_every_lease_and_expires_only_when_due() {
+        let mut kv = Kv::new();
+        for (i, name) in ["a", "b"].iter().enumerate() {
+            let cmd = KvCommand::LeaseGrant { name: (*name).into(), ttl_ms: 1000, client: i as u64 + 1, seq: 1 };
+            kv.apply(&cmd);
+        }
+        let mut lessor = Lessor::default();
+        lessor.renew("a", 1000, 0);
+        lessor.renew("b", 1000, 0);
+        assert_eq!(lessor.due(&kv, 999, 300), Vec::<String>::new());
+        assert_eq!(lessor.due(&kv, 1000, 300), ["a", "b"]);
+        // A new leader at 800 ms: full TTLs from now, whatever it knew before.
+        assert_eq!(lessor.promote(2, &kv, 800), 2);
+        assert!(lessor.due(&kv, 1799, 300).is_empty());
+        lessor.renew("a", 1000, 1500);
+        assert_eq!(lessor.due(&kv, 1800, 300), ["b"]);
+        // Proposed: not again until the retry time has passed.
+        lessor.expiring.insert("b".into(), 1800);
+        assert!(lessor.due(&kv, 2099, 300).is_empty());
+        assert_eq!(lessor.due(&kv, 2100, 300), ["b"]);
+        assert_eq!(lessor.remaining("a", 2000), Some(500));
+        lessor.demote();
+        assert!(lessor.expiring.is_empty() && lessor.primary_term.is_none());
+    }
+}
