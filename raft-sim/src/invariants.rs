@@ -58,6 +58,7 @@ use serde::Serialize;
 
 use crate::linearizability::{self, OpKind, Operation, Outcome};
 use crate::shared_map::SharedMap;
+use crate::small_map::SmallMap;
 use crate::trace::fnv1a;
 use crate::world::{entry_in, term_in, Node};
 
@@ -1109,19 +1110,24 @@ pub const LEASE_NOTICE_MS: u64 = 1;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct EtcdChecks {
-    /// Revision → its changes, as first applied (same-revisions, watch-events).
-    revisions: SharedMap<u64, RevisionChanges>,
-    /// Log index of a write → (the revision it brought its store to, the first server).
-    index_revision: SharedMap<Index, (u64, NodeId)>,
+    /// (revision, position) → a change, as first applied (same-revisions,
+    /// watch-events): the store's own history type, so no new map code.
+    revisions: SharedMap<(u64, u32), crate::kv::Change>,
+    /// Revisions up to this one were dropped from `revisions`.
+    revisions_pruned: u64,
+    /// (log index of a write, 0) → (the revision it brought its store to,
+    /// the first server): the key and value types of `took_effect`, so
+    /// again no new map code in the wasm.
+    index_revision: SharedMap<(Index, NodeId), (u64, u64)>,
     /// Watcher → (prefix, the revision its next event may have at the earliest).
-    watches: BTreeMap<String, (String, u64)>,
+    watches: SmallMap<String, (String, u64)>,
     /// (server, lease) → when that server last (re)started the lease's TTL:
     /// granted, renewed by a keep-alive, or refreshed on becoming leader.
-    lease_start: BTreeMap<(NodeId, String), u64>,
+    lease_start: SmallMap<(NodeId, String), u64>,
     /// Server → when it last became leader.
-    leader_since: BTreeMap<NodeId, u64>,
+    leader_since: SmallMap<NodeId, u64>,
     /// (leader, lease) → when it proposed the expiry.
-    expiry_proposed: BTreeMap<(NodeId, String), u64>,
+    expiry_proposed: SmallMap<(NodeId, String), u64>,
 }
 
 /// A txn comparison as the register model sees it (`None`: it cannot).
@@ -1257,7 +1263,7 @@ impl Checker {
         let mut out = Vec::new();
         let rev = kv.revision;
         // The same log index must bring every server to the same revision.
-        match self.etcd.index_revision.get(&index) {
+        match self.etcd.index_revision.get(&(index, 0)) {
             Some((first_rev, first)) if *first_rev != rev => {
                 let message = format!(
                     "n{id} reached revision {rev} by applying log index {index}, where n{first} reached revision {first_rev}"
@@ -1266,7 +1272,7 @@ impl Checker {
             }
             Some(_) => {}
             None => {
-                self.etcd.index_revision.insert(index, (rev, id));
+                self.etcd.index_revision.insert((index, 0), (rev, id));
                 while self.etcd.index_revision.len() > CHECKED_REVISIONS {
                     self.etcd.index_revision.pop_first();
                 }
@@ -1280,8 +1286,8 @@ impl Checker {
             ));
         }
         let changes: RevisionChanges = kv.changes_at(rev).map(|c| (c.key.clone(), c.value.clone())).collect();
-        match self.etcd.revisions.get(&rev) {
-            Some(first) if *first != changes => {
+        match self.reference_at(rev) {
+            Some(first) if first != changes => {
                 let message = format!(
                     "n{id} made different changes at revision {rev}: {:?}, where another server made {:?}",
                     changes, first
@@ -1296,13 +1302,36 @@ impl Checker {
                         self.on_client_invoke(Operation { client: 0, op, invoked_ms: now, returned_ms: Some(now) });
                     }
                 }
-                self.etcd.revisions.insert(rev, changes);
+                for (i, c) in kv.changes_at(rev).enumerate() {
+                    self.etcd.revisions.insert((rev, i as u32), c.clone());
+                }
+                // Keep about CHECKED_REVISIONS changes, dropping whole revisions.
                 while self.etcd.revisions.len() > CHECKED_REVISIONS {
-                    self.etcd.revisions.pop_first();
+                    let Some(((oldest, _), _)) = self.etcd.revisions.pop_first() else { break };
+                    self.etcd.revisions_pruned = self.etcd.revisions_pruned.max(oldest);
+                    while self.etcd.revisions.keys().next().is_some_and(|(r, _)| *r == oldest) {
+                        self.etcd.revisions.pop_first();
+                    }
                 }
             }
         }
         out
+    }
+
+    /// The changes made at `rev` as first applied; `None` if not recorded
+    /// (not applied yet, or pruned).
+    fn reference_at(&self, rev: u64) -> Option<RevisionChanges> {
+        if rev <= self.etcd.revisions_pruned {
+            return None;
+        }
+        let changes: RevisionChanges = self
+            .etcd
+            .revisions
+            .iter_from((rev, 0))
+            .take_while(|((r, _), _)| *r == rev)
+            .map(|(_, c)| (c.key.clone(), c.value.clone()))
+            .collect();
+        (!changes.is_empty()).then_some(changes)
     }
 
     /// A watch starts streaming at revision `from`.
@@ -1325,7 +1354,7 @@ impl Checker {
         let mut expected: Vec<(u64, String, Option<String>)> = Vec::new();
         let mut known = true;
         for rev in next..=to {
-            match self.etcd.revisions.get(&rev) {
+            match self.reference_at(rev) {
                 Some(changes) => expected.extend(
                     changes
                         .iter()

@@ -57,6 +57,7 @@ pub mod network;
 pub mod rng;
 pub mod scenario;
 pub mod shared_map;
+pub mod small_map;
 pub mod trace;
 pub mod view;
 pub mod world;

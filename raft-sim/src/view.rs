@@ -813,7 +813,7 @@ fn etcd_view(w: &World) -> EtcdView {
             .collect()
     });
     let lessor = leader.map(|id| &w.nodes[&id].lessor);
-    let mut leases: Vec<EtcdLeaseView> = kv.map_or_else(Vec::new, |kv| {
+    let unsorted: Vec<EtcdLeaseView> = kv.map_or_else(Vec::new, |kv| {
         kv.leases
             .iter()
             .map(|(name, l)| EtcdLeaseView {
@@ -829,7 +829,13 @@ fn etcd_view(w: &World) -> EtcdView {
             })
             .collect()
     });
-    leases.sort_unstable_by_key(|l| l.id);
+    // Grant order is id order. (Insertion, not a sort: the few leases do not
+    // need a copy of a sort algorithm in the wasm.)
+    let mut leases: Vec<EtcdLeaseView> = Vec::with_capacity(unsorted.len());
+    for l in unsorted {
+        let at = leases.iter().position(|x| x.id > l.id).unwrap_or(leases.len());
+        leases.insert(at, l);
+    }
     let extra = leases.len().saturating_sub(crate::etcd::MAX_LEASE_RECORDS);
     leases.drain(..extra);
     EtcdView {

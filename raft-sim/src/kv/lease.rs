@@ -16,11 +16,12 @@
 //!   expiring any: a leader change never ends a lease early, at the cost of
 //!   ending a dead owner's lease up to one TTL late.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::Kv;
+use crate::small_map::SmallMap;
 
 /// Ended leases each state machine still remembers (for `lease NAME expired`
 /// and the view); older ones are forgotten, lowest id first.
@@ -73,12 +74,12 @@ impl Kv {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Lessor {
     /// Lease name → the simulated time it expires (this server's view).
-    pub deadlines: BTreeMap<String, u64>,
+    pub deadlines: SmallMap<String, u64>,
     /// The term this server is leader in, once it has refreshed its leases
     /// for that term (`None` while not leader).
     pub primary_term: Option<u64>,
     /// Lease name → when this leader proposed its expiry (not yet applied).
-    pub expiring: BTreeMap<String, u64>,
+    pub expiring: SmallMap<String, u64>,
 }
 
 impl Lessor {

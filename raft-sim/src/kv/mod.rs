@@ -20,6 +20,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::shared_map::SharedMap;
+use crate::small_map::SmallMap;
 
 mod command;
 pub mod history;
@@ -54,7 +55,7 @@ pub struct Kv {
     pub meta: BTreeMap<String, KeyMeta>,
     /// Leases by name, granted in this state machine (alive, and the newest
     /// [`lease::KEEP_ENDED`] ended ones).
-    pub leases: BTreeMap<String, Lease>,
+    pub leases: SmallMap<String, Lease>,
     /// The id the next granted lease gets (ids start at 1).
     pub next_lease_id: u64,
     /// The newest changes, by (revision, position in it), for watches.
@@ -182,7 +183,7 @@ mod snapshot_codec {
                 put_meta(&mut out, m);
             }
             put_num(&mut out, kv.leases.len() as u64);
-            for (name, l) in &kv.leases {
+            for (name, l) in kv.leases.iter() {
                 put_str(&mut out, name);
                 put_num(&mut out, l.id);
                 put_num(&mut out, l.ttl_ms);
@@ -533,13 +534,13 @@ mod tests {
         assert_eq!(kv.meta["/s/a"].lease.as_deref(), Some("web"));
         // A put without a lease detaches the key (etcd: lease 0).
         run(&mut kv, "put /s/b 2 6#1");
-        assert_eq!(kv.leases["web"].keys.len(), 1);
+        assert_eq!(kv.leases.get("web").unwrap().keys.len(), 1);
         run(&mut kv, "put /s/c 2 lease web 7#1");
         kv.apply(&KvCommand::LeaseExpire { name: "web".into(), id: 1 });
         assert_eq!(kv.revision, 6, "one revision for both deletes");
         assert!(kv.get("/s/a").is_none() && kv.get("/s/c").is_none());
         assert_eq!(kv.get("/s/b").map(String::as_str), Some("2"));
-        assert_eq!(kv.leases["web"].state, LeaseState::Expired);
+        assert_eq!(kv.leases.get("web").unwrap().state, LeaseState::Expired);
         // A second expiry (a re-proposal) is a no-op; a put on the ended lease fails.
         kv.apply(&KvCommand::LeaseExpire { name: "web".into(), id: 1 });
         assert_eq!(kv.revision, 6);
@@ -549,7 +550,7 @@ mod tests {
         assert_eq!(run(&mut kv, "lease-grant web 1000ms 10#1").as_deref(), Some("id=2"));
         assert_eq!(run(&mut kv, "lease-revoke web 11#1").as_deref(), Some("revoked"));
         assert_eq!(kv.revision, 6);
-        assert_eq!(kv.leases["web"].state, LeaseState::Revoked);
+        assert_eq!(kv.leases.get("web").unwrap().state, LeaseState::Revoked);
         // A late expiry of an earlier lease of the same name ends nothing.
         assert_eq!(run(&mut kv, "lease-grant web 1000ms 12#1").as_deref(), Some("id=3"));
         run(&mut kv, "put /s/a 1 lease web 13#1");
