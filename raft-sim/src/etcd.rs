@@ -9,7 +9,7 @@
 //!   owner asks the leader (following redirects) to renew; the leader moves its
 //!   deadline ([`Lessor`]), without the log — as etcd does. `lease stop` ends
 //!   the stream: the owning service died.
-//! - **Lease expiry**: each millisecond the leader proposes `lease-expire NAME`
+//! - **Lease expiry**: each millisecond the leader proposes `lease-expire NAME id=N`
 //!   for each lease whose deadline passed; a new leader first refreshes every
 //!   lease to its full TTL (trace: `lease-refreshed`).
 //! - **Watches** stream from one server: each change that server applied under

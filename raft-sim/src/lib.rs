@@ -12,6 +12,7 @@
 //! - [`kv`]: the key-value state machine (a small etcd: revisions, leases,
 //!   txn, change history) with per-client dedup;
 //! - [`etcd`]: etcd's clients: lease keep-alives and expiry, watches;
+//! - [`shared_map`], [`small_map`]: maps that keep checkpoints and the wasm small;
 //! - [`client`]: clients that find the leader, retry, and record the history;
 //! - [`world`]: nodes, storage, the clock and the `Ready` loop;
 //! - [`invariants`]: the safety checks run after every millisecond;

@@ -128,7 +128,7 @@ pub enum EventKind {
         line: u32,
     },
     /// etcd (issue 11): leader `node` found lease `lease`'s TTL passed and
-    /// proposed its expiry (`lease-expire NAME` in the log).
+    /// proposed its expiry (`lease-expire NAME id=N` in the log).
     LeaseExpired {
         node: u64,
         lease: String,

@@ -252,3 +252,43 @@ fn random_etcd_cases_never_break_an_invariant() {
     }
     assert!(expired > 0 && watched > 0 && then > 0 && otherwise > 0, "{expired} {watched} {then} {otherwise}");
 }
+
+/// The view model's etcd fields (docs/view-model.md), as the page reads them.
+#[test]
+fn the_view_model_shows_keys_leases_and_watchers() {
+    let (mut r, _) = run_with_events(SERVICE_DISCOVERY);
+    let view = serde_json::to_value(r.view()).expect("serializes");
+    let etcd = &view["etcd"];
+    let leader = view["leader"].as_u64().expect("a leader");
+    assert_eq!(etcd["server"].as_u64(), Some(leader));
+    let revision = etcd["revision"].as_u64().unwrap();
+    assert_eq!(view["nodes"][(leader - 1) as usize]["revision"].as_u64(), Some(revision));
+    let keys: Vec<&str> = etcd["keys"].as_array().unwrap().iter().map(|k| k["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["/services/a", "/services/c"]);
+    assert_eq!(etcd["keys_total"].as_u64(), Some(2));
+    let a = &etcd["keys"][0];
+    assert_eq!(a["lease"].as_str(), Some("a"));
+    assert_eq!(a["version"].as_u64(), Some(1));
+    assert!(a["create_revision"].as_u64().unwrap() >= 1 && a["mod_revision"] == a["create_revision"]);
+    let leases = etcd["leases"].as_array().unwrap();
+    let ids: Vec<u64> = leases.iter().map(|l| l["id"].as_u64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "grant order: {ids:?}");
+    let b = leases.iter().find(|l| l["name"] == "b").unwrap();
+    assert_eq!((b["state"].as_str(), b["keepalive"].as_bool()), (Some("expired"), Some(false)));
+    assert!(b["remaining_ms"].is_null() && b["keys"].as_array().unwrap().is_empty());
+    let a = leases.iter().find(|l| l["name"] == "a").unwrap();
+    assert_eq!((a["state"].as_str(), a["keepalive"].as_bool()), (Some("alive"), Some(true)));
+    assert!(a["remaining_ms"].as_u64().unwrap() <= 3000);
+    let w = &etcd["watchers"][0];
+    assert_eq!((w["name"].as_str(), w["prefix"].as_str()), (Some("discovery"), Some("/services/")));
+    assert_eq!(w["events_total"].as_u64(), Some(4));
+    assert_eq!(w["next_revision"].as_u64(), Some(revision + 1));
+    let last = &w["events"][3];
+    assert_eq!((last["type"].as_str(), last["key"].as_str()), (Some("delete"), Some("/services/b")));
+    assert!(last["value"].is_null());
+    // The history records the new operations with their results.
+    let ops: Vec<&str> = view["history"].as_array().unwrap().iter().map(|h| h["op"].as_str().unwrap()).collect();
+    assert!(ops.contains(&"lease-grant") && ops.contains(&"range"), "{ops:?}");
+    let range = view["history"].as_array().unwrap().iter().find(|h| h["op"] == "range").unwrap();
+    assert!(range["result"].as_str().unwrap().starts_with("rev=3 /services/a=10.0.0.1"), "{range}");
+}
