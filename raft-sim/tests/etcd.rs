@@ -292,3 +292,32 @@ fn the_view_model_shows_keys_leases_and_watchers() {
     let range = view["history"].as_array().unwrap().iter().find(|h| h["op"] == "range").unwrap();
     assert!(range["result"].as_str().unwrap().starts_with("rev=3 /services/a=10.0.0.1"), "{range}");
 }
+
+/// Plant a lessor that expires too early, and one that forgets to expire:
+/// `lease-ttl` catches both.
+#[test]
+fn a_lease_expired_early_or_kept_too_long_is_caught() {
+    let setup = "cluster 3\nseed 4\nawait leader any within 2s\nlease grant web 1s\nput /s/a 1 lease web\nrun 200ms\n";
+    let run = |plant: Option<u64>| {
+        let mut r = run_text(setup).expect("parses");
+        let leader = r.world.leader().expect("a leader").0;
+        if let Some(deadline) = plant {
+            r.world.nodes.get_mut(&leader).unwrap().lessor.deadlines.insert("web".into(), deadline);
+        }
+        for cmd in parse_script("run 1500ms\n").unwrap().commands {
+            let _ = r.exec_command(&cmd);
+        }
+        r
+    };
+    let healthy = run(None);
+    assert!(healthy.world.checker.violations.is_empty(), "{:?}", fired(&healthy));
+    assert!(!healthy.world.nodes[&healthy.world.leader().unwrap().0].kv.lease_alive("web"), "expired on time");
+    let now = healthy.world.now - 1500;
+    for (plant, words) in [(now, "but its TTL"), (u64::MAX, "past its TTL")] {
+        let broken = run(Some(plant));
+        let v = &broken.world.checker.violations;
+        assert_eq!(v.len(), 1, "{:?}", fired(&broken));
+        assert_eq!(v[0].invariant, "lease-ttl");
+        assert!(v[0].message.contains(words), "{}", v[0].message);
+    }
+}
