@@ -44,11 +44,15 @@ pub struct Options {
     /// drawn from a stream of their own so that the rest of each seed's case
     /// stays what it is without).
     pub disk: bool,
+    /// Mix etcd operations in (issue 11): deletes, ranges, txns, leases with
+    /// keep-alives that stop, watches — drawn from a stream of their own, so
+    /// the rest of each seed's case stays what it is without.
+    pub etcd: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { nodes: (1, 7), bug: None, disk: false }
+        Options { nodes: (1, 7), bug: None, disk: false, etcd: false }
     }
 }
 
@@ -172,6 +176,8 @@ pub fn generate(seed: u64, opts: &Options) -> Case {
         let _ = writeln!(s, "set disk-latency {}ms..{}ms", lo, lo + d.range(0, 20));
         let _ = writeln!(s, "set group-commit {}", if d.chance(50.0) { "on" } else { "off" });
     }
+
+    let mut etcd = opts.etcd.then(|| EtcdGen::new(seed));
 
     // What the parser knows statically: nodes that exist, the voter set.
     let mut exists: BTreeSet<u64> = (1..=n).collect();
@@ -362,6 +368,9 @@ pub fn generate(seed: u64, opts: &Options) -> Case {
             }
             _ => {}
         }
+        if let Some(e) = etcd.as_mut() {
+            e.step(&mut s, i);
+        }
         let _ = writeln!(s, "run {}ms", g.pick(&[5, 20, 50, 100, 200, 400]));
     }
 
@@ -379,6 +388,82 @@ pub fn generate(seed: u64, opts: &Options) -> Case {
     let _ = writeln!(s, "put final {}", seed);
     let _ = writeln!(s, "await kv leader final = {} within 10s", seed);
     Case { seed, text: s, final_line, swarm: sw }
+}
+
+/// The etcd operations of a case (`Options::etcd`), with what the parser and
+/// runner need to know statically: which keep-alives and watches run.
+struct EtcdGen {
+    g: Gen,
+    keepalive: [bool; 3],
+    watching: [bool; 2],
+}
+
+impl EtcdGen {
+    fn new(seed: u64) -> EtcdGen {
+        EtcdGen {
+            g: Gen { rng: Rng::new(seed.wrapping_mul(0xE7CD_0011) ^ 0x1EA5E) },
+            keepalive: [false; 3],
+            watching: [false; 2],
+        }
+    }
+
+    /// Maybe one etcd line after step `i`.
+    fn step(&mut self, s: &mut String, i: u64) {
+        let g = &mut self.g;
+        if !g.chance(60.0) {
+            return;
+        }
+        let k = g.range(0, 4);
+        let l = g.range(0, 2) as usize;
+        match g.range(0, 9) {
+            0 => {
+                let _ = writeln!(s, "delete k{k}");
+            }
+            1 => {
+                let _ = writeln!(s, "range k");
+            }
+            2 => {
+                let cmp = match g.range(0, 2) {
+                    0 => format!("k{k} absent"),
+                    1 => format!("k{k} = v{}", g.range(0, i.max(1))),
+                    _ => format!("k{k} mod = {}", g.range(0, 20)),
+                };
+                let then = if g.chance(70.0) { format!("put k{k} t{i}") } else { format!("delete k{k}") };
+                let other = format!("put k{} e{i}", g.range(0, 4));
+                if g.chance(50.0) {
+                    let _ = writeln!(s, "txn if {cmp} then {then} else {other}");
+                } else {
+                    let _ = writeln!(s, "txn if {cmp} then {then}");
+                }
+            }
+            3 => {
+                let _ = writeln!(s, "lease grant l{l} {}ms", g.pick(&[300, 800, 1500]));
+            }
+            4 => {
+                let _ = writeln!(s, "put k{k} v{i} lease l{l}");
+            }
+            5 if !self.keepalive[l] => {
+                self.keepalive[l] = true;
+                let _ = writeln!(s, "lease keepalive l{l} every {}ms", g.pick(&[100, 200, 400]));
+            }
+            5 | 6 if self.keepalive[l] => {
+                self.keepalive[l] = false;
+                let _ = writeln!(s, "lease stop l{l}");
+            }
+            7 => {
+                let _ = writeln!(s, "lease revoke l{l}");
+            }
+            _ => {
+                let w = (k % 2) as usize;
+                if self.watching[w] {
+                    let _ = writeln!(s, "watch w{w} stop");
+                } else {
+                    let _ = writeln!(s, "watch w{w} k");
+                }
+                self.watching[w] = !self.watching[w];
+            }
+        }
+    }
 }
 
 /// What one run of a case showed.

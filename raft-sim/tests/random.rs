@@ -23,7 +23,7 @@ fn random_faults_never_break_an_invariant() {
     let mut bad = Vec::new();
     let mut simulated_ms = 0;
     // The default sizes (1..7 servers), then a tenth as many large clusters.
-    let big = Options { nodes: (8, 15), bug: None, disk: false };
+    let big = Options { nodes: (8, 15), bug: None, disk: false, etcd: false };
     let cases = (first..first + seeds)
         .map(|seed| generate(seed, &Options::default()))
         .chain((first..first + seeds.div_ceil(10)).map(|seed| generate(seed, &big)));

@@ -275,6 +275,9 @@ mod explore_cli {
         /// `set group-commit` per seed; the rest of each case is unchanged).
         #[arg(long)]
         disk: bool,
+        /// Mix etcd operations in (deletes, ranges, txns, leases, watches).
+        #[arg(long)]
+        etcd: bool,
         /// Where minimized scenarios go.
         #[arg(long, value_name = "DIR", default_value = "explore-out")]
         out: String,
@@ -320,7 +323,7 @@ mod explore_cli {
             Some(j) => usize::try_from(j).unwrap_or(usize::MAX),
             None => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
         };
-        let opts = Options { nodes: args.nodes, bug: args.bug, disk: args.disk };
+        let opts = Options { nodes: args.nodes, bug: args.bug, disk: args.disk, etcd: args.etcd };
         let end = args.first.saturating_add(args.seeds);
         let next_seed = AtomicU64::new(args.first);
         let done = AtomicU64::new(0);
@@ -438,7 +441,8 @@ mod explore_cli {
                     args.nodes.0,
                     args.nodes.1,
                     args.bug.map(|b| format!(" --bug {}", b)).unwrap_or_default()
-                        + if args.disk { " --disk" } else { "" },
+                        + if args.disk { " --disk" } else { "" }
+                        + if args.etcd { " --etcd" } else { "" },
                     inv,
                     r.lines.0,
                     r.lines.1 + 2,
