@@ -43,8 +43,9 @@ export default {
 
   // Log panel
   'render.index': 'index',
-  'render.kvHeader': 'key-value state',
+  'render.kvHeader': 'revision · key-value state',
   'render.kvHeaderShort': 'state',
+  'render.kvRevision': 'r{rev}',
   'render.kvEmpty': '(empty)',
   'render.kvKeys': '{n} keys',
   'render.snapshotUpTo': 'snapshot ≤ {index}',

@@ -309,6 +309,9 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     ctx.font = font(narrow ? 10 : 11, 500);
+    // Each server's own revision first (issue 11): the key-value panel shows
+    // one server's keys in full; this column says how far each server got.
+    const rev = typeof nd.revision === 'number' ? t('render.kvRevision', { rev: nd.revision }) : '';
     let full = '';
     let count = 0;
     if (nd.kv) {
@@ -316,6 +319,13 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
         full += (count ? ' ' : '') + k + '=' + nd.kv[k];
         count++;
       }
+    }
+    if (rev) {
+      ctx.fillStyle = INK.muted;
+      ctx.fillText(rev, x, y);
+      const rw = ctx.measureText(rev + ' ').width;
+      x += rw;
+      w -= rw;
     }
     if (!count) {
       ctx.fillStyle = INK.faint;
