@@ -257,6 +257,8 @@ export const app = {
   'ev.disk-writes-lost': (p) => `${node(p.node)} lost ${p.writes} disk write(s) in the crash: it restarts from its last durable state (nothing that depended on them was sent)`,
   'ev.cut': (p) => `link ${node(p.from)} → ${node(p.to)} cut`,
   'ev.uncut': (p) => `link ${node(p.from)} → ${node(p.to)} restored`,
+  'ev.lease-expired': (p) => `${node(p.node)}, the leader, found lease ${p.lease}'s TTL run out: it proposes the expiry through the log`,
+  'ev.lease-refreshed': (p) => `${node(p.node)}, the new leader (term ${p.term}), gave ${p.leases} lease(s) their full TTL again before expiring any`,
   'why.user': 'by you',
   'why.crashed': 'receiver is down',
   'why.loss': 'lost',

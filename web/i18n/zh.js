@@ -251,6 +251,8 @@ export const app = {
   'ev.disk-writes-lost': (p) => `${node(p.node)} 崩溃时丢失了 ${p.writes} 个未完成的磁盘写入：它将从最后落盘的状态重启（依赖这些写入的消息都还没有发出）`,
   'ev.cut': (p) => `链路 ${node(p.from)} → ${node(p.to)} 已断开`,
   'ev.uncut': (p) => `链路 ${node(p.from)} → ${node(p.to)} 已恢复`,
+  'ev.lease-expired': (p) => `领导者 ${node(p.node)} 发现租约 ${p.lease} 的 TTL 已耗尽：经由日志提出过期`,
+  'ev.lease-refreshed': (p) => `新领导者 ${node(p.node)}（任期 ${p.term}）先把 ${p.leases} 个租约刷新到完整 TTL，再让任何租约过期`,
   'why.user': '由你丢弃',
   'why.crashed': '接收方已崩溃',
   'why.loss': '丢包',
