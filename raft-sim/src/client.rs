@@ -31,6 +31,12 @@ use crate::world::World;
 pub enum Op {
     Put,
     Get,
+    // etcd (issue 11): see crate::etcd.
+    Delete,
+    Range,
+    Txn,
+    LeaseGrant,
+    LeaseRevoke,
 }
 
 impl Op {
@@ -38,7 +44,23 @@ impl Op {
         match self {
             Op::Put => "put",
             Op::Get => "get",
+            Op::Delete => "delete",
+            Op::Range => "range",
+            Op::Txn => "txn",
+            Op::LeaseGrant => "lease-grant",
+            Op::LeaseRevoke => "lease-revoke",
         }
+    }
+
+    /// Reads: served by ReadIndex unless `set read-mode log`.
+    pub fn is_read(self) -> bool {
+        matches!(self, Op::Get | Op::Range)
+    }
+
+    /// Whether the client history shows this operation's result (a v1 put's
+    /// is always null, and stays so: it is part of the trace).
+    fn shows_result(self, etcd: bool) -> bool {
+        self != Op::Put || etcd
     }
 }
 
@@ -95,10 +117,16 @@ pub struct ClientOp {
     /// while another server is up. It expires, because the suspect may well
     /// be elected leader again later.
     pub suspect: Option<(NodeId, u64)>,
+    /// The etcd command (issue 11), for everything but a v1 put or get: its
+    /// client tag is filled in when it is proposed.
+    pub etcd: Option<KvCommand>,
 }
 
 impl ClientOp {
     fn command(&self) -> KvCommand {
+        if let Some(cmd) = &self.etcd {
+            return crate::etcd::with_tag(cmd, self.client, self.seq);
+        }
         match self.op {
             Op::Put => KvCommand::Put {
                 key: self.key.clone(),
@@ -106,7 +134,16 @@ impl ClientOp {
                 client: self.client,
                 seq: self.seq,
             },
-            Op::Get => KvCommand::Get { key: self.key.clone(), client: self.client, seq: self.seq },
+            _ => KvCommand::Get { key: self.key.clone(), client: self.client, seq: self.seq },
+        }
+    }
+
+    /// The result the history shows (see [`Op::shows_result`]).
+    pub fn shown_result(&self) -> Option<String> {
+        if self.op.shows_result(self.etcd.is_some()) {
+            self.result.clone()
+        } else {
+            None
         }
     }
 }
@@ -162,12 +199,13 @@ impl Clients {
     pub fn history_for_checker(&self) -> Vec<Operation> {
         self.ops
             .iter()
+            .filter(|op| op.etcd.is_none())
             .filter(|op| !(op.op == Op::Get && op.returned_ms.is_none()))
             .map(|op| Operation {
                 client: op.client,
                 op: match op.op {
                     Op::Put => LinOp::Put { key: op.key.clone(), value: op.value.clone().unwrap_or_default() },
-                    Op::Get => LinOp::Get { key: op.key.clone(), result: op.result.clone() },
+                    _ => LinOp::Get { key: op.key.clone(), result: op.result.clone() },
                 },
                 invoked_ms: op.invoked_ms,
                 returned_ms: op.returned_ms,
@@ -180,6 +218,7 @@ impl Clients {
     pub fn history_size(&self) -> usize {
         self.ops
             .iter()
+            .filter(|op| op.etcd.is_none())
             .filter(|op| !(op.op == Op::Get && op.returned_ms.is_none()))
             .map(|op| if op.returned_ms.is_some() { 2 } else { 1 })
             .sum()
@@ -221,7 +260,20 @@ impl World {
         base << retries.min(2)
     }
 
-    fn new_op(&mut self, op: Op, key: &str, value: Option<&str>, mode: Mode, node: Option<NodeId>) -> usize {
+    pub(crate) fn new_op(&mut self, op: Op, key: &str, value: Option<&str>, mode: Mode, node: Option<NodeId>) -> usize {
+        self.new_op_etcd(op, key, value, mode, node, None)
+    }
+
+    /// [`World::new_op`] for any operation; `etcd`: its command (see [`ClientOp::etcd`]).
+    pub(crate) fn new_op_etcd(
+        &mut self,
+        op: Op,
+        key: &str,
+        value: Option<&str>,
+        mode: Mode,
+        node: Option<NodeId>,
+        etcd: Option<KvCommand>,
+    ) -> usize {
         // Safe here: no caller holds an index into `ops` across this call.
         self.clients.trim();
         let client = self.clients.total() + 1;
@@ -241,16 +293,20 @@ impl World {
             deadline: u64::MAX,
             retries: 0,
             suspect: None,
+            etcd: etcd.clone(),
         });
-        self.checker.on_client_invoke(Operation {
-            client,
-            op: match op {
-                Op::Put => LinOp::Put { key: key.to_string(), value: value.unwrap_or_default().to_string() },
-                Op::Get => LinOp::Get { key: key.to_string(), result: None },
-            },
-            invoked_ms: self.now,
-            returned_ms: None,
-        });
+        match &etcd {
+            Some(cmd) => self.checker.on_etcd_invoke(client, self.now, cmd),
+            None => self.checker.on_client_invoke(Operation {
+                client,
+                op: match op {
+                    Op::Put => LinOp::Put { key: key.to_string(), value: value.unwrap_or_default().to_string() },
+                    _ => LinOp::Get { key: key.to_string(), result: None },
+                },
+                invoked_ms: self.now,
+                returned_ms: None,
+            }),
+        }
         self.emit(EventKind::ClientInvoke {
             client,
             op: op.name().to_string(),
@@ -261,7 +317,7 @@ impl World {
         self.clients.ops.len() - 1
     }
 
-    fn finish(&mut self, i: usize, result: Option<String>) {
+    pub(crate) fn finish(&mut self, i: usize, result: Option<String>) {
         let now = self.now;
         let op = &mut self.clients.ops[i];
         if op.waiting == Waiting::Done {
@@ -273,9 +329,20 @@ impl World {
         let ev =
             EventKind::ClientReturn { client: op.client, op: op.op.name().to_string(), key: op.key.clone(), result };
         let read = if op.op == Op::Get { op.result.clone() } else { None };
-        self.checker.on_client_return(op.client, &op.key, now, read);
+        match &op.etcd {
+            Some(cmd) => self.checker.on_etcd_return(op.client, op.invoked_ms, now, cmd, op.result.as_deref()),
+            None => self.checker.on_client_return(op.client, &op.key, now, read),
+        }
         self.clients.active.retain(|&j| j != i);
         self.emit(ev);
+    }
+
+    /// Start operation `i` as a full client (leader discovery, retries); its client id.
+    pub(crate) fn launch(&mut self, i: usize) -> u64 {
+        self.clients.active.push(i);
+        self.client_attempt(i);
+        self.drain_all();
+        self.clients.ops[i].client
     }
 
     /// `put KEY VALUE`: a client writes through the cluster.
@@ -404,7 +471,7 @@ impl World {
             }
             return;
         }
-        let through_log = op.op == Op::Put || read_mode == ReadMode::Log;
+        let through_log = !op.op.is_read() || read_mode == ReadMode::Log;
         if through_log {
             match raw.propose(op.command().encode()) {
                 Ok(index) => {
@@ -449,7 +516,8 @@ impl World {
             }
         }
         for (i, result) in finished {
-            let result = if self.clients.ops[i].op == Op::Get { result } else { None };
+            let op = &self.clients.ops[i];
+            let result = if op.op.shows_result(op.etcd.is_some()) { result } else { None };
             self.finish(i, result);
         }
     }
@@ -459,7 +527,12 @@ impl World {
         let found =
             self.clients.active.iter().copied().find(|&i| self.clients.ops[i].waiting == (Waiting::Read { node, ctx }));
         if let Some(i) = found {
-            let value = self.nodes.get(&node).and_then(|n| n.kv.get(&self.clients.ops[i].key).cloned());
+            let op = &self.clients.ops[i];
+            let kv = self.nodes.get(&node).map(|n| &n.kv);
+            let value = match op.op {
+                Op::Range => kv.map(|kv| kv.range_result(&op.key)),
+                _ => kv.and_then(|kv| kv.get(&op.key).cloned()),
+            };
             self.finish(i, value);
         }
     }

@@ -78,10 +78,14 @@ pub enum Invariant {
     PersistBeforeSend,
     ExactlyOnce,
     Linearizability,
+    // etcd (issue 11)
+    SameRevisions,
+    WatchEvents,
+    LeaseTtl,
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 12] = [
+    pub const ALL: [Invariant; 15] = [
         Invariant::ElectionSafety,
         Invariant::LeaderAppendOnly,
         Invariant::LogMatching,
@@ -94,6 +98,9 @@ impl Invariant {
         Invariant::PersistBeforeSend,
         Invariant::ExactlyOnce,
         Invariant::Linearizability,
+        Invariant::SameRevisions,
+        Invariant::WatchEvents,
+        Invariant::LeaseTtl,
     ];
 
     /// The name scenarios, the trace and the page use.
@@ -111,6 +118,9 @@ impl Invariant {
             Invariant::PersistBeforeSend => "persist-before-send",
             Invariant::ExactlyOnce => "exactly-once",
             Invariant::Linearizability => "linearizability",
+            Invariant::SameRevisions => "same-revisions",
+            Invariant::WatchEvents => "watch-events",
+            Invariant::LeaseTtl => "lease-ttl",
         }
     }
 
@@ -198,6 +208,8 @@ pub struct Checker {
     /// The client history for the linearizability check, per key, with each
     /// key's settled prefix collapsed (see [`KeyHistory`]).
     lin: BTreeMap<String, KeyHistory>,
+    /// etcd (issue 11): revisions, watches, leases.
+    etcd: EtcdChecks,
 }
 
 /// One key's client history as the linearizability check needs it: the
@@ -239,11 +251,20 @@ impl KeyHistory {
                 last.iter().enumerate().all(|(k, p)| k == *j || p.returned_ms.is_some_and(|r| r < o.invoked_ms))
             });
             if let Some((_, o)) = forced {
+                // The register's value after it (None: absent), if the op says.
                 let value = match &o.op {
-                    OpKind::Put { value, .. } => Some(value.clone()),
-                    OpKind::Get { result, .. } => result.clone(),
+                    OpKind::Put { value, .. } => Some(Some(value.clone())),
+                    OpKind::Get { result, .. } => Some(result.clone()),
+                    OpKind::Delete { .. } => Some(None),
+                    OpKind::Cas { then, otherwise, branch, .. } => match branch {
+                        Some(true) => then.clone(),
+                        Some(false) => otherwise.clone(),
+                        None => None,
+                    },
                 };
-                cut = Some((i + 1, value, max_ret));
+                if let Some(value) = value {
+                    cut = Some((i + 1, value, max_ret));
+                }
             }
         }
         let Some((n, value, at)) = cut else { return };
@@ -980,7 +1001,7 @@ mod tests {
         let returned = op.returned_ms;
         let result = match &op.op {
             OpKind::Get { result, .. } => result.clone(),
-            OpKind::Put { .. } => None,
+            _ => None,
         };
         let client = op.client;
         c.on_client_invoke(Operation { returned_ms: None, ..op });
@@ -1070,5 +1091,311 @@ mod tests {
         let v = c.on_persist(2, 2, &s, &[b]);
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].invariant, "log-matching");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// etcd (issue 11): the store's revisions, watches and leases.
+
+/// Changes of one revision as the first server to apply it made them.
+type RevisionChanges = Vec<(String, Option<String>)>;
+
+/// Revisions the checker remembers (the newest), to compare servers and watchers.
+pub const CHECKED_REVISIONS: usize = 4096;
+
+/// How late (ms) a leader may notice that a lease's TTL has passed: it
+/// looks every millisecond, so this is slack, not a design figure.
+pub const LEASE_NOTICE_MS: u64 = 1;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct EtcdChecks {
+    /// Revision → its changes, as first applied (same-revisions, watch-events).
+    revisions: SharedMap<u64, RevisionChanges>,
+    /// Watcher → (prefix, the revision its next event may have at the earliest).
+    watches: BTreeMap<String, (String, u64)>,
+    /// (server, lease) → when that server last (re)started the lease's TTL:
+    /// granted, renewed by a keep-alive, or refreshed on becoming leader.
+    lease_start: BTreeMap<(NodeId, String), u64>,
+    /// Server → when it last became leader.
+    leader_since: BTreeMap<NodeId, u64>,
+    /// (leader, lease) → when it proposed the expiry.
+    expiry_proposed: BTreeMap<(NodeId, String), u64>,
+}
+
+/// A txn comparison as the register model sees it (`None`: it cannot).
+fn txn_expect(compare: &crate::kv::Compare) -> Option<linearizability::Expect> {
+    use crate::kv::Compare;
+    use linearizability::Expect;
+    match compare {
+        Compare::ValueEq { value, .. } => Some(Expect::Is(Some(value.clone()))),
+        Compare::Absent { .. } => Some(Expect::Is(None)),
+        Compare::ModEq { .. } => None,
+    }
+}
+
+impl Checker {
+    /// The per-key operations an etcd command stands for in the register
+    /// model (linearizability is per key): a delete writes "absent"; a
+    /// range reads each key under its prefix; a txn is a compare-and-write
+    /// on its compared key and a plain write on another key it writes.
+    /// `result`: the answer, once returned.
+    fn etcd_ops(&self, cmd: &crate::kv::KvCommand, result: Option<&str>) -> Vec<OpKind> {
+        use crate::kv::KvCommand;
+        use linearizability::Expect;
+        match cmd {
+            KvCommand::Delete { key, .. } => alloc::vec![OpKind::Delete { key: key.clone() }],
+            KvCommand::PutLease { key, value, .. } => match result {
+                Some(r) if r.starts_with("error") => Vec::new(),
+                _ => alloc::vec![OpKind::Put { key: key.clone(), value: value.clone() }],
+            },
+            KvCommand::Range { prefix, .. } => {
+                let mut keys: BTreeSet<String> = BTreeSet::new();
+                keys.extend(self.lin.keys().filter(|k| k.starts_with(prefix.as_str())).cloned());
+                let pairs = result.and_then(crate::kv::parse_range_result).map(|(_, p)| p);
+                if let Some(pairs) = &pairs {
+                    keys.extend(pairs.iter().map(|(k, _)| k.clone()));
+                }
+                keys.into_iter()
+                    .map(|key| {
+                        let result =
+                            pairs.as_ref().and_then(|p| p.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()));
+                        OpKind::Get { key, result }
+                    })
+                    .collect()
+            }
+            KvCommand::Txn { compare, then, otherwise, .. } => {
+                let branch = match result {
+                    Some("then") => Some(true),
+                    Some("else") => Some(false),
+                    Some(_) => return Vec::new(), // an error: nothing written
+                    None => None,
+                };
+                let key = compare.key();
+                let on_key = |op: Option<&crate::kv::TxnOp>| crate::etcd::txn_write(op.filter(|o| o.key() == key));
+                // The comparison itself; `branch` says which way it went.
+                let expect = txn_expect(compare).unwrap_or(Expect::Any);
+                let mut out = alloc::vec![OpKind::Cas {
+                    key: String::from(key),
+                    expect,
+                    then: on_key(Some(then)),
+                    otherwise: on_key(otherwise.as_ref()),
+                    branch,
+                }];
+                // A write to another key: a plain write, when it (may have) happened.
+                for (op, taken) in [(Some(then), branch != Some(false)), (otherwise.as_ref(), branch != Some(true))] {
+                    let Some(op) = op.filter(|o| o.key() != key && taken) else { continue };
+                    out.push(match op {
+                        crate::kv::TxnOp::Put { key, value, .. } => {
+                            OpKind::Put { key: key.clone(), value: value.clone() }
+                        }
+                        crate::kv::TxnOp::Delete { key } => OpKind::Delete { key: key.clone() },
+                    });
+                }
+                out
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A client invoked an etcd command: its per-key operations join the
+    /// histories, pending.
+    pub fn on_etcd_invoke(&mut self, client: u64, now: u64, cmd: &crate::kv::KvCommand) {
+        for op in self.etcd_ops(cmd, None) {
+            self.on_client_invoke(Operation { client, op, invoked_ms: now, returned_ms: None });
+        }
+    }
+
+    /// The etcd command of `client` (invoked at `invoked`) returned `result`.
+    pub fn on_etcd_return(
+        &mut self,
+        client: u64,
+        invoked: u64,
+        now: u64,
+        cmd: &crate::kv::KvCommand,
+        result: Option<&str>,
+    ) {
+        let ops = self.etcd_ops(cmd, result);
+        let keys: BTreeSet<String> = ops.iter().map(|o| String::from(o.key())).collect();
+        // Pending parts on keys the answer no longer names (an error) are dropped.
+        for history in self.lin.values_mut() {
+            if let Some(i) = history.ops.iter().rposition(|o| o.client == client && !keys.contains(o.op.key())) {
+                history.ops.remove(i);
+                history.dirty = true;
+            }
+        }
+        for op in ops {
+            let history = self.lin.entry(String::from(op.key())).or_default();
+            history.dirty = true;
+            match history.ops.iter_mut().rev().find(|o| o.client == client) {
+                Some(o) => {
+                    o.op = op;
+                    o.returned_ms = Some(now);
+                }
+                None => {
+                    // A key the range found that the checker had not seen at
+                    // invocation: in invocation order.
+                    let at = history.ops.iter().position(|o| o.invoked_ms > invoked).unwrap_or(history.ops.len());
+                    history.ops.insert(at, Operation { client, op, invoked_ms: invoked, returned_ms: Some(now) });
+                }
+            }
+        }
+    }
+
+    /// Same revisions: server `id` applied a command that moved its store
+    /// from `revision_before` to `kv.revision`. Every server must make the
+    /// same changes at each revision, one revision at a time. The first
+    /// server to apply a revision that ended a lease also tells the
+    /// linearizability check about the deletes (they have no client).
+    pub fn on_revision(
+        &mut self,
+        now: u64,
+        id: NodeId,
+        revision_before: u64,
+        kv: &crate::kv::Kv,
+        lease_end: bool,
+    ) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let rev = kv.revision;
+        if rev != revision_before + 1 {
+            out.extend(self.report(
+                now,
+                Invariant::SameRevisions,
+                format!("n{id} went from revision {revision_before} to {rev} in one command"),
+            ));
+        }
+        let changes: RevisionChanges = kv.changes_at(rev).map(|c| (c.key.clone(), c.value.clone())).collect();
+        match self.etcd.revisions.get(&rev) {
+            Some(first) if *first != changes => {
+                let message = format!(
+                    "n{id} made different changes at revision {rev}: {:?}, where another server made {:?}",
+                    changes, first
+                );
+                out.extend(self.report(now, Invariant::SameRevisions, message));
+            }
+            Some(_) => {}
+            None => {
+                if lease_end {
+                    for (key, _) in &changes {
+                        let op = OpKind::Delete { key: key.clone() };
+                        self.on_client_invoke(Operation { client: 0, op, invoked_ms: now, returned_ms: Some(now) });
+                    }
+                }
+                self.etcd.revisions.insert(rev, changes);
+                while self.etcd.revisions.len() > CHECKED_REVISIONS {
+                    self.etcd.revisions.pop_first();
+                }
+            }
+        }
+        out
+    }
+
+    /// A watch starts streaming at revision `from`.
+    pub fn on_watch_start(&mut self, name: &str, prefix: &str, from: u64) {
+        self.etcd.watches.insert(String::from(name), (String::from(prefix), from));
+    }
+
+    /// Watch events: watcher `name` received `events`, which its server
+    /// says are every change under its prefix up to revision `to`. They must
+    /// be exactly the changes under the prefix from the revision after its
+    /// previous batch through `to`, in revision order: no gap, no repeat.
+    pub fn on_watch_events(
+        &mut self,
+        now: u64,
+        name: &str,
+        to: u64,
+        events: &[crate::etcd::WatchEvent],
+    ) -> Vec<Violation> {
+        let Some((prefix, next)) = self.etcd.watches.get(name).cloned() else { return Vec::new() };
+        let mut expected: Vec<(u64, String, Option<String>)> = Vec::new();
+        let mut known = true;
+        for rev in next..=to {
+            match self.etcd.revisions.get(&rev) {
+                Some(changes) => expected.extend(
+                    changes
+                        .iter()
+                        .filter(|(k, _)| k.starts_with(prefix.as_str()))
+                        .map(|(k, v)| (rev, k.clone(), v.clone())),
+                ),
+                None => known = false,
+            }
+        }
+        self.etcd.watches.insert(String::from(name), (prefix, next.max(to + 1)));
+        let got: Vec<(u64, String, Option<String>)> =
+            events.iter().map(|e| (e.revision, e.key.clone(), e.value.clone())).collect();
+        if !known || got == expected {
+            return Vec::new();
+        }
+        let show = |list: &[(u64, String, Option<String>)]| -> String {
+            let parts: Vec<String> = list
+                .iter()
+                .map(|(r, k, v)| match v {
+                    Some(v) => format!("{r}:put {k}={v}"),
+                    None => format!("{r}:delete {k}"),
+                })
+                .collect();
+            if parts.is_empty() {
+                String::from("nothing")
+            } else {
+                parts.join(", ")
+            }
+        };
+        let message = format!(
+            "watch {name} received {} for revisions {next}..={to}, but the changes under its prefix were {}",
+            show(&got),
+            show(&expected)
+        );
+        self.report(now, Invariant::WatchEvents, message).into_iter().collect()
+    }
+
+    /// Server `node` became leader at `now`: its leases' TTLs start again.
+    pub fn on_lease_promote(&mut self, node: NodeId, now: u64) {
+        self.etcd.leader_since.insert(node, now);
+    }
+
+    /// Server `node` granted (applied) or renewed `lease` at `now`.
+    pub fn on_lease_renewed(&mut self, node: NodeId, lease: &str, now: u64) {
+        self.etcd.lease_start.insert((node, String::from(lease)), now);
+    }
+
+    /// When `lease`'s TTL started on `node` as the checker counts it.
+    fn lease_started(&self, node: NodeId, lease: &str) -> u64 {
+        let renewed = self.etcd.lease_start.get(&(node, String::from(lease))).copied().unwrap_or(0);
+        renewed.max(self.etcd.leader_since.get(&node).copied().unwrap_or(0))
+    }
+
+    /// Lease TTL (early side): leader `node` proposes to expire `lease`; its
+    /// TTL must have passed since the later of its grant or last renewal on
+    /// this server and this server's becoming leader.
+    pub fn on_lease_expire_proposed(&mut self, now: u64, node: NodeId, lease: &str, ttl: u64) -> Vec<Violation> {
+        self.etcd.expiry_proposed.insert((node, String::from(lease)), now);
+        let started = self.lease_started(node, lease);
+        if now >= started + ttl {
+            return Vec::new();
+        }
+        let message = format!(
+            "n{node} expired lease {lease} at {now} ms, but its TTL of {ttl} ms started at {started} ms on n{node}"
+        );
+        self.report(now, Invariant::LeaseTtl, message).into_iter().collect()
+    }
+
+    /// Lease TTL (late side): on the leader, no alive lease is past its TTL by
+    /// more than [`LEASE_NOTICE_MS`] without an expiry proposed since. (The
+    /// rest of the bound — committing and applying that entry — is the
+    /// cluster's commit latency: docs/invariants.md.)
+    pub fn check_lease_bound(&mut self, now: u64, leader: NodeId, node: &Node) -> Vec<Violation> {
+        let mut out = Vec::new();
+        for (name, lease) in node.kv.leases.iter().filter(|(_, l)| l.state == crate::kv::LeaseState::Alive) {
+            let started = self.lease_started(leader, name);
+            let deadline = started + lease.ttl_ms;
+            let proposed = self.etcd.expiry_proposed.get(&(leader, name.clone())).is_some_and(|at| *at >= deadline);
+            if now > deadline + LEASE_NOTICE_MS && !proposed {
+                let message = format!(
+                    "leader n{leader} keeps lease {name} alive at {now} ms, past its TTL ({} ms from {started} ms)",
+                    lease.ttl_ms
+                );
+                out.extend(self.report(now, Invariant::LeaseTtl, message));
+            }
+        }
+        out
     }
 }

@@ -9,7 +9,9 @@
 //! Modules, one concern each:
 //! - [`rng`]: the seeded generator every random choice comes from;
 //! - [`network`]: messages in flight, latency, loss, duplication, partitions, cuts;
-//! - [`kv`]: the key-value state machine with per-client dedup;
+//! - [`kv`]: the key-value state machine (a small etcd: revisions, leases,
+//!   txn, change history) with per-client dedup;
+//! - [`etcd`]: etcd's clients: lease keep-alives and expiry, watches;
 //! - [`client`]: clients that find the leader, retry, and record the history;
 //! - [`world`]: nodes, storage, the clock and the `Ready` loop;
 //! - [`invariants`]: the safety checks run after every millisecond;
@@ -45,6 +47,7 @@ extern crate alloc;
 
 pub mod client;
 pub mod disk;
+pub mod etcd;
 pub mod explore;
 pub mod invariants;
 pub mod kv;

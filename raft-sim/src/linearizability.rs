@@ -77,12 +77,35 @@ pub enum OpKind {
         key: String,
         result: Option<String>,
     },
+    /// etcd (issue 11): the key is deleted (absent afterwards).
+    Delete {
+        key: String,
+    },
+    /// etcd: one key's part of a `txn` — a comparison on the register and
+    /// what each branch writes to it (`None`: nothing; `Some(None)`: a
+    /// delete). `branch`: which one ran (`Some(true)` = then), once known.
+    Cas {
+        key: String,
+        expect: Expect,
+        then: Option<Option<String>>,
+        otherwise: Option<Option<String>>,
+        branch: Option<bool>,
+    },
+}
+
+/// What a txn's comparison says about a register's value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// Nothing the register model sees (e.g. a mod-revision comparison).
+    Any,
+    /// The value is this (`None`: absent).
+    Is(Option<String>),
 }
 
 impl OpKind {
     pub fn key(&self) -> &str {
         match self {
-            OpKind::Put { key, .. } | OpKind::Get { key, .. } => key,
+            OpKind::Put { key, .. } | OpKind::Get { key, .. } | OpKind::Delete { key } | OpKind::Cas { key, .. } => key,
         }
     }
 }
@@ -168,6 +191,16 @@ fn describe(op: &Operation) -> String {
         OpKind::Get { key, result: None } => {
             format!("client {}'s get {key} → absent ({when})", op.client)
         }
+        OpKind::Delete { key } if op.client == 0 => format!("a lease's end deleting {key} ({when})"),
+        OpKind::Delete { key } => format!("client {}'s delete {key} ({when})", op.client),
+        OpKind::Cas { key, branch, .. } => {
+            let b = match branch {
+                Some(true) => " → then",
+                Some(false) => " → else",
+                None => "",
+            };
+            format!("client {}'s txn on {key}{b} ({when})", op.client)
+        }
     }
 }
 
@@ -179,6 +212,10 @@ enum RegOp {
     Write(u32),
     /// Read, and it returned this value.
     Read(u32),
+    /// A txn (etcd): if the register holds `expect` (None: any value counts
+    /// as a match only for `Expect::Any`), write `then`, else `otherwise`
+    /// (None: no write); `branch`, when known, is the outcome it must have.
+    Cas { expect: Option<u32>, any: bool, then: Option<u32>, otherwise: Option<u32>, branch: Option<bool> },
 }
 
 impl RegOp {
@@ -188,6 +225,23 @@ impl RegOp {
         match self {
             RegOp::Write(v) => Some(v),
             RegOp::Read(v) => (v == state).then_some(state),
+            RegOp::Cas { expect, any, then, otherwise, branch } => {
+                // With `any`, the comparison is invisible here: either branch may run.
+                let holds = if any { branch.unwrap_or(true) } else { expect == Some(state) };
+                if branch.is_some_and(|b| b != holds) {
+                    return None;
+                }
+                Some(if holds { then.unwrap_or(state) } else { otherwise.unwrap_or(state) })
+            }
+        }
+    }
+
+    /// Every value this operation might write (for the quick stale test).
+    fn may_write(self, v: u32) -> bool {
+        match self {
+            RegOp::Write(x) => x == v,
+            RegOp::Read(_) => false,
+            RegOp::Cas { then, otherwise, .. } => then == Some(v) || otherwise == Some(v),
         }
     }
 }
@@ -208,7 +262,7 @@ fn certainly_stale(ops: &[&Operation], reg: &[RegOp]) -> Option<String> {
         // read took effect (0 = the initial absent value, "written" at 0).
         let mut latest: Option<u64> = if v == 0 { Some(0) } else { None };
         for (w, op) in reg.iter().enumerate() {
-            if matches!(op, RegOp::Write(x) if *x == v) && ops[w].invoked_ms <= read_ret {
+            if op.may_write(v) && ops[w].invoked_ms <= read_ret {
                 latest = Some(latest.map_or(deadline(w), |l| l.max(deadline(w))));
             }
         }
@@ -220,7 +274,7 @@ fn certainly_stale(ops: &[&Operation], reg: &[RegOp]) -> Option<String> {
         }
         let witness = reg.iter().enumerate().find(|(w, op)| {
             matches!(op, RegOp::Write(x) if *x != v)
-                && (v == 0 || ops[*w].invoked_ms > latest)
+                && ((v == 0 && latest == 0) || ops[*w].invoked_ms > latest)
                 && deadline(*w) < read_inv
         });
         if let Some((w, _)) = witness {
@@ -252,28 +306,60 @@ fn check_register(key: &str, all: &[&Operation], budget: &mut u64) -> Result<(),
         OpKind::Get { result: Some(v), .. } => Some(v.as_str()),
         _ => None,
     }));
+    // A txn comparing against a value may have read it too (etcd).
+    read_values.extend(all.iter().filter_map(|o| match &o.op {
+        OpKind::Cas { expect: Expect::Is(Some(v)), .. } => Some(v.as_str()),
+        _ => None,
+    }));
+    // A txn whose comparison failed saw *some* other value: keep every put.
+    let any_txn = all.iter().any(|o| matches!(o.op, OpKind::Cas { .. }));
     let ops: Vec<&Operation> = all
         .iter()
         .copied()
         .filter(|o| match &o.op {
             _ if o.returned_ms.is_some() => true,
-            OpKind::Put { value, .. } => read_values.contains(value.as_str()),
+            OpKind::Put { value, .. } => any_txn || read_values.contains(value.as_str()),
             OpKind::Get { .. } => false,
+            OpKind::Delete { .. } | OpKind::Cas { .. } => true,
         })
         .collect();
 
     // Intern values: 0 = absent, then one number per distinct written value.
     let mut values: BTreeMap<&str, u32> = BTreeMap::new();
     for o in &ops {
-        if let OpKind::Put { value, .. } = &o.op {
+        let written: [Option<&str>; 3] = match &o.op {
+            OpKind::Put { value, .. } => [Some(value.as_str()), None, None],
+            OpKind::Cas { expect, then, otherwise, .. } => [
+                match expect {
+                    Expect::Is(Some(v)) => Some(v.as_str()),
+                    _ => None,
+                },
+                then.as_ref().and_then(|v| v.as_deref()),
+                otherwise.as_ref().and_then(|v| v.as_deref()),
+            ],
+            _ => [None, None, None],
+        };
+        for value in written.into_iter().flatten() {
             let next = u32::try_from(values.len() + 1).unwrap_or(u32::MAX);
-            values.entry(value.as_str()).or_insert(next);
+            values.entry(value).or_insert(next);
         }
     }
     let mut reg: Vec<RegOp> = Vec::with_capacity(ops.len());
     for o in &ops {
+        let id = |v: &Option<String>| v.as_ref().map_or(0, |v| values[v.as_str()]);
         reg.push(match &o.op {
             OpKind::Put { value, .. } => RegOp::Write(values[value.as_str()]),
+            OpKind::Delete { .. } => RegOp::Write(0),
+            OpKind::Cas { expect, then, otherwise, branch, .. } => RegOp::Cas {
+                expect: match expect {
+                    Expect::Any => None,
+                    Expect::Is(v) => Some(id(v)),
+                },
+                any: *expect == Expect::Any,
+                then: then.as_ref().map(id),
+                otherwise: otherwise.as_ref().map(id),
+                branch: *branch,
+            },
             OpKind::Get { result: None, .. } => RegOp::Read(0),
             OpKind::Get { result: Some(v), .. } => match values.get(v.as_str()) {
                 Some(&id) => RegOp::Read(id),
@@ -782,7 +868,7 @@ mod tests {
         /// (pending puts may be left out) that respects real time.
         fn brute_force(h: &[Operation]) -> bool {
             let ops: Vec<&Operation> =
-                h.iter().filter(|o| o.returned_ms.is_some() || matches!(o.op, OpKind::Put { .. })).collect();
+                h.iter().filter(|o| o.returned_ms.is_some() || !matches!(o.op, OpKind::Get { .. })).collect();
             fn go(ops: &[&Operation], placed: u32, state: &BTreeMap<String, String>) -> bool {
                 let done = ops.iter().enumerate().all(|(i, o)| placed & (1 << i) != 0 || o.returned_ms.is_none());
                 if done {
@@ -808,6 +894,25 @@ mod tests {
                         OpKind::Get { key, result } => {
                             if state.get(key) != result.as_ref() {
                                 continue;
+                            }
+                        }
+                        OpKind::Delete { key } => {
+                            next.remove(key);
+                        }
+                        OpKind::Cas { key, expect, then, otherwise, branch } => {
+                            let Expect::Is(want) = expect else { unreachable!("the tests use value comparisons") };
+                            let holds = state.get(key) == want.as_ref();
+                            if branch.is_some_and(|b| b != holds) {
+                                continue;
+                            }
+                            match if holds { then } else { otherwise } {
+                                Some(Some(v)) => {
+                                    next.insert(key.clone(), v.clone());
+                                }
+                                Some(None) => {
+                                    next.remove(key);
+                                }
+                                None => {}
                             }
                         }
                     }
@@ -836,7 +941,44 @@ mod tests {
                 .collect()
         }
 
+        /// (kind 0..4: put, get, delete, txn; value 0..3; invoked; length; returned?)
+        fn arbitrary_etcd_history(raw: &[(u8, u8, u64, u64, bool)]) -> Vec<Operation> {
+            raw.iter()
+                .enumerate()
+                .map(|(i, &(kind, v, inv, len, returned))| {
+                    let ret = returned.then_some(inv + len);
+                    let val = |v: u8| (v > 0).then(|| format!("{v}"));
+                    let op = match kind {
+                        0 => OpKind::Put { key: "x".into(), value: format!("{}", v.max(1)) },
+                        1 => OpKind::Get { key: "x".into(), result: val(v) },
+                        2 => OpKind::Delete { key: "x".into() },
+                        _ => OpKind::Cas {
+                            key: "x".into(),
+                            expect: Expect::Is(val(v)),
+                            then: Some(val((v + 1) % 3)),
+                            otherwise: (v == 2).then_some(None),
+                            branch: returned.then_some(inv % 2 == 0),
+                        },
+                    };
+                    Operation { client: i as u64, op, invoked_ms: inv, returned_ms: ret }
+                })
+                .collect()
+        }
+
         proptest! {
+            /// With deletes and txns (etcd) too, the search agrees with the
+            /// definition.
+            #[test]
+            fn agrees_with_brute_force_with_deletes_and_txns(
+                raw in proptest::collection::vec(
+                    (0u8..4, 0u8..3, 0u64..40, 0u64..25, proptest::bool::weighted(0.8)),
+                    0..7,
+                )
+            ) {
+                let h = arbitrary_etcd_history(&raw);
+                prop_assert_eq!(check(&h).is_ok(), brute_force(&h), "{:?}", h);
+            }
+
             /// The optimized search agrees with the definition on small
             /// arbitrary histories, linearizable or not.
             #[test]

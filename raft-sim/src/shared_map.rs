@@ -115,6 +115,17 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
         self.chunks.values().flat_map(|chunk| chunk.iter())
     }
 
+    /// The entries from `key` on (inclusive), in key order: skips the chunks
+    /// below it instead of walking them.
+    pub fn iter_from(&self, key: K) -> impl Iterator<Item = (&K, &V)> + '_ {
+        let start = self.chunks.range(..=&key).next_back().map(|(b, _)| b).or_else(|| self.chunks.keys().next());
+        let chunks = match start {
+            Some(b) => self.chunks.range(b..),
+            None => self.chunks.range(..),
+        };
+        chunks.flat_map(move |(_, chunk)| chunk.range(key.clone()..))
+    }
+
     pub fn keys(&self) -> impl Iterator<Item = &K> {
         self.iter().map(|(k, _)| k)
     }
@@ -183,6 +194,9 @@ mod tests {
             }
         }
         assert!(map.iter().eq(model.iter()));
+        for from in [0, 1, 350, 699, 700] {
+            assert!(map.iter_from(from).eq(model.range(from..)), "iter_from({from})");
+        }
         for (map, model) in &saved {
             assert!(map.iter().eq(model.iter()));
             assert_eq!(map.len(), model.len());

@@ -127,6 +127,29 @@ pub enum EventKind {
         text: String,
         line: u32,
     },
+    /// etcd (issue 11): leader `node` found lease `lease`'s TTL passed and
+    /// proposed its expiry (`lease-expire NAME` in the log).
+    LeaseExpired {
+        node: u64,
+        lease: String,
+    },
+    /// etcd: `node` became leader in `term` and gave each of its `leases`
+    /// alive leases its full TTL again, before expiring any.
+    LeaseRefreshed {
+        node: u64,
+        term: u64,
+        leases: u64,
+    },
+    /// etcd: watcher `watch` received a change from server `node`.
+    WatchEvent {
+        watch: String,
+        node: u64,
+        revision: u64,
+        #[serde(rename = "type")]
+        ty: String,
+        key: String,
+        value: Option<String>,
+    },
     /// What raft-core reported on server `node`, carried as it is (see
     /// [`CoreRecord`]): serialized flat like the events above,
     /// `{"kind": "role-changed", "node": 1, "from": "follower", ...}`.
@@ -549,6 +572,24 @@ impl TraceEvent {
                 h.str("command");
                 h.str(text);
                 h.u64(u64::from(*line));
+            }
+            LeaseExpired { node, lease } => {
+                h.str("lease-expired");
+                h.u64(*node);
+                h.str(lease);
+            }
+            LeaseRefreshed { node, term, leases } => {
+                h.str("lease-refreshed");
+                [*node, *term, *leases].iter().for_each(|v| h.u64(*v));
+            }
+            WatchEvent { watch, node, revision, ty, key, value } => {
+                h.str("watch-event");
+                h.str(watch);
+                h.u64(*node);
+                h.u64(*revision);
+                h.str(ty);
+                h.str(key);
+                h.opt_str(value.as_deref());
             }
         }
     }

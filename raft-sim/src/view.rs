@@ -10,7 +10,6 @@ use serde::Serialize;
 
 use raft_core::{Entry, Message, MessageBody, NodeId, ProgressState};
 
-use crate::client::Op;
 use crate::invariants::Violation;
 use crate::network::Counts;
 use crate::scenario::ast::ReadMode;
@@ -50,6 +49,8 @@ pub struct View {
     pub expected_violations: Vec<String>,
     /// `set disk-latency`, `set group-commit` (crate::disk).
     pub disk: DiskSettingsView,
+    /// etcd (issue 11): one server's keys, the leases, the watchers.
+    pub etcd: EtcdView,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -134,6 +135,8 @@ pub struct NodeView {
     pub quorum: Vec<QuorumView>,
     /// Its disk (`set disk-latency`): idle and all zero with an instant disk.
     pub disk: DiskView,
+    /// etcd: the revision of its applied store (0 before any write, and while down).
+    pub revision: u64,
 }
 
 /// A server's disk writes in progress (crate::disk).
@@ -517,6 +520,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                     })
                     .collect(),
                 disk: disk_view(node),
+                revision: node.kv.revision,
             }
         }
         None => {
@@ -549,6 +553,7 @@ fn node_view(node: &Node, limits: Limits) -> NodeView {
                 votes_granted: Vec::new(),
                 quorum: Vec::new(),
                 disk: DiskView::default(),
+                revision: 0,
             }
         }
     }
@@ -626,7 +631,7 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
                 value: op.value.clone(),
                 invoked_ms: op.invoked_ms,
                 returned_ms: op.returned_ms,
-                result: if op.op == Op::Get { op.result.clone() } else { None },
+                result: op.shown_result(),
             })
             .collect(),
         in_flight: w
@@ -696,5 +701,167 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
         trace_events: w.trace.count,
         expected_violations: runner.expected_violations.iter().cloned().collect(),
         disk: DiskSettingsView { latency_ms: [w.disk.latency.0, w.disk.latency.1], group_commit: w.disk.group_commit },
+        etcd: etcd_view(w),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// etcd (issue 11; docs/view-model.md, "etcd").
+
+/// Keys, leases and watchers as the page's key-value panel draws them.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EtcdView {
+    /// The server whose store `keys` shows: the leader if any, else the up
+    /// server with the highest revision; null if none is up.
+    pub server: Option<NodeId>,
+    pub revision: u64,
+    /// That server's keys in key order, at most [`ETCD_KEYS_SHOWN`].
+    pub keys: Vec<EtcdKeyView>,
+    pub keys_total: u64,
+    /// Leases in grant order (the newest [`crate::etcd::MAX_LEASE_RECORDS`]).
+    pub leases: Vec<EtcdLeaseView>,
+    /// Watches in start order (the newest [`crate::etcd::MAX_WATCHERS`]).
+    pub watchers: Vec<EtcdWatcherView>,
+}
+
+/// Keys in the view (the rest are counted in `keys_total`).
+pub const ETCD_KEYS_SHOWN: usize = 200;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EtcdKeyView {
+    pub key: String,
+    pub value: String,
+    pub create_revision: u64,
+    pub mod_revision: u64,
+    pub version: u64,
+    pub lease: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EtcdLeaseView {
+    pub name: String,
+    pub id: u64,
+    pub ttl_ms: u64,
+    /// The current leader's view; null without a leader or once ended.
+    pub remaining_ms: Option<u64>,
+    /// `alive`, `expired` or `revoked`.
+    pub state: &'static str,
+    /// A client is keeping it alive now.
+    pub keepalive: bool,
+    pub keys: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EtcdWatcherView {
+    pub name: String,
+    pub prefix: String,
+    /// The first revision it streams (null until it first connects).
+    pub from: Option<u64>,
+    /// The server it streams from, or null.
+    pub via: Option<NodeId>,
+    pub next_revision: u64,
+    pub stopped: bool,
+    /// Why the server ended it (a compacted revision), or null.
+    pub error: Option<String>,
+    /// The newest events received, oldest first.
+    pub events: Vec<EtcdEventView>,
+    pub events_total: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EtcdEventView {
+    pub revision: u64,
+    #[serde(rename = "type")]
+    pub ty: &'static str,
+    pub key: String,
+    pub value: Option<String>,
+}
+
+/// The server whose store the etcd panel (and `lease NAME …`) reads: the
+/// leader if any, else the up server with the highest revision (lowest id).
+pub fn build_etcd_server(w: &World) -> Option<NodeId> {
+    w.leader().map(|(id, _)| id).or_else(|| {
+        let mut best: Option<(NodeId, u64)> = None;
+        for (id, n) in w.nodes.iter().filter(|(_, n)| n.is_up()) {
+            if best.is_none_or(|(_, r)| n.kv.revision > r) {
+                best = Some((*id, n.kv.revision));
+            }
+        }
+        best.map(|(id, _)| id)
+    })
+}
+
+fn etcd_view(w: &World) -> EtcdView {
+    let leader = w.leader().map(|(id, _)| id);
+    let server = build_etcd_server(w);
+    let kv = server.map(|id| &w.nodes[&id].kv);
+    let keys = kv.map_or_else(Vec::new, |kv| {
+        kv.map
+            .iter()
+            .take(ETCD_KEYS_SHOWN)
+            .map(|(k, v)| {
+                let m = kv.meta.get(k).cloned().unwrap_or_default();
+                EtcdKeyView {
+                    key: k.clone(),
+                    value: v.clone(),
+                    create_revision: m.create_revision,
+                    mod_revision: m.mod_revision,
+                    version: m.version,
+                    lease: m.lease,
+                }
+            })
+            .collect()
+    });
+    let lessor = leader.map(|id| &w.nodes[&id].lessor);
+    let mut leases: Vec<EtcdLeaseView> = kv.map_or_else(Vec::new, |kv| {
+        kv.leases
+            .iter()
+            .map(|(name, l)| EtcdLeaseView {
+                name: name.clone(),
+                id: l.id,
+                ttl_ms: l.ttl_ms,
+                remaining_ms: lessor
+                    .filter(|_| l.state == crate::kv::LeaseState::Alive)
+                    .and_then(|ls| ls.remaining(name, w.now)),
+                state: l.state.name(),
+                keepalive: w.etcd.lease(name).is_some_and(|r| r.keepalive_every.is_some()),
+                keys: l.keys.iter().cloned().collect(),
+            })
+            .collect()
+    });
+    leases.sort_unstable_by_key(|l| l.id);
+    let extra = leases.len().saturating_sub(crate::etcd::MAX_LEASE_RECORDS);
+    leases.drain(..extra);
+    EtcdView {
+        server,
+        revision: kv.map_or(0, |kv| kv.revision),
+        keys,
+        keys_total: kv.map_or(0, |kv| kv.map.len() as u64),
+        leases,
+        watchers: w
+            .etcd
+            .watchers
+            .iter()
+            .map(|x| EtcdWatcherView {
+                name: x.name.clone(),
+                prefix: x.prefix.clone(),
+                from: x.from,
+                via: x.via,
+                next_revision: x.next_revision,
+                stopped: x.stopped,
+                error: x.error.clone(),
+                events: x
+                    .events
+                    .iter()
+                    .map(|e| EtcdEventView {
+                        revision: e.revision,
+                        ty: e.kind,
+                        key: e.key.clone(),
+                        value: e.value.clone(),
+                    })
+                    .collect(),
+                events_total: x.events_total,
+            })
+            .collect(),
     }
 }

@@ -24,7 +24,7 @@ use raft_core::{
 use crate::client::Clients;
 use crate::disk::{Disk, DiskSettings, Held, Placement};
 use crate::invariants::{commit_decisions, Checker};
-use crate::kv::{Kv, KvCommand};
+use crate::kv::{Kv, KvCommand, Lessor};
 use crate::metrics::Metrics;
 use crate::network::{Arrival, InFlight, Network};
 use crate::rng::{mix, Rng};
@@ -64,6 +64,8 @@ pub struct Node {
     /// out for applying by a Ready whose write is complete (the core's commit
     /// index may be ahead while the disk writes).
     pub commit_released: Index,
+    /// etcd lease deadlines as this server sees them (volatile; crate::kv::lease).
+    pub lessor: Lessor,
 }
 
 impl Node {
@@ -156,6 +158,8 @@ pub struct World {
     /// Draws disk latencies, apart from `rng` so that an instant disk (which
     /// never draws) leaves every other draw, and so every trace, as before.
     pub disk_rng: Rng,
+    /// etcd's lease keep-alive clients and watchers (crate::etcd).
+    pub etcd: crate::etcd::Etcd,
 }
 
 impl World {
@@ -176,6 +180,7 @@ impl World {
             metrics: Metrics::default(),
             disk: DiskSettings::default(),
             disk_rng: Rng::new(mix(setup.seed ^ 0xD15C_0000_F5C7)),
+            etcd: crate::etcd::Etcd::default(),
         };
         let n = (setup.cluster as NodeId).clamp(1, MAX_NODES);
         let voters: Vec<NodeId> = (1..=n).collect();
@@ -205,6 +210,7 @@ impl World {
                 reads: Vec::new(),
                 disk: Disk::default(),
                 commit_released: 0,
+                lessor: Lessor::default(),
             },
         );
     }
@@ -274,6 +280,7 @@ impl World {
         }
         node.raw = None;
         node.kv = Kv::new();
+        node.lessor = Lessor::default();
         node.applied = 0;
         node.reads.clear();
         node.commit_released = 0;
@@ -354,6 +361,7 @@ impl World {
         self.drain_all();
         self.clients_step();
         self.drain_all();
+        self.etcd_step();
         self.check_invariants();
         let has_leader = self.leader().is_some();
         self.metrics.sample(now, has_leader);
@@ -537,17 +545,22 @@ impl World {
         let expected = node.applied + 1;
         let mut applied_result = None;
         let mut vs = Vec::new();
+        let mut etcd_applied = None;
         if let EntryKind::Command(data) = &entry.kind {
             if let Some(cmd) = KvCommand::decode(data) {
+                let revision_before = node.kv.revision;
                 let applied = node.kv.apply_checked(&cmd, !self.setup.bugs.no_dedup);
-                vs.extend(self.checker.on_command_applied(
-                    now,
-                    id,
-                    node.incarnation,
-                    applied.client,
-                    applied.seq,
-                    applied.fresh,
-                ));
+                if cmd.tag().is_some() {
+                    vs.extend(self.checker.on_command_applied(
+                        now,
+                        id,
+                        node.incarnation,
+                        applied.client,
+                        applied.seq,
+                        applied.fresh,
+                    ));
+                }
+                etcd_applied = Some((cmd.clone(), applied.fresh, revision_before));
                 applied_result = Some((cmd.clone(), applied));
             }
         }
@@ -562,6 +575,9 @@ impl World {
             term: entry.term,
             command: describe_entry(&entry.kind),
         });
+        if let Some((cmd, fresh, revision_before)) = etcd_applied {
+            self.etcd_on_applied(id, &cmd, fresh, revision_before);
+        }
         self.clients_on_applied(id, entry, applied_result);
     }
 

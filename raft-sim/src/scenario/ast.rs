@@ -201,6 +201,50 @@ pub enum Command {
         lo: Millis,
         hi: Millis,
     },
+    // Extensions (issue 11, etcd on Raft): docs/scenario-extensions.md.
+    /// `put KEY VALUE lease NAME`: a put attached to a lease.
+    PutLease {
+        key: String,
+        value: String,
+        lease: String,
+    },
+    /// `delete KEY`.
+    Delete {
+        key: String,
+    },
+    /// `range PREFIX`, or `range PREFIX from nK` (a stale local read).
+    Range {
+        prefix: String,
+        from: Option<NodeRef>,
+    },
+    /// `txn if COMPARE then OP [else OP]`.
+    Txn {
+        compare: crate::kv::Compare,
+        then: crate::kv::TxnOp,
+        otherwise: Option<crate::kv::TxnOp>,
+    },
+    /// `lease grant NAME TTL`.
+    LeaseGrant {
+        name: String,
+        ttl: Millis,
+    },
+    /// `lease keepalive NAME every D`.
+    LeaseKeepAlive {
+        name: String,
+        every: Millis,
+    },
+    /// `lease stop NAME`: the keep-alive client stops.
+    LeaseStop(String),
+    /// `lease revoke NAME`.
+    LeaseRevoke(String),
+    /// `watch NAME PREFIX [from REV]`.
+    Watch {
+        name: String,
+        prefix: String,
+        from: Option<u64>,
+    },
+    /// `watch NAME stop`.
+    WatchStop(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -240,6 +284,29 @@ pub enum Cond {
     /// Extension: `delivered TYPE OP N` — the same, counting only messages
     /// that arrived (not lost, cut off, or sent to a crashed server).
     Delivered(String, CmpOp, u64),
+    // Extensions (issue 11, etcd on Raft).
+    /// `revision nK OP N`: the revision of nK's applied store.
+    Revision(NodeRef, CmpOp, u64),
+    /// `lease NAME alive|expired|revoked`, as the leader's store (else the
+    /// up server with the highest revision) has it.
+    Lease(String, LeaseCond),
+    /// `watch NAME saw put KEY VALUE` / `watch NAME saw delete KEY`.
+    WatchSaw {
+        name: String,
+        key: String,
+        /// `None`: a delete.
+        value: Option<String>,
+    },
+    /// `watch NAME events OP N`: events received so far.
+    WatchEvents(String, CmpOp, u64),
+}
+
+/// What `lease NAME …` asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LeaseCond {
+    Alive,
+    Expired,
+    Revoked,
 }
 
 /// Message types, as raft-core's `MessageBody::kind_name` names them: what

@@ -14,7 +14,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::ast::{
-    CmpOp, Command, Cond, LoadOp, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName, Script, Setup,
+    CmpOp, Command, Cond, LeaseCond, LoadOp, Located, Millis, NodeId, NodeRef, ParseError, ReadMode, RoleName, Script,
+    Setup,
 };
 
 pub use crate::MAX_NODES;
@@ -286,6 +287,11 @@ const COMMANDS: &[&str] = &[
     "transfer",
     "drop",
     "zone",
+    "delete",
+    "range",
+    "txn",
+    "lease",
+    "watch",
 ];
 const SET_SETUP: &[&str] = &[
     "election-timeout",
@@ -301,7 +307,8 @@ const SET_SETUP: &[&str] = &[
     "max-inflight",
 ];
 const SET_NETWORK: &[&str] = &["latency", "loss", "duplicate", "disk-latency", "group-commit"];
-const CONDITIONS: &[&str] = &["leader", "role", "term", "commit", "kv", "same-log", "sent", "delivered"];
+const CONDITIONS: &[&str] =
+    &["leader", "role", "term", "commit", "kv", "same-log", "sent", "delivered", "revision", "lease", "watch"];
 const ROLES: &[&str] = &["follower", "candidate", "leader", "down", "pre-candidate"];
 
 /// The name of a setup command, for messages: `seed`, `set heartbeat`.
@@ -564,8 +571,57 @@ fn parse_words(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState
             let usage = "put KEY VALUE";
             let key = l.word(1, "a key", usage)?.text.to_string();
             let value = l.word(2, "a value", usage)?.text.to_string();
-            l.no_more(3, usage)?;
-            cmd_item(Command::Put { key, value })
+            match l.words.get(3) {
+                None => cmd_item(Command::Put { key, value }),
+                Some(w) if w.text == "lease" => {
+                    let usage = "put KEY VALUE lease NAME";
+                    let lease = parse_name(l, l.word(4, "a lease name", usage)?, "lease")?;
+                    l.no_more(5, usage)?;
+                    cmd_item(Command::PutLease { key, value, lease })
+                }
+                Some(w) => Err(l.err_at(*w, format!("unexpected `{}`; usage: `{usage}`", w.text))),
+            }
+        }
+        // etcd (issue 11).
+        "delete" => {
+            let usage = "delete KEY";
+            let key = l.word(1, "a key", usage)?.text.to_string();
+            l.no_more(2, usage)?;
+            cmd_item(Command::Delete { key })
+        }
+        "range" => {
+            let usage = "range PREFIX` or `range PREFIX from nK";
+            let prefix = l.word(1, "a key prefix", usage)?.text.to_string();
+            let from = match l.words.get(2) {
+                None => None,
+                Some(w) if w.text == "from" => {
+                    let n = l.word(3, "the node to read from", usage)?;
+                    Some(parse_node_ref(l, n, ctx)?)
+                }
+                Some(w) => return Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text))),
+            };
+            l.no_more(if from.is_some() { 4 } else { 2 }, usage)?;
+            cmd_item(Command::Range { prefix, from })
+        }
+        "txn" => cmd_item(parse_txn(l)?),
+        "lease" => cmd_item(parse_lease(l)?),
+        "watch" => {
+            let usage = "watch NAME PREFIX` or `watch NAME PREFIX from REV` or `watch NAME stop";
+            let name = parse_name(l, l.word(1, "a watch name", usage)?, "watch")?;
+            let prefix = l.word(2, "a key prefix (or `stop`)", usage)?;
+            if prefix.text == "stop" && l.words.len() == 3 {
+                return cmd_item(Command::WatchStop(name));
+            }
+            let from = match l.words.get(3) {
+                None => None,
+                Some(w) if w.text == "from" => {
+                    let r = l.word(4, "a revision", usage)?;
+                    Some(parse_u64(l, r, "a revision (a whole number)")?)
+                }
+                Some(w) => return Err(l.err_at(*w, format!("expected `from REV`, found `{}`", w.text))),
+            };
+            l.no_more(if from.is_some() { 5 } else { 3 }, usage)?;
+            cmd_item(Command::Watch { name, prefix: prefix.text.to_string(), from })
         }
         "get" => {
             let usage = "get KEY` or `get KEY from nK";
@@ -959,9 +1015,192 @@ fn parse_cond(l: &Line<'_>, from: usize, to: usize, ctx: &ParseContext, outer_us
                 Cond::Delivered(ty.text.to_string(), op, value)
             }
         }
+        // etcd (issue 11).
+        "revision" => {
+            let usage = "revision nK OP N";
+            let n = get(1, "a node", usage)?;
+            let node = parse_node_ref(l, n, ctx)?;
+            let o = get(2, "a comparison (`==` `!=` `<` `<=` `>` `>=`)", usage)?;
+            let op = parse_op(l, o)?;
+            let v = get(3, "a number", usage)?;
+            let value = parse_u64(l, v, "a number")?;
+            done(4, usage)?;
+            Cond::Revision(node, op, value)
+        }
+        "lease" => {
+            let usage = "lease NAME alive|expired|revoked";
+            let name = parse_name(l, get(1, "a lease name", usage)?, "lease")?;
+            let s = get(2, "`alive`, `expired` or `revoked`", usage)?;
+            let state = match s.text {
+                "alive" => LeaseCond::Alive,
+                "expired" => LeaseCond::Expired,
+                "revoked" => LeaseCond::Revoked,
+                other => return Err(l.err_at(s, unknown("lease state", other, &["alive", "expired", "revoked"]))),
+            };
+            done(3, usage)?;
+            Cond::Lease(name, state)
+        }
+        "watch" => {
+            let usage = "watch NAME saw put KEY VALUE` or `watch NAME saw delete KEY` or `watch NAME events OP N";
+            let name = parse_name(l, get(1, "a watch name", usage)?, "watch")?;
+            let what = get(2, "`saw` or `events`", usage)?;
+            match what.text {
+                "saw" => {
+                    let t = get(3, "`put` or `delete`", usage)?;
+                    let key = get(4, "a key", usage)?.text.to_string();
+                    match t.text {
+                        "put" => {
+                            let value = get(5, "a value", usage)?.text.to_string();
+                            done(6, usage)?;
+                            Cond::WatchSaw { name, key, value: Some(value) }
+                        }
+                        "delete" => {
+                            done(5, usage)?;
+                            Cond::WatchSaw { name, key, value: None }
+                        }
+                        other => return Err(l.err_at(t, format!("expected `put` or `delete`, found `{other}`"))),
+                    }
+                }
+                "events" => {
+                    let o = get(3, "a comparison (`==` `!=` `<` `<=` `>` `>=`)", usage)?;
+                    let op = parse_op(l, o)?;
+                    let v = get(4, "a number", usage)?;
+                    let value = parse_u64(l, v, "a number")?;
+                    done(5, usage)?;
+                    Cond::WatchEvents(name, op, value)
+                }
+                other => return Err(l.err_at(what, format!("expected `saw` or `events`, found `{other}`"))),
+            }
+        }
         other => return Err(l.err_at(kind, unknown("condition", other, CONDITIONS))),
     };
     Ok(cond)
+}
+
+/// A lease or watch name: a letter or digit first, then letters, digits,
+/// `-`, `_`, `.` or `/`; not a word of the language where the name could be
+/// read two ways (`stop`, `then`, `else`, …).
+fn parse_name(l: &Line<'_>, w: Word<'_>, what: &str) -> Result<String, ParseError> {
+    let ok_first = w.text.chars().next().is_some_and(|c| c.is_alphanumeric());
+    let ok_rest = w.text.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'));
+    if !ok_first || !ok_rest {
+        return Err(l.err_at(w, format!("expected a {what} name (letters, digits, `-`, `_`), found `{}`", w.text)));
+    }
+    if ["stop", "then", "else", "lease", "grant", "keepalive", "revoke", "every", "from"].contains(&w.text) {
+        return Err(l.err_at(w, format!("`{}` cannot be a {what} name", w.text)));
+    }
+    if w.text.chars().count() > MAX_ZONE_NAME {
+        return Err(l.err_at(w, format!("a {what} name has at most {MAX_ZONE_NAME} characters")));
+    }
+    Ok(w.text.to_string())
+}
+
+/// `lease grant NAME TTL`, `lease keepalive NAME every D`, `lease stop NAME`,
+/// `lease revoke NAME`.
+fn parse_lease(l: &Line<'_>) -> Result<Command, ParseError> {
+    let usage = "lease grant NAME TTL` or `lease keepalive NAME every D` or `lease stop NAME` or `lease revoke NAME";
+    let verb = l.word(1, "`grant`, `keepalive`, `stop` or `revoke`", usage)?;
+    let name = |i| -> Result<String, ParseError> { parse_name(l, l.word(i, "a lease name", usage)?, "lease") };
+    match verb.text {
+        "grant" => {
+            let name = name(2)?;
+            let t = l.word(3, "a TTL like `3s`", usage)?;
+            let ttl = parse_duration(l, t)?;
+            if ttl == 0 {
+                return Err(l.err_at(t, "a lease's TTL must be more than 0 ms".to_string()));
+            }
+            l.no_more(4, usage)?;
+            Ok(Command::LeaseGrant { name, ttl })
+        }
+        "keepalive" => {
+            let name = name(2)?;
+            let e = l.word(3, "`every D`", usage)?;
+            if e.text != "every" {
+                return Err(l.err_at(e, format!("expected `every D`, found `{}`", e.text)));
+            }
+            let d = l.word(4, "a period like `1s`", usage)?;
+            let every = parse_duration(l, d)?;
+            if every == 0 {
+                return Err(l.err_at(d, "a keep-alive period must be more than 0 ms".to_string()));
+            }
+            l.no_more(5, usage)?;
+            Ok(Command::LeaseKeepAlive { name, every })
+        }
+        "stop" | "revoke" => {
+            let n = name(2)?;
+            l.no_more(3, usage)?;
+            Ok(if verb.text == "stop" { Command::LeaseStop(n) } else { Command::LeaseRevoke(n) })
+        }
+        other => Err(l.err_at(verb, unknown("lease command", other, &["grant", "keepalive", "stop", "revoke"]))),
+    }
+}
+
+/// `txn if KEY = VALUE|KEY absent|KEY mod = REV then OP [else OP]`,
+/// OP = `put KEY VALUE [lease NAME]` | `delete KEY`.
+fn parse_txn(l: &Line<'_>) -> Result<Command, ParseError> {
+    use crate::kv::{Compare, TxnOp};
+    let usage = "txn if KEY = VALUE then OP [else OP]` (or `KEY absent`, `KEY mod = REV`), OP = `put KEY VALUE [lease NAME]` or `delete KEY";
+    let w = l.word(1, "`if`", usage)?;
+    if w.text != "if" {
+        return Err(l.err_at(w, format!("expected `if`, found `{}`", w.text)));
+    }
+    let key = l.word(2, "the key to compare", usage)?.text.to_string();
+    let how = l.word(3, "`= VALUE`, `absent` or `mod = REV`", usage)?;
+    let (compare, mut i) = match how.text {
+        "=" => (Compare::ValueEq { key, value: l.word(4, "a value", usage)?.text.to_string() }, 5),
+        "absent" => (Compare::Absent { key }, 4),
+        "mod" => {
+            let eq = l.word(4, "`=`", usage)?;
+            if eq.text != "=" {
+                return Err(l.err_at(eq, format!("expected `=`, found `{}`", eq.text)));
+            }
+            let r = l.word(5, "a revision", usage)?;
+            (Compare::ModEq { key, revision: parse_u64(l, r, "a revision (a whole number)")? }, 6)
+        }
+        "==" => return Err(l.err_at(how, "write `=` (one equals sign) between key and value".to_string())),
+        other => return Err(l.err_at(how, format!("expected `=`, `absent` or `mod`, found `{other}`"))),
+    };
+    let t = l.word(i, "`then`", usage)?;
+    if t.text != "then" {
+        return Err(l.err_at(t, format!("expected `then`, found `{}`", t.text)));
+    }
+    i += 1;
+    let op = |i: &mut usize| -> Result<TxnOp, ParseError> {
+        let w = l.word(*i, "an operation (`put KEY VALUE` or `delete KEY`)", usage)?;
+        match w.text {
+            "put" => {
+                let key = l.word(*i + 1, "a key", usage)?.text.to_string();
+                let value = l.word(*i + 2, "a value", usage)?.text.to_string();
+                *i += 3;
+                let lease = match l.words.get(*i) {
+                    Some(w) if w.text == "lease" => {
+                        let name = parse_name(l, l.word(*i + 1, "a lease name", usage)?, "lease")?;
+                        *i += 2;
+                        Some(name)
+                    }
+                    _ => None,
+                };
+                Ok(TxnOp::Put { key, value, lease })
+            }
+            "delete" => {
+                let key = l.word(*i + 1, "a key", usage)?.text.to_string();
+                *i += 2;
+                Ok(TxnOp::Delete { key })
+            }
+            other => Err(l.err_at(w, format!("expected `put` or `delete`, found `{other}`"))),
+        }
+    };
+    let then = op(&mut i)?;
+    let otherwise = match l.words.get(i) {
+        None => None,
+        Some(w) if w.text == "else" => {
+            i += 1;
+            Some(op(&mut i)?)
+        }
+        Some(w) => return Err(l.err_at(*w, format!("expected `else OP` or the end of the line, found `{}`", w.text))),
+    };
+    l.no_more(i, usage)?;
+    Ok(Command::Txn { compare, then, otherwise })
 }
 
 // ---------------------------------------------------------------------------

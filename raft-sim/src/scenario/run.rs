@@ -13,7 +13,8 @@ use alloc::vec::Vec;
 
 use raft_core::{ConfigChange, Entry, NodeId, ProposalDropped, Role};
 
-use crate::scenario::ast::{CmpOp, Command, Cond, LoadOp, Located, NodeRef, RoleName, Script, Setup};
+use crate::kv::LeaseState;
+use crate::scenario::ast::{CmpOp, Command, Cond, LeaseCond, LoadOp, Located, NodeRef, RoleName, Script, Setup};
 use crate::trace::{role_name, EventKind, TraceEvent};
 use crate::view::{self, View};
 use crate::world::{describe_entry, World};
@@ -348,6 +349,40 @@ impl Runner {
                     w.trace_drop(&m, "user");
                 }
             }
+            // etcd (issue 11): crate::etcd.
+            Command::PutLease { key, value, lease } => {
+                w.client_put_lease(key, value, lease);
+            }
+            Command::Delete { key } => {
+                w.client_delete(key);
+            }
+            Command::Range { prefix, from: None } => {
+                w.client_range(prefix);
+            }
+            Command::Range { prefix, from: Some(r) } => {
+                let id = resolve(w, *r)?;
+                w.stale_range(prefix, id)?;
+            }
+            Command::Txn { compare, then, otherwise } => {
+                let cmd = crate::kv::KvCommand::Txn {
+                    compare: compare.clone(),
+                    then: then.clone(),
+                    otherwise: otherwise.clone(),
+                    client: 0,
+                    seq: 0,
+                };
+                w.client_txn(cmd);
+            }
+            Command::LeaseGrant { name, ttl } => {
+                w.lease_grant(name, *ttl);
+            }
+            Command::LeaseKeepAlive { name, every } => w.lease_keepalive(name, *every),
+            Command::LeaseStop(name) => w.lease_stop(name)?,
+            Command::LeaseRevoke(name) => {
+                w.lease_revoke(name);
+            }
+            Command::Watch { name, prefix, from } => w.watch_start(name, prefix, *from)?,
+            Command::WatchStop(name) => w.watch_stop(name)?,
         }
         Ok(())
     }
@@ -520,6 +555,50 @@ pub fn eval(w: &World, cond: &Cond) -> Result<(), String> {
             let a = resolve(w, *a)?;
             let b = resolve(w, *b)?;
             same_log(w, a, b)
+        }
+        Cond::Revision(r, op, n) => {
+            let id = resolve(w, *r)?;
+            let node = &w.nodes[&id];
+            if !node.is_up() {
+                return Err(format!("n{} is down", id));
+            }
+            if cmp(*op, node.kv.revision, *n) {
+                Ok(())
+            } else {
+                Err(format!("n{}'s revision is {}", id, node.kv.revision))
+            }
+        }
+        Cond::Lease(name, want) => {
+            let Some(server) = crate::view::build_etcd_server(w) else { return Err("no server is up".to_string()) };
+            let state = w.nodes[&server].kv.leases.get(name).map(|l| l.state);
+            let want_state = match want {
+                LeaseCond::Alive => LeaseState::Alive,
+                LeaseCond::Expired => LeaseState::Expired,
+                LeaseCond::Revoked => LeaseState::Revoked,
+            };
+            match state {
+                Some(s) if s == want_state => Ok(()),
+                Some(s) => Err(format!("lease {} is {} (n{}'s store)", name, s.name(), server)),
+                None => Err(format!("n{} has no lease {}", server, name)),
+            }
+        }
+        Cond::WatchSaw { name, key, value } => {
+            let watcher = w.etcd.watcher(name).ok_or_else(|| format!("no watch named {}", name))?;
+            let kind = if value.is_some() { "put" } else { "delete" };
+            if watcher.seen.iter().any(|(k, key2, v)| *k == kind && key2 == key && v == value) {
+                Ok(())
+            } else {
+                Err(format!("watch {} has seen {} events, not that one", name, watcher.events_total))
+            }
+        }
+        Cond::WatchEvents(name, op, n) => {
+            let watcher = w.etcd.watcher(name).ok_or_else(|| format!("no watch named {}", name))?;
+            if cmp(*op, watcher.events_total, *n) {
+                Ok(())
+            } else {
+                let why = watcher.error.as_ref().map(|e| format!(" (ended: {e})")).unwrap_or_default();
+                Err(format!("watch {} has {} events{}", name, watcher.events_total, why))
+            }
         }
     }
 }
