@@ -403,6 +403,15 @@ fn command_info(c: &Located<Command>) -> CommandInfo {
         Command::Drop(_) => ("drop", 0),
         // The load generator advances time itself, like `run D`.
         Command::Load { duration, .. } => ("load", *duration),
+        Command::PutLease { .. } => ("put", 0),
+        Command::Delete { .. } => ("delete", 0),
+        Command::Range { .. } => ("range", 0),
+        Command::Txn { .. } => ("txn", 0),
+        Command::LeaseGrant { .. }
+        | Command::LeaseKeepAlive { .. }
+        | Command::LeaseStop(_)
+        | Command::LeaseRevoke(_) => ("lease", 0),
+        Command::Watch { .. } | Command::WatchStop(_) => ("watch", 0),
     };
     CommandInfo { line: c.line, col: c.col, kind, ms }
 }
