@@ -494,7 +494,14 @@ impl World {
 
     /// Server `id` applied `cmd` (its store was at `revision_before`): keep
     /// its lessor in step and let the checker compare revisions.
-    pub(crate) fn etcd_on_applied(&mut self, id: NodeId, cmd: &KvCommand, fresh: bool, revision_before: u64) {
+    pub(crate) fn etcd_on_applied(
+        &mut self,
+        id: NodeId,
+        index: u64,
+        cmd: &KvCommand,
+        fresh: bool,
+        revision_before: u64,
+    ) {
         let now = self.now;
         let node = self.nodes.get_mut(&id).expect("exists");
         match cmd {
@@ -512,7 +519,7 @@ impl World {
         let node = &self.nodes[&id];
         if node.kv.revision != revision_before {
             let lease_end = matches!(cmd, KvCommand::LeaseRevoke { .. } | KvCommand::LeaseExpire { .. });
-            let vs = self.checker.on_revision(now, id, revision_before, &node.kv, lease_end);
+            let vs = self.checker.on_revision(now, id, index, revision_before, &node.kv, lease_end);
             for v in vs {
                 self.emit(EventKind::Violation { invariant: v.invariant, message: v.message });
             }

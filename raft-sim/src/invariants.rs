@@ -1111,6 +1111,8 @@ pub const LEASE_NOTICE_MS: u64 = 1;
 struct EtcdChecks {
     /// Revision → its changes, as first applied (same-revisions, watch-events).
     revisions: SharedMap<u64, RevisionChanges>,
+    /// Log index of a write → (the revision it brought its store to, the first server).
+    index_revision: SharedMap<Index, (u64, NodeId)>,
     /// Watcher → (prefix, the revision its next event may have at the earliest).
     watches: BTreeMap<String, (String, u64)>,
     /// (server, lease) → when that server last (re)started the lease's TTL:
@@ -1250,12 +1252,29 @@ impl Checker {
         &mut self,
         now: u64,
         id: NodeId,
+        index: Index,
         revision_before: u64,
         kv: &crate::kv::Kv,
         lease_end: bool,
     ) -> Vec<Violation> {
         let mut out = Vec::new();
         let rev = kv.revision;
+        // The same log index must bring every server to the same revision.
+        match self.etcd.index_revision.get(&index) {
+            Some((first_rev, first)) if *first_rev != rev => {
+                let message = format!(
+                    "n{id} reached revision {rev} by applying log index {index}, where n{first} reached revision {first_rev}"
+                );
+                out.extend(self.report(now, Invariant::SameRevisions, message));
+            }
+            Some(_) => {}
+            None => {
+                self.etcd.index_revision.insert(index, (rev, id));
+                while self.etcd.index_revision.len() > CHECKED_REVISIONS {
+                    self.etcd.index_revision.pop_first();
+                }
+            }
+        }
         if rev != revision_before + 1 {
             out.extend(self.report(
                 now,

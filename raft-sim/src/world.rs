@@ -576,7 +576,7 @@ impl World {
             command: describe_entry(&entry.kind),
         });
         if let Some((cmd, fresh, revision_before)) = etcd_applied {
-            self.etcd_on_applied(id, &cmd, fresh, revision_before);
+            self.etcd_on_applied(id, entry.index, &cmd, fresh, revision_before);
         }
         self.clients_on_applied(id, entry, applied_result);
     }
