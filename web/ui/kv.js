@@ -232,7 +232,9 @@ export function createKvPanel(section, { t }) {
 
   function watchHead(w) {
     const via = w.stopped ? t('kv.watch.stopped') : w.via == null ? t('kv.watch.reconnecting') : t('kv.watch.via', { node: `n${w.via}` });
-    return t('kv.watch.head', { via, next: w.next_revision, n: w.events_total ?? (w.events || []).length });
+    const head = t('kv.watch.head', { via, next: w.next_revision, n: w.events_total ?? (w.events || []).length });
+    // The server ended the watch (e.g. its start revision was compacted): say why.
+    return w.error ? `${head} · ${t('kv.watch.error', { error: w.error })}` : head;
   }
 
   function showWatchers(force) {
