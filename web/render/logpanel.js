@@ -91,7 +91,7 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
     // etcd (issue 11): the key or the lease, not the command word.
     else if ((m = /^delete\s+(\S+)/.exec(c))) text = `✕${m[1]}`;
     else if ((m = /^range\s+(\S+)/.exec(c))) text = `${m[1]}*?`;
-    else if ((m = /^lease-(grant|revoke|expire)\s+(\S+)/.exec(c))) text = `${m[1]} ${m[2]}`;
+    else if ((m = /^lease-(grant|revoke|expire)\s+(\S+)/.exec(c))) text = t(`render.cmdLease.${m[1]}`, { name: m[2] });
     else if ((m = /^get\s+(\S+)/.exec(c))) text = `${m[1]}?`;
     else if (/^config/.test(c)) text = t('render.cmdConfig');
     else text = c.split(/\s+/)[0];
