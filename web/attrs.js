@@ -9,7 +9,7 @@ const U64_MAX = 18446744073709551615n;
 
 export const VIEWS = ['full', 'compact', 'figure', 'diagram'];
 /** What `controls="…"` may list for the compact view (web/README.md). */
-export const CONTROLS = ['crash', 'partition', 'put', 'add', 'speed', 'history', 'lang', 'log', 'command', 'events', 'metrics'];
+export const CONTROLS = ['crash', 'partition', 'put', 'add', 'speed', 'history', 'lang', 'log', 'command', 'events', 'metrics', 'kv'];
 
 /**
  * The largest cluster (and node id): the page's copy of raft-sim's `MAX_NODES`

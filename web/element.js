@@ -102,6 +102,11 @@ async function loadMetrics() {
   return import('./ui/metrics.js');
 }
 
+/** The key-value panel (issue 11): only a view that shows it loads it. */
+async function loadKv() {
+  return import('./ui/kv.js');
+}
+
 /** The log panel and the legend: only the full view shows them, so only it loads them. */
 async function loadPanels() {
   const [logpanel, legend] = await Promise.all([import('./render/logpanel.js'), import('./render/legend.js')]);
@@ -153,6 +158,7 @@ export class RaftLab extends HTMLElement {
     this._changes = 0;             // commands, steps and jumps so far (the metrics panel re-reads after each)
     this._metricsPanel = null;     // web/ui/metrics.js, once a view shows it
     this._metricsKey = null;       // what the panel last showed: sim, leader, closed windows, instant, changes
+    this._kvPanel = null;          // web/ui/kv.js, once a view shows it
     this.permalinkBase = null;     // the lab page sets its own URL; else embed.html beside this module
     let resolve, reject;
     this.ready = new Promise((res, rej) => { resolve = res; reject = rej; });
@@ -299,9 +305,9 @@ export class RaftLab extends HTMLElement {
     for (const el of [this._els.ringWrap, this._els.logWrap, this._els.plots]) this._ro.observe(el);
   }
 
-  /** The ring, the log panel, the space-time diagram and the metrics panel (what _draw paints). */
+  /** The ring, the log panel, the space-time diagram, the metrics and key-value panels (what _draw paints). */
   _paneCanvases() {
-    return [this._els.ring, this._els.log, this._diagramCanvas, this._els.metrics].filter(Boolean);
+    return [this._els.ring, this._els.log, this._diagramCanvas, this._els.metrics, this._els.kv].filter(Boolean);
   }
 
   /** In the animation loop, a canvas scrolled out of view is not painted. */
@@ -330,6 +336,7 @@ export class RaftLab extends HTMLElement {
     root.classList.toggle('rl-fixed-height', !!height);
     this._ensurePanels();
     this._ensureMetrics();
+    this._ensureKv();
     const theme = this.getAttribute('theme');
     if (theme !== null && !['light', 'dark', 'auto'].includes(theme)) this._notice('param', this._t('param.theme', { value: theme }));
     this._applyScheme();
@@ -367,6 +374,7 @@ export class RaftLab extends HTMLElement {
     this._ring = renderMod.createRingRenderer(this._els.ring, { t });
     if (this._viewName === 'full') await this._ensurePanels();
     await this._ensureMetrics();
+    await this._ensureKv();
     this._resize();
 
     // Settings from attributes; a bad one is reported and replaced by the default.
@@ -876,6 +884,8 @@ export class RaftLab extends HTMLElement {
       this._insight.draw(simTime);
     }
     if (this._metricsPanel && this._metricsShown() && this._shown(this._els.metrics, frameAt)) this._updateMetrics();
+    // The key-value panel compares a few numbers and writes only what changed (web/ui/kv.js).
+    if (this._kvPanel && this._kvShown() && this._shown(this._els.kv, frameAt)) this._guard(() => this._kvPanel.update(this._view));
     this._els.clock.textContent = this._t('status.time', { time: (simTime / 1000).toFixed(3) });
   }
 
@@ -903,6 +913,30 @@ export class RaftLab extends HTMLElement {
     const fresh = last && last.sim === this._sim && closed >= last.closed ? Math.min(closed - last.closed, 120) : null;
     this._guard(() => this._metricsPanel.refresh(this._sim, v, fresh));
     this._metricsKey = { sim: this._sim, leader: v.leader, closed, now, changes: this._changes };
+  }
+
+  /** Does the view show the key-value panel (full, or compact with controls="kv")? */
+  _kvShown() {
+    return this._viewName === 'full' || (this._viewName === 'compact' && this._els.root.classList.contains('rl-has-kv'));
+  }
+
+  /** Load and make the key-value panel, once, when the view shows it. */
+  _ensureKv() {
+    if (!this._renderMod || !this._kvShown()) return Promise.resolve();
+    if (!this._kvLoading) {
+      this._kvLoading = loadKv().then((m) => {
+        this._kvPanel = m.createKvPanel(this._els.kv, { t: this._t });
+        this._kvPanel.relabel();
+        this._needsDraw = true;
+      });
+      this._kvLoading.catch((e) => console.error(e));
+    }
+    return this._kvLoading;
+  }
+
+  /** What the key-value panel shows now (tests), or null while no view has shown it. */
+  kvModel() {
+    return this._kvPanel ? this._kvPanel.model() : null;
   }
 
   /** Load and make the metrics panel, once, when the view shows it. */
@@ -1555,6 +1589,7 @@ export class RaftLab extends HTMLElement {
     if (this._logNav) this._logNav.relabel();
     if (this._insight) this._insight.relabel();
     if (this._metricsPanel) this._metricsPanel.relabel();
+    if (this._kvPanel) this._kvPanel.relabel();
     this._modesKey = null;
     this._fillBanner();
     if (this._view) this._updateStatus(this._view);

@@ -36,7 +36,6 @@ export default {
   'course.steps': '{n} steps',
   'course.tasks': '{n} tasks',
   'course.task1': '1 task',
-  'course.soon.etcd': 'etcd on Raft: revisions, watch, leases',
   'course.open': 'Open',
   'course.embed': 'Embed',
   'course.coming': 'coming',

@@ -36,7 +36,6 @@ export default {
   'course.steps': '{n} 步',
   'course.tasks': '{n} 个任务',
   'course.task1': '1 个任务',
-  'course.soon.etcd': '基于 Raft 的 etcd：revision、watch 与租约',
   'course.open': '打开',
   'course.embed': '嵌入',
   'course.coming': '即将推出',

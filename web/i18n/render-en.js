@@ -43,8 +43,12 @@ export default {
 
   // Log panel
   'render.index': 'index',
-  'render.kvHeader': 'key-value state',
+  'render.kvHeader': 'revision · key-value state',
   'render.kvHeaderShort': 'state',
+  'render.cmdLease.grant': 'grant {name}',
+  'render.cmdLease.revoke': 'revoke {name}',
+  'render.cmdLease.expire': 'expire {name}',
+  'render.kvRevision': 'r{rev}',
   'render.kvEmpty': '(empty)',
   'render.kvKeys': '{n} keys',
   'render.snapshotUpTo': 'snapshot ≤ {index}',

@@ -39,8 +39,12 @@ export default {
   'render.cNew': 'C_new（新配置）',
 
   'render.index': '索引',
-  'render.kvHeader': '键值状态',
+  'render.kvHeader': '修订号 · 键值状态',
   'render.kvHeaderShort': '状态',
+  'render.cmdLease.grant': '授予 {name}',
+  'render.cmdLease.revoke': '撤销 {name}',
+  'render.cmdLease.expire': '过期 {name}',
+  'render.kvRevision': 'r{rev}',
   'render.kvEmpty': '（空）',
   'render.kvKeys': '{n} 个键',
   'render.snapshotUpTo': '快照 ≤ {index}',

@@ -28,7 +28,7 @@ export const COURSE = [
   { slug: 'leadership-transfer', group: 'beyond', file: '18-leadership-transfer.raft' },
   { slug: 'timing', group: 'beyond', file: '19-timing.raft' },
   { slug: 'operating-raft', group: 'beyond', file: '20-operating-raft.raft' },
-  { slug: 'etcd', group: 'beyond', file: null },
+  { slug: 'etcd-on-raft', group: 'beyond', file: '21-etcd-on-raft.raft' },
 ];
 
 /** The course entry for a slug, or null. */

@@ -87,7 +87,11 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
     const c = (cmd || '').trim();
     let m;
     if (c === '' || c === 'noop') text = t('render.cmdNoop');
-    else if ((m = /^put\s+(\S+)\s+(.*)$/.exec(c))) text = `${m[1]}=${m[2]}`;
+    else if ((m = /^put\s+(\S+)\s+(.*?)(?:\s+lease\s+\S+)?$/.exec(c))) text = `${m[1]}=${m[2]}`;
+    // etcd (issue 11): the key or the lease, not the command word.
+    else if ((m = /^delete\s+(\S+)/.exec(c))) text = `✕${m[1]}`;
+    else if ((m = /^range\s+(\S+)/.exec(c))) text = `${m[1]}*?`;
+    else if ((m = /^lease-(grant|revoke|expire)\s+(\S+)/.exec(c))) text = t(`render.cmdLease.${m[1]}`, { name: m[2] });
     else if ((m = /^get\s+(\S+)/.exec(c))) text = `${m[1]}?`;
     else if (/^config/.test(c)) text = t('render.cmdConfig');
     else text = c.split(/\s+/)[0];
@@ -309,6 +313,9 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
     ctx.font = font(narrow ? 10 : 11, 500);
+    // Each server's own revision first (issue 11): the key-value panel shows
+    // one server's keys in full; this column says how far each server got.
+    const rev = typeof nd.revision === 'number' ? t('render.kvRevision', { rev: nd.revision }) : '';
     let full = '';
     let count = 0;
     if (nd.kv) {
@@ -316,6 +323,13 @@ export function createLogPanel(canvas, { t = (k) => k, logWindow = null } = {}) 
         full += (count ? ' ' : '') + k + '=' + nd.kv[k];
         count++;
       }
+    }
+    if (rev) {
+      ctx.fillStyle = INK.muted;
+      ctx.fillText(rev, x, y);
+      const rw = ctx.measureText(rev + ' ').width;
+      x += rw;
+      w -= rw;
     }
     if (!count) {
       ctx.fillStyle = INK.faint;

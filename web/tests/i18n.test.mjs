@@ -15,7 +15,7 @@ const SAMPLE = {
   from_index: 3, to_index: 4, groups: [[1, 2], [3]], type: 'AppendEntries', why: 'w', votes: 3,
   candidate_term: 1, current_term: 2, leader_term: 1, voted_for: 2, candidate_last_term: 1,
   candidate_last_index: 2, last_term: 3, last_index: 4, prev_log_index: 2, prev_log_term: 1, found_term: 2,
-  leader_hint: 1, writes: 2, readies: 3,
+  leader_hint: 1, writes: 2, readies: 3, lease: 'web', leases: 2, error: 'compacted',
 };
 
 test('English and Chinese tables have the same keys', () => {

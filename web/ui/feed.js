@@ -9,6 +9,8 @@ const NOTABLE = new Set([
   'heal', 'client-invoke', 'client-return', 'violation', 'failure', 'command', 'message-dropped',
   'proposal-dropped', 'read-rejected', 'transfer-started', 'transfer-aborted', 'node-added', 'cut', 'uncut',
   'snapshot-sent', 'membership-changed', 'disk-writes-lost',
+  // etcd (issue 11); a watcher's events are in the key-value panel, not here.
+  'lease-expired', 'lease-refreshed',
 ]);
 const MAX_ITEMS = 60;
 

@@ -118,6 +118,25 @@ const TEMPLATE = `
         <button type="button" class="rl-btn" data-action="client-get" data-i18n="ctl.get"></button>
       </div>
     </section>
+    <section class="rl-kv-sec" data-testid="kv" aria-labelledby="rl-kv-title">
+      <div class="rl-kv-top"><h2 id="rl-kv-title" data-i18n="panel.kv" data-i18n-title="kv.title"></h2><span class="rl-kv-rev" data-testid="kv-revision"></span></div>
+      <p class="rl-kv-empty" data-testid="kv-empty"></p>
+      <div class="rl-kv-keys-wrap" tabindex="0" role="region" data-i18n-aria="kv.keys" hidden>
+        <table class="rl-kv-keys" data-testid="kv-keys">
+          <colgroup><col class="rl-kv-c-key"><col class="rl-kv-c-value"><col class="rl-kv-c-create"><col class="rl-kv-c-mod"><col class="rl-kv-c-lease"></colgroup>
+          <thead><tr><th data-i18n="kv.col.key"></th><th data-i18n="kv.col.value"></th>
+            <th class="rl-kv-num" data-i18n="kv.col.create" data-i18n-title="kv.col.create.title"></th>
+            <th class="rl-kv-num" data-i18n="kv.col.mod" data-i18n-title="kv.col.mod.title"></th>
+            <th data-i18n="kv.col.lease"></th></tr></thead>
+          <tbody></tbody>
+        </table>
+      </div>
+      <p class="rl-kv-more" hidden></p>
+      <h3 class="rl-kv-leases-head" data-i18n="kv.leases" data-i18n-title="kv.leases.title" hidden></h3>
+      <ul class="rl-kv-leases" data-testid="kv-leases" hidden></ul>
+      <h3 class="rl-kv-watchers-head" data-i18n="kv.watchers" data-i18n-title="kv.watchers.title" hidden></h3>
+      <div class="rl-kv-watchers" data-testid="kv-watchers" hidden></div>
+    </section>
     <section class="rl-metrics-sec" data-testid="metrics" aria-labelledby="rl-metrics-title">
       <div class="rl-metrics-top"><h2 id="rl-metrics-title" data-i18n="panel.metrics"></h2><span class="rl-metrics-span" data-testid="metrics-span"></span></div>
       <dl class="rl-metrics-head">
@@ -222,6 +241,7 @@ export function buildLayout(root) {
     feed: q('.rl-feed'),
     legend: q('.rl-legend'),
     metrics: q('.rl-metrics-sec'),
+    kv: q('.rl-kv-sec'),
     plots: q('.rl-plots'),
     toast: q('.rl-toast'),
     field: (name) => q(`[data-field="${name}"]`),
