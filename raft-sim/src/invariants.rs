@@ -1182,7 +1182,8 @@ impl Checker {
             KvCommand::Range { prefix, .. } => {
                 // A sorted, deduplicated Vec rather than a BTreeSet<String>:
                 // one more B-tree type is kilobytes of wasm.
-                let mut keys: Vec<String> = self.lin.keys().filter(|k| k.starts_with(prefix.as_str())).cloned().collect();
+                let mut keys: Vec<String> =
+                    self.lin.keys().filter(|k| k.starts_with(prefix.as_str())).cloned().collect();
                 let pairs = result.and_then(crate::kv::parse_range_result).map(|(_, p)| p);
                 if let Some(pairs) = &pairs {
                     keys.extend(pairs.iter().map(|(k, _)| k.clone()));

@@ -373,7 +373,7 @@ mod tests {
     fn rates_read_and_serialize_like_the_map_they_replace() {
         let mut m = Metrics::default();
         for (ty, from) in [("AppendEntries", 1), ("RequestVote", 3), ("AppendEntries", 2), ("AppendEntries", 1)] {
-            let kind = EventKind::MessageSent { id: 0, from, to: 9, ty: ty.to_string(), send_ms: 0, deliver_ms: 0 };
+            let kind = EventKind::MessageSent { id: 0, from, to: 9, ty, send_ms: 0, deliver_ms: 0 };
             m.observe(0, &kind);
         }
         let v = m.summary(2000, 0).whole;

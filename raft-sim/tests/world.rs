@@ -96,7 +96,7 @@ fn clients_get_exactly_once_effects_under_loss_and_duplication() {
     // Exactly once: the dedup table has one session per put client, seq 1.
     let (_, node) = runner.world.nodes.iter().next().unwrap();
     for o in ops.iter().filter(|o| o.op == raft_sim::client::Op::Put) {
-        assert_eq!(node.kv.sessions.get(&o.client).map(|s| s.seq), Some(1));
+        assert_eq!(node.kv.sessions.get(&o.client).map(|s| s.0), Some(1));
     }
 }
 
