@@ -592,14 +592,7 @@ fn parse_words(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState
         "range" => {
             let usage = "range PREFIX` or `range PREFIX from nK";
             let prefix = l.word(1, "a key prefix", usage)?.text.to_string();
-            let from = match l.words.get(2) {
-                None => None,
-                Some(w) if w.text == "from" => {
-                    let n = l.word(3, "the node to read from", usage)?;
-                    Some(parse_node_ref(l, n, ctx)?)
-                }
-                Some(w) => return Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text))),
-            };
+            let from = parse_read_from(l, 2, ctx, usage)?;
             l.no_more(if from.is_some() { 4 } else { 2 }, usage)?;
             cmd_item(Command::Range { prefix, from })
         }
@@ -626,14 +619,7 @@ fn parse_words(l: &Line<'_>, ctx: &ParseContext, script: Option<&mut ScriptState
         "get" => {
             let usage = "get KEY` or `get KEY from nK";
             let key = l.word(1, "a key", usage)?.text.to_string();
-            let from = match l.words.get(2) {
-                None => None,
-                Some(w) if w.text == "from" => {
-                    let n = l.word(3, "the node to read from", usage)?;
-                    Some(parse_node_ref(l, n, ctx)?)
-                }
-                Some(w) => return Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text))),
-            };
+            let from = parse_read_from(l, 2, ctx, usage)?;
             l.no_more(if from.is_some() { 4 } else { 2 }, usage)?;
             cmd_item(Command::Get { key, from })
         }
@@ -1524,6 +1510,19 @@ fn parse_node_id(l: &Line<'_>, w: Word<'_>, ctx: &ParseContext) -> Result<NodeId
         return Err(l.err_at(w, format!("n{id} is not in the cluster ({})", list_nodes(ctx.members.iter().copied()))));
     }
     Ok(id)
+}
+
+/// A read's optional `from nK` at word `at` (`get` and `range`): the node
+/// that answers it from its own state, possibly stale.
+fn parse_read_from(l: &Line<'_>, at: usize, ctx: &ParseContext, usage: &str) -> Result<Option<NodeRef>, ParseError> {
+    match l.words.get(at) {
+        None => Ok(None),
+        Some(w) if w.text == "from" => {
+            let n = l.word(at + 1, "the node to read from", usage)?;
+            Ok(Some(parse_node_ref(l, n, ctx)?))
+        }
+        Some(w) => Err(l.err_at(*w, format!("expected `from nK`, found `{}`", w.text))),
+    }
 }
 
 /// A node that exists, or `leader`.
