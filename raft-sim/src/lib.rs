@@ -52,6 +52,7 @@ pub mod disk;
 pub mod etcd;
 pub mod explore;
 pub mod invariants;
+pub mod json;
 pub mod kv;
 pub mod linearizability;
 pub mod metrics;

@@ -57,6 +57,11 @@ impl Reason {
         }
     }
 
+    /// `(key, value)` pairs in key order, `code` among them.
+    pub fn entries(&self) -> &[(&'static str, ReasonValue)] {
+        &self.entries
+    }
+
     /// The value at `key` (`code` included).
     pub fn get(&self, key: &str) -> Option<ReasonValue> {
         self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)

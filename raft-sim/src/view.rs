@@ -871,3 +871,340 @@ fn etcd_view(w: &World) -> EtcdView {
             .collect(),
     }
 }
+
+// ---------------------------------------------------------------------------
+// JSON (crate::json): each type's fields in declaration order, as serde's
+// derive wrote them.
+
+use crate::json::{JsonWriter, ToJson};
+
+/// `[lo, hi]`.
+fn pair(w: &mut JsonWriter, v: &[u64; 2]) {
+    w.u64s(v);
+}
+
+/// A message count map (`{"AppendEntries": 12}`), in its key order.
+fn counts(w: &mut JsonWriter, c: &Counts) {
+    w.map_u64(c.iter().map(|(k, v)| (k, *v)));
+}
+
+impl ToJson for View {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("ok").bool(self.ok);
+        w.key("time_ms").u64(self.time_ms);
+        w.key("seed").u64(self.seed);
+        w.key("failures").array(&self.failures);
+        w.key("violations").array(&self.violations);
+        w.key("messages").value(&self.messages);
+        w.key("nodes").array(&self.nodes);
+        w.key("history").array(&self.history);
+        w.key("history_total").u64(self.history_total);
+        w.key("in_flight").array(&self.in_flight);
+        w.key("network").value(&self.network);
+        w.key("zones").array(&self.zones);
+        w.key("setup").value(&self.setup);
+        w.key("members").u64s(&self.members);
+        w.key("leader").opt_u64(self.leader);
+        w.key("metrics").value(&self.metrics);
+        w.key("trace_hash").str(&self.trace_hash);
+        w.key("trace_events").u64(self.trace_events);
+        w.key("expected_violations").strs(&self.expected_violations);
+        w.key("disk").value(&self.disk);
+        w.key("etcd").value(&self.etcd);
+        w.end_object();
+    }
+}
+
+impl ToJson for DiskSettingsView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object().key("latency_ms");
+        pair(w, &self.latency_ms);
+        w.key("group_commit").bool(self.group_commit).end_object();
+    }
+}
+
+impl ToJson for Messages {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("sent");
+        counts(w, &self.sent);
+        w.key("delivered");
+        counts(w, &self.delivered);
+        w.key("dropped");
+        counts(w, &self.dropped);
+        w.end_object();
+    }
+}
+
+impl ToJson for LogEntryView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("index").u64(self.index).key("term").u64(self.term).key("command").str(&self.command);
+        w.end_object();
+    }
+}
+
+impl ToJson for QuorumView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("role").str(self.role).key("ids").u64s(&self.ids).key("need").u64(self.need.into());
+        w.key("have").opt_u64(self.have.map(u64::from));
+        w.end_object();
+    }
+}
+
+impl ToJson for MembershipView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("voters").u64s(&self.voters);
+        w.key("voters_outgoing").u64s(&self.voters_outgoing);
+        w.key("learners").u64s(&self.learners);
+        w.end_object();
+    }
+}
+
+impl ToJson for ProgressView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("id").u64(self.id).key("next_index").u64(self.next_index).key("match_index").u64(self.match_index);
+        w.key("state").str(self.state).key("inflight").u64(self.inflight as u64);
+        w.key("is_learner").bool(self.is_learner);
+        w.end_object();
+    }
+}
+
+impl ToJson for NodeView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("id").u64(self.id).key("up").bool(self.up).key("role").str(self.role).key("term").u64(self.term);
+        w.key("voted_for").opt_u64(self.voted_for);
+        w.key("commit").u64(self.commit).key("applied").u64(self.applied);
+        w.key("last_index").u64(self.last_index).key("snapshot_index").u64(self.snapshot_index);
+        w.key("log").array(&self.log);
+        w.key("kv").begin_object();
+        for (k, v) in &self.kv {
+            w.key(k).str(v);
+        }
+        w.end_object();
+        w.key("log_from").u64(self.log_from).key("snapshot_term").u64(self.snapshot_term);
+        w.key("leader_id").opt_u64(self.leader_id);
+        w.key("timer_elapsed_ms").u64(self.timer_elapsed_ms).key("timer_timeout_ms").u64(self.timer_timeout_ms);
+        w.key("membership").value(&self.membership);
+        w.key("progress").array(&self.progress);
+        w.key("transfer_target").opt_u64(self.transfer_target);
+        w.key("votes_granted").u64s(&self.votes_granted);
+        w.key("quorum").array(&self.quorum);
+        w.key("disk").value(&self.disk);
+        w.key("revision").u64(self.revision);
+        w.end_object();
+    }
+}
+
+impl ToJson for DiskView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("pending").u64(self.pending).key("writes").u64(self.writes);
+        w.key("write_started_ms").opt_u64(self.write_started_ms);
+        w.key("write_done_ms").opt_u64(self.write_done_ms);
+        w.key("busy_until_ms").opt_u64(self.busy_until_ms);
+        w.end_object();
+    }
+}
+
+impl ToJson for HistoryView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("client").u64(self.client).key("op").str(self.op).key("key").str(&self.key);
+        w.key("value").opt_str(self.value.as_deref());
+        w.key("invoked_ms").u64(self.invoked_ms).key("returned_ms").opt_u64(self.returned_ms);
+        w.key("result").opt_str(self.result.as_deref());
+        w.end_object();
+    }
+}
+
+impl ToJson for InFlightView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("id").u64(self.id).key("from").u64(self.from).key("to").u64(self.to).key("type").str(self.ty);
+        w.key("send_ms").u64(self.send_ms).key("deliver_ms").u64(self.deliver_ms).key("term").u64(self.term);
+        w.key("entries").opt_u64(self.entries);
+        w.key("success");
+        match self.success {
+            Some(b) => w.bool(b),
+            None => w.null(),
+        };
+        w.key("detail").str(&self.detail).key("lost").bool(self.lost);
+        if let Some(f) = &self.fields {
+            w.key("fields").value(f);
+        }
+        w.end_object();
+    }
+}
+
+/// Only the fields that are set (`skip_serializing_if = "Option::is_none"`).
+impl ToJson for MessageFields {
+    fn write_json(&self, w: &mut JsonWriter) {
+        fn num(w: &mut JsonWriter, name: &str, v: Option<u64>) {
+            if let Some(v) = v {
+                w.key(name).u64(v);
+            }
+        }
+        fn flag(w: &mut JsonWriter, name: &str, v: Option<bool>) {
+            if let Some(v) = v {
+                w.key(name).bool(v);
+            }
+        }
+        w.begin_object();
+        w.key("term").u64(self.term);
+        num(w, "leader_id", self.leader_id);
+        num(w, "prev_log_index", self.prev_log_index);
+        num(w, "prev_log_term", self.prev_log_term);
+        if let Some(entries) = &self.entries {
+            w.key("entries").array(entries);
+        }
+        num(w, "leader_commit", self.leader_commit);
+        num(w, "candidate_id", self.candidate_id);
+        num(w, "last_log_index", self.last_log_index);
+        num(w, "last_log_term", self.last_log_term);
+        flag(w, "pre_vote", self.pre_vote);
+        flag(w, "transfer", self.transfer);
+        flag(w, "removed", self.removed);
+        flag(w, "vote_granted", self.vote_granted);
+        flag(w, "success", self.success);
+        num(w, "match_index", self.match_index);
+        num(w, "conflict_term", self.conflict_term);
+        num(w, "conflict_index", self.conflict_index);
+        if let Some(r) = &self.reason {
+            w.key("reason").value(r);
+        }
+        num(w, "read_ctx", self.read_ctx);
+        num(w, "last_included_index", self.last_included_index);
+        num(w, "last_included_term", self.last_included_term);
+        num(w, "last_index", self.last_index);
+        w.end_object();
+    }
+}
+
+impl ToJson for SentMessageView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object().key("id").u64(self.id).key("fields").value(&self.fields).end_object();
+    }
+}
+
+impl ToJson for NetworkView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object().key("latency_ms");
+        pair(w, &self.latency_ms);
+        w.key("loss").f64(self.loss).key("duplicate").f64(self.duplicate);
+        w.key("partition");
+        match &self.partition {
+            Some(groups) => {
+                w.begin_array();
+                for g in groups {
+                    w.u64s(g);
+                }
+                w.end_array();
+            }
+            None => {
+                w.null();
+            }
+        }
+        w.key("cuts").begin_array();
+        for c in &self.cuts {
+            pair(w, c);
+        }
+        w.end_array();
+        w.key("zone_latency").array(&self.zone_latency);
+        w.key("link_latency").array(&self.link_latency);
+        w.end_object();
+    }
+}
+
+impl ToJson for ZoneView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object().key("name").str(&self.name).key("nodes").u64s(&self.nodes).end_object();
+    }
+}
+
+impl ToJson for ZoneLatencyView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object().key("a").str(&self.a).key("b").str(&self.b).key("latency_ms");
+        pair(w, &self.latency_ms);
+        w.end_object();
+    }
+}
+
+impl ToJson for LinkLatencyView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object().key("a").u64(self.a).key("b").u64(self.b).key("latency_ms");
+        pair(w, &self.latency_ms);
+        w.end_object();
+    }
+}
+
+impl ToJson for SetupView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("cluster").u64(self.cluster.into()).key("seed").u64(self.seed).key("election_timeout_ms");
+        pair(w, &self.election_timeout_ms);
+        w.key("heartbeat_ms").u64(self.heartbeat_ms).key("prevote").bool(self.prevote);
+        w.key("check_quorum").bool(self.check_quorum).key("snapshot_threshold").u64(self.snapshot_threshold);
+        w.key("read_mode").str(self.read_mode).key("max_entries").u64(self.max_entries);
+        w.key("batch_delay_ms").u64(self.batch_delay_ms).key("pipeline").bool(self.pipeline);
+        w.key("max_inflight").opt_u64(self.max_inflight);
+        w.key("bugs").strs(&self.bugs);
+        w.end_object();
+    }
+}
+
+impl ToJson for EtcdView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("server").opt_u64(self.server).key("revision").u64(self.revision);
+        w.key("keys").array(&self.keys).key("keys_total").u64(self.keys_total);
+        w.key("leases").array(&self.leases).key("watchers").array(&self.watchers);
+        w.end_object();
+    }
+}
+
+impl ToJson for EtcdKeyView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("key").str(&self.key).key("value").str(&self.value);
+        w.key("create_revision").u64(self.create_revision).key("mod_revision").u64(self.mod_revision);
+        w.key("version").u64(self.version).key("lease").opt_str(self.lease.as_deref());
+        w.end_object();
+    }
+}
+
+impl ToJson for EtcdLeaseView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("name").str(&self.name).key("id").u64(self.id).key("ttl_ms").u64(self.ttl_ms);
+        w.key("remaining_ms").opt_u64(self.remaining_ms).key("state").str(self.state);
+        w.key("keepalive").bool(self.keepalive).key("keys").strs(&self.keys);
+        w.end_object();
+    }
+}
+
+impl ToJson for EtcdWatcherView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("name").str(&self.name).key("prefix").str(&self.prefix);
+        w.key("from").opt_u64(self.from).key("via").opt_u64(self.via);
+        w.key("next_revision").u64(self.next_revision).key("stopped").bool(self.stopped);
+        w.key("error").opt_str(self.error.as_deref());
+        w.key("events").array(&self.events).key("events_total").u64(self.events_total);
+        w.end_object();
+    }
+}
+
+impl ToJson for EtcdEventView {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("revision").u64(self.revision).key("type").str(self.ty).key("key").str(&self.key);
+        w.key("value").opt_str(self.value.as_deref());
+        w.end_object();
+    }
+}
