@@ -99,7 +99,7 @@ fn state_and_clone(quick: bool) {
             let mut bytes = 0;
             let state = median_ms(9, || {
                 let view = r.page_view();
-                bytes = serde_json::to_string(&view).expect("json").len();
+                bytes = raft_sim::json::to_json(&view).len();
             });
             let clone = median_ms(9, || {
                 std::hint::black_box(r.clone());
@@ -110,7 +110,7 @@ fn state_and_clone(quick: bool) {
                 frame_runner.advance(16);
                 frame_runner.take_events();
                 let view = frame_runner.page_view();
-                std::hint::black_box(serde_json::to_string(&view).expect("json"));
+                std::hint::black_box(raft_sim::json::to_json(&view));
             });
             println!("{nodes:>7} {puts:>6} {state:>12.3} {:>10.1} {frame:>10.3} {clone:>12.3}", bytes as f64 / 1024.0);
         }

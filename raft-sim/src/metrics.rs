@@ -22,6 +22,7 @@ use alloc::vec::Vec;
 use core::borrow::Borrow;
 use core::ops::Index;
 
+#[cfg(test)]
 use serde::Serialize;
 
 use raft_core::{CoreEvent, Role};
@@ -70,7 +71,8 @@ struct Tally {
 }
 
 /// Percentiles of a latency distribution (nearest rank), in ms.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Latency {
     pub count: u64,
     pub p50: u64,
@@ -85,7 +87,8 @@ pub struct Latency {
 
 /// The metrics of one stretch of simulated time (`raft-sim run --json`:
 /// `metrics`, and each of its `windows`). Rates are per simulated second.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct MetricsView {
     pub from_ms: u64,
     pub to_ms: u64,
@@ -142,6 +145,7 @@ impl<K: Borrow<Q>, Q: PartialEq + ?Sized> Index<&Q> for Rates<K> {
     }
 }
 
+#[cfg(test)]
 impl<K: Serialize> Serialize for Rates<K> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.iter())
@@ -149,9 +153,10 @@ impl<K: Serialize> Serialize for Rates<K> {
 }
 
 /// The whole run's metrics plus its closed windows.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct MetricsSummary {
-    #[serde(flatten)]
+    #[cfg_attr(test, serde(flatten))]
     pub whole: MetricsView,
     pub window_ms: Option<u64>,
     /// The histogram buckets' upper bounds in ms ([`LATENCY_BUCKETS_MS`]).

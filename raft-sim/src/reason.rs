@@ -13,8 +13,8 @@
 use alloc::vec::Vec;
 
 use raft_core::{AppendRejected, ProposalDropped, ReadRejected, RoleChangeReason, VoteDenied};
-use serde::ser::SerializeMap;
-use serde::Serialize;
+#[cfg(test)]
+use serde::{ser::SerializeMap, Serialize};
 
 use crate::trace::{fnv1a, FieldHasher};
 
@@ -90,6 +90,7 @@ impl Reason {
     }
 }
 
+#[cfg(test)]
 impl Serialize for ReasonValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -100,6 +101,7 @@ impl Serialize for ReasonValue {
     }
 }
 
+#[cfg(test)]
 impl Serialize for Reason {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.entries.len()))?;

@@ -12,24 +12,26 @@
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use serde::ser::SerializeMap;
-use serde::Serialize;
+#[cfg(test)]
+use serde::{ser::SerializeMap, Serialize};
 
 use raft_core::{CoreEvent, Message, Role};
 
 use crate::reason::{reason_value, Reason};
 
 /// One thing that happened, at a simulated millisecond.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct TraceEvent {
     pub time_ms: u64,
-    #[serde(flatten)]
+    #[cfg_attr(test, serde(flatten))]
     pub kind: EventKind,
 }
 
 /// Event kinds; serialized as `"kind": "message-sent"` etc. beside their fields.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
+#[cfg_attr(test, serde(tag = "kind", rename_all = "kebab-case"))]
 pub enum EventKind {
     /// `ty`: the message type's name (`AppendEntries`, ...), a constant, so
     /// the events of every message sent and delivered allocate nothing.
@@ -37,7 +39,7 @@ pub enum EventKind {
         id: u64,
         from: u64,
         to: u64,
-        #[serde(rename = "type")]
+        #[cfg_attr(test, serde(rename = "type"))]
         ty: &'static str,
         send_ms: u64,
         deliver_ms: u64,
@@ -46,7 +48,7 @@ pub enum EventKind {
         id: u64,
         from: u64,
         to: u64,
-        #[serde(rename = "type")]
+        #[cfg_attr(test, serde(rename = "type"))]
         ty: &'static str,
     },
     /// `why`: `loss` | `partition` | `cut` | `crashed` | `user`.
@@ -54,7 +56,7 @@ pub enum EventKind {
         id: u64,
         from: u64,
         to: u64,
-        #[serde(rename = "type")]
+        #[cfg_attr(test, serde(rename = "type"))]
         ty: &'static str,
         why: String,
     },
@@ -148,7 +150,7 @@ pub enum EventKind {
         watch: String,
         node: u64,
         revision: u64,
-        #[serde(rename = "type")]
+        #[cfg_attr(test, serde(rename = "type"))]
         ty: String,
         key: String,
         value: Option<String>,
@@ -156,7 +158,7 @@ pub enum EventKind {
     /// What raft-core reported on server `node`, carried as it is (see
     /// [`CoreRecord`]): serialized flat like the events above,
     /// `{"kind": "role-changed", "node": 1, "from": "follower", ...}`.
-    #[serde(untagged)]
+    #[cfg_attr(test, serde(untagged))]
     Core(CoreRecord),
 }
 
@@ -309,12 +311,15 @@ impl Fields for FieldHasher {
     }
 }
 
-/// Writes fields into a serde map, keeping the first error.
+/// Writes fields into a serde map, keeping the first error (for the tests
+/// that compare crate::json's output with serde_json's).
+#[cfg(test)]
 struct MapFields<'a, M: SerializeMap> {
     map: &'a mut M,
     error: Option<M::Error>,
 }
 
+#[cfg(test)]
 impl<M: SerializeMap> MapFields<'_, M> {
     fn entry<T: Serialize + ?Sized>(&mut self, name: &'static str, v: &T) {
         if self.error.is_none() {
@@ -323,6 +328,7 @@ impl<M: SerializeMap> MapFields<'_, M> {
     }
 }
 
+#[cfg(test)]
 impl<M: SerializeMap> Fields for MapFields<'_, M> {
     fn u64(&mut self, name: &'static str, v: u64) {
         self.entry(name, &v);
@@ -338,6 +344,7 @@ impl<M: SerializeMap> Fields for MapFields<'_, M> {
     }
 }
 
+#[cfg(test)]
 impl Serialize for CoreRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;

@@ -6,6 +6,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+#[cfg(test)]
 use serde::Serialize;
 
 use raft_core::{Entry, Message, MessageBody, NodeId, ProgressState};
@@ -18,7 +19,8 @@ use crate::scenario::run::{Failure, Runner};
 use crate::trace::role_name;
 use crate::world::{describe_entry, Node, World};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct View {
     pub ok: bool,
     pub time_ms: u64,
@@ -54,21 +56,24 @@ pub struct View {
     pub etcd: EtcdView,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct DiskSettingsView {
     /// `[0, 0]`: persisting is instant.
     pub latency_ms: [u64; 2],
     pub group_commit: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct Messages {
     pub sent: Counts,
     pub delivered: Counts,
     pub dropped: Counts,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct LogEntryView {
     pub index: u64,
     pub term: u64,
@@ -79,7 +84,8 @@ pub struct LogEntryView {
 /// reports it (`Status::quorum`): `role` is `all`, or `new` / `old` during
 /// joint consensus; `have` counts (leader) voters storing its newest entry or
 /// (candidate) votes granted, and is null otherwise.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct QuorumView {
     pub role: &'static str,
     pub ids: Vec<NodeId>,
@@ -87,14 +93,16 @@ pub struct QuorumView {
     pub have: Option<u32>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct MembershipView {
     pub voters: Vec<NodeId>,
     pub voters_outgoing: Vec<NodeId>,
     pub learners: Vec<NodeId>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct ProgressView {
     pub id: NodeId,
     pub next_index: u64,
@@ -106,7 +114,8 @@ pub struct ProgressView {
     pub is_learner: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct NodeView {
     pub id: NodeId,
     pub up: bool,
@@ -141,7 +150,8 @@ pub struct NodeView {
 }
 
 /// A server's disk writes in progress (crate::disk).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct DiskView {
     /// Readies waiting for a write (their messages, applies and reads are held).
     pub pending: u64,
@@ -154,7 +164,8 @@ pub struct DiskView {
     pub busy_until_ms: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct HistoryView {
     pub client: u64,
     pub op: &'static str,
@@ -165,12 +176,13 @@ pub struct HistoryView {
     pub result: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct InFlightView {
     pub id: u64,
     pub from: NodeId,
     pub to: NodeId,
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     pub ty: &'static str,
     pub send_ms: u64,
     pub deliver_ms: u64,
@@ -184,7 +196,7 @@ pub struct InFlightView {
     /// inspector shows them); see [`MessageFields`]. Absent from the page's
     /// per-frame view ([`Limits::message_fields`] false), which gets them
     /// once per message from `sent_messages()` instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub fields: Option<MessageFields>,
 }
 
@@ -192,63 +204,64 @@ pub struct InFlightView {
 /// fields of the message's own RPC are present (the others are omitted from
 /// the JSON), so `fields` of an AppendEntries reads like the paper's table:
 /// `term, leader_id, prev_log_index, prev_log_term, entries[], leader_commit`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct MessageFields {
     pub term: u64,
     /// AppendEntries / InstallSnapshot / TimeoutNow: the sender, a leader.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub leader_id: Option<NodeId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub prev_log_index: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub prev_log_term: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub entries: Option<Vec<LogEntryView>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub leader_commit: Option<u64>,
     /// RequestVote (and Pre-Vote): the sender, a candidate.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub candidate_id: Option<NodeId>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub last_log_index: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub last_log_term: Option<u64>,
     /// Pre-Vote phase (thesis §9.6) for RequestVote and its reply.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub pre_vote: Option<bool>,
     /// RequestVote sent because of TimeoutNow (leadership transfer, §3.10).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub transfer: Option<bool>,
     /// RequestVote from a candidate outside its own latest configuration
     /// (§4.2.3); present only when true.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub removed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub vote_granted: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub success: Option<bool>,
     /// AppendEntries reply: on success the last index known to match; on
     /// failure the rejected prev_log_index.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub match_index: Option<u64>,
     /// The fast-backup hint of a failed AppendEntries (thesis §5.3).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub conflict_term: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub conflict_index: Option<u64>,
     /// Why a vote was denied or an append rejected (`{ code, … }`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub reason: Option<Reason>,
     /// ReadIndex round this heartbeat (or its reply) confirms (thesis §6.4).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub read_ctx: Option<u64>,
     /// InstallSnapshot: the snapshot's last included index and term.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub last_included_index: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub last_included_term: Option<u64>,
     /// InstallSnapshot reply: the follower's commit index afterwards.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub last_index: Option<u64>,
 }
 
@@ -306,13 +319,15 @@ pub fn message_fields(msg: &Message) -> MessageFields {
 
 /// A sent message as `Simulation.sent_messages()` reports it: its id and
 /// contents (the trace's `message-sent` event has the rest).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct SentMessageView {
     pub id: u64,
     pub fields: MessageFields,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct NetworkView {
     pub latency_ms: [u64; 2],
     pub loss: f64,
@@ -326,14 +341,16 @@ pub struct NetworkView {
 }
 
 /// A named group of servers (`zone NAME nA nB …`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct ZoneView {
     pub name: String,
     pub nodes: Vec<NodeId>,
 }
 
 /// `set latency zone A <-> zone B LO..HI` (A = B: within the zone).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct ZoneLatencyView {
     pub a: String,
     pub b: String,
@@ -341,14 +358,16 @@ pub struct ZoneLatencyView {
 }
 
 /// `set latency nA <-> nB LO..HI`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct LinkLatencyView {
     pub a: NodeId,
     pub b: NodeId,
     pub latency_ms: [u64; 2],
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct SetupView {
     pub cluster: u32,
     pub seed: u64,
@@ -709,7 +728,8 @@ pub fn build_limited(runner: &Runner, limits: Limits) -> View {
 // etcd (issue 11; docs/view-model.md, "etcd").
 
 /// Keys, leases and watchers as the page's key-value panel draws them.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct EtcdView {
     /// The server whose store `keys` shows: the leader if any, else the up
     /// server with the highest revision; null if none is up.
@@ -727,7 +747,8 @@ pub struct EtcdView {
 /// Keys in the view (the rest are counted in `keys_total`).
 pub const ETCD_KEYS_SHOWN: usize = 200;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct EtcdKeyView {
     pub key: String,
     pub value: String,
@@ -737,7 +758,8 @@ pub struct EtcdKeyView {
     pub lease: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct EtcdLeaseView {
     pub name: String,
     pub id: u64,
@@ -751,7 +773,8 @@ pub struct EtcdLeaseView {
     pub keys: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct EtcdWatcherView {
     pub name: String,
     pub prefix: String,
@@ -768,10 +791,11 @@ pub struct EtcdWatcherView {
     pub events_total: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(Serialize))]
 pub struct EtcdEventView {
     pub revision: u64,
-    #[serde(rename = "type")]
+    #[cfg_attr(test, serde(rename = "type"))]
     pub ty: &'static str,
     pub key: String,
     pub value: Option<String>,

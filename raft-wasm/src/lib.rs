@@ -35,6 +35,7 @@ use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
+use raft_sim::json::{self, JsonWriter, ToJson};
 use raft_sim::scenario::ast::{Command, Located};
 use raft_sim::scenario::parse::{parse_line, parse_script, ParseContext};
 use raft_sim::scenario::run::Runner;
@@ -133,17 +134,14 @@ fn parse_error(line: u32, col: u32, message: &str) -> JsError {
     JsError::new(&format!("{line}:{col}: {message}"))
 }
 
-fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
+fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     // Through JSON rather than serde-wasm-bindgen: the view model holds u64
     // seeds that may exceed 2^53 and maps (kv) that must become plain objects,
-    // and JSON.parse gives exactly what `raft-sim --json` prints. One
-    // serializer for everything (state and events) also keeps the wasm small:
-    // each serializer gets its own copy of every type's serialize code.
-    // Serializing these types cannot fail (no maps with non-string keys); a
-    // fixed message keeps serde_json's error texts out of the wasm.
-    let text = serde_json::to_string(value)
-        .map_err(|_| JsError::new("internal error: the view model cannot be written as JSON"))?;
-    js_sys::JSON::parse(&text).map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
+    // and JSON.parse gives exactly what `raft-sim --json` prints. The text is
+    // raft-sim's own writer's (raft_sim::json: byte for byte what serde_json
+    // wrote, with none of serde's code in the wasm).
+    js_sys::JSON::parse(&json::to_json(value))
+        .map_err(|_| JsError::new("internal error: the view model is not valid JSON"))
 }
 
 impl Simulation {
@@ -373,7 +371,7 @@ pub fn take_panic() -> Option<String> {
 }
 
 /// One command of a scenario text, as the page needs to see it.
-#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 struct CommandInfo {
     /// 1-based line and column of the command in the text.
     line: u32,
@@ -386,11 +384,28 @@ struct CommandInfo {
 }
 
 /// What `inspect_script` / `Simulation.inspect` return.
-#[derive(serde::Serialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 struct ScriptInfo {
     /// `cluster N` of the setup (5 when the text does not say).
     cluster: u32,
     commands: Vec<CommandInfo>,
+}
+
+impl ToJson for CommandInfo {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("line").u64(self.line.into()).key("col").u64(self.col.into());
+        w.key("kind").str(self.kind).key("ms").u64(self.ms);
+        w.end_object();
+    }
+}
+
+impl ToJson for ScriptInfo {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.begin_object();
+        w.key("cluster").u64(self.cluster.into()).key("commands").array(&self.commands);
+        w.end_object();
+    }
 }
 
 fn command_info(c: &Located<Command>) -> CommandInfo {
@@ -465,6 +480,17 @@ impl Simulation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The writer prints what serde's derive printed before it (kept for this test).
+    #[test]
+    fn script_info_writes_what_serde_json_wrote() {
+        let text = "cluster 3\nrun 2s\nawait leader any within 3s\ncrash n1\nload put 10/s for 1s\nput x 1\n";
+        let script = parse_script(text).unwrap();
+        let info =
+            ScriptInfo { cluster: script.setup.cluster, commands: script.commands.iter().map(command_info).collect() };
+        assert_eq!(info.commands.len(), 5);
+        assert_eq!(json::to_json(&info), serde_json::to_string(&info).unwrap());
+    }
 
     #[test]
     fn command_log_pieces_read_back_whole_and_copies_share_them() {

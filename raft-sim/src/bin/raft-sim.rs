@@ -127,7 +127,7 @@ fn run(args: RunArgs) -> ExitCode {
         let _ = runner.exec_command(cmd);
         if args.trace {
             for ev in runner.take_events() {
-                let line = serde_json::to_string(&ev).unwrap_or_default();
+                let line = raft_sim::json::to_json(&ev);
                 if args.json {
                     eprintln!("{}", line)
                 } else {
@@ -148,7 +148,7 @@ fn run(args: RunArgs) -> ExitCode {
     };
     if args.trace {
         for ev in runner.take_events() {
-            let line = serde_json::to_string(&ev).unwrap_or_default();
+            let line = raft_sim::json::to_json(&ev);
             if args.json {
                 eprintln!("{}", line)
             } else {
@@ -158,7 +158,7 @@ fn run(args: RunArgs) -> ExitCode {
     }
 
     if args.json {
-        out!("{}", serde_json::to_string_pretty(&view).unwrap_or_default());
+        out!("{}", raft_sim::json::pretty(&raft_sim::json::to_json(&view)));
         for f in &view.failures {
             eprintln!("{}:{}: {}", args.file, f.line, f.message);
         }

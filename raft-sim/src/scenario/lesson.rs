@@ -23,15 +23,17 @@ use super::ast::{Command, Located, NodeRef, ParseError, Script};
 use super::parse::parse_script;
 
 /// Text in both languages the page offers.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Text {
     pub en: String,
     pub zh: String,
 }
 
 /// Where a lesson sits in the course (lessons.html groups by this).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(test, serde(rename_all = "lowercase"))]
 pub enum Group {
     Basics,
     Safety,
@@ -43,8 +45,9 @@ const GROUPS: &[(&str, Group)] =
     &[("basics", Group::Basics), ("safety", Group::Safety), ("operating", Group::Operating), ("beyond", Group::Beyond)];
 
 /// What a step draws attention to on the canvas.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
+#[cfg_attr(test, serde(tag = "kind", rename_all = "lowercase"))]
 pub enum Highlight {
     /// `highlight n3` / `highlight leader`: a server (`node` is null for `leader`).
     Node { node: Option<u64> },
@@ -59,7 +62,8 @@ pub enum Highlight {
 pub use super::ast::MESSAGE_TYPES;
 
 /// A task: what the reader is asked to do, and how the lesson checks it.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Task {
     pub hint: Text,
     /// The reference solution, one command per entry (source text), run by "show me".
@@ -75,7 +79,8 @@ pub struct Task {
 }
 
 /// One step: the commands that play when the reader arrives, then a pause.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Step {
     /// Line of the `step` / `task` keyword.
     pub line: u32,
@@ -93,7 +98,8 @@ pub struct Step {
 }
 
 /// A whole lesson.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Lesson {
     pub title: Text,
     pub summary: Text,
@@ -105,7 +111,7 @@ pub struct Lesson {
     pub prelude: String,
     pub steps: Vec<Step>,
     /// The headless form: every command, solutions included, in file order.
-    #[serde(skip)]
+    #[cfg_attr(test, serde(skip))]
     pub script: Script,
 }
 

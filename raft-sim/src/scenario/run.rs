@@ -23,7 +23,8 @@ use crate::world::{describe_entry, World};
 pub const VIEW_LINEARIZABILITY_STEPS: u64 = 200_000;
 
 /// A failed `expect`/`await` or a command that could not be carried out.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub struct Failure {
     pub line: u32,
     pub message: String,
