@@ -15,7 +15,6 @@
 //! Behaves exactly like a `BTreeMap` for the operations the simulator uses;
 //! iteration is in key order.
 
-use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -24,21 +23,25 @@ pub const CHUNK: usize = 128;
 
 #[derive(Clone)]
 pub struct SharedMap<K, V> {
-    /// Chunks by their lower bound: chunk `b` holds the keys from `b` up to
-    /// (not including) the next chunk's bound, sorted. None is empty; a key
-    /// below every bound goes to the first chunk, whose bound is lowered to it.
+    /// The chunks in key order: none is empty, and every key of a chunk is
+    /// below every key of the next. A key goes to the last chunk whose first
+    /// key is not above it (or to the first chunk, below every key).
     /// A chunk is a sorted `Vec`, not a `BTreeMap`: an entry then costs its
     /// own size and nothing more (a B-tree's half-empty nodes cost about twice
     /// that). That matters because a time-travel history keeps every entry the
     /// run pushed out of a full table while a checkpoint still shares it.
-    chunks: BTreeMap<K, Arc<Vec<(K, V)>>>,
+    /// The chunks themselves are a sorted `Vec` too, searched by their first
+    /// keys: there are at most a few hundred of them, and a `BTreeMap` index
+    /// brought a copy of the B-tree code per key type into the wasm (about
+    /// 9 KB each, docs/wasm-size.md).
+    chunks: Vec<Arc<Vec<(K, V)>>>,
     /// Entries in all chunks.
     len: usize,
 }
 
 impl<K: Ord + Clone, V: Clone> Default for SharedMap<K, V> {
     fn default() -> Self {
-        SharedMap { chunks: BTreeMap::new(), len: 0 }
+        SharedMap { chunks: Vec::new(), len: 0 }
     }
 }
 
@@ -55,35 +58,29 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
         self.len == 0
     }
 
-    /// The bound of the chunk that holds (or would hold) `key`.
-    fn bound_for(&self, key: &K) -> Option<K> {
-        match self.chunks.range(..=key).next_back() {
-            Some((bound, _)) => Some(bound.clone()),
-            None => self.chunks.keys().next().cloned(),
-        }
+    /// The position of the chunk that holds (or would hold) `key`: the last
+    /// one whose first key is not above it, or the first (0 also when there
+    /// is no chunk).
+    fn chunk_for(&self, key: &K) -> usize {
+        self.chunks.partition_point(|chunk| chunk[0].0 <= *key).saturating_sub(1)
     }
 
     pub fn get(&self, key: &K) -> Option<&V> {
-        let chunk = self.chunks.range(..=key).next_back()?.1;
+        let chunk = self.chunks.get(self.chunk_for(key))?;
         chunk.binary_search_by(|(k, _)| k.cmp(key)).ok().map(|i| &chunk[i].1)
     }
 
     /// Insert or replace; returns the previous value, like `BTreeMap::insert`.
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
-        let Some(mut bound) = self.bound_for(&key) else {
+        let c = self.chunk_for(&key);
+        let Some(chunk) = self.chunks.get_mut(c) else {
             let mut chunk = Vec::with_capacity(CHUNK);
-            chunk.push((key.clone(), value));
-            self.chunks.insert(key, Arc::new(chunk));
+            chunk.push((key, value));
+            self.chunks.push(Arc::new(chunk));
             self.len = 1;
             return None;
         };
-        if key < bound {
-            // Below every chunk: the first chunk takes it, under a lower bound.
-            let chunk = self.chunks.remove(&bound).expect("bound of a chunk");
-            self.chunks.insert(key.clone(), chunk);
-            bound = key.clone();
-        }
-        let chunk = Arc::make_mut(self.chunks.get_mut(&bound).expect("bound of a chunk"));
+        let chunk = Arc::make_mut(chunk);
         let at = match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(i) => return Some(core::mem::replace(&mut chunk[i].1, value)),
             Err(i) => i,
@@ -100,45 +97,41 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
             let mut upper = Vec::with_capacity(CHUNK);
             upper.extend(chunk.drain(cut..));
             chunk.shrink_to_fit();
-            self.chunks.insert(upper[0].0.clone(), Arc::new(upper));
+            self.chunks.insert(c + 1, Arc::new(upper));
         }
         None
     }
 
     pub fn remove(&mut self, key: &K) -> Option<V> {
-        let bound = self.chunks.range(..=key).next_back()?.0.clone();
-        let chunk = self.chunks.get_mut(&bound).expect("bound of a chunk");
+        let c = self.chunk_for(key);
+        let chunk = self.chunks.get_mut(c)?;
         let at = chunk.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
         let chunk = Arc::make_mut(chunk);
         let (_, old) = chunk.remove(at);
         self.len -= 1;
         if chunk.is_empty() {
-            self.chunks.remove(&bound);
+            self.chunks.remove(c);
         }
         Some(old)
     }
 
     /// Remove and return the entry with the smallest key.
     pub fn pop_first(&mut self) -> Option<(K, V)> {
-        let key = self.chunks.values().next()?.first()?.0.clone();
+        let key = self.chunks.first()?[0].0.clone();
         let value = self.remove(&key)?;
         Some((key, value))
     }
 
     /// Every entry in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.chunks.values().flat_map(|chunk| chunk.iter().map(|(k, v)| (k, v)))
+        self.chunks.iter().flat_map(|chunk| chunk.iter().map(|(k, v)| (k, v)))
     }
 
     /// The entries from `key` on (inclusive), in key order: skips the chunks
     /// below it instead of walking them.
     pub fn iter_from(&self, key: K) -> impl Iterator<Item = (&K, &V)> + '_ {
-        let start = self.chunks.range(..=&key).next_back().map(|(b, _)| b).or_else(|| self.chunks.keys().next());
-        let chunks = match start {
-            Some(b) => self.chunks.range(b..),
-            None => self.chunks.range(..),
-        };
-        chunks.flat_map(move |(_, chunk)| {
+        let start = self.chunk_for(&key).min(self.chunks.len());
+        self.chunks[start..].iter().flat_map(move |chunk| {
             let from = chunk.partition_point(|(k, _)| *k < key);
             chunk[from..].iter().map(|(k, v)| (k, v))
         })
@@ -169,7 +162,7 @@ impl<'de, K: Ord + Clone + serde::Deserialize<'de>, V: Clone + serde::Deserializ
     for SharedMap<K, V>
 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = BTreeMap::<K, V>::deserialize(deserializer)?;
+        let map = alloc::collections::BTreeMap::<K, V>::deserialize(deserializer)?;
         let mut shared = SharedMap::new();
         for (k, v) in map {
             shared.insert(k, v);
@@ -187,6 +180,7 @@ impl<K: Ord + Clone + core::fmt::Debug, V: Clone + core::fmt::Debug> core::fmt::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::collections::BTreeMap;
 
     /// Random inserts, removals and pops, checked against a `BTreeMap`, with
     /// clones taken along the way that must not see later changes.
@@ -226,10 +220,10 @@ mod tests {
         for k in 0..1000 {
             map.insert(k, k);
         }
-        assert!(map.chunks.values().all(|c| c.len() <= CHUNK));
+        assert!(map.chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK));
         let mut copy = map.clone();
         copy.insert(1000, 0);
-        let shared = map.chunks.values().zip(copy.chunks.values()).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
+        let shared = map.chunks.iter().zip(copy.chunks.iter()).filter(|(a, b)| Arc::ptr_eq(a, b)).count();
         assert_eq!(shared, map.chunks.len() - 1, "only the chunk written to was copied");
         assert_eq!(map.len(), 1000);
         assert_eq!(copy.get(&1000), Some(&0));
