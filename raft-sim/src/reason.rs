@@ -16,7 +16,7 @@ use raft_core::{AppendRejected, ProposalDropped, ReadRejected, RoleChangeReason,
 #[cfg(test)]
 use serde::{ser::SerializeMap, Serialize};
 
-use crate::trace::{fnv1a, FieldHasher};
+use crate::trace::FieldHasher;
 
 /// A reason: `code` and the variant's fields, as `(key, value)` pairs kept in
 /// key order (`code` among them), the order a JSON object with sorted keys has.
@@ -71,20 +71,20 @@ impl Reason {
     /// used to be hashed as: `{`, the entry count, then each key and value
     /// (`s` + string, `#` + number, `n` for null).
     pub fn hash_into(&self, h: &mut FieldHasher) {
-        h.0 = fnv1a(h.0, b"{");
+        h.tag(b'{');
         h.u64(self.entries.len() as u64);
         for (key, value) in &self.entries {
             h.str(key);
             match value {
                 ReasonValue::Str(s) => {
-                    h.0 = fnv1a(h.0, b"s");
+                    h.tag(b's');
                     h.str(s);
                 }
                 ReasonValue::U64(n) => {
-                    h.0 = fnv1a(h.0, b"#");
+                    h.tag(b'#');
                     h.u64(*n);
                 }
-                ReasonValue::Null => h.0 = fnv1a(h.0, b"n"),
+                ReasonValue::Null => h.tag(b'n'),
             }
         }
     }
@@ -266,17 +266,17 @@ mod tests {
     /// strings, non-negative integers and null are all that occur).
     fn hash_value(h: &mut FieldHasher, v: &Value) {
         match v {
-            Value::Null => h.0 = fnv1a(h.0, b"n"),
+            Value::Null => h.tag(b'n'),
             Value::Number(n) => {
-                h.0 = fnv1a(h.0, b"#");
+                h.tag(b'#');
                 h.u64(n.as_u64().unwrap());
             }
             Value::String(s) => {
-                h.0 = fnv1a(h.0, b"s");
+                h.tag(b's');
                 h.str(s);
             }
             Value::Object(map) => {
-                h.0 = fnv1a(h.0, b"{");
+                h.tag(b'{');
                 h.u64(map.len() as u64);
                 for (k, v) in map {
                     h.str(k);
