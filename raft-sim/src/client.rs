@@ -406,12 +406,26 @@ impl World {
         let now = self.now;
         // Long enough for the other side of a partition to elect a leader.
         let avoid_for = 2 * self.setup.election_timeout.1.max(1);
+        // Most milliseconds no client acts: look first, borrowing the list
+        // shared with checkpoints only to read (`ops[i]` mutably would copy
+        // or at least re-check its chunk per operation per millisecond).
+        let due = |op: &ClientOp| {
+            op.mode == Mode::Cluster
+                && match op.waiting {
+                    Waiting::Apply { .. } | Waiting::Read { .. } => op.deadline <= now,
+                    Waiting::Idle => op.next_try <= now,
+                    _ => false,
+                }
+        };
+        if !self.clients.active.iter().any(|&i| due(&self.clients.ops[i])) {
+            return;
+        }
         let active = self.clients.active.clone();
         for i in active {
-            let op = &mut self.clients.ops[i];
-            if op.mode != Mode::Cluster {
+            if !due(&self.clients.ops[i]) {
                 continue;
             }
+            let op = &mut self.clients.ops[i];
             match op.waiting {
                 Waiting::Apply { node, .. } | Waiting::Read { node, .. } if op.deadline <= now => {
                     op.retries += 1;
@@ -496,21 +510,24 @@ impl World {
     }
 
     /// Node `node` applied `entry` (with the state machine's answer, for commands).
-    pub(crate) fn clients_on_applied(&mut self, node: NodeId, entry: &Entry, applied: Option<(KvCommand, Applied)>) {
+    pub(crate) fn clients_on_applied(&mut self, node: NodeId, entry: &Entry, applied: Option<Applied>) {
         let now = self.now;
         let mut finished: Vec<(usize, Option<String>)> = Vec::new();
         for &i in &self.clients.active {
-            let op = &mut self.clients.ops[i];
+            // Read first: most operations wait on another server or entry,
+            // and a mutable borrow of the shared list costs per operation.
+            let op = &self.clients.ops[i];
             let Waiting::Apply { node: n, index } = op.waiting else { continue };
             if n != node {
                 continue;
             }
-            let mine = applied.as_ref().is_some_and(|(_, a)| a.client == op.client && a.seq == op.seq);
+            let mine = applied.as_ref().is_some_and(|a| a.client == op.client && a.seq == op.seq);
             if mine {
-                finished.push((i, applied.as_ref().and_then(|(_, a)| a.result.clone())));
+                finished.push((i, applied.as_ref().and_then(|a| a.result.clone())));
             } else if index == entry.index {
                 // Another entry took our slot: the proposal was lost with a
                 // deposed leader's log. Try again (a direct proposal is not retried).
+                let op = &mut self.clients.ops[i];
                 if op.mode == Mode::Cluster {
                     op.waiting = Waiting::Idle;
                     op.next_try = now + 1;

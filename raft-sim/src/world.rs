@@ -569,9 +569,9 @@ impl World {
                     ));
                 }
                 let granted = applied.result.as_deref().is_some_and(|r| r.starts_with("id="));
-                etcd_applied = Some((cmd.clone(), applied.fresh, granted, revision_before));
                 command_text = Some(cmd.display());
-                applied_result = Some((cmd.clone(), applied));
+                etcd_applied = Some((cmd, applied.fresh, granted, revision_before));
+                applied_result = Some(applied);
             }
         }
         node.applied = node.applied.max(entry.index);
