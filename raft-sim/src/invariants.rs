@@ -45,7 +45,7 @@
 //!
 //! Each invariant is reported once, the first time it fails, with the time.
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -216,6 +216,90 @@ struct Watch {
     leader_tip: Option<(Term, Index, Term)>,
 }
 
+/// What the checker saw at each log index, for a run of consecutive indexes:
+/// a `VecDeque` addressed by `index - base`. Why not a `BTreeMap`: every
+/// server's every applied entry and every commit looks one up and most insert
+/// one, always near the newest index, and `prune` drops the oldest; a window
+/// does both in O(1) without a tree search or node allocations. Behaves like
+/// the map it replaced: `get`, `insert` (any index, also below `base` after
+/// a prune), `forget_below` (= keeping `split_off(&floor)`), `iter` in order.
+#[derive(Clone, Debug)]
+struct IndexWindow<T> {
+    /// The index of `slots[0]`.
+    base: Index,
+    slots: VecDeque<Option<T>>,
+}
+
+impl<T> Default for IndexWindow<T> {
+    fn default() -> Self {
+        IndexWindow { base: 0, slots: VecDeque::new() }
+    }
+}
+
+impl<T> IndexWindow<T> {
+    fn get(&self, index: Index) -> Option<&T> {
+        let k = usize::try_from(index.checked_sub(self.base)?).ok()?;
+        self.slots.get(k)?.as_ref()
+    }
+
+    fn get_mut(&mut self, index: Index) -> Option<&mut T> {
+        let k = usize::try_from(index.checked_sub(self.base)?).ok()?;
+        self.slots.get_mut(k)?.as_mut()
+    }
+
+    fn insert(&mut self, index: Index, value: T) {
+        if self.slots.is_empty() {
+            self.base = index;
+        } else if index < self.base {
+            for _ in index..self.base {
+                self.slots.push_front(None);
+            }
+            self.base = index;
+        }
+        let k = (index - self.base) as usize;
+        if k >= self.slots.len() {
+            self.slots.resize_with(k + 1, || None);
+        }
+        self.slots[k] = Some(value);
+    }
+
+    /// Forget every index below `floor`.
+    fn forget_below(&mut self, floor: Index) {
+        if floor <= self.base {
+            return;
+        }
+        let n = usize::try_from(floor - self.base).map_or(self.slots.len(), |n| n.min(self.slots.len()));
+        self.slots.drain(..n);
+        self.base = floor;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (Index, &T)> {
+        self.slots.iter().enumerate().filter_map(|(k, v)| v.as_ref().map(|v| (self.base + k as Index, v)))
+    }
+}
+
+/// The entries seen persisted at one index, by term: (fingerprint, previous
+/// entry's term, first holder). Almost always one term (`others` is empty and
+/// allocates nothing); more after a leader change overwrote uncommitted entries.
+#[derive(Clone, Debug, PartialEq)]
+struct TermsAt {
+    first: (Term, (u64, Term, NodeId)),
+    others: Vec<(Term, (u64, Term, NodeId))>,
+}
+
+impl TermsAt {
+    fn get(&self, term: Term) -> Option<(u64, Term, NodeId)> {
+        core::iter::once(&self.first).chain(&self.others).find(|(t, _)| *t == term).map(|(_, v)| *v)
+    }
+}
+
+/// Equal when the same indexes hold equal values, however the window is laid out.
+impl<T: PartialEq> PartialEq for IndexWindow<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Checker {
     pub violations: Vec<Violation>,
@@ -226,10 +310,10 @@ pub struct Checker {
     /// Election safety: term → the one leader seen in it.
     leaders: BTreeMap<Term, NodeId>,
     /// Log matching: (index, term) → (payload fingerprint, previous entry's term, first holder).
-    entries: BTreeMap<(Index, Term), (u64, Term, NodeId)>,
+    entries: IndexWindow<TermsAt>,
     /// State machine safety: index → (term, fingerprint, first node) applied there.
-    applied: BTreeMap<Index, (Term, u64, NodeId)>,
-    committed: BTreeMap<Index, Committed>,
+    applied: IndexWindow<(Term, u64, NodeId)>,
+    committed: IndexWindow<Committed>,
     max_committed: Index,
     /// Per node, sorted by id: a `Vec`, as a cluster has at most 15 nodes (a
     /// `BTreeMap` would be one more B-tree type in the wasm: docs/wasm-size.md).
@@ -334,8 +418,8 @@ impl Checker {
         for e in new_entries {
             let prev_term = term_in(storage.snapshot.as_ref(), &storage.entries, e.index - 1).unwrap_or(0);
             let fp = fingerprint(&e.kind);
-            match self.entries.get(&(e.index, e.term)) {
-                Some(&(fp0, prev0, holder)) => {
+            match self.entries.get(e.index).and_then(|at| at.get(e.term)) {
+                Some((fp0, prev0, holder)) => {
                     if fp0 != fp {
                         out.extend(self.report(
                             now,
@@ -356,9 +440,12 @@ impl Checker {
                         ));
                     }
                 }
-                None => {
-                    self.entries.insert((e.index, e.term), (fp, prev_term, id));
-                }
+                None => match self.entries.get_mut(e.index) {
+                    Some(at) => at.others.push((e.term, (fp, prev_term, id))),
+                    None => self
+                        .entries
+                        .insert(e.index, TermsAt { first: (e.term, (fp, prev_term, id)), others: Vec::new() }),
+                },
             }
         }
         out
@@ -442,7 +529,7 @@ impl Checker {
             ));
         }
         let fp = fingerprint(&entry.kind);
-        match self.applied.get(&entry.index) {
+        match self.applied.get(entry.index) {
             Some(&(term, fp0, first)) => {
                 if term != entry.term || fp0 != fp {
                     out.extend(self.report(
@@ -530,9 +617,9 @@ impl Checker {
         if floor == 0 {
             return;
         }
-        self.entries = self.entries.split_off(&(floor, 0));
-        self.applied = self.applied.split_off(&floor);
-        self.committed = self.committed.split_off(&floor);
+        self.entries.forget_below(floor);
+        self.applied.forget_below(floor);
+        self.committed.forget_below(floor);
     }
 
     /// The per-millisecond checks over every up node, one function per
@@ -658,19 +745,15 @@ impl Checker {
     /// committed in an earlier term.
     fn new_leader_completeness(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, out: &mut Vec<Violation>) {
         let term = s.current_term;
-        for (&index, c) in &self.committed {
-            if c.commit_term >= term || index < s.snapshot_index {
-                continue;
-            }
-            let held = node.term_at(index);
-            if held != Some(c.term) {
-                let v = format!(
-                    "n{} became leader of term {} without entry {} (term {}) committed in term {}",
-                    id, term, index, c.term, c.commit_term
-                );
-                out.extend(self.report(now, Invariant::LeaderCompleteness, v));
-                break;
-            }
+        let missing = self.committed.iter().find(|&(index, c)| {
+            c.commit_term < term && index >= s.snapshot_index && node.term_at(index) != Some(c.term)
+        });
+        if let Some((index, c)) = missing {
+            let v = format!(
+                "n{} became leader of term {} without entry {} (term {}) committed in term {}",
+                id, term, index, c.term, c.commit_term
+            );
+            out.extend(self.report(now, Invariant::LeaderCompleteness, v));
         }
     }
 
@@ -758,7 +841,7 @@ impl Checker {
     /// state-machine-safety, on commit indexes: every server's entry at its
     /// commit index is the one first seen committed there.
     fn commit_agrees(&mut self, now: u64, id: NodeId, node: &Node, s: &Quick, out: &mut Vec<Violation>) {
-        let Some(c) = self.committed.get(&s.commit_index) else { return };
+        let Some(c) = self.committed.get(s.commit_index) else { return };
         let Some(t) = node.term_at(s.commit_index) else { return };
         if t != c.term {
             let v = format!(
@@ -977,6 +1060,52 @@ mod tests {
             term,
             body: MessageBody::RequestVoteResponse { pre_vote: false, vote_granted: true, reason: None },
         }
+    }
+
+    /// The window behaves as the `BTreeMap` it replaced: random inserts near
+    /// the newest index and below the base, prunes, lookups, in-order iteration.
+    #[test]
+    fn index_window_matches_a_btree_map() {
+        let mut w: IndexWindow<u64> = IndexWindow::default();
+        let mut m: BTreeMap<Index, u64> = BTreeMap::new();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut top: Index = 1;
+        for step in 0..5_000u64 {
+            let r = next();
+            match r % 10 {
+                0 => {
+                    // Prune below somewhere in the newest 64 indexes (maybe above the top).
+                    let floor = top.saturating_sub(r >> 8 & 63) + (r >> 20 & 1) * 70;
+                    w.forget_below(floor);
+                    m = m.split_off(&floor);
+                }
+                1 => {
+                    // An index below what was pruned (a node behind the others).
+                    let i = top.saturating_sub(80 + (r >> 8 & 31)).max(1);
+                    w.insert(i, step);
+                    m.insert(i, step);
+                }
+                _ => {
+                    let i = top.saturating_sub(r >> 8 & 7) + (r >> 16 & 3);
+                    top = top.max(i);
+                    w.insert(i, step);
+                    m.insert(i, step);
+                }
+            }
+            let probe = top.saturating_sub(r >> 24 & 127);
+            assert_eq!(w.get(probe), m.get(&probe), "step {step}: get({probe})");
+            if let Some(v) = w.get_mut(probe) {
+                *v += 1;
+                *m.get_mut(&probe).expect("the map holds it too") += 1;
+            }
+        }
+        assert!(w.iter().eq(m.iter().map(|(&i, v)| (i, v))), "same indexes, same values, same order");
     }
 
     #[test]
