@@ -19,6 +19,7 @@
 //   node bench/history.mjs --only travel [--travel-minutes 10] [--rates 10,100]   (that part alone)
 //   node bench/history.mjs --only marginal [--marginal-minutes 10]  (the size model against wasm memory)
 //   node bench/history.mjs --only seek                          (checkpoint clone + replay seeks alone)
+//   node bench/history.mjs --only state                         (state, frame_state, frame and clone alone)
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -316,6 +317,8 @@ if (only === 'travel') {
   await marginal();
 } else if (only === 'seek') {
   await seek();
+} else if (only === 'state') {
+  await stateAndClone();
 } else {
   await stateAndClone();
   await seek();
