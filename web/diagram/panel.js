@@ -5,7 +5,8 @@
 // callbacks.
 //
 //   const d = createDiagramPanel(section, store, { t, travel(ms), inspect(id), now(), pause() });
-//   d.draw(now)   every frame (it repaints only when something changed)
+//   d.draw(now)   every frame (it repaints only when something changed, and
+//                 following now, mostly only the strips that changed)
 //   d.select(id)  highlight a message; d.relabel(); d.svg(); d.resize()
 //
 // Pointer: click an arrow to inspect it, click elsewhere to travel there,
@@ -14,7 +15,7 @@
 // canvas: ←/→ travel 10 ms (Shift: 100 ms), +/− zoom, Enter inspects the
 // message nearest the cursor, F follows now, A shows the whole run.
 
-import { buildScene, paintScene, sceneToSVG, hitArrow, AXIS_H } from './scene.js';
+import { buildScene, paintScene, sameStrip, plotWidth, sceneToSVG, hitArrow, AXIS_H, LABEL_W } from './scene.js';
 import { fitCanvas } from '../render/theme.js';
 import { downloadBlob } from '../ui/share.js';
 
@@ -22,6 +23,20 @@ import { downloadBlob } from '../ui/share.js';
 const DEFAULT_SPAN_MS = 1500;
 const MIN_SPAN_MS = 20;
 const DRAG_PX = 4;
+// Following "now", a repaint moves the old picture and paints only strips of
+// it again (repaintChanged). How wide they are decides only how often the
+// move is possible, not what is shown: scene.sameStrip checks the rest.
+// The left strip: the lane labels and this much of the plot after them (an
+// axis label appears there as the window moves on, 18 px after the edge, and
+// reaches up to 47 px further by the bounds scene.js reckons for it).
+const LEFT_REPAINT_PX = 70;
+// The right strip: from this far left of the previous "now" (the cursor, and
+// in-flight arrows changing their look as they arrive) to the right edge, and
+// at least this much of it (an axis label appears at the right end too).
+const CURSOR_MARGIN_PX = 24;
+const RIGHT_REPAINT_PX = 60;
+// A middle part narrower than this is not worth moving.
+const MIN_MOVED_PX = 40;
 
 export function createDiagramPanel(section, store, on) {
   const t = on.t;
@@ -49,13 +64,28 @@ export function createDiagramPanel(section, store, on) {
   let size = { W: 0, H: 0 };
   let lastNow = 0;
   let pending = null; // a travel waiting for the next frame (scrubbing)
+  // What the canvas shows, for moving it (repaintChanged): its scene, window
+  // and "now", and the canvas size it was painted at; null: paint it all.
+  let painted = null;
+  // How many draws painted the whole canvas, how many moved the old picture,
+  // and what the last draw kept by moving it (x0..x1, CSS px; null: it
+  // painted everything).
+  // Tests check that the move is taken and equals a whole paint.
+  const paints = { whole: 0, moved: 0, kept: null };
+  // A lost canvas comes back blank: nothing on it to move, paint it all.
+  canvas.addEventListener('contextrestored', () => { painted = null; drawnKey = ''; });
 
   function window_(now) {
     if (vp.follow) {
       // Early in a run, show what exists rather than an empty stretch.
       const span = Math.min(vp.span, Math.max(300, now * 1.1));
-      vp.t1 = Math.max(span, now + span * 0.08);
-      vp.t0 = vp.t1 - span;
+      const t1 = Math.max(span, now + span * 0.08);
+      // The window starts on a whole device pixel (a multiple of the time
+      // one covers), so from frame to frame the picture moves by whole
+      // pixels and can be moved rather than painted again (repaintChanged).
+      const msPerDot = size.W > 0 ? span / (plotWidth(size.W) * (size.dpr || 1)) : 0;
+      vp.t0 = msPerDot > 0 ? Math.round((t1 - span) / msPerDot) * msPerDot : t1 - span;
+      vp.t1 = vp.t0 + span;
     }
     return { t0: vp.t0, t1: vp.t1 };
   }
@@ -68,6 +98,7 @@ export function createDiagramPanel(section, store, on) {
     // The dark theme inverts every canvas (element.css), so the light colours serve both.
     size.ink = { bg: size.bg };
     drawnKey = '';
+    painted = null;
   }
 
   function sceneNow(now) {
@@ -87,10 +118,81 @@ export function createDiagramPanel(section, store, on) {
     const key = `${store.version}|${Math.round(now * 10)}|${w.t0}|${w.t1}|${vp.hover}|${vp.selected}|${size.W}x${size.H}`;
     if (key === drawnKey) return;
     drawnKey = key;
-    scene = sceneNow(now);
-    ctx.clearRect(0, 0, size.W, size.H);
-    paintScene(ctx, scene);
+    const next = sceneNow(now);
+    if (repaintChanged(next, w, now)) {
+      paints.moved++;
+    } else {
+      ctx.clearRect(0, 0, size.W, size.H);
+      paintScene(ctx, next);
+      paints.whole++;
+      paints.kept = null;
+    }
+    scene = next;
+    painted = { scene: next, t0: w.t0, span: w.t1 - w.t0, now, W: size.W, H: size.H, dpr: size.dpr };
     canvas.setAttribute('aria-label', t('diagram.aria', { lanes, from: (w.t0 / 1000).toFixed(2), to: (w.t1 / 1000).toFixed(2), n: scene.arrows.length }));
+  }
+
+  /**
+   * Following "now", the window moves left by whole device pixels
+   * (window_), and most of what the canvas shows is still right, only
+   * further left. Then move the old picture (a copy of the canvas onto
+   * itself) and paint again only the lane labels at the left and the newest
+   * strip at the right, from just before the previous "now": while playing
+   * that is about a quarter of the canvas instead of all of it (painting,
+   * and above all rasterizing, thousands of arrows was most of a frame).
+   * The middle part must be what a whole paint would draw there, pixel for
+   * pixel: scene.sameStrip checks that the new scene has the same
+   * primitives there as the old one, moved. Anything else (another size,
+   * span, a zoom, a jump back in time, a hover or selection that changes an
+   * arrow in the middle) returns false, and the caller paints everything.
+   */
+  function repaintChanged(next, w, now) {
+    const p = painted;
+    if (!p || p.W !== size.W || p.H !== size.H || p.dpr !== size.dpr) return false;
+    if (Math.abs(p.span - (w.t1 - w.t0)) > 1e-9 * p.span) return false; // zoomed: another x scale
+    const dpr = size.dpr || 1;
+    const shift = LABEL_W - next.x(p.t0); // CSS px the old picture moves left
+    const dots = shift * dpr;
+    if (dots < 0 || Math.abs(dots - Math.round(dots)) > 1e-6) return false;
+    // The middle part, x0..x1 in the new picture, on device pixel edges.
+    const x0 = Math.ceil((LABEL_W + LEFT_REPAINT_PX) * dpr) / dpr;
+    // (A command resets the element's sub-millisecond carry: "now" can step back a little.)
+    const x1 = Math.floor(Math.min(next.x(Math.min(p.now, now)) - CURSOR_MARGIN_PX, size.W - RIGHT_REPAINT_PX) * dpr) / dpr;
+    // Its old pixels must have been on the canvas (a pan can move by whole pixels too).
+    if (x1 - x0 < MIN_MOVED_PX || x1 + shift > size.W) return false;
+    if (!sameStrip(p.scene, next, shift, x0, x1)) return false;
+    const d = Math.round(dots);
+    if (d > 0) {
+      const l = Math.round(x0 * dpr);
+      const r = Math.round(x1 * dpr);
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      // 'copy' inside a clip: the moved pixels replace the old ones, even
+      // where the background is translucent (a page's --rl-panel), rather
+      // than being blended over them.
+      ctx.beginPath();
+      ctx.rect(l, 0, r - l, canvas.height);
+      ctx.clip();
+      ctx.globalCompositeOperation = 'copy';
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(canvas, l + d, 0, r - l, canvas.height, l, 0, r - l, canvas.height);
+      ctx.restore();
+    }
+    paintStrip(next, 0, x0);
+    paintStrip(next, x1, size.W);
+    paints.kept = [x0, x1];
+    return true;
+  }
+
+  /** Paint x0..x1 (CSS px) of the scene again, clipped to it. */
+  function paintStrip(sc, x0, x1) {
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, 0, x1 - x0, size.H);
+    ctx.clip();
+    ctx.clearRect(x0, 0, x1 - x0, size.H);
+    paintScene(ctx, sc, x0, x1);
+    ctx.restore();
   }
 
   function setFollow(f) {
@@ -266,5 +368,9 @@ export function createDiagramPanel(section, store, on) {
     xOf(ms) { return scene ? scene.x(ms) : null; },
     arrows() { return scene ? scene.arrows.slice() : []; },
     relabel() { drawnKey = ''; },
+    /** Paint everything again at the next draw (not moving the old picture). */
+    repaint() { drawnKey = ''; painted = null; },
+    /** How many draws painted everything and how many moved the old picture, and the part the last move kept: { whole, moved, kept } (tests). */
+    get paints() { return { ...paints }; },
   };
 }

@@ -78,7 +78,7 @@ export function buildScene(store, vp, t = (k) => k) {
   const geo = laneLayout(lanes, vp.height);
   const height = Math.max(vp.height, geo.height);
   const span = Math.max(1, vp.t1 - vp.t0);
-  const plotW = Math.max(10, width - LABEL_W - 6);
+  const plotW = plotWidth(width);
   const x = (ms) => LABEL_W + ((ms - vp.t0) / span) * plotW;
   const time = (px) => vp.t0 + ((px - LABEL_W) / plotW) * span;
   const msPerPx = span / plotW;
@@ -231,46 +231,142 @@ function headPoints(p) {
   return [[p.x2, p.y2], [p.x2 - s * Math.cos(a - 0.45), p.y2 - s * Math.sin(a - 0.45)], [p.x2 - s * Math.cos(a + 0.45), p.y2 - s * Math.sin(a + 0.45)]];
 }
 
+/** The width of the time axis (CSS px) in a diagram `width` px wide (buildScene's x scale). */
+export function plotWidth(width) {
+  return Math.max(10, width - LABEL_W - 6);
+}
+
+/** 'L' line, 'X' cross, 'F' filled head or circle: the primitives painted in shared paths; '' the others. */
+function pathKind(p) {
+  return p.k === 'line' ? 'L' : p.k === 'cross' ? 'X' : p.k === 'head' || p.k === 'circle' ? 'F' : '';
+}
+
+function sameDash(a, b) {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
- * Draw a scene on a 2D canvas context (already scaled to CSS pixels).
- * Consecutive lines, arrow heads, crosses and dots of one style go into one
- * path and one stroke or fill: a busy window has thousands of arrows, and a
- * draw call (with its state changes) per primitive made the diagram most of
- * a frame's work.
+ * Number the scene's paths: consecutive lines, arrow heads, crosses and dots
+ * of one style share one path and one stroke or fill; every other primitive
+ * is a path of its own. A busy window has thousands of arrows, and a draw
+ * call (with its state changes) per primitive made the diagram most of a
+ * frame's work. The style is compared field by field (a key string per
+ * primitive, with the dash pattern joined, cost more than the path calls).
+ * Returns the path number of each primitive (kept on the scene, which is
+ * painted and compared more than once; an array, not a field on each
+ * primitive, which would give thousands of objects a new shape).
  */
-export function paintScene(ctx, scene) {
-  // The open path's style, compared field by field (no key string per
-  // primitive: building one, with the dash pattern joined, cost more than
-  // the path calls themselves). kind: '' = no open path, 'L' line, 'X'
-  // cross, 'F' filled head or circle.
+function batchesOf(scene) {
+  if (scene.batches) return scene.batches;
+  const prims = scene.prims;
+  const batches = new Int32Array(prims.length);
   let kind = '';
   let sColor = null;
   let sWidth = 0;
   let sDash = null;
   let sAlpha = 1;
-  const flush = () => {
-    if (!kind) return;
-    if (kind === 'F') ctx.fill(); else ctx.stroke();
-    kind = '';
-  };
-  for (const p of scene.prims) {
+  let id = 0;
+  for (let i = 0; i < prims.length; i++) {
+    const p = prims[i];
+    const k = pathKind(p);
+    if (!k) { kind = ''; batches[i] = ++id; continue; }
     const alpha = p.alpha ?? 1;
-    const k = p.k === 'line' ? 'L' : p.k === 'cross' ? 'X' : p.k === 'head' || p.k === 'circle' ? 'F' : '';
+    const color = k === 'F' ? p.fill : p.stroke;
+    const dash = k === 'L' && p.dash && p.dash.length ? p.dash : null;
+    const same = k === kind && color === sColor && alpha === sAlpha && (k === 'F' || (p.w === sWidth && sameDash(dash, sDash)));
+    if (!same) {
+      id++;
+      kind = k; sColor = color; sWidth = p.w; sDash = dash; sAlpha = alpha;
+    }
+    batches[i] = id;
+  }
+  scene.batches = batches;
+  return batches;
+}
+
+/**
+ * The horizontal extent each primitive can touch on the canvas, generously
+ * (line widths, a text's width from its length): [x0, x1] of primitive i at
+ * 2i, 2i + 1. Kept on the scene: it is compared (sameStrip) and painted in
+ * strips more than once.
+ */
+function boundsOf(scene) {
+  if (scene.bounds) return scene.bounds;
+  const prims = scene.prims;
+  const b = new Float64Array(prims.length * 2);
+  for (let i = 0; i < prims.length; i++) {
+    const p = prims[i];
+    let x0;
+    let x1;
+    switch (p.k) {
+      case 'line': { const e = (p.w || 1) + 1; x0 = Math.min(p.x1, p.x2) - e; x1 = Math.max(p.x1, p.x2) + e; break; }
+      case 'head': x0 = p.x2 - p.s - 2; x1 = p.x2 + p.s + 2; break;
+      case 'cross': x0 = p.x - p.s - (p.w || 1) - 1; x1 = p.x + p.s + (p.w || 1) + 1; break;
+      case 'circle': x0 = p.x - p.r - 1; x1 = p.x + p.r + 1; break;
+      case 'rect': x0 = p.x - 2; x1 = p.x + p.w + 2; break;
+      case 'text': {
+        // Without a canvas to measure it: an em a character (CJK is an em wide,
+        // Latin letters and digits narrower), as bounds must never be short.
+        const w = String(p.text).length * p.size + 4;
+        if (p.anchor === 'middle') { x0 = p.x - w / 2; x1 = p.x + w / 2; } else if (p.anchor === 'end') { x0 = p.x - w; x1 = p.x + 2; } else { x0 = p.x - 2; x1 = p.x + w; }
+        break;
+      }
+      default: x0 = -Infinity; x1 = Infinity; break;
+    }
+    b[2 * i] = x0;
+    b[2 * i + 1] = x1;
+  }
+  scene.bounds = b;
+  return b;
+}
+
+/**
+ * Draw a scene on a 2D canvas context (already scaled to CSS pixels), in the
+ * paths batchesOf numbered. With `x0`, `x1`: only the primitives that can
+ * touch that strip, in the paths of a whole paint (the caller clips to the
+ * strip).
+ */
+export function paintScene(ctx, scene, x0 = -Infinity, x1 = Infinity) {
+  const batches = batchesOf(scene);
+  const bounds = x0 === -Infinity && x1 === Infinity ? null : boundsOf(scene);
+  const prims = scene.prims;
+  let open = 0; // the batch of the open path, 0 = none
+  let openFill = false;
+  // The context's state as last set here (undefined: not yet): arrows of two
+  // or three colours alternate, and setting an unchanged dash, width or alpha
+  // again for each one cost as much as drawing it.
+  let cAlpha;
+  let cFill;
+  let cStroke;
+  let cWidth;
+  let cDash;
+  const flush = () => {
+    if (!open) return;
+    if (openFill) ctx.fill(); else ctx.stroke();
+    open = 0;
+  };
+  for (let i = 0; i < prims.length; i++) {
+    if (bounds && (bounds[2 * i + 1] < x0 || bounds[2 * i] > x1)) continue;
+    const p = prims[i];
+    const alpha = p.alpha ?? 1;
+    const k = pathKind(p);
     if (k) {
-      const color = k === 'F' ? p.fill : p.stroke;
-      const dash = k === 'L' && p.dash && p.dash.length ? p.dash : null;
-      const same = k === kind && color === sColor && alpha === sAlpha &&
-        (k === 'F' || (p.w === sWidth && (dash === sDash || (dash && sDash && dash.join(',') === sDash.join(',')))));
-      if (!same) {
+      if (batches[i] !== open) {
         flush();
-        ctx.globalAlpha = alpha;
+        if (alpha !== cAlpha) { ctx.globalAlpha = alpha; cAlpha = alpha; }
         if (k === 'F') {
-          ctx.fillStyle = color;
+          if (p.fill !== cFill) { ctx.fillStyle = p.fill; cFill = p.fill; }
         } else {
-          ctx.strokeStyle = color; ctx.lineWidth = p.w; ctx.setLineDash(dash || []);
+          if (p.stroke !== cStroke) { ctx.strokeStyle = p.stroke; cStroke = p.stroke; }
+          if (p.w !== cWidth) { ctx.lineWidth = p.w; cWidth = p.w; }
+          const dash = k === 'L' && p.dash && p.dash.length ? p.dash : null;
+          if (!sameDash(dash, cDash) || cDash === undefined) { ctx.setLineDash(dash || []); cDash = dash; }
         }
         ctx.beginPath();
-        kind = k; sColor = color; sWidth = p.w; sDash = dash; sAlpha = alpha;
+        open = batches[i]; openFill = k === 'F';
       }
       switch (p.k) {
         case 'line': ctx.moveTo(p.x1, p.y1); ctx.lineTo(p.x2, p.y2); break;
@@ -295,11 +391,16 @@ export function paintScene(ctx, scene) {
     ctx.globalAlpha = alpha;
     switch (p.k) {
       case 'rect':
+        // The line width and dash are set here, not taken from whatever was
+        // painted before: a strip (paintScene with x0, x1) paints only some
+        // of the primitives, and must look as a whole paint does.
+        ctx.lineWidth = 1;
+        ctx.setLineDash([]);
         ctx.fillStyle = p.fill;
         ctx.fillRect(p.x, p.y, p.w, p.h);
         if (p.hatch) {
           ctx.beginPath(); ctx.rect(p.x, p.y, p.w, p.h); ctx.clip();
-          ctx.strokeStyle = '#9aa3ad'; ctx.lineWidth = 1; ctx.beginPath();
+          ctx.strokeStyle = '#9aa3ad'; ctx.beginPath();
           for (let hx = p.x - p.h; hx < p.x + p.w; hx += 6) { ctx.moveTo(hx, p.y + p.h); ctx.lineTo(hx + p.h, p.y); }
           ctx.stroke();
         }
@@ -317,6 +418,90 @@ export function paintScene(ctx, scene) {
   flush();
   ctx.globalAlpha = 1;
   ctx.setLineDash([]);
+}
+
+const EPS = 1e-6;
+const near = (a, b) => Math.abs(a - b) < EPS;
+
+/**
+ * Does `b` (a newer scene) paint the strip x0..x1 as `a` painted it `shift`
+ * CSS px further right? Then the old pixels can be moved instead of painted
+ * again (web/diagram/panel.js). The primitives that touch the strip must be
+ * the same in both, in the same order and paths, moved by `shift`; a
+ * rectangle or a solid horizontal line that looks the same all along (a role
+ * band, a lane) may differ outside the strip (it grows with "now", or is cut
+ * at the left edge).
+ */
+export function sameStrip(a, b, shift, x0, x1) {
+  const pa = a.prims;
+  const pb = b.prims;
+  const ba = batchesOf(a);
+  const bb = batchesOf(b);
+  const boundsA = boundsOf(a);
+  const boundsB = boundsOf(b);
+  // The next primitive at or after k that touches the strip (moved by s).
+  const nextIn = (bounds, k, n, s) => {
+    for (; k < n; k++) if (bounds[2 * k + 1] - s >= x0 && bounds[2 * k] - s <= x1) return k;
+    return n;
+  };
+  let i = 0;
+  let j = 0;
+  let lastA = -1;
+  let lastB = -1;
+  for (;;) {
+    i = nextIn(boundsA, i, pa.length, shift);
+    j = nextIn(boundsB, j, pb.length, 0);
+    if (i >= pa.length || j >= pb.length) return i >= pa.length && j >= pb.length;
+    // In the same path as the previous primitive in the strip, or not, in both.
+    if ((lastA >= 0 && ba[lastA] === ba[i]) !== (lastB >= 0 && bb[lastB] === bb[j])) return false;
+    if (!samePrim(pa[i], pb[j], shift, x0, x1)) return false;
+    lastA = i++;
+    lastB = j++;
+  }
+}
+
+/**
+ * The same x extent, a's moved by `shift`: exactly ('exact'), or as far as
+ * it shows in the strip, for a shape that looks the same all along x
+ * ('ends'), or one whose pattern starts at its left end ('end': that end
+ * exact). Clipped 2 px beyond the strip: an end that close still shows in it
+ * (antialiasing, a stroke). Role bands and crashes grow with "now", and
+ * are cut at the window's left edge: their ends differ, not their middle.
+ */
+function sameSpan(ax0, ax1, bx0_, bx1_, shift, x0, x1, how) {
+  const c = (v) => Math.max(x0 - 2, Math.min(x1 + 2, v));
+  const same0 = how === 'ends' ? near(c(ax0 - shift), c(bx0_)) : near(ax0 - shift, bx0_);
+  const same1 = how === 'exact' ? near(ax1 - shift, bx1_) : near(c(ax1 - shift), c(bx1_));
+  return same0 && same1;
+}
+
+function samePrim(p, q, s, x0, x1) {
+  if (p.k !== q.k || (p.alpha ?? 1) !== (q.alpha ?? 1) || p.fill !== q.fill || p.stroke !== q.stroke) return false;
+  // `w`: a line's width, a rectangle's extent (compared below).
+  if (p.k !== 'rect' && p.w !== q.w) return false;
+  switch (p.k) {
+    case 'line': {
+      if (!sameDash(p.dash && p.dash.length ? p.dash : null, q.dash && q.dash.length ? q.dash : null)) return false;
+      if (!near(p.y1, q.y1) || !near(p.y2, q.y2)) return false;
+      const flat = p.y1 === p.y2 && !(p.dash && p.dash.length);
+      if (flat) return sameSpan(Math.min(p.x1, p.x2), Math.max(p.x1, p.x2), Math.min(q.x1, q.x2), Math.max(q.x1, q.x2), s, x0, x1, 'ends') && (p.x1 <= p.x2) === (q.x1 <= q.x2);
+      return near(p.x1 - s, q.x1) && near(p.x2 - s, q.x2);
+    }
+    case 'rect': {
+      // A dashed outline's dashes run round from the top left corner, so
+      // along the bottom they depend on the right end too; the hatching is
+      // laid from the left end.
+      const how = p.stroke && p.dash ? 'exact' : p.hatch ? 'end' : 'ends';
+      return near(p.y, q.y) && near(p.h, q.h) && !!p.hatch === !!q.hatch && !!p.dash === !!q.dash &&
+        sameSpan(p.x, p.x + p.w, q.x, q.x + q.w, s, x0, x1, how);
+    }
+    case 'text':
+      return p.text === q.text && p.size === q.size && p.weight === q.weight && p.anchor === q.anchor && near(p.y, q.y) && near(p.x - s, q.x);
+    case 'circle': return p.r === q.r && near(p.y, q.y) && near(p.x - s, q.x);
+    case 'cross': return p.s === q.s && near(p.y, q.y) && near(p.x - s, q.x);
+    case 'head': return p.s === q.s && near(p.y1, q.y1) && near(p.y2, q.y2) && near(p.x1 - s, q.x1) && near(p.x2 - s, q.x2);
+    default: return false;
+  }
 }
 
 const xmlEsc = (v) => String(v).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));

@@ -5,7 +5,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadWasm } from './wasm.mjs';
 import { createDiagramStore } from '../diagram/store.js';
-import { buildScene, sceneToSVG, hitArrow, MAX_ARROWS, isHeartbeat, paintScene } from '../diagram/scene.js';
+import { buildScene, sceneToSVG, hitArrow, MAX_ARROWS, isHeartbeat, paintScene, sameStrip, plotWidth } from '../diagram/scene.js';
 import { messageFigure2, nodeFigure2, FIGURE2_ORDER } from '../ui/inspector.js';
 
 let wasm;
@@ -191,4 +191,28 @@ test('painting batches primitives of one style into one path, and starts a new o
   assert.equal(calls.filter(([n]) => n === 'lineTo').length, 8 + 2 + 2, 'every line, the head\'s two sides, the cross\'s two strokes');
   const dashes = calls.filter(([n]) => n === 'setLineDash').map(([, d]) => d.join(','));
   assert.deepEqual(dashes.slice(0, 3), ['', '4,3', ''], 'the dash pattern follows the batch');
+});
+
+test('sameStrip: a window moved by whole pixels paints its middle alike, unless an arrow there changes', () => {
+  // The panel moves the old picture instead of painting it again only when this holds (web/diagram/panel.js).
+  const { sim, store } = run('cluster 5\nseed 4\n', 3000);
+  const now = Number(sim.time_ms());
+  const width = 900;
+  const span = 1500;
+  const msPerPx = span / plotWidth(width);
+  const scene = (t0, extra = {}) => buildScene(store, { t0, t1: t0 + span, width, height: 240, now, hover: null, selected: null, ...extra });
+  const t0 = now - 1400;
+  const a = scene(t0);
+  const b = scene(t0 + 10 * msPerPx); // 10 px further on
+  assert.ok(b.arrows.filter((r) => r.x1 > 104 && r.x2 < 700).length > 10, 'arrows in the strip');
+  assert.equal(sameStrip(a, b, 10, 104, 700), true);
+  assert.equal(sameStrip(a, b, 9, 104, 700), false, 'moved by another distance');
+  assert.equal(sameStrip(a, scene(t0, { width: 901 }), 0, 104, 700), false, 'another scale');
+  // A selected arrow is drawn wider: inside the strip it counts, outside it does not.
+  const inside = b.arrows.find((r) => Math.min(r.x1, r.x2) > 300 && Math.max(r.x1, r.x2) < 500);
+  assert.equal(sameStrip(a, scene(t0 + 10 * msPerPx, { selected: inside.id }), 10, 104, 700), false);
+  const outside = b.arrows.find((r) => Math.min(r.x1, r.x2) > 720);
+  assert.ok(outside, 'an arrow right of the strip');
+  assert.equal(sameStrip(a, scene(t0 + 10 * msPerPx, { selected: outside.id }), 10, 104, 700), true);
+  sim.free();
 });
