@@ -27,6 +27,7 @@ use serde::Serialize;
 
 use raft_core::{CoreEvent, Role};
 
+use crate::network::Counts;
 use crate::trace::{CoreRecord, EventKind};
 
 /// Closed windows the page's view keeps (the CLI's keeps them all).
@@ -64,7 +65,8 @@ struct Tally {
     /// Latency in ms → how many operations took exactly that long.
     put_latency: BTreeMap<u64, u64>,
     get_latency: BTreeMap<u64, u64>,
-    sent: BTreeMap<String, u64>,
+    /// Messages sent by type name (the network's `Counts`: a `SmallMap`).
+    sent: Counts,
     sent_by_node: BTreeMap<u64, u64>,
     elections: u64,
     leaderless_ms: u64,

@@ -20,6 +20,7 @@ use alloc::vec::Vec;
 use raft_core::{Message, NodeId};
 
 use crate::rng::Rng;
+use crate::small_map::SmallMap;
 
 /// A message on the wire.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,8 +33,12 @@ pub struct InFlight {
     pub msg: Message,
 }
 
-/// Counts of messages by type name (`AppendEntries`, ...).
-pub type Counts = BTreeMap<String, u64>;
+/// Counts of messages by type name (`AppendEntries`, ...), in name order.
+/// A [`SmallMap`] (a sorted `Vec`), not a `BTreeMap`: there are only a
+/// handful of type names, a `BTreeMap<String, u64>` was a B-tree type of its
+/// own in the browser's wasm, and the `SmallMap<String, u64>` code is there
+/// anyway for the leases (docs/wasm-size.md).
+pub type Counts = SmallMap<String, u64>;
 
 /// What happened to a message at its delivery time.
 #[derive(Clone, Debug, PartialEq)]
@@ -220,9 +225,9 @@ impl Network {
             link_latency: Vec::new(),
             in_flight: BTreeMap::new(),
             next_id: 1,
-            sent: Counts::new(),
-            delivered: Counts::new(),
-            dropped: Counts::new(),
+            sent: Counts::default(),
+            delivered: Counts::default(),
+            dropped: Counts::default(),
         }
     }
 

@@ -8,6 +8,7 @@
 
 use alloc::vec::Vec;
 use core::borrow::Borrow;
+use core::ops::Index;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SmallMap<K, V> {
@@ -80,8 +81,60 @@ impl<K: Ord, V> SmallMap<K, V> {
     }
 
     /// Every entry in key order.
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.entries.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> Iter<'_, K, V> {
+        Iter(self.entries.iter())
+    }
+
+    /// Every value in key order, like `BTreeMap::values` (the network's
+    /// message counts are summed this way).
+    pub fn values(&self) -> impl Iterator<Item = &V> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+/// The entries of a [`SmallMap`] in key order, as `(&key, &value)`: a named
+/// type (not `impl Iterator`) so that `&SmallMap` can be `IntoIterator` and
+/// `for (k, v) in &map` reads as it did with the `BTreeMap` it replaces.
+#[derive(Clone, Debug)]
+pub struct Iter<'a, K, V>(core::slice::Iter<'a, (K, V)>);
+
+impl<'a, K, V> Iterator for Iter<'a, K, V> {
+    type Item = (&'a K, &'a V);
+
+    fn next(&mut self) -> Option<(&'a K, &'a V)> {
+        self.0.next().map(|(k, v)| (k, v))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<K, V> DoubleEndedIterator for Iter<'_, K, V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K, V> ExactSizeIterator for Iter<'_, K, V> {}
+
+/// `for (k, v) in &map`, in key order, as with a `BTreeMap`.
+impl<'a, K: Ord, V> IntoIterator for &'a SmallMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = Iter<'a, K, V>;
+
+    fn into_iter(self) -> Iter<'a, K, V> {
+        self.iter()
+    }
+}
+
+/// `map[key]`, like `BTreeMap`'s `Index`: the value for `key`, and a panic
+/// when there is none (tests read the message counts this way).
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> Index<&Q> for SmallMap<K, V> {
+    type Output = V;
+
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("no entry found for key")
     }
 }
 
@@ -121,5 +174,37 @@ mod tests {
             assert_eq!(map.len(), model.len());
         }
         assert!(map.iter().eq(model.iter()));
+        assert!(map.iter().rev().eq(model.iter().rev()));
+        assert_eq!(map.iter().len(), model.len());
+        assert!(map.values().eq(model.values()));
+        let mut seen = Vec::new();
+        for (k, v) in &map {
+            seen.push((k, v));
+        }
+        assert!(seen.into_iter().eq(&model));
+        for (k, v) in &model {
+            assert_eq!(map[k.as_str()], *v);
+            assert_eq!(map[k], *v);
+        }
+    }
+
+    #[test]
+    fn empty_map_iterates_nothing() {
+        let map: SmallMap<String, u64> = SmallMap::default();
+        assert_eq!(map.iter().next(), None);
+        assert_eq!(map.values().next(), None);
+        let mut entries = 0;
+        for _ in &map {
+            entries += 1;
+        }
+        assert_eq!(entries, 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "no entry found for key")]
+    fn index_of_a_missing_key_panics() {
+        let mut map: SmallMap<String, u64> = SmallMap::default();
+        map.insert("AppendEntries".to_string(), 1);
+        let _ = map["RequestVote"];
     }
 }

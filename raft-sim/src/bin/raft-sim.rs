@@ -21,6 +21,7 @@ macro_rules! out {
 }
 
 use clap::{Args, Parser, Subcommand};
+use raft_sim::network::Counts;
 use raft_sim::scenario::parse::parse_script;
 use raft_sim::{Runner, View, World};
 
@@ -176,7 +177,7 @@ fn run(args: RunArgs) -> ExitCode {
     }
 }
 
-fn counts_text(counts: &std::collections::BTreeMap<String, u64>) -> String {
+fn counts_text(counts: &Counts) -> String {
     let total: u64 = counts.values().sum();
     if counts.is_empty() {
         return "0".to_string();
