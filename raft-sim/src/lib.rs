@@ -95,8 +95,8 @@ pub fn run_text(text: &str) -> Result<Runner, scenario::ast::ParseError> {
 /// commas or spaces). Such a file passes when exactly these invariants fire
 /// (and every expect/await holds) — e.g. a stale read shown to be caught.
 /// A file without such a line passes only if no invariant fires (v1).
-pub fn expected_violations(text: &str) -> alloc::collections::BTreeSet<alloc::string::String> {
-    let mut out = alloc::collections::BTreeSet::new();
+pub fn expected_violations(text: &str) -> small_map::SmallSet<alloc::string::String> {
+    let mut out = small_map::SmallSet::new();
     for line in text.lines() {
         let Some(comment) = line.trim().strip_prefix('#') else { continue };
         let Some(names) = comment.trim().strip_prefix("expect-violation:") else { continue };

@@ -16,12 +16,11 @@
 //!   expiring any: a leader change never ends a lease early, at the cost of
 //!   ending a dead owner's lease up to one TTL late.
 
-use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::Kv;
-use crate::small_map::SmallMap;
+use crate::small_map::{SmallMap, SmallSet};
 
 /// Ended leases each state machine still remembers (for `lease NAME expired`
 /// and the view); older ones are forgotten, lowest id first.
@@ -50,7 +49,7 @@ pub struct Lease {
     pub id: u64,
     pub ttl_ms: u64,
     /// The keys attached to it (empty once it ended).
-    pub keys: BTreeSet<String>,
+    pub keys: SmallSet<String>,
     pub state: LeaseState,
 }
 

@@ -149,7 +149,7 @@ impl Kv {
 /// trace or the view model, so the format does not affect trace hashes.
 mod snapshot_codec {
     use super::{Change, KeyMeta, Kv, Lease, LeaseState};
-    use alloc::collections::BTreeSet;
+    use crate::small_map::SmallSet;
     use alloc::string::String;
     use alloc::vec::Vec;
 
@@ -286,7 +286,7 @@ mod snapshot_codec {
                     2 => LeaseState::Revoked,
                     _ => return None,
                 };
-                let mut keys = BTreeSet::new();
+                let mut keys = SmallSet::new();
                 for _ in 0..r.num()? {
                     keys.insert(r.string()?);
                 }

@@ -6,7 +6,6 @@
 //! that revision as its mod_revision. A delete of a key that does not exist
 //! changes nothing and, as in etcd, does not advance the revision.
 
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -15,6 +14,7 @@ use super::command::{Compare, KvCommand, TxnOp};
 use super::history::Change;
 use super::lease::{Lease, LeaseState};
 use super::Kv;
+use crate::small_map::SmallSet;
 
 /// What etcd's `KeyValue` says about a key besides its value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -81,7 +81,7 @@ impl Kv {
                 self.next_lease_id = self.next_lease_id.max(1);
                 let id = self.next_lease_id;
                 self.next_lease_id += 1;
-                let lease = Lease { id, ttl_ms: *ttl_ms, keys: BTreeSet::new(), state: LeaseState::Alive };
+                let lease = Lease { id, ttl_ms: *ttl_ms, keys: SmallSet::new(), state: LeaseState::Alive };
                 self.leases.insert(name.clone(), lease);
                 self.forget_ended_leases();
                 Some(format!("id={id}"))

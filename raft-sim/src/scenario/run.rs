@@ -6,7 +6,6 @@
 //! The page (raft-wasm) drives the same API one command at a time:
 //! [`Runner::new`], [`Runner::exec_command`], [`Runner::advance`], [`Runner::view`].
 
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -15,6 +14,7 @@ use raft_core::{ConfigChange, Entry, NodeId, ProposalDropped, Role};
 
 use crate::kv::LeaseState;
 use crate::scenario::ast::{CmpOp, Command, Cond, LeaseCond, LoadOp, Located, NodeRef, RoleName, Script, Setup};
+use crate::small_map::SmallSet;
 use crate::trace::{role_name, EventKind, TraceEvent};
 use crate::view::{self, View};
 use crate::world::{describe_entry, World};
@@ -36,18 +36,18 @@ pub struct Runner {
     pub failures: Vec<Failure>,
     /// Invariants the scenario demonstrates on purpose (`# expect-violation:`
     /// lines, see [`crate::expected_violations`]); empty for v1 behaviour.
-    pub expected_violations: BTreeSet<String>,
+    pub expected_violations: SmallSet<String>,
 }
 
 impl Runner {
     /// A world set up as `setup` says, at time 0.
     pub fn new(setup: &Setup) -> Runner {
-        Runner { world: World::new(setup), failures: Vec::new(), expected_violations: BTreeSet::new() }
+        Runner { world: World::new(setup), failures: Vec::new(), expected_violations: SmallSet::new() }
     }
 
     /// A runner around an existing world (e.g. a checkpoint).
     pub fn from_world(world: World) -> Runner {
-        Runner { world, failures: Vec::new(), expected_violations: BTreeSet::new() }
+        Runner { world, failures: Vec::new(), expected_violations: SmallSet::new() }
     }
 
     /// Run a whole script and the end-of-run checks.
@@ -103,13 +103,8 @@ impl Runner {
     }
 
     /// Names of the invariants that fired so far.
-    pub fn fired(&self) -> BTreeSet<String> {
-        // `extend` inserts one by one, where `collect` would sort first: each
-        // element type collected into a B-tree brings its own copy of the
-        // standard stable sort into the browser's wasm (docs/wasm-size.md).
-        let mut fired = BTreeSet::new();
-        fired.extend(self.world.checker.violations.iter().map(|v| v.invariant.clone()));
-        fired
+    pub fn fired(&self) -> SmallSet<String> {
+        self.world.checker.violations.iter().map(|v| v.invariant.clone()).collect()
     }
 
     /// The view model (docs/view-model.md). Checks linearizability first,
