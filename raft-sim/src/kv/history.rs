@@ -76,14 +76,6 @@ impl Kv {
 
     /// The changes made at `revision` (empty if it is not in the history).
     pub fn changes_at(&self, revision: u64) -> impl Iterator<Item = &Change> + '_ {
-        let start = (revision, 0);
-        let mut out = Vec::new();
-        for ((rev, _), c) in self.changes.iter_from(start) {
-            if *rev != revision {
-                break;
-            }
-            out.push(c);
-        }
-        out.into_iter()
+        self.changes.iter_from((revision, 0)).take_while(move |((rev, _), _)| *rev == revision).map(|(_, c)| c)
     }
 }

@@ -126,7 +126,12 @@ impl Kv {
         for w in writes {
             match w {
                 Write::Put { key, value, lease } => {
-                    let meta = self.meta.entry(key.clone()).or_default();
+                    // Most puts overwrite a key that exists: update it in
+                    // place rather than allocating a new key and value.
+                    let meta = match self.meta.get_mut(&key) {
+                        Some(meta) => meta,
+                        None => self.meta.entry(key.clone()).or_default(),
+                    };
                     if meta.version == 0 {
                         meta.create_revision = revision;
                     }
@@ -140,7 +145,12 @@ impl Kv {
                     if let Some(l) = lease.and_then(|l| self.leases.get_mut(&l)) {
                         l.keys.insert(key.clone());
                     }
-                    self.map.insert(key.clone(), value.clone());
+                    match self.map.get_mut(&key) {
+                        Some(v) => v.clone_from(&value),
+                        None => {
+                            self.map.insert(key.clone(), value.clone());
+                        }
+                    }
                     changes.push(Change { key, value: Some(value), meta: m });
                 }
                 Write::Delete { key } => {
