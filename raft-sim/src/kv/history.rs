@@ -44,11 +44,10 @@ pub struct Compacted {
 }
 
 impl Kv {
-    pub(super) fn record_changes(&mut self, revision: u64, changes: Vec<Change>) {
-        for (i, c) in changes.into_iter().enumerate() {
-            self.changes.insert((revision, i as u32), c);
-        }
-        // Keep the newest HISTORY_REVISIONS revisions; the oldest go first.
+    /// Keep the newest [`HISTORY_REVISIONS`] revisions of changes (the
+    /// store has just recorded those of `self.revision`); the oldest go first.
+    pub(super) fn forget_old_changes(&mut self) {
+        let revision = self.revision;
         loop {
             let Some(rev) = self.changes.keys().next().map(|(rev, _)| *rev) else { break };
             if rev + HISTORY_REVISIONS > revision {
