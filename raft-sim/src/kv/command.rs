@@ -131,11 +131,15 @@ pub enum KvCommand {
 
 impl KvCommand {
     pub fn encode(&self) -> Vec<u8> {
-        let body = self.display();
-        match self.tag() {
-            Some((client, seq)) => format!("{body} {client}#{seq}").into_bytes(),
-            None => body.into_bytes(),
+        // By hand, not `format!`: every proposal is encoded.
+        let mut text = self.display();
+        if let Some((client, seq)) = self.tag() {
+            text.push(' ');
+            crate::json::push_u64(&mut text, client);
+            text.push('#');
+            crate::json::push_u64(&mut text, seq);
         }
+        text.into_bytes()
     }
 
     /// Decode an entry's bytes; `None` for anything that is not a well-formed
