@@ -96,21 +96,27 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
             Ok(i) => return Some(core::mem::replace(&mut chunk[i].1, value)),
             Err(i) => i,
         };
+        self.len += 1;
+        if at == chunk.len() && chunk.len() == CHUNK {
+            // Keys mostly grow (client ids, revisions): a key past the end of
+            // a full chunk starts the next one, and this one stays full
+            // without ever growing beyond its capacity.
+            let mut next = VecDeque::with_capacity(CHUNK);
+            self.firsts.insert(c + 1, key.clone());
+            next.push_back((key, value));
+            self.chunks.insert(c + 1, Arc::new(next));
+            return None;
+        }
         if at == 0 {
             // Below every key (only the first chunk takes such a key).
             self.firsts[c] = key.clone();
         }
-        let appended = at == chunk.len();
         chunk.insert(at, (key, value));
-        self.len += 1;
         if chunk.len() > CHUNK {
-            // Keys mostly grow (client ids), so a key appended at the end
-            // starts a new chunk and leaves this one full; otherwise split in
-            // the middle. Either way no chunk keeps spare capacity it will
-            // not use.
-            let cut = if appended { chunk.len() - 1 } else { chunk.len() / 2 };
+            // A key inside a full chunk: split it in the middle, and let
+            // neither half keep spare capacity it will not use.
             let mut upper = VecDeque::with_capacity(CHUNK);
-            upper.extend(chunk.drain(cut..));
+            upper.extend(chunk.drain(chunk.len() / 2..));
             chunk.shrink_to_fit();
             self.firsts.insert(c + 1, upper[0].0.clone());
             self.chunks.insert(c + 1, Arc::new(upper));
