@@ -72,7 +72,12 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
     /// one whose first key is not above it, or the first (0 also when there
     /// is no chunk).
     fn chunk_for(&self, key: &K) -> usize {
-        self.firsts.partition_point(|first| first <= key).saturating_sub(1)
+        // Keys mostly grow, so most writes land in the last chunk: check it
+        // before searching.
+        match self.firsts.last() {
+            Some(last) if last <= key => self.firsts.len() - 1,
+            _ => self.firsts.partition_point(|first| first <= key).saturating_sub(1),
+        }
     }
 
     pub fn get(&self, key: &K) -> Option<&V> {
@@ -92,9 +97,13 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
             return None;
         };
         let chunk = Arc::make_mut(chunk);
-        let at = match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
-            Ok(i) => return Some(core::mem::replace(&mut chunk[i].1, value)),
-            Err(i) => i,
+        let at = match chunk.back() {
+            // Past the end of the chunk (the usual case, as above).
+            Some((last, _)) if *last < key => chunk.len(),
+            _ => match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
+                Ok(i) => return Some(core::mem::replace(&mut chunk[i].1, value)),
+                Err(i) => i,
+            },
         };
         self.len += 1;
         if at == chunk.len() && chunk.len() == CHUNK {
