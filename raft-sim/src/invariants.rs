@@ -1456,20 +1456,23 @@ impl Checker {
                 format!("n{id} went from revision {revision_before} to {rev} in one command"),
             ));
         }
-        let changes: RevisionChanges = kv.changes_at(rev).map(|c| (c.key.clone(), c.value.clone())).collect();
-        match self.reference_at(rev) {
-            Some(first) if first != changes => {
+        // Compared in place: copies of the changes are made only for a
+        // violation's message (this runs for every command on every server).
+        match self.same_as_reference(rev, kv) {
+            Some(false) => {
+                let changes: RevisionChanges = kv.changes_at(rev).map(|c| (c.key.clone(), c.value.clone())).collect();
+                let first = self.reference_at(rev).unwrap_or_default();
                 let message = format!(
                     "n{id} made different changes at revision {rev}: {:?}, where another server made {:?}",
                     changes, first
                 );
                 out.extend(self.report(now, Invariant::SameRevisions, message));
             }
-            Some(_) => {}
+            Some(true) => {}
             None => {
                 if lease_end {
-                    for (key, _) in &changes {
-                        let op = OpKind::Delete { key: key.clone() };
+                    for c in kv.changes_at(rev) {
+                        let op = OpKind::Delete { key: c.key.clone() };
                         self.on_client_invoke(Operation { client: 0, op, invoked_ms: now, returned_ms: Some(now) });
                     }
                 }
@@ -1487,6 +1490,18 @@ impl Checker {
             }
         }
         out
+    }
+
+    /// Did `kv` make the same changes at `rev` as the server that applied it
+    /// first? `None` if that is not recorded (not applied yet, or pruned).
+    fn same_as_reference(&self, rev: u64, kv: &crate::kv::Kv) -> Option<bool> {
+        if rev <= self.etcd.revisions_pruned {
+            return None;
+        }
+        let mut first = self.etcd.revisions.iter_from((rev, 0)).take_while(|((r, _), _)| *r == rev).peekable();
+        first.peek()?;
+        let same = first.map(|(_, c)| (&c.key, &c.value)).eq(kv.changes_at(rev).map(|c| (&c.key, &c.value)));
+        Some(same)
     }
 
     /// The changes made at `rev` as first applied; `None` if not recorded

@@ -15,6 +15,7 @@
 //! Behaves exactly like a `BTreeMap` for the operations the simulator uses;
 //! iteration is in key order.
 
+use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
@@ -26,15 +27,19 @@ pub struct SharedMap<K, V> {
     /// The chunks in key order: none is empty, and every key of a chunk is
     /// below every key of the next. A key goes to the last chunk whose first
     /// key is not above it (or to the first chunk, below every key).
-    /// A chunk is a sorted `Vec`, not a `BTreeMap`: an entry then costs its
-    /// own size and nothing more (a B-tree's half-empty nodes cost about twice
-    /// that). That matters because a time-travel history keeps every entry the
+    /// A chunk is a sorted `VecDeque`, not a `BTreeMap`: an entry then costs
+    /// its own size and nothing more (a B-tree's half-empty nodes cost about
+    /// twice that). A deque rather than a `Vec` because the oldest entries
+    /// leave first (`pop_first` on the watch history and the checker's
+    /// records, once per revision per server): from a `Vec` each removal
+    /// moved the whole chunk down one place, a sixth of the simulator's
+    /// instructions under load. That matters because a time-travel history keeps every entry the
     /// run pushed out of a full table while a checkpoint still shares it.
     /// The chunks themselves are a sorted `Vec` too, searched by their first
     /// keys: there are at most a few hundred of them, and a `BTreeMap` index
     /// brought a copy of the B-tree code per key type into the wasm (about
     /// 9 KB each, docs/wasm-size.md).
-    chunks: Vec<Arc<Vec<(K, V)>>>,
+    chunks: Vec<Arc<VecDeque<(K, V)>>>,
     /// `firsts[i]` is the first key of `chunks[i]`, kept beside them so that
     /// finding a chunk reads one contiguous array: searching through the
     /// chunks' own first entries chased two pointers per probe and cost the
@@ -67,7 +72,12 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
     /// one whose first key is not above it, or the first (0 also when there
     /// is no chunk).
     fn chunk_for(&self, key: &K) -> usize {
-        self.firsts.partition_point(|first| first <= key).saturating_sub(1)
+        // Keys mostly grow, so most writes land in the last chunk: check it
+        // before searching.
+        match self.firsts.last() {
+            Some(last) if last <= key => self.firsts.len() - 1,
+            _ => self.firsts.partition_point(|first| first <= key).saturating_sub(1),
+        }
     }
 
     pub fn get(&self, key: &K) -> Option<&V> {
@@ -79,33 +89,43 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
     pub fn insert(&mut self, key: K, value: V) -> Option<V> {
         let c = self.chunk_for(&key);
         let Some(chunk) = self.chunks.get_mut(c) else {
-            let mut chunk = Vec::with_capacity(CHUNK);
+            let mut chunk = VecDeque::with_capacity(CHUNK);
             self.firsts.push(key.clone());
-            chunk.push((key, value));
+            chunk.push_back((key, value));
             self.chunks.push(Arc::new(chunk));
             self.len = 1;
             return None;
         };
         let chunk = Arc::make_mut(chunk);
-        let at = match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
-            Ok(i) => return Some(core::mem::replace(&mut chunk[i].1, value)),
-            Err(i) => i,
+        let at = match chunk.back() {
+            // Past the end of the chunk (the usual case, as above).
+            Some((last, _)) if *last < key => chunk.len(),
+            _ => match chunk.binary_search_by(|(k, _)| k.cmp(&key)) {
+                Ok(i) => return Some(core::mem::replace(&mut chunk[i].1, value)),
+                Err(i) => i,
+            },
         };
+        self.len += 1;
+        if at == chunk.len() && chunk.len() == CHUNK {
+            // Keys mostly grow (client ids, revisions): a key past the end of
+            // a full chunk starts the next one, and this one stays full
+            // without ever growing beyond its capacity.
+            let mut next = VecDeque::with_capacity(CHUNK);
+            self.firsts.insert(c + 1, key.clone());
+            next.push_back((key, value));
+            self.chunks.insert(c + 1, Arc::new(next));
+            return None;
+        }
         if at == 0 {
             // Below every key (only the first chunk takes such a key).
             self.firsts[c] = key.clone();
         }
-        let appended = at == chunk.len();
         chunk.insert(at, (key, value));
-        self.len += 1;
         if chunk.len() > CHUNK {
-            // Keys mostly grow (client ids), so a key appended at the end
-            // starts a new chunk and leaves this one full; otherwise split in
-            // the middle. Either way no chunk keeps spare capacity it will
-            // not use.
-            let cut = if appended { chunk.len() - 1 } else { chunk.len() / 2 };
-            let mut upper = Vec::with_capacity(CHUNK);
-            upper.extend(chunk.drain(cut..));
+            // A key inside a full chunk: split it in the middle, and let
+            // neither half keep spare capacity it will not use.
+            let mut upper = VecDeque::with_capacity(CHUNK);
+            upper.extend(chunk.drain(chunk.len() / 2..));
             chunk.shrink_to_fit();
             self.firsts.insert(c + 1, upper[0].0.clone());
             self.chunks.insert(c + 1, Arc::new(upper));
@@ -131,7 +151,7 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
     /// non-empty and `firsts` in step.
     fn remove_at(&mut self, c: usize, at: usize) -> (K, V) {
         let chunk = Arc::make_mut(&mut self.chunks[c]);
-        let entry = chunk.remove(at);
+        let entry = chunk.remove(at).expect("remove_at is given an entry that exists");
         self.len -= 1;
         if chunk.is_empty() {
             self.chunks.remove(c);
@@ -153,7 +173,7 @@ impl<K: Ord + Clone, V: Clone> SharedMap<K, V> {
         let start = self.chunk_for(&key).min(self.chunks.len());
         self.chunks[start..].iter().flat_map(move |chunk| {
             let from = chunk.partition_point(|(k, _)| *k < key);
-            chunk[from..].iter().map(|(k, v)| (k, v))
+            chunk.range(from..).map(|(k, v)| (k, v))
         })
     }
 

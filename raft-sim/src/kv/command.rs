@@ -131,19 +131,24 @@ pub enum KvCommand {
 
 impl KvCommand {
     pub fn encode(&self) -> Vec<u8> {
-        let body = self.display();
-        match self.tag() {
-            Some((client, seq)) => format!("{body} {client}#{seq}").into_bytes(),
-            None => body.into_bytes(),
+        // By hand, not `format!`: every proposal is encoded.
+        let mut text = self.display();
+        if let Some((client, seq)) = self.tag() {
+            text.push(' ');
+            crate::json::push_u64(&mut text, client);
+            text.push('#');
+            crate::json::push_u64(&mut text, seq);
         }
+        text.into_bytes()
     }
 
     /// Decode an entry's bytes; `None` for anything that is not a well-formed
     /// command (the state machine then ignores the entry rather than panicking).
     pub fn decode(bytes: &[u8]) -> Option<KvCommand> {
         let text = core::str::from_utf8(bytes).ok()?;
-        let words: Vec<&str> = text.split_whitespace().collect();
-        if let ["lease-expire", name, id] = words.as_slice() {
+        let mut buffer = [""; MAX_WORDS];
+        let words = split_words(text, &mut buffer)?;
+        if let ["lease-expire", name, id] = words {
             let id = id.strip_prefix("id=")?.parse().ok()?;
             return Some(KvCommand::LeaseExpire { name: name.to_string(), id });
         }
@@ -256,6 +261,34 @@ fn decode_txn_op<'a, 'b>(words: &'a [&'b str]) -> Option<(TxnOp, &'a [&'b str])>
     }
 }
 
+/// Most words in a command: the longest, a txn with a value comparison and
+/// two leased puts, has 19 (a longer text is no command).
+const MAX_WORDS: usize = 24;
+
+/// The words of `text` (split as `split_whitespace` does) in `buffer`;
+/// `None` if there are more than it holds. Every server decodes every
+/// command it applies, so this avoids a `Vec` per command and, for the
+/// usual all-ASCII text, decoding characters to find Unicode spaces (ASCII
+/// text without a vertical tab splits the same either way).
+fn split_words<'t, 'b>(text: &'t str, buffer: &'b mut [&'t str; MAX_WORDS]) -> Option<&'b [&'t str]> {
+    fn fill<'t, 'b>(
+        words: impl Iterator<Item = &'t str>,
+        buffer: &'b mut [&'t str; MAX_WORDS],
+    ) -> Option<&'b [&'t str]> {
+        let mut n = 0;
+        for w in words {
+            *buffer.get_mut(n)? = w;
+            n += 1;
+        }
+        Some(&buffer[..n])
+    }
+    if text.is_ascii() && !text.contains('\x0b') {
+        fill(text.split_ascii_whitespace(), buffer)
+    } else {
+        fill(text.split_whitespace(), buffer)
+    }
+}
+
 fn parse_tag(tag: &str) -> Option<(u64, u64)> {
     let (c, s) = tag.split_once('#')?;
     Some((c.parse().ok()?, s.parse().ok()?))
@@ -268,6 +301,26 @@ mod tests {
     fn round_trip(c: KvCommand, text: &str) {
         assert_eq!(String::from_utf8(c.encode()).unwrap(), text);
         assert_eq!(KvCommand::decode(text.as_bytes()), Some(c));
+    }
+
+    #[test]
+    fn words_split_as_split_whitespace_splits_them() {
+        for text in [
+            "put a 1 3#4",
+            "  put\ta\n1\r 3#4 ",
+            "put a\x0b1 3#4",
+            "put a\u{a0}1 3#4",
+            "put\u{2003}é 1 3#4",
+            "\x0c",
+            "",
+        ] {
+            let mut buffer = [""; MAX_WORDS];
+            let expected: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(split_words(text, &mut buffer), Some(expected.as_slice()), "{text:?}");
+        }
+        let long = "w ".repeat(MAX_WORDS + 1);
+        assert_eq!(split_words(&long, &mut [""; MAX_WORDS]), None);
+        assert_eq!(KvCommand::decode(long.as_bytes()), None);
     }
 
     #[test]

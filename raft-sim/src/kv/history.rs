@@ -44,11 +44,10 @@ pub struct Compacted {
 }
 
 impl Kv {
-    pub(super) fn record_changes(&mut self, revision: u64, changes: Vec<Change>) {
-        for (i, c) in changes.into_iter().enumerate() {
-            self.changes.insert((revision, i as u32), c);
-        }
-        // Keep the newest HISTORY_REVISIONS revisions; the oldest go first.
+    /// Keep the newest [`HISTORY_REVISIONS`] revisions of changes (the
+    /// store has just recorded those of `self.revision`); the oldest go first.
+    pub(super) fn forget_old_changes(&mut self) {
+        let revision = self.revision;
         loop {
             let Some(rev) = self.changes.keys().next().map(|(rev, _)| *rev) else { break };
             if rev + HISTORY_REVISIONS > revision {
@@ -76,14 +75,6 @@ impl Kv {
 
     /// The changes made at `revision` (empty if it is not in the history).
     pub fn changes_at(&self, revision: u64) -> impl Iterator<Item = &Change> + '_ {
-        let start = (revision, 0);
-        let mut out = Vec::new();
-        for ((rev, _), c) in self.changes.iter_from(start) {
-            if *rev != revision {
-                break;
-            }
-            out.push(c);
-        }
-        out.into_iter()
+        self.changes.iter_from((revision, 0)).take_while(move |((rev, _), _)| *rev == revision).map(|(_, c)| c)
     }
 }

@@ -30,9 +30,11 @@ pub struct KeyMeta {
 }
 
 /// One key change of a write transaction, before it gets its revision.
-enum Write {
-    Put { key: String, value: String, lease: Option<String> },
-    Delete { key: String },
+/// Borrowed from the command: the store copies a key or value only where it
+/// keeps it (a new key, the change history).
+enum Write<'a> {
+    Put { key: &'a str, value: &'a str, lease: Option<&'a str> },
+    Delete { key: &'a str },
 }
 
 impl Kv {
@@ -40,7 +42,7 @@ impl Kv {
     pub(super) fn execute(&mut self, cmd: &KvCommand) -> Option<String> {
         match cmd {
             KvCommand::Put { key, value, .. } => {
-                self.write(Vec::from([Write::Put { key: key.clone(), value: value.clone(), lease: None }]));
+                self.write([Write::Put { key, value, lease: None }]);
                 None
             }
             KvCommand::Get { key, .. } => self.map.get(key).cloned(),
@@ -48,12 +50,11 @@ impl Kv {
                 if !self.lease_alive(lease) {
                     return Some(format!("error: lease {lease} not found"));
                 }
-                let put = Write::Put { key: key.clone(), value: value.clone(), lease: Some(lease.clone()) };
-                self.write(Vec::from([put]));
+                self.write([Write::Put { key, value, lease: Some(lease) }]);
                 None
             }
             KvCommand::Delete { key, .. } => {
-                let deleted = self.write(Vec::from([Write::Delete { key: key.clone() }]));
+                let deleted = self.write([Write::Delete { key }]);
                 Some(deleted.to_string())
             }
             KvCommand::Range { prefix, .. } => Some(self.range_result(prefix)),
@@ -66,11 +67,11 @@ impl Kv {
                             if let Some(l) = lease.as_ref().filter(|l| !self.lease_alive(l)) {
                                 return Some(format!("error: lease {l} not found"));
                             }
-                            Write::Put { key: key.clone(), value: value.clone(), lease: lease.clone() }
+                            Write::Put { key, value, lease: lease.as_deref() }
                         }
-                        TxnOp::Delete { key } => Write::Delete { key: key.clone() },
+                        TxnOp::Delete { key } => Write::Delete { key },
                     };
-                    self.write(Vec::from([write]));
+                    self.write([write]);
                 }
                 Some(branch.to_string())
             }
@@ -116,50 +117,63 @@ impl Kv {
         let Some(lease) = self.leases.get_mut(name) else { return };
         lease.state = state;
         let keys = core::mem::take(&mut lease.keys);
-        self.write(keys.into_iter().map(|key| Write::Delete { key }).collect());
+        self.write(keys.iter().map(|key| Write::Delete { key }));
     }
 
-    /// Apply one write transaction; returns how many keys it changed.
-    fn write(&mut self, writes: Vec<Write>) -> usize {
+    /// Apply one write transaction; returns how many keys it changed. Each
+    /// change goes straight into the history under the new revision, which
+    /// the store takes only if something changed.
+    fn write<'a>(&mut self, writes: impl IntoIterator<Item = Write<'a>>) -> usize {
         let revision = self.revision + 1;
-        let mut changes: Vec<Change> = Vec::new();
+        let mut n = 0;
         for w in writes {
-            match w {
+            let change = match w {
                 Write::Put { key, value, lease } => {
-                    let meta = self.meta.entry(key.clone()).or_default();
+                    // Most puts overwrite a key that exists: update it in
+                    // place rather than allocating a new key and value.
+                    let meta = match self.meta.get_mut(key) {
+                        Some(meta) => meta,
+                        None => self.meta.entry(String::from(key)).or_default(),
+                    };
                     if meta.version == 0 {
                         meta.create_revision = revision;
                     }
                     meta.mod_revision = revision;
                     meta.version += 1;
-                    let old_lease = core::mem::replace(&mut meta.lease, lease.clone());
+                    let old_lease = core::mem::replace(&mut meta.lease, lease.map(String::from));
                     let m = meta.clone();
                     if let Some(l) = old_lease.and_then(|l| self.leases.get_mut(&l)) {
-                        l.keys.remove(&key);
+                        l.keys.remove(key);
                     }
-                    if let Some(l) = lease.and_then(|l| self.leases.get_mut(&l)) {
-                        l.keys.insert(key.clone());
+                    if let Some(l) = lease.and_then(|l| self.leases.get_mut(l)) {
+                        l.keys.insert(String::from(key));
                     }
-                    self.map.insert(key.clone(), value.clone());
-                    changes.push(Change { key, value: Some(value), meta: m });
+                    match self.map.get_mut(key) {
+                        Some(v) => v.replace_range(.., value),
+                        None => {
+                            self.map.insert(String::from(key), String::from(value));
+                        }
+                    }
+                    Change { key: String::from(key), value: Some(String::from(value)), meta: m }
                 }
                 Write::Delete { key } => {
-                    if self.map.remove(&key).is_none() {
+                    if self.map.remove(key).is_none() {
                         continue;
                     }
-                    let meta = self.meta.remove(&key).unwrap_or_default();
+                    let meta = self.meta.remove(key).unwrap_or_default();
                     if let Some(l) = meta.lease.as_ref().and_then(|l| self.leases.get_mut(l)) {
-                        l.keys.remove(&key);
+                        l.keys.remove(key);
                     }
                     let m = KeyMeta { mod_revision: revision, ..meta };
-                    changes.push(Change { key, value: None, meta: m });
+                    Change { key: String::from(key), value: None, meta: m }
                 }
-            }
+            };
+            self.changes.insert((revision, n as u32), change);
+            n += 1;
         }
-        let n = changes.len();
         if n > 0 {
             self.revision = revision;
-            self.record_changes(revision, changes);
+            self.forget_old_changes();
         }
         n
     }
